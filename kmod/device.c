@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandem: /dev/tandemN, a bio-based device stacked on a backing disk.
+ * Every bio is cloned (from a per-device bio_set, so no allocation can fail)
+ * and sent to the backing disk; the clone's completion completes the
+ * original with the backing disk's status.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "tandem.h"
+
+static int tdm_major;
+
+/* The per-request state, allocated in front of each clone by the bio_set. */
+struct tdm_req {
+	struct tdm_device *dev;
+	struct bio *orig;
+	unsigned long start;		/* for I/O accounting */
+	struct bio clone;		/* must be last */
+};
+
+static void tdm_count(struct tdm_device *dev, struct bio *bio)
+{
+	struct tdm_io_stats __percpu *s = dev->stats;
+
+	if (bio->bi_opf & REQ_PREFLUSH)
+		this_cpu_inc(s->flushes);
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+		this_cpu_inc(s->reads);
+		this_cpu_add(s->read_bytes, bio->bi_iter.bi_size);
+		break;
+	case REQ_OP_WRITE:
+		if (!bio->bi_iter.bi_size)
+			break;
+		this_cpu_inc(s->writes);
+		this_cpu_add(s->write_bytes, bio->bi_iter.bi_size);
+		break;
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		this_cpu_inc(s->discards);
+		break;
+	default:
+		break;
+	}
+}
+
+static void tdm_clone_endio(struct bio *clone)
+{
+	struct tdm_req *req = container_of(clone, struct tdm_req, clone);
+	struct bio *orig = req->orig;
+
+	if (clone->bi_status) {
+		this_cpu_inc(req->dev->stats->errors);
+		orig->bi_status = clone->bi_status;
+	}
+	bio_end_io_acct(orig, req->start);
+	bio_put(clone);
+	bio_endio(orig);
+}
+
+static void tdm_submit_bio(struct bio *bio)
+{
+	struct tdm_device *dev = bio->bi_bdev->bd_disk->private_data;
+	struct bio *clone;
+	struct tdm_req *req;
+
+	clone = bio_alloc_clone(dev->backing, bio, GFP_NOIO, &dev->bio_set);
+	req = container_of(clone, struct tdm_req, clone);
+	req->dev = dev;
+	req->orig = bio;
+	req->start = bio_start_io_acct(bio);
+	clone->bi_end_io = tdm_clone_endio;
+	tdm_count(dev, bio);
+	submit_bio_noacct(clone);
+}
+
+static int tdm_open(struct block_device *bdev, fmode_t mode)
+{
+	struct tdm_device *dev = bdev->bd_disk->private_data;
+	int ret = 0;
+
+	mutex_lock(&dev->open_lock);
+	if (dev->dying)
+		ret = -ENXIO;
+	else
+		dev->open_count++;
+	mutex_unlock(&dev->open_lock);
+	return ret;
+}
+
+static void tdm_release(struct gendisk *disk, fmode_t mode)
+{
+	struct tdm_device *dev = disk->private_data;
+
+	mutex_lock(&dev->open_lock);
+	dev->open_count--;
+	mutex_unlock(&dev->open_lock);
+}
+
+static const struct block_device_operations tdm_fops = {
+	.owner		= THIS_MODULE,
+	.submit_bio	= tdm_submit_bio,
+	.open		= tdm_open,
+	.release	= tdm_release,
+};
+
+unsigned int tdm_device_open_count(struct tdm_device *dev)
+{
+	unsigned int n;
+
+	mutex_lock(&dev->open_lock);
+	n = dev->open_count;
+	mutex_unlock(&dev->open_lock);
+	return n;
+}
+
+void tdm_device_stats(struct tdm_device *dev, struct tdm_io_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct tdm_io_stats *s = per_cpu_ptr(dev->stats, cpu);
+
+		sum->reads += s->reads;
+		sum->read_bytes += s->read_bytes;
+		sum->writes += s->writes;
+		sum->write_bytes += s->write_bytes;
+		sum->flushes += s->flushes;
+		sum->discards += s->discards;
+		sum->errors += s->errors;
+	}
+}
+
+static struct block_device *tdm_open_backing(struct tdm_device *dev,
+					     const char *path,
+					     struct netlink_ext_ack *extack)
+{
+	struct block_device *bdev;
+
+	bdev = blkdev_get_by_path(path, FMODE_READ | FMODE_WRITE | FMODE_EXCL,
+				  dev);
+	if (!IS_ERR(bdev))
+		return bdev;
+	switch (PTR_ERR(bdev)) {
+	case -ENOENT:
+		NL_SET_ERR_MSG(extack, "backing disk does not exist");
+		break;
+	case -ENOTBLK:
+		NL_SET_ERR_MSG(extack, "backing disk is not a block device");
+		break;
+	case -EBUSY:
+		NL_SET_ERR_MSG(extack,
+			       "backing disk is in use (mounted, held by another driver, or attached to another resource)");
+		break;
+	case -EACCES:
+	case -EROFS:
+		NL_SET_ERR_MSG(extack, "backing disk cannot be opened for writing");
+		break;
+	default:
+		NL_SET_ERR_MSG(extack, "cannot open backing disk");
+		break;
+	}
+	return bdev;
+}
+
+/* Take the backing disk's limits, so that upper layers size I/O for it. */
+static void tdm_set_limits(struct tdm_device *dev)
+{
+	struct request_queue *q = dev->disk->queue;
+	struct request_queue *bq = bdev_get_queue(dev->backing);
+
+	blk_set_stacking_limits(&q->limits);
+	blk_stack_limits(&q->limits, &bq->limits, get_start_sect(dev->backing));
+	/* Flush and FUA are always passed down; the backing disk drops them if moot. */
+	blk_queue_write_cache(q, true, true);
+	if (blk_queue_nonrot(bq))
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	set_capacity(dev->disk, bdev_nr_sectors(dev->backing));
+}
+
+/* Called with tdm_devices_lock held; the name and minor were checked free. */
+struct tdm_device *tdm_device_create(const char *name, u32 minor,
+				     const char *path,
+				     struct netlink_ext_ack *extack)
+{
+	struct tdm_device *dev;
+	struct gendisk *disk;
+	int ret;
+
+	lockdep_assert_held(&tdm_devices_lock);
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+	strscpy(dev->name, name, sizeof(dev->name));
+	dev->minor = minor;
+	mutex_init(&dev->open_lock);
+	INIT_LIST_HEAD(&dev->node);
+
+	ret = -ENOMEM;
+	dev->disk_path = kstrdup(path, GFP_KERNEL);
+	if (!dev->disk_path)
+		goto err_free_dev;
+	dev->stats = alloc_percpu(struct tdm_io_stats);
+	if (!dev->stats)
+		goto err_free_path;
+	ret = bioset_init(&dev->bio_set, BIO_POOL_SIZE,
+			  offsetof(struct tdm_req, clone), 0);
+	if (ret)
+		goto err_free_stats;
+
+	dev->backing = tdm_open_backing(dev, path, extack);
+	if (IS_ERR(dev->backing)) {
+		ret = PTR_ERR(dev->backing);
+		goto err_exit_bioset;
+	}
+
+	ret = -ENOMEM;
+	disk = blk_alloc_disk(NUMA_NO_NODE);
+	if (!disk)
+		goto err_put_backing;
+	dev->disk = disk;
+	disk->major = tdm_major;
+	disk->first_minor = minor;
+	disk->minors = 1;
+	disk->flags |= GENHD_FL_NO_PART;
+	disk->fops = &tdm_fops;
+	disk->private_data = dev;
+	snprintf(disk->disk_name, sizeof(disk->disk_name), "tandem%u", minor);
+	tdm_set_limits(dev);
+
+	ret = add_disk(disk);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot register the block device");
+		goto err_put_disk;
+	}
+	ret = bd_link_disk_holder(dev->backing, disk);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot link the backing disk as held");
+		goto err_del_disk;
+	}
+	pr_info(TDM_LOG_PREFIX "%s: attached %s as %s, %llu sectors\n",
+		dev->name, path, disk->disk_name, get_capacity(disk));
+	return dev;
+
+err_del_disk:
+	del_gendisk(disk);
+err_put_disk:
+	put_disk(disk);
+err_put_backing:
+	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+err_exit_bioset:
+	bioset_exit(&dev->bio_set);
+err_free_stats:
+	free_percpu(dev->stats);
+err_free_path:
+	kfree(dev->disk_path);
+err_free_dev:
+	kfree(dev);
+	return ERR_PTR(ret);
+}
+
+/*
+ * First half of detach, under tdm_devices_lock: refuse if /dev/tandemN is
+ * open, else make further opens fail. Once it returns 0 the caller unlinks
+ * the device and calls tdm_device_destroy() without the lock.
+ */
+int tdm_device_start_teardown(struct tdm_device *dev,
+			      struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	lockdep_assert_held(&tdm_devices_lock);
+	mutex_lock(&dev->open_lock);
+	if (dev->open_count) {
+		NL_SET_ERR_MSG(extack, "device is open (mounted or in use); close it first");
+		ret = -EBUSY;
+	} else {
+		dev->dying = true;
+	}
+	mutex_unlock(&dev->open_lock);
+	return ret;
+}
+
+/*
+ * Second half of detach. No I/O can be in flight: the device has no opener,
+ * and an opener's last close waits for its I/O (a pending AIO holds the file).
+ */
+void tdm_device_destroy(struct tdm_device *dev)
+{
+	pr_info(TDM_LOG_PREFIX "%s: detached %s\n", dev->name, dev->disk->disk_name);
+	bd_unlink_disk_holder(dev->backing, dev->disk);
+	del_gendisk(dev->disk);
+	put_disk(dev->disk);
+	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+	bioset_exit(&dev->bio_set);
+	free_percpu(dev->stats);
+	kfree(dev->disk_path);
+	kfree(dev);
+}
+
+int tdm_blkdev_init(void)
+{
+	tdm_major = register_blkdev(0, "tandem");
+	return tdm_major < 0 ? tdm_major : 0;
+}
+
+void tdm_blkdev_exit(void)
+{
+	unregister_blkdev(tdm_major, "tandem");
+}

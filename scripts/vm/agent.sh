@@ -1,0 +1,39 @@
+#!/bin/bash
+# Runs inside a test VM (chrooted into the host's root, read-only plus a tmpfs
+# overlay). Executes every /run/ctl/<id>.cmd it finds, in the background, and
+# leaves <id>.out (stdout+stderr) and then <id>.rc (exit code) next to it.
+name=$1 id=$2
+CTL=/run/ctl
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8
+hostname "$name"
+echo "$name" > /etc/hostname
+mkdir -p /run/lock /var/tmp
+modprobe -a virtio_net virtio_blk
+ip link set lo up
+ip addr add "10.0.0.$id/24" dev eth0 && ip link set eth0 up
+ip addr add "10.99.0.$id/24" dev eth1 && ip link set eth1 up
+echo 0 > /proc/sys/kernel/panic_on_oops
+dmesg -n 5
+
+# Process creation is slow under TCG (~0.15 s each), so the loop forks once
+# per command and never execs: sleeping is a read timeout on a private fifo,
+# and each command is sourced in a subshell. <id>.rc is written in one write
+# after <id>.out is complete; the host waits for it to be non-empty.
+mkfifo /run/agent.tick
+exec 9<> /run/agent.tick
+declare -A seen
+touch "$CTL/ready"
+while :; do
+	for f in "$CTL"/*.cmd; do
+		[ -e "$f" ] || continue
+		[ -n "${seen[$f]:-}" ] && continue
+		seen[$f]=1
+		base=${f%.cmd}
+		(
+			(. "$f") > "$base.out" 2>&1 < /dev/null
+			echo $? > "$base.rc"
+		) &
+	done
+	read -r -t 0.05 -u 9 _
+done

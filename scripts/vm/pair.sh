@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Start, drive and stop the two test VMs, alpha and beta.
+#   pair.sh start        boot both (reuses nothing: kills a running pair first)
+#   pair.sh run VM CMD   run CMD (a bash script text) in VM, print its output, exit with its code
+#   pair.sh kill VM      SIGKILL one VM's qemu (a power cut)
+#   pair.sh stop         power both off
+# Each VM: 1 GiB disk (vda) and 256 MiB disk (vdb), sparse files under build/vm/<vm>/;
+# eth0 on the service network 10.0.0.0/24, eth1 on the replication link 10.99.0.0/24.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+VMS=(alpha beta)
+vm_id() { case $1 in alpha) echo 1 ;; beta) echo 2 ;; *) echo "unknown VM $1" >&2; return 1 ;; esac; }
+
+port_listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
+
+pick_ports() {
+	local base
+	while :; do
+		base=$((20000 + RANDOM % 20000))
+		port_listening $base || port_listening $((base + 1)) || break
+	done
+	echo "$base $((base + 1))" > "$TDM_VMDIR/ports"
+}
+
+start_vm() {
+	local vm=$1 mode=$2 id dir svc rep
+	id=$(vm_id "$vm")
+	dir=$TDM_VMDIR/$vm
+	read -r svc rep < "$TDM_VMDIR/ports"
+	rm -rf "$dir/ctl"
+	mkdir -p "$dir/ctl"
+	[ -e "$dir/vda.img" ] || truncate -s 1G "$dir/vda.img"
+	[ -e "$dir/vdb.img" ] || truncate -s 256M "$dir/vdb.img"
+	: > "$dir/console.log"
+	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
+		-name "tandem-$vm" -display none -monitor none -no-reboot \
+		-serial "file:$dir/console.log" \
+		-kernel "/boot/vmlinuz-$KV" -initrd "$INITRD" \
+		-append "console=ttyS0 loglevel=5 panic=-1 tdmsrc=$TDM_TOP tdmname=$vm tdmid=$id" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$dir/ctl,mount_tag=ctl,security_model=none" \
+		-drive "file=$dir/vda.img,if=virtio,format=raw,cache=none,aio=threads,discard=unmap" \
+		-drive "file=$dir/vdb.img,if=virtio,format=raw,cache=none,aio=threads,discard=unmap" \
+		-netdev "socket,id=svc,$mode=127.0.0.1:$svc" \
+		-device "virtio-net-pci,netdev=svc,mac=52:54:00:00:00:0$id" \
+		-netdev "socket,id=rep,$mode=127.0.0.1:$rep" \
+		-device "virtio-net-pci,netdev=rep,mac=52:54:00:00:01:0$id" \
+		> "$dir/qemu.log" 2>&1 &
+	echo $! > "$dir/qemu.pid"
+}
+
+wait_ready() {
+	local vm=$1 dir=$TDM_VMDIR/$1 i
+	for ((i = 0; i < 1200; i++)); do
+		[ -e "$dir/ctl/ready" ] && return 0
+		if ! kill -0 "$(cat "$dir/qemu.pid")" 2>/dev/null; then
+			echo "pair: $vm died while booting:" >&2
+			tail -n 30 "$dir/qemu.log" "$dir/console.log" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "pair: $vm did not become ready in 120 s:" >&2
+	tail -n 30 "$dir/console.log" >&2
+	return 1
+}
+
+do_stop() {
+	local vm pid
+	for vm in "${VMS[@]}"; do
+		[ -e "$TDM_VMDIR/$vm/qemu.pid" ] || continue
+		pid=$(cat "$TDM_VMDIR/$vm/qemu.pid")
+		kill -9 "$pid" 2>/dev/null || true
+		rm -f "$TDM_VMDIR/$vm/qemu.pid"
+	done
+}
+
+do_start() {
+	local i t0
+	KV=$(tdm_vm_kver)
+	INITRD=$("$TDM_TOP/scripts/vm/mkinitrd.sh")
+	do_stop
+	mkdir -p "$TDM_VMDIR"
+	pick_ports
+	t0=$(date +%s.%N)
+	start_vm alpha listen
+	# The connecting side must not start before the listener listens, or its link is dead.
+	for ((i = 0; i < 100; i++)); do
+		read -r svc rep < "$TDM_VMDIR/ports"
+		port_listening "$svc" && port_listening "$rep" && break
+		sleep 0.05
+	done
+	start_vm beta connect
+	wait_ready alpha
+	wait_ready beta
+	printf 'pair: alpha and beta ready in %.1f s\n' "$(echo "$(date +%s.%N) - $t0" | bc -l)"
+}
+
+# run VM SCRIPT: the script text is run by bash inside the VM.
+do_run() {
+	local vm=$1 script=$2 dir base rc i
+	dir=$TDM_VMDIR/$vm/ctl
+	[ -e "$dir/ready" ] || { echo "pair: $vm is not running" >&2; return 125; }
+	base=$dir/$(date +%s%N).$$.$RANDOM
+	printf '%s\n' "$script" > "$base.tmp"
+	mv "$base.tmp" "$base.cmd"
+	while [ ! -s "$base.rc" ]; do
+		if ! kill -0 "$(cat "$TDM_VMDIR/$vm/qemu.pid" 2>/dev/null)" 2>/dev/null; then
+			echo "pair: $vm is gone" >&2
+			return 125
+		fi
+		sleep 0.02
+	done
+	cat "$base.out"
+	rc=$(cat "$base.rc")
+	rm -f "$base.cmd" "$base.out" "$base.rc"
+	return "$rc"
+}
+
+do_kill() {
+	local pid
+	pid=$(cat "$TDM_VMDIR/$1/qemu.pid")
+	kill -9 "$pid"
+	rm -f "$TDM_VMDIR/$1/ctl/ready"
+}
+
+case ${1:-} in
+start) do_start ;;
+stop) do_stop ;;
+run) shift; do_run "$@" ;;
+kill) do_kill "$2" ;;
+*) echo "usage: $0 start|stop|run VM CMD|kill VM" >&2; exit 2 ;;
+esac

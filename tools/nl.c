@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandemctl: talking to the module. Requests ask for extended acks, so that
+ * the reason the kernel gives for a refusal reaches the user verbatim.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+
+#include "nl.h"
+#include "tandem_netlink.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+int tdm_nl_open(struct tdm_nl *nl)
+{
+	int one = 1;
+	int ret;
+
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk) {
+		fprintf(stderr, "tandemctl: out of memory\n");
+		return -ENOMEM;
+	}
+	ret = genl_connect(nl->sk);
+	if (ret < 0) {
+		fprintf(stderr, "tandemctl: cannot open a generic netlink socket: %s\n",
+			nl_geterror(ret));
+		goto err_free;
+	}
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl->family = genl_ctrl_resolve(nl->sk, TANDEM_GENL_NAME);
+	if (nl->family < 0) {
+		fprintf(stderr, "tandemctl: the tandem module is not loaded (run: modprobe tandem)\n");
+		ret = nl->family;
+		goto err_free;
+	}
+	return 0;
+
+err_free:
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	return ret == -NLE_OBJ_NOTFOUND ? -ENOENT : -EIO;
+}
+
+void tdm_nl_close(struct tdm_nl *nl)
+{
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+struct nl_msg *tdm_nl_new(struct tdm_nl *nl, int cmd, int dump)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+			 NLM_F_ACK | (dump ? NLM_F_DUMP : 0), cmd,
+			 TANDEM_GENL_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+struct tdm_nl_ctx {
+	tdm_nl_reply_fn fn;
+	void *arg;
+	int err;
+	int done;
+	char *why;
+	size_t why_len;
+};
+
+static int tdm_nl_valid(struct nl_msg *msg, void *arg)
+{
+	struct tdm_nl_ctx *ctx = arg;
+	struct nlattr *attrs[TANDEM_A_MAX + 1];
+	int ret;
+
+	ret = genlmsg_parse(nlmsg_hdr(msg), 0, attrs, TANDEM_A_MAX, NULL);
+	if (ret < 0) {
+		ctx->err = -EPROTO;
+		return NL_STOP;
+	}
+	if (ctx->fn) {
+		ret = ctx->fn(attrs, ctx->arg);
+		if (ret < 0) {
+			ctx->err = ret;
+			return NL_STOP;
+		}
+	}
+	return NL_OK;
+}
+
+/* Copy NLMSGERR_ATTR_MSG out of an error message's trailing TLVs. */
+static void tdm_nl_extack(struct nlmsgerr *e, struct tdm_nl_ctx *ctx)
+{
+	struct nlmsghdr *hdr = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	size_t off = sizeof(*e);
+	int len;
+
+	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(hdr->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	off = NLMSG_ALIGN(off);
+	len = (int)hdr->nlmsg_len - NLMSG_HDRLEN - (int)off;
+	if (len <= 0)
+		return;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off),
+		      len, NULL) < 0 || !tb[NLMSGERR_ATTR_MSG])
+		return;
+	snprintf(ctx->why, ctx->why_len, "%.*s", nla_len(tb[NLMSGERR_ATTR_MSG]),
+		 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+}
+
+static int tdm_nl_error(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
+{
+	struct tdm_nl_ctx *ctx = arg;
+
+	(void)who;
+	ctx->err = e->error;
+	tdm_nl_extack(e, ctx);
+	ctx->done = 1;
+	return NL_STOP;
+}
+
+static int tdm_nl_finish(struct nl_msg *msg, void *arg)
+{
+	struct tdm_nl_ctx *ctx = arg;
+
+	(void)msg;
+	ctx->done = 1;
+	return NL_STOP;
+}
+
+int tdm_nl_request(struct tdm_nl *nl, struct nl_msg *msg, tdm_nl_reply_fn fn,
+		   void *arg, char *why, size_t why_len)
+{
+	struct tdm_nl_ctx ctx = {
+		.fn = fn, .arg = arg, .why = why, .why_len = why_len,
+	};
+	struct nl_cb *cb;
+	int ret;
+
+	why[0] = '\0';
+	cb = nl_cb_alloc(NL_CB_CUSTOM);
+	if (!cb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, tdm_nl_valid, &ctx);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, tdm_nl_finish, &ctx);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, tdm_nl_finish, &ctx);
+	nl_cb_err(cb, NL_CB_CUSTOM, tdm_nl_error, &ctx);
+
+	ret = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		ctx.err = -EIO;
+		snprintf(why, why_len, "cannot send request: %s", nl_geterror(ret));
+		goto out;
+	}
+	while (!ctx.done && !ctx.err) {
+		ret = nl_recvmsgs(nl->sk, cb);
+		if (ret < 0 && !ctx.done && !ctx.err) {
+			ctx.err = -EIO;
+			snprintf(why, why_len, "cannot receive reply: %s", nl_geterror(ret));
+		}
+	}
+out:
+	nl_cb_put(cb);
+	return ctx.err;
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandemctl: command-line control of tandem resources.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tandemctl.h"
+
+static int cmd_help(int argc, char **argv);
+
+static const struct tdm_cmd tdm_cmds[] = {
+	{ "attach", cmd_attach, "<res> --minor N --disk PATH|UUID=..|LABEL=..",
+	  "create /dev/tandemN on top of a backing disk" },
+	{ "detach", cmd_detach, "<res>",
+	  "remove /dev/tandemN and release the backing disk" },
+	{ "status", cmd_status, "[<res>] [--json]",
+	  "show resources: disk, size, openers, I/O counters" },
+	{ "help", cmd_help, "", "show this help" },
+};
+
+#define N_CMDS (sizeof(tdm_cmds) / sizeof(tdm_cmds[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: tandemctl <command> [arguments]\n\ncommands:\n");
+	for (i = 0; i < N_CMDS; i++)
+		fprintf(f, "  %-8s %-44s %s\n", tdm_cmds[i].name, tdm_cmds[i].args,
+			tdm_cmds[i].help);
+	fprintf(f, "\nexit codes: 0 success, 1 refused or failed, 2 usage error, "
+		   "3 resource or module not found\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return TDM_EXIT_OK;
+}
+
+int tdm_usage_error(const char *cmd, const char *fmt, ...)
+{
+	size_t i;
+	va_list ap;
+
+	fprintf(stderr, "tandemctl %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	for (i = 0; i < N_CMDS; i++)
+		if (!strcmp(tdm_cmds[i].name, cmd))
+			fprintf(stderr, "usage: tandemctl %s %s\n", cmd, tdm_cmds[i].args);
+	return TDM_EXIT_USAGE;
+}
+
+int tdm_report(const char *what, int err, const char *why)
+{
+	if (why && why[0])
+		fprintf(stderr, "tandemctl: %s: %s (%s)\n", what, why, strerror(-err));
+	else
+		fprintf(stderr, "tandemctl: %s: %s\n", what, strerror(-err));
+	return err == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return TDM_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(argc, argv);
+	for (i = 0; i < N_CMDS; i++)
+		if (!strcmp(argv[1], tdm_cmds[i].name))
+			return tdm_cmds[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "tandemctl: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return TDM_EXIT_USAGE;
+}
