@@ -57,7 +57,8 @@ void tdm_nl_close(struct tdm_nl *nl)
 
 struct nl_msg *tdm_nl_new(struct tdm_nl *nl, int cmd, int dump)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	/* Room for a TANDEM_PATH_MAX path; libnl's default is one page. */
+	struct nl_msg *msg = nlmsg_alloc_size(2 * TANDEM_PATH_MAX);
 
 	if (!msg)
 		return NULL;
