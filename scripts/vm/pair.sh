@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start, drive and stop the two test VMs, alpha and beta.
-#   pair.sh start        boot both (reuses nothing: kills a running pair first)
+#   pair.sh start        boot both, with the built tandem installed (kills a running pair first)
 #   pair.sh run VM CMD   run CMD (a bash script text) in VM, print its output, exit with its code
 #   pair.sh kill VM      SIGKILL one VM's qemu (a power cut)
 #   pair.sh stop         power both off
@@ -76,12 +76,46 @@ do_stop() {
 	done
 }
 
+# depmod inside a VM reads every module over 9p (~30 s under TCG), so the
+# module indexes are made here: depmod only reads, into a staging tree whose
+# kernel/ links to the real modules and whose extra/ holds tandem.ko.
+stage_modules() {
+	local root=$TDM_VMDIR/modroot md f
+	md=$root/lib/modules/$KV
+	rm -rf "$root"
+	mkdir -p "$md/extra"
+	for f in /lib/modules/"$KV"/*; do
+		case ${f##*/} in
+		modules.order | modules.builtin*) cp "$f" "$md/" ;;
+		modules.* | build | source) ;;
+		*) ln -s "$f" "$md/" ;;
+		esac
+	done
+	cp "$TDM_TOP/kmod/tandem.ko" "$md/extra/"
+	depmod -b "$root" "$KV"
+}
+
+# Make the freshly built tandem look installed in a VM (its / is a tmpfs
+# overlay): the module where modprobe finds it, the tools on PATH.
+provision() {
+	do_run "$1" "set -e
+cd '$TDM_TOP'
+md=/lib/modules/\$(uname -r)
+mkdir -p \$md/extra
+cp '$TDM_VMDIR'/modroot\$md/modules.* \$md/
+cp kmod/tandem.ko \$md/extra/
+install -m 0755 tools/tandemctl /usr/local/sbin/tandemctl
+if [ -x tests/vm/helpers/nlraw ]; then install -m 0755 tests/vm/helpers/nlraw /usr/local/bin/; fi"
+}
+
 do_start() {
 	local i t0
 	KV=$(tdm_vm_kver)
 	INITRD=$("$TDM_TOP/scripts/vm/mkinitrd.sh")
 	do_stop
 	mkdir -p "$TDM_VMDIR"
+	[ -e "$TDM_TOP/kmod/tandem.ko" ] || { echo "pair: build the module first (make vm-build)" >&2; return 1; }
+	stage_modules
 	pick_ports
 	t0=$(date +%s.%N)
 	start_vm alpha listen
@@ -94,6 +128,8 @@ do_start() {
 	start_vm beta connect
 	wait_ready alpha
 	wait_ready beta
+	provision alpha
+	provision beta
 	printf 'pair: alpha and beta ready in %.1f s\n' "$(echo "$(date +%s.%N) - $t0" | bc -l)"
 }
 

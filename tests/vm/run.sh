@@ -13,24 +13,6 @@ filter=${1:-}
 LOGDIR=$TDM_BUILD/test-logs
 mkdir -p "$LOGDIR"
 
-# Make tandem look installed in both VMs (their / is a tmpfs overlay).
-provision() {
-	local vm
-	for vm in alpha beta; do
-		on "$vm" 'set -e
-kv=$(uname -r)
-mkdir -p /lib/modules/$kv/extra
-cp kmod/tandem.ko /lib/modules/$kv/extra/
-depmod -a
-install -m 0755 tools/tandemctl /usr/local/sbin/tandemctl
-install -m 0755 tests/vm/helpers/nlraw /usr/local/bin/nlraw' || return 1
-	done
-}
-
-boot() {
-	"$PAIR" start && provision
-}
-
 # Undo whatever a test left: mounts, resources, the module, dm devices.
 reset_vm() {
 	on "$1" 'for m in $(awk "\$2 ~ \"^/mnt/\" {print \$2}" /proc/mounts); do umount -l "$m"; done
@@ -51,7 +33,7 @@ for t in "$TDM_TOP"/tests/vm/[0-9][0-9][0-9]-*.sh; do
 done
 [ ${#tests[@]} -gt 0 ] || { echo "no VM test matches '$filter'"; exit 2; }
 
-boot || { echo "VM boot failed"; exit 1; }
+"$PAIR" start || { echo "VM boot failed"; exit 1; }
 pass=0 failed=()
 t_all=$SECONDS
 for t in "${tests[@]}"; do
@@ -88,7 +70,7 @@ for t in "${tests[@]}"; do
 		sed 's/^/    /' "$log"
 	fi
 	if ! "$PAIR" run alpha true >/dev/null 2>&1 || ! "$PAIR" run beta true >/dev/null 2>&1; then
-		boot || { echo "VM reboot failed"; break; }
+		"$PAIR" start || { echo "VM reboot failed"; break; }
 	fi
 done
 "$PAIR" stop
