@@ -8,6 +8,7 @@ static const struct {
 	void (*fn)(void);
 } suites[] = {
 	{ "names", test_names },
+	{ "wire", test_wire },
 };
 
 int main(void)

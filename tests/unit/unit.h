@@ -30,5 +30,6 @@ extern int unit_passed, unit_failed;
 
 /* Each test file defines one entry point, listed in main.c. */
 void test_names(void);
+void test_wire(void);
 
 #endif

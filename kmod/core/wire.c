@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandem wire protocol: encoding and checked decoding (see wire.h).
+ */
+#include "wire.h"
+#include "names.h"
+
+static void put16(u8 *p, u16 v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+void tdm_be32_put(u8 *p, u32 v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void put64(u8 *p, u64 v)
+{
+	tdm_be32_put(p, v >> 32);
+	tdm_be32_put(p + 4, (u32)v);
+}
+
+static u16 get16(const u8 *p)
+{
+	return (u16)(p[0] << 8 | p[1]);
+}
+
+u32 tdm_be32_get(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+static u64 get64(const u8 *p)
+{
+	return (u64)tdm_be32_get(p) << 32 | tdm_be32_get(p + 4);
+}
+
+void tdm_hdr_encode(u8 *buf, const struct tdm_hdr *h)
+{
+	tdm_be32_put(buf, h->magic);
+	put16(buf + 4, h->type);
+	put16(buf + 6, h->flags);
+	tdm_be32_put(buf + 8, h->len);
+	tdm_be32_put(buf + 12, h->epoch);
+	put64(buf + 16, h->seq);
+}
+
+/* Is @len a valid payload length for a packet of @type? */
+static bool tdm_len_ok(u16 type, u32 len)
+{
+	switch (type) {
+	case TDM_P_HELLO:
+		return len == TDM_WIRE_HELLO_LEN;
+	case TDM_P_AUTH:
+		return len == TDM_WIRE_MAC_LEN;
+	case TDM_P_REFUSE:
+		return len == 4;
+	case TDM_P_DATA:
+		return len >= TDM_WIRE_DATA_HDR_LEN &&
+		       len - TDM_WIRE_DATA_HDR_LEN <= TDM_WIRE_MAX_DATA;
+	case TDM_P_STATE:
+		return len == TDM_WIRE_STATE_LEN;
+	case TDM_P_ACK:
+	case TDM_P_PING:
+	case TDM_P_PONG:
+	case TDM_P_PROMOTE:
+	case TDM_P_PROMOTE_REPLY:
+		return len == 0;
+	}
+	return false;
+}
+
+enum tdm_wire_err tdm_hdr_decode(const u8 *buf, size_t len, struct tdm_hdr *h)
+{
+	if (len < TDM_WIRE_HDR_LEN)
+		return TDM_WIRE_SHORT;
+	h->magic = tdm_be32_get(buf);
+	h->type = get16(buf + 4);
+	h->flags = get16(buf + 6);
+	h->len = tdm_be32_get(buf + 8);
+	h->epoch = tdm_be32_get(buf + 12);
+	h->seq = get64(buf + 16);
+	if (h->magic != TDM_WIRE_MAGIC)
+		return TDM_WIRE_BAD_MAGIC;
+	if (h->type < TDM_P_HELLO || h->type >= __TDM_P_MAX)
+		return TDM_WIRE_BAD_TYPE;
+	if (!tdm_len_ok(h->type, h->len))
+		return TDM_WIRE_BAD_LEN;
+	return TDM_WIRE_OK;
+}
+
+void tdm_data_encode(u8 *buf, const struct tdm_data *d)
+{
+	put64(buf, d->sector);
+	tdm_be32_put(buf + 8, d->size);
+	tdm_be32_put(buf + 12, d->op);
+}
+
+enum tdm_wire_err tdm_data_decode(const u8 *buf, size_t len, u32 pkt_len,
+				  struct tdm_data *d)
+{
+	u32 payload;
+
+	if (len < TDM_WIRE_DATA_HDR_LEN || pkt_len < TDM_WIRE_DATA_HDR_LEN)
+		return TDM_WIRE_SHORT;
+	payload = pkt_len - TDM_WIRE_DATA_HDR_LEN;
+	d->sector = get64(buf);
+	d->size = tdm_be32_get(buf + 8);
+	d->op = tdm_be32_get(buf + 12);
+	switch (d->op) {
+	case TDM_OP_WRITE:
+		if (!d->size || d->size != payload || d->size > TDM_WIRE_MAX_DATA)
+			return TDM_WIRE_BAD_LEN;
+		break;
+	case TDM_OP_FLUSH:
+		if (d->size || payload)
+			return TDM_WIRE_BAD_LEN;
+		return TDM_WIRE_OK;
+	case TDM_OP_DISCARD:
+	case TDM_OP_WRITE_ZEROES:
+		if (!d->size || payload)
+			return TDM_WIRE_BAD_LEN;
+		break;
+	default:
+		return TDM_WIRE_BAD_VALUE;
+	}
+	if (d->size & 511)
+		return TDM_WIRE_BAD_VALUE;
+	return TDM_WIRE_OK;
+}
+
+bool tdm_data_in_range(const struct tdm_data *d, u64 capacity)
+{
+	u64 nr = d->size >> 9;
+
+	return d->sector <= capacity && nr <= capacity - d->sector;
+}
+
+void tdm_hello_encode(u8 *buf, const struct tdm_hello *h)
+{
+	tdm_be32_put(buf, h->proto_min);
+	tdm_be32_put(buf + 4, h->proto_max);
+	put64(buf + 8, h->features);
+	put64(buf + 16, h->size_sectors);
+	tdm_be32_put(buf + 24, h->flags);
+	tdm_be32_put(buf + 28, h->protocol);
+	memset(buf + 32, 0, TDM_WIRE_NAME_LEN);
+	memcpy(buf + 32, h->name, strnlen(h->name, TDM_WIRE_NAME_LEN - 1));
+	memcpy(buf + 96, h->nonce, TDM_WIRE_NONCE_LEN);
+}
+
+enum tdm_wire_err tdm_hello_decode(const u8 *buf, size_t len, struct tdm_hello *h)
+{
+	if (len < TDM_WIRE_HELLO_LEN)
+		return TDM_WIRE_SHORT;
+	h->proto_min = tdm_be32_get(buf);
+	h->proto_max = tdm_be32_get(buf + 4);
+	h->features = get64(buf + 8);
+	h->size_sectors = get64(buf + 16);
+	h->flags = tdm_be32_get(buf + 24);
+	h->protocol = tdm_be32_get(buf + 28);
+	memcpy(h->name, buf + 32, TDM_WIRE_NAME_LEN);
+	memcpy(h->nonce, buf + 96, TDM_WIRE_NONCE_LEN);
+	/* The name must be NUL-terminated inside its field, and a valid name. */
+	if (!memchr(h->name, '\0', TDM_WIRE_NAME_LEN) ||
+	    tdm_name_check(h->name) != TDM_NAME_OK)
+		return TDM_WIRE_BAD_VALUE;
+	if (h->proto_min > h->proto_max || !h->proto_min)
+		return TDM_WIRE_BAD_VALUE;
+	if (h->protocol != TDM_PROTO_ASYNC && h->protocol != TDM_PROTO_SYNC)
+		return TDM_WIRE_BAD_VALUE;
+	return TDM_WIRE_OK;
+}
+
+enum tdm_refuse tdm_hello_check(const struct tdm_hello *mine,
+				const struct tdm_hello *peer, u32 *proto)
+{
+	u32 lo = mine->proto_min > peer->proto_min ? mine->proto_min : peer->proto_min;
+	u32 hi = mine->proto_max < peer->proto_max ? mine->proto_max : peer->proto_max;
+
+	if (lo > hi)
+		return TDM_REFUSE_PROTO;
+	if (strncmp(mine->name, peer->name, TDM_WIRE_NAME_LEN))
+		return TDM_REFUSE_NAME;
+	if (mine->size_sectors != peer->size_sectors)
+		return TDM_REFUSE_SIZE;
+	if (mine->protocol != peer->protocol)
+		return TDM_REFUSE_PROTOCOL;
+	if ((mine->flags ^ peer->flags) & TDM_HELLO_SECRET)
+		return TDM_REFUSE_SECRET_MISMATCH;
+	*proto = hi;
+	return TDM_REFUSE_NONE;
+}
+
+void tdm_state_encode(u8 *buf, const struct tdm_state *s)
+{
+	tdm_be32_put(buf, s->role);
+	tdm_be32_put(buf + 4, s->disk);
+}
+
+enum tdm_wire_err tdm_state_decode(const u8 *buf, size_t len, struct tdm_state *s)
+{
+	if (len < TDM_WIRE_STATE_LEN)
+		return TDM_WIRE_SHORT;
+	s->role = tdm_be32_get(buf);
+	s->disk = tdm_be32_get(buf + 4);
+	if (s->role != TDM_ROLE_SECONDARY && s->role != TDM_ROLE_PRIMARY)
+		return TDM_WIRE_BAD_VALUE;
+	if (s->disk < TDM_DISK_INCONSISTENT || s->disk > TDM_DISK_UPTODATE)
+		return TDM_WIRE_BAD_VALUE;
+	return TDM_WIRE_OK;
+}
+
+void tdm_auth_msg(u8 *buf, bool answerer_accepted, const u8 *asker_nonce,
+		  const u8 *answerer_nonce)
+{
+	memcpy(buf, "tandem-auth-v1\0\0", 16);
+	buf[16] = answerer_accepted ? 'A' : 'C';
+	memcpy(buf + 17, asker_nonce, TDM_WIRE_NONCE_LEN);
+	memcpy(buf + 17 + TDM_WIRE_NONCE_LEN, answerer_nonce, TDM_WIRE_NONCE_LEN);
+}
+
+const char *tdm_refuse_str(enum tdm_refuse r)
+{
+	switch (r) {
+	case TDM_REFUSE_NONE:
+		return "none";
+	case TDM_REFUSE_PROTO:
+		return "no common protocol version";
+	case TDM_REFUSE_NAME:
+		return "resource names differ";
+	case TDM_REFUSE_SIZE:
+		return "device sizes differ";
+	case TDM_REFUSE_PROTOCOL:
+		return "replication protocols differ (async vs sync)";
+	case TDM_REFUSE_SECRET_MISMATCH:
+		return "only one side has a shared secret";
+	case TDM_REFUSE_AUTH:
+		return "authentication failed (wrong shared secret)";
+	case TDM_REFUSE_BOTH_PRIMARY:
+		return "both nodes are primary";
+	case TDM_REFUSE_MALFORMED:
+		return "malformed packet";
+	case __TDM_REFUSE_MAX:
+		break;
+	}
+	return "unknown reason";
+}
+
+const char *tdm_role_str(u32 role)
+{
+	return role == TDM_ROLE_PRIMARY ? "primary" :
+	       role == TDM_ROLE_SECONDARY ? "secondary" : "unknown";
+}
+
+const char *tdm_disk_str(u32 disk)
+{
+	switch (disk) {
+	case TDM_DISK_INCONSISTENT:
+		return "inconsistent";
+	case TDM_DISK_OUTDATED:
+		return "outdated";
+	case TDM_DISK_CONSISTENT:
+		return "consistent";
+	case TDM_DISK_UPTODATE:
+		return "uptodate";
+	}
+	return "unknown";
+}
+
+const char *tdm_proto_str(u32 proto)
+{
+	return proto == TDM_PROTO_SYNC ? "sync" :
+	       proto == TDM_PROTO_ASYNC ? "async" : "unknown";
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tandem's wire protocol between two nodes, over one TCP connection.
+ * Every packet is a 24-byte header, big-endian, then `len` payload bytes:
+ *
+ *   0  be32 magic   TDM_WIRE_MAGIC
+ *   4  be16 type    enum tdm_pkt
+ *   6  be16 flags   per type
+ *   8  be32 len     payload bytes that follow
+ *  12  be32 epoch   DATA: write epoch (see kmod/replication.c); else 0
+ *  16  be64 seq     DATA/ACK: request id; PROMOTE/_REPLY: request id; else 0
+ *
+ * Decoding never trusts the peer: every length is checked against the
+ * packet type before anything is read or allocated.
+ */
+#ifndef TDM_CORE_WIRE_H
+#define TDM_CORE_WIRE_H
+
+#include "core_types.h"
+
+#define TDM_WIRE_MAGIC		0x54444d31u	/* "TDM1" */
+#define TDM_WIRE_HDR_LEN	24
+#define TDM_WIRE_PROTO_MIN	1
+#define TDM_WIRE_PROTO_MAX	1
+/* Largest write payload in one DATA packet; the device splits bios to it. */
+#define TDM_WIRE_MAX_DATA	(1u << 20)
+#define TDM_WIRE_DATA_HDR_LEN	16
+#define TDM_WIRE_HELLO_LEN	128
+#define TDM_WIRE_NONCE_LEN	32
+#define TDM_WIRE_MAC_LEN	32
+#define TDM_WIRE_STATE_LEN	8
+#define TDM_WIRE_NAME_LEN	64
+
+enum tdm_pkt {
+	TDM_P_HELLO = 1,	/* struct tdm_hello */
+	TDM_P_AUTH,		/* HMAC proving the shared secret */
+	TDM_P_REFUSE,		/* be32 enum tdm_refuse: why the sender hangs up */
+	TDM_P_DATA,		/* struct tdm_data + payload */
+	TDM_P_ACK,		/* a DATA packet is done on the peer's disk */
+	TDM_P_PING,
+	TDM_P_PONG,
+	TDM_P_STATE,		/* struct tdm_state: the sender's role and disk */
+	TDM_P_PROMOTE,		/* may the sender become primary? */
+	TDM_P_PROMOTE_REPLY,	/* flags: TDM_PROMOTE_OK or not */
+	__TDM_P_MAX,
+};
+
+/* DATA header flags */
+#define TDM_F_FUA		0x1
+#define TDM_F_PREFLUSH		0x2
+/* ACK flags */
+#define TDM_ACK_ERROR		0x1
+/* PROMOTE_REPLY flags */
+#define TDM_PROMOTE_OK		0x1
+
+enum tdm_data_op {
+	TDM_OP_WRITE = 1,	/* size bytes of payload follow */
+	TDM_OP_FLUSH,		/* empty flush: size 0 */
+	TDM_OP_DISCARD,
+	TDM_OP_WRITE_ZEROES,
+};
+
+enum tdm_proto { TDM_PROTO_ASYNC = 1, TDM_PROTO_SYNC = 2 };
+enum tdm_role { TDM_ROLE_SECONDARY = 1, TDM_ROLE_PRIMARY = 2 };
+enum tdm_disk {
+	TDM_DISK_INCONSISTENT = 1,	/* not known to hold a valid image */
+	TDM_DISK_OUTDATED,		/* valid, but the peer has newer writes */
+	TDM_DISK_CONSISTENT,		/* valid; whether it is the newest is unknown */
+	TDM_DISK_UPTODATE,		/* valid and the newest */
+};
+
+/* Why a node refuses a connection (REFUSE payload, and status). */
+enum tdm_refuse {
+	TDM_REFUSE_NONE,
+	TDM_REFUSE_PROTO,		/* no common protocol version */
+	TDM_REFUSE_NAME,		/* resource names differ */
+	TDM_REFUSE_SIZE,		/* device sizes differ */
+	TDM_REFUSE_PROTOCOL,		/* one is async, the other sync */
+	TDM_REFUSE_SECRET_MISMATCH,	/* one has a secret, the other not */
+	TDM_REFUSE_AUTH,		/* wrong secret */
+	TDM_REFUSE_BOTH_PRIMARY,	/* both are primary */
+	TDM_REFUSE_MALFORMED,		/* a packet broke the protocol */
+	__TDM_REFUSE_MAX,
+};
+
+struct tdm_hdr {
+	u32 magic;
+	u16 type;
+	u16 flags;
+	u32 len;
+	u32 epoch;
+	u64 seq;
+};
+
+struct tdm_data {
+	u64 sector;
+	u32 size;		/* bytes of the request */
+	u32 op;			/* enum tdm_data_op */
+};
+
+#define TDM_HELLO_SECRET	0x1	/* the sender has a shared secret */
+
+struct tdm_hello {
+	u32 proto_min;
+	u32 proto_max;
+	u64 features;
+	u64 size_sectors;
+	u32 flags;
+	u32 protocol;		/* enum tdm_proto */
+	char name[TDM_WIRE_NAME_LEN];
+	u8 nonce[TDM_WIRE_NONCE_LEN];
+};
+
+struct tdm_state {
+	u32 role;		/* enum tdm_role */
+	u32 disk;		/* enum tdm_disk */
+};
+
+enum tdm_wire_err {
+	TDM_WIRE_OK,
+	TDM_WIRE_SHORT,		/* fewer bytes than the structure needs */
+	TDM_WIRE_BAD_MAGIC,
+	TDM_WIRE_BAD_TYPE,
+	TDM_WIRE_BAD_LEN,	/* length not allowed for this type */
+	TDM_WIRE_BAD_VALUE,	/* a field out of its range */
+};
+
+void tdm_hdr_encode(u8 *buf, const struct tdm_hdr *h);
+/* Decode and check a header (magic, type, length rules of the type). */
+enum tdm_wire_err tdm_hdr_decode(const u8 *buf, size_t len, struct tdm_hdr *h);
+
+void tdm_data_encode(u8 *buf, const struct tdm_data *d);
+/* Decode a DATA payload's header; @pkt_len is the header's len field. */
+enum tdm_wire_err tdm_data_decode(const u8 *buf, size_t len, u32 pkt_len,
+				  struct tdm_data *d);
+/* Is [sector, sector + size) inside a device of @capacity sectors? */
+bool tdm_data_in_range(const struct tdm_data *d, u64 capacity);
+
+void tdm_hello_encode(u8 *buf, const struct tdm_hello *h);
+enum tdm_wire_err tdm_hello_decode(const u8 *buf, size_t len, struct tdm_hello *h);
+/*
+ * May these two nodes talk? TDM_REFUSE_NONE and the agreed protocol version
+ * in *@proto, or why not. Authentication (secret) is checked separately.
+ */
+enum tdm_refuse tdm_hello_check(const struct tdm_hello *mine,
+				const struct tdm_hello *peer, u32 *proto);
+
+void tdm_state_encode(u8 *buf, const struct tdm_state *s);
+enum tdm_wire_err tdm_state_decode(const u8 *buf, size_t len, struct tdm_state *s);
+
+void tdm_be32_put(u8 *p, u32 v);
+u32 tdm_be32_get(const u8 *p);
+
+/*
+ * The message one side signs to prove it knows the secret: a label, which
+ * side answers (so an answer cannot be reflected back), then the nonce of
+ * the side that asks followed by the answerer's own. TDM_AUTH_MSG_LEN bytes.
+ */
+#define TDM_AUTH_MSG_LEN	(16 + 1 + 2 * TDM_WIRE_NONCE_LEN)
+void tdm_auth_msg(u8 *buf, bool answerer_accepted, const u8 *asker_nonce,
+		  const u8 *answerer_nonce);
+
+const char *tdm_refuse_str(enum tdm_refuse r);
+const char *tdm_role_str(u32 role);
+const char *tdm_disk_str(u32 disk);
+const char *tdm_proto_str(u32 proto);
+
+#endif /* TDM_CORE_WIRE_H */
