@@ -16,11 +16,43 @@
 /* Longest backing disk path, NUL included. */
 #define TANDEM_PATH_MAX		4096
 
+/* Longest shared secret, bytes. */
+#define TANDEM_SECRET_MAX	64
+
+/* Values of the enum-typed attributes; also used on the wire between nodes. */
+enum tandem_role {
+	TANDEM_ROLE_SECONDARY = 1,
+	TANDEM_ROLE_PRIMARY = 2,
+};
+
+enum tandem_disk_state {
+	TANDEM_DISK_INCONSISTENT = 1,	/* not known to hold a valid image */
+	TANDEM_DISK_OUTDATED,		/* valid, but the peer has newer writes */
+	TANDEM_DISK_CONSISTENT,		/* valid; whether it is the newest is unknown */
+	TANDEM_DISK_UPTODATE,		/* valid and the newest */
+};
+
+enum tandem_protocol {
+	TANDEM_PROTO_ASYNC = 1,		/* complete once local and queued to the peer */
+	TANDEM_PROTO_SYNC = 2,		/* complete once stable on both nodes */
+};
+
+enum tandem_conn_state {
+	TANDEM_CONN_STANDALONE = 1,	/* no peer configured */
+	TANDEM_CONN_CONNECTING,		/* configured, trying to reach the peer */
+	TANDEM_CONN_CONNECTED,		/* replicating */
+};
+
 enum tandem_cmd {
 	TANDEM_CMD_UNSPEC,
 	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK */
 	TANDEM_CMD_DETACH,	/* RES_NAME */
 	TANDEM_CMD_STATUS,	/* [RES_NAME]; dump: every resource */
+	TANDEM_CMD_CONNECT,	/* RES_NAME, LOCAL_ADDR/PORT, PEER_ADDR/PORT, [PROTOCOL,
+				 * SECRET, TIMEOUT_MS, ASSUME_CLEAN] */
+	TANDEM_CMD_DISCONNECT,	/* RES_NAME */
+	TANDEM_CMD_PRIMARY,	/* RES_NAME, [FORCE] */
+	TANDEM_CMD_SECONDARY,	/* RES_NAME */
 	__TANDEM_CMD_MAX,
 };
 #define TANDEM_CMD_MAX (__TANDEM_CMD_MAX - 1)
@@ -34,6 +66,22 @@ enum tandem_attr {
 	TANDEM_A_OPEN_COUNT,	/* u32: openers of /dev/tandemN (reply only) */
 	TANDEM_A_STATS,		/* nested tandem_stat_attr (reply only) */
 	TANDEM_A_PAD,
+	TANDEM_A_LOCAL_ADDR,	/* binary: 4 (IPv4) or 16 (IPv6) bytes, network order */
+	TANDEM_A_LOCAL_PORT,	/* u16 */
+	TANDEM_A_PEER_ADDR,	/* binary, as LOCAL_ADDR */
+	TANDEM_A_PEER_PORT,	/* u16 */
+	TANDEM_A_PROTOCOL,	/* u32 enum tandem_protocol */
+	TANDEM_A_SECRET,	/* binary, 1..TANDEM_SECRET_MAX bytes (request only) */
+	TANDEM_A_TIMEOUT_MS,	/* u32: a silent peer is dropped after this (default 2500) */
+	TANDEM_A_ASSUME_CLEAN,	/* flag: this disk is known identical to the peer's */
+	TANDEM_A_FORCE,		/* flag: PRIMARY even if the data is not known up to date */
+	TANDEM_A_ROLE,		/* u32 enum tandem_role (reply only) */
+	TANDEM_A_DISK_STATE,	/* u32 enum tandem_disk_state (reply only) */
+	TANDEM_A_CONN_STATE,	/* u32 enum tandem_conn_state (reply only) */
+	TANDEM_A_PEER_ROLE,	/* u32 (reply only, when known) */
+	TANDEM_A_PEER_DISK_STATE, /* u32 (reply only, when known) */
+	TANDEM_A_AUTHENTICATED,	/* u8: the peer proved the shared secret (reply only) */
+	TANDEM_A_LAST_ERROR,	/* string: why the last connection attempt failed (reply only) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)
@@ -49,6 +97,12 @@ enum tandem_stat_attr {
 	TANDEM_STAT_DISCARDS,		/* discard and write-zeroes requests */
 	TANDEM_STAT_ERRORS,		/* requests completed with an error */
 	TANDEM_STAT_PAD,
+	TANDEM_STAT_NET_PENDING,	/* writes queued for the peer, not yet sent */
+	TANDEM_STAT_NET_UNACKED,	/* writes sent, not yet acknowledged by the peer */
+	TANDEM_STAT_NET_SENT,		/* writes sent to the peer */
+	TANDEM_STAT_NET_SENT_BYTES,
+	TANDEM_STAT_NET_RECEIVED,	/* writes received from the peer and applied */
+	TANDEM_STAT_NET_RECEIVED_BYTES,
 	__TANDEM_STAT_MAX,
 };
 #define TANDEM_STAT_MAX (__TANDEM_STAT_MAX - 1)

@@ -12,14 +12,6 @@
 
 static int tdm_major;
 
-/* The per-request state, allocated in front of each clone by the bio_set. */
-struct tdm_req {
-	struct tdm_device *dev;
-	struct bio *orig;
-	unsigned long start;		/* for I/O accounting */
-	struct bio clone;		/* must be last */
-};
-
 static void tdm_count(struct tdm_device *dev, struct bio *bio)
 {
 	struct tdm_io_stats __percpu *s = dev->stats;
@@ -49,15 +41,9 @@ static void tdm_count(struct tdm_device *dev, struct bio *bio)
 static void tdm_clone_endio(struct bio *clone)
 {
 	struct tdm_req *req = container_of(clone, struct tdm_req, clone);
-	struct bio *orig = req->orig;
 
-	if (clone->bi_status) {
-		this_cpu_inc(req->dev->stats->errors);
-		orig->bi_status = clone->bi_status;
-	}
-	bio_end_io_acct(orig, req->start);
-	bio_put(clone);
-	bio_endio(orig);
+	req->status = clone->bi_status;
+	tdm_req_put(req);
 }
 
 static void tdm_submit_bio(struct bio *bio)
@@ -66,13 +52,28 @@ static void tdm_submit_bio(struct bio *bio)
 	struct bio *clone;
 	struct tdm_req *req;
 
+	/* Writes larger than one DATA packet are split here. */
+	bio = bio_split_to_limits(bio);
+	if (!bio)
+		return;
+	/* Only a primary writes; a secondary cannot be opened for writing. */
+	if (op_is_write(bio_op(bio)) && READ_ONCE(dev->role) != TANDEM_ROLE_PRIMARY) {
+		this_cpu_inc(dev->stats->errors);
+		bio_io_error(bio);
+		return;
+	}
+
 	clone = bio_alloc_clone(dev->backing, bio, GFP_NOIO, &dev->bio_set);
 	req = container_of(clone, struct tdm_req, clone);
 	req->dev = dev;
 	req->orig = bio;
+	req->status = BLK_STS_OK;
+	atomic_set(&req->parts, 1);
 	req->start = bio_start_io_acct(bio);
 	clone->bi_end_io = tdm_clone_endio;
 	tdm_count(dev, bio);
+	if (op_is_write(bio_op(bio)))
+		tdm_replicate(dev, req);
 	submit_bio_noacct(clone);
 }
 
@@ -82,10 +83,15 @@ static int tdm_open(struct block_device *bdev, fmode_t mode)
 	int ret = 0;
 
 	mutex_lock(&dev->open_lock);
-	if (dev->dying)
+	if (dev->dying) {
 		ret = -ENXIO;
-	else
+	} else if ((mode & FMODE_WRITE) && dev->role != TANDEM_ROLE_PRIMARY) {
+		ret = -EROFS;
+	} else {
 		dev->open_count++;
+		if (mode & FMODE_WRITE)
+			dev->write_openers++;
+	}
 	mutex_unlock(&dev->open_lock);
 	return ret;
 }
@@ -96,6 +102,8 @@ static void tdm_release(struct gendisk *disk, fmode_t mode)
 
 	mutex_lock(&dev->open_lock);
 	dev->open_count--;
+	if (mode & FMODE_WRITE)
+		dev->write_openers--;
 	mutex_unlock(&dev->open_lock);
 }
 
@@ -178,6 +186,13 @@ static void tdm_set_limits(struct tdm_device *dev)
 	blk_queue_write_cache(q, true, true);
 	if (blk_queue_nonrot(bq))
 		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	/* One write must fit one DATA packet; a discard, its 32-bit size. */
+	blk_queue_max_hw_sectors(q, min(queue_max_hw_sectors(q),
+					TDM_WIRE_MAX_DATA >> SECTOR_SHIFT));
+	blk_queue_max_discard_sectors(q, min(q->limits.max_discard_sectors,
+					     TDM_MAX_DISCARD_SECTORS));
+	blk_queue_max_write_zeroes_sectors(q, min(q->limits.max_write_zeroes_sectors,
+						  TDM_MAX_DISCARD_SECTORS));
 	set_capacity(dev->disk, bdev_nr_sectors(dev->backing));
 }
 
@@ -198,7 +213,11 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	strscpy(dev->name, name, sizeof(dev->name));
 	dev->minor = minor;
 	mutex_init(&dev->open_lock);
+	mutex_init(&dev->cfg_lock);
+	spin_lock_init(&dev->state_lock);
 	INIT_LIST_HEAD(&dev->node);
+	dev->role = TANDEM_ROLE_SECONDARY;
+	dev->disk_state = TANDEM_DISK_INCONSISTENT;
 
 	ret = -ENOMEM;
 	dev->disk_path = kstrdup(path, GFP_KERNEL);
@@ -211,11 +230,19 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 			  offsetof(struct tdm_req, clone), 0);
 	if (ret)
 		goto err_free_stats;
+	ret = bioset_init(&dev->peer_bio_set, BIO_POOL_SIZE,
+			  offsetof(struct tdm_peer_req, bio), BIOSET_NEED_BVECS);
+	if (ret)
+		goto err_exit_bioset;
+	ret = -ENOMEM;
+	dev->page_pool = mempool_create_page_pool(TDM_WIRE_MAX_DATA / PAGE_SIZE, 0);
+	if (!dev->page_pool)
+		goto err_exit_peer_bioset;
 
 	dev->backing = tdm_open_backing(dev, path, extack);
 	if (IS_ERR(dev->backing)) {
 		ret = PTR_ERR(dev->backing);
-		goto err_exit_bioset;
+		goto err_destroy_pool;
 	}
 
 	ret = -ENOMEM;
@@ -252,6 +279,10 @@ err_put_disk:
 	put_disk(disk);
 err_put_backing:
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+err_destroy_pool:
+	mempool_destroy(dev->page_pool);
+err_exit_peer_bioset:
+	bioset_exit(&dev->peer_bio_set);
 err_exit_bioset:
 	bioset_exit(&dev->bio_set);
 err_free_stats:
@@ -291,11 +322,16 @@ int tdm_device_start_teardown(struct tdm_device *dev,
  */
 void tdm_device_destroy(struct tdm_device *dev)
 {
+	mutex_lock(&dev->cfg_lock);
+	tdm_conn_stop(dev);
+	mutex_unlock(&dev->cfg_lock);
 	pr_info(TDM_LOG_PREFIX "%s: detached %s\n", dev->name, dev->disk->disk_name);
 	bd_unlink_disk_holder(dev->backing, dev->disk);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+	mempool_destroy(dev->page_pool);
+	bioset_exit(&dev->peer_bio_set);
 	bioset_exit(&dev->bio_set);
 	free_percpu(dev->stats);
 	kfree(dev->disk_path);

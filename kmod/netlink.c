@@ -21,6 +21,25 @@ static const struct nla_policy tdm_name_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
 };
 
+static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
+	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
+	[TANDEM_A_LOCAL_ADDR]	= { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[TANDEM_A_LOCAL_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
+	[TANDEM_A_PEER_ADDR]	= { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[TANDEM_A_PEER_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
+	[TANDEM_A_PROTOCOL]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_PROTO_ASYNC, TANDEM_PROTO_SYNC),
+	[TANDEM_A_SECRET]	= { .type = NLA_BINARY, .len = TANDEM_SECRET_MAX },
+	[TANDEM_A_TIMEOUT_MS]	= NLA_POLICY_RANGE(NLA_U32, 500, 30000),
+	[TANDEM_A_ASSUME_CLEAN]	= { .type = NLA_FLAG },
+};
+
+static const struct nla_policy tdm_primary_policy[TANDEM_A_MAX + 1] = {
+	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
+	[TANDEM_A_FORCE]	= { .type = NLA_FLAG },
+};
+
+#define TDM_DEFAULT_TIMEOUT_MS 2500
+
 static int tdm_require(struct genl_info *info, int attr, const char *msg)
 {
 	if (info->attrs[attr])
@@ -110,11 +129,250 @@ static int tdm_nl_detach(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * Find the resource a request names. Returns with tdm_devices_lock and the
+ * device's cfg_lock held, or an error (nothing held).
+ */
+static int tdm_nl_lock_dev(struct genl_info *info, struct tdm_device **devp)
+{
+	struct tdm_device *dev;
+	const char *name;
+	int ret;
+
+	ret = tdm_require(info, TANDEM_A_RES_NAME, "missing resource name") ?:
+	      tdm_check_name(info, &name);
+	if (ret)
+		return ret;
+	mutex_lock(&tdm_devices_lock);
+	dev = tdm_find_by_name(name);
+	if (!dev) {
+		mutex_unlock(&tdm_devices_lock);
+		NL_SET_ERR_MSG(info->extack, "no such resource");
+		return -ENOENT;
+	}
+	mutex_lock(&dev->cfg_lock);
+	*devp = dev;
+	return 0;
+}
+
+static void tdm_nl_unlock_dev(struct tdm_device *dev)
+{
+	mutex_unlock(&dev->cfg_lock);
+	mutex_unlock(&tdm_devices_lock);
+}
+
+static int tdm_nl_addr(struct genl_info *info, int a_addr, int a_port,
+		       struct sockaddr_storage *ss)
+{
+	const struct nlattr *a = info->attrs[a_addr];
+	u16 port = nla_get_u16(info->attrs[a_port]);
+
+	memset(ss, 0, sizeof(*ss));
+	if (nla_len(a) == sizeof(struct in_addr)) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, nla_data(a), sizeof(sin->sin_addr));
+		return sizeof(*sin);
+	}
+	if (nla_len(a) == sizeof(struct in6_addr)) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, nla_data(a), sizeof(sin6->sin6_addr));
+		return sizeof(*sin6);
+	}
+	NL_SET_ERR_MSG_ATTR(info->extack, a, "an address is 4 (IPv4) or 16 (IPv6) bytes");
+	return -EINVAL;
+}
+
+static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tdm_device *dev;
+	struct tdm_conn *conn;
+	int ret, len, cmp;
+
+	ret = tdm_require(info, TANDEM_A_LOCAL_ADDR, "missing local address") ?:
+	      tdm_require(info, TANDEM_A_LOCAL_PORT, "missing local port") ?:
+	      tdm_require(info, TANDEM_A_PEER_ADDR, "missing peer address") ?:
+	      tdm_require(info, TANDEM_A_PEER_PORT, "missing peer port");
+	if (ret)
+		return ret;
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	if (!conn)
+		return -ENOMEM;
+	len = tdm_nl_addr(info, TANDEM_A_LOCAL_ADDR, TANDEM_A_LOCAL_PORT, &conn->local);
+	ret = len < 0 ? len : tdm_nl_addr(info, TANDEM_A_PEER_ADDR, TANDEM_A_PEER_PORT, &conn->peer);
+	if (ret < 0)
+		goto err_free;
+	if (len != ret) {
+		NL_SET_ERR_MSG(info->extack, "local and peer addresses must both be IPv4 or both IPv6");
+		ret = -EINVAL;
+		goto err_free;
+	}
+	conn->addrlen = len;
+	cmp = memcmp(&conn->local, &conn->peer, len);
+	if (!cmp) {
+		NL_SET_ERR_MSG(info->extack, "local and peer addresses are the same");
+		ret = -EINVAL;
+		goto err_free;
+	}
+	conn->acceptor = cmp > 0;
+	conn->protocol = info->attrs[TANDEM_A_PROTOCOL] ?
+			 nla_get_u32(info->attrs[TANDEM_A_PROTOCOL]) : TANDEM_PROTO_SYNC;
+	conn->timeout_ms = info->attrs[TANDEM_A_TIMEOUT_MS] ?
+			   nla_get_u32(info->attrs[TANDEM_A_TIMEOUT_MS]) : TDM_DEFAULT_TIMEOUT_MS;
+	conn->assume_clean = nla_get_flag(info->attrs[TANDEM_A_ASSUME_CLEAN]);
+	if (info->attrs[TANDEM_A_SECRET]) {
+		conn->secret_len = nla_len(info->attrs[TANDEM_A_SECRET]);
+		if (!conn->secret_len) {
+			NL_SET_ERR_MSG(info->extack, "the shared secret is empty");
+			ret = -EINVAL;
+			goto err_free;
+		}
+		memcpy(conn->secret, nla_data(info->attrs[TANDEM_A_SECRET]), conn->secret_len);
+	}
+
+	ret = tdm_nl_lock_dev(info, &dev);
+	if (ret)
+		goto err_free;
+	if (rcu_access_pointer(dev->conn)) {
+		NL_SET_ERR_MSG(info->extack, "resource is already connected; disconnect it first");
+		ret = -EBUSY;
+	} else {
+		ret = tdm_conn_start(dev, conn, info->extack);
+	}
+	tdm_nl_unlock_dev(dev);
+	if (ret)
+		goto err_free;
+	return 0;
+
+err_free:
+	kfree_sensitive(conn);
+	return ret;
+}
+
+static int tdm_nl_disconnect(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tdm_device *dev;
+	int ret;
+
+	ret = tdm_nl_lock_dev(info, &dev);
+	if (ret)
+		return ret;
+	if (!rcu_access_pointer(dev->conn)) {
+		NL_SET_ERR_MSG(info->extack, "resource is not connected");
+		ret = -ENOTCONN;
+	} else {
+		tdm_conn_stop(dev);
+	}
+	tdm_nl_unlock_dev(dev);
+	return ret;
+}
+
+static int tdm_nl_primary(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tdm_device *dev;
+	int ret;
+
+	ret = tdm_nl_lock_dev(info, &dev);
+	if (ret)
+		return ret;
+	ret = tdm_promote(dev, nla_get_flag(info->attrs[TANDEM_A_FORCE]), info->extack);
+	tdm_nl_unlock_dev(dev);
+	return ret;
+}
+
+static int tdm_nl_secondary(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tdm_device *dev;
+	int ret;
+
+	ret = tdm_nl_lock_dev(info, &dev);
+	if (ret)
+		return ret;
+	ret = tdm_demote(dev, info->extack);
+	tdm_nl_unlock_dev(dev);
+	return ret;
+}
+
+static int tdm_put_addr(struct sk_buff *skb, int a_addr, int a_port,
+			const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		return nla_put(skb, a_addr, sizeof(sin->sin_addr), &sin->sin_addr) ?:
+		       nla_put_u16(skb, a_port, ntohs(sin->sin_port));
+	} else {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		return nla_put(skb, a_addr, sizeof(sin6->sin6_addr), &sin6->sin6_addr) ?:
+		       nla_put_u16(skb, a_port, ntohs(sin6->sin6_port));
+	}
+}
+
+/* The connection's part of a status message; tdm_devices_lock held. */
+static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
+{
+	struct tdm_conn *conn;
+	u32 cstate, peer_role = 0, peer_disk = 0, protocol = 0;
+	const char *err = NULL;
+	bool auth = false, peer_said = false;
+	int ret = 0;
+
+	rcu_read_lock();
+	conn = rcu_dereference(dev->conn);
+	if (!conn) {
+		rcu_read_unlock();
+		return nla_put_u32(skb, TANDEM_A_CONN_STATE, TANDEM_CONN_STANDALONE);
+	}
+	spin_lock_irq(&conn->lock);
+	cstate = conn->cstate;
+	protocol = conn->protocol;
+	if (cstate == TANDEM_CONN_CONNECTED) {
+		peer_role = conn->peer_role;
+		auth = conn->authenticated;
+	}
+	peer_disk = conn->peer_disk;
+	err = conn->last_error;
+	peer_said = conn->peer_said;
+	net[0] = conn->pending;
+	net[1] = conn->sent - conn->acked;
+	net[2] = conn->sent;
+	net[3] = conn->sent_bytes;
+	net[4] = conn->received;
+	net[5] = conn->received_bytes;
+	spin_unlock_irq(&conn->lock);
+	if (nla_put_u32(skb, TANDEM_A_CONN_STATE, cstate) ||
+	    nla_put_u32(skb, TANDEM_A_PROTOCOL, protocol) ||
+	    tdm_put_addr(skb, TANDEM_A_LOCAL_ADDR, TANDEM_A_LOCAL_PORT, &conn->local) ||
+	    tdm_put_addr(skb, TANDEM_A_PEER_ADDR, TANDEM_A_PEER_PORT, &conn->peer) ||
+	    (peer_role && nla_put_u32(skb, TANDEM_A_PEER_ROLE, peer_role)) ||
+	    (peer_disk && nla_put_u32(skb, TANDEM_A_PEER_DISK_STATE, peer_disk)) ||
+	    (cstate == TANDEM_CONN_CONNECTED &&
+	     nla_put_u8(skb, TANDEM_A_AUTHENTICATED, auth)))
+		ret = -EMSGSIZE;
+	if (!ret && err && cstate != TANDEM_CONN_CONNECTED) {
+		char buf[160];
+
+		snprintf(buf, sizeof(buf), "%s%s", peer_said ? "the peer says: " : "", err);
+		ret = nla_put_string(skb, TANDEM_A_LAST_ERROR, buf);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 static int tdm_put_stats(struct sk_buff *skb, struct tdm_device *dev)
 {
 	struct tdm_io_stats s;
 	struct nlattr *nest;
+	u64 net[6] = { 0 };
 
+	if (tdm_put_conn(skb, dev, net))
+		return -EMSGSIZE;
 	tdm_device_stats(dev, &s);
 	nest = nla_nest_start(skb, TANDEM_A_STATS);
 	if (!nest)
@@ -125,7 +383,13 @@ static int tdm_put_stats(struct sk_buff *skb, struct tdm_device *dev)
 	    nla_put_u64_64bit(skb, TANDEM_STAT_WRITE_BYTES, s.write_bytes, TANDEM_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, TANDEM_STAT_FLUSHES, s.flushes, TANDEM_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, TANDEM_STAT_DISCARDS, s.discards, TANDEM_STAT_PAD) ||
-	    nla_put_u64_64bit(skb, TANDEM_STAT_ERRORS, s.errors, TANDEM_STAT_PAD)) {
+	    nla_put_u64_64bit(skb, TANDEM_STAT_ERRORS, s.errors, TANDEM_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, TANDEM_STAT_NET_PENDING, net[0], TANDEM_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, TANDEM_STAT_NET_UNACKED, net[1], TANDEM_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, TANDEM_STAT_NET_SENT, net[2], TANDEM_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, TANDEM_STAT_NET_SENT_BYTES, net[3], TANDEM_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, TANDEM_STAT_NET_RECEIVED, net[4], TANDEM_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, TANDEM_STAT_NET_RECEIVED_BYTES, net[5], TANDEM_STAT_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -150,6 +414,8 @@ static int tdm_fill_status(struct sk_buff *skb, struct tdm_device *dev,
 			      (u64)get_capacity(dev->disk) << SECTOR_SHIFT,
 			      TANDEM_A_PAD) ||
 	    nla_put_u32(skb, TANDEM_A_OPEN_COUNT, tdm_device_open_count(dev)) ||
+	    nla_put_u32(skb, TANDEM_A_ROLE, READ_ONCE(dev->role)) ||
+	    nla_put_u32(skb, TANDEM_A_DISK_STATE, tdm_disk_state(dev)) ||
 	    tdm_put_stats(skb, dev)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -230,6 +496,34 @@ static const struct genl_ops tdm_genl_ops[] = {
 		.policy	= tdm_name_policy,
 		.maxattr = TANDEM_A_MAX,
 	},
+	{
+		.cmd	= TANDEM_CMD_CONNECT,
+		.doit	= tdm_nl_connect,
+		.policy	= tdm_connect_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= TANDEM_CMD_DISCONNECT,
+		.doit	= tdm_nl_disconnect,
+		.policy	= tdm_name_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= TANDEM_CMD_PRIMARY,
+		.doit	= tdm_nl_primary,
+		.policy	= tdm_primary_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= TANDEM_CMD_SECONDARY,
+		.doit	= tdm_nl_secondary,
+		.policy	= tdm_name_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family tdm_genl_family __ro_after_init = {
@@ -239,7 +533,7 @@ static struct genl_family tdm_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= tdm_genl_ops,
 	.n_ops		= ARRAY_SIZE(tdm_genl_ops),
-	.resv_start_op	= TANDEM_CMD_STATUS + 1,
+	.resv_start_op	= TANDEM_CMD_SECONDARY + 1,
 	.netnsok	= false,
 };
 

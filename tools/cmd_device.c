@@ -17,7 +17,7 @@
 #include "core/names.h"
 
 /* A resource name from the command line, checked with the module's own rules. */
-static int take_name(const char *cmd, int argc, char **argv, const char **name)
+int tdm_take_name(const char *cmd, int argc, char **argv, const char **name)
 {
 	enum tdm_name_err err;
 
@@ -47,16 +47,39 @@ static char *resolve_disk(const char *spec)
 	return path ? path : strdup(spec);
 }
 
-/* Send a request that has no reply but an ack; report failure on @what. */
-static int simple_request(struct nl_msg *msg, struct tdm_nl *nl, const char *what)
+int tdm_do(const char *what, int cmd, const char *name,
+	   int (*put)(struct nl_msg *msg, void *arg), void *arg)
 {
 	char why[512];
+	struct tdm_nl nl;
+	struct nl_msg *msg;
 	int ret;
 
-	ret = tdm_nl_request(nl, msg, NULL, NULL, why, sizeof(why));
+	ret = tdm_nl_open(&nl);
 	if (ret)
-		return tdm_report(what, ret, why);
-	return TDM_EXIT_OK;
+		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
+	msg = tdm_nl_new(&nl, cmd, 0);
+	if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name) || (put && put(msg, arg))) {
+		nlmsg_free(msg);
+		tdm_nl_close(&nl);
+		return tdm_report(what, -ENOMEM, NULL);
+	}
+	ret = tdm_nl_request(&nl, msg, NULL, NULL, why, sizeof(why));
+	tdm_nl_close(&nl);
+	return ret ? tdm_report(what, ret, why) : TDM_EXIT_OK;
+}
+
+struct attach_args {
+	uint32_t minor;
+	const char *disk;
+};
+
+static int put_attach(struct nl_msg *msg, void *arg)
+{
+	struct attach_args *a = arg;
+
+	return nla_put_u32(msg, TANDEM_A_MINOR, a->minor) ||
+	       nla_put_string(msg, TANDEM_A_DISK, a->disk);
 }
 
 int cmd_attach(int argc, char **argv)
@@ -69,8 +92,7 @@ int cmd_attach(int argc, char **argv)
 	const char *name, *disk_spec = NULL;
 	long minor = -1;
 	char what[128 + PATH_MAX];
-	struct tdm_nl nl;
-	struct nl_msg *msg;
+	struct attach_args a;
 	char *disk, *end;
 	int c, ret;
 
@@ -91,7 +113,7 @@ int cmd_attach(int argc, char **argv)
 			return tdm_usage_error("attach", "unknown option");
 		}
 	}
-	ret = take_name("attach", argc, argv, &name);
+	ret = tdm_take_name("attach", argc, argv, &name);
 	if (ret)
 		return ret;
 	if (minor < 0)
@@ -109,58 +131,86 @@ int cmd_attach(int argc, char **argv)
 		return tdm_usage_error("attach", "disk path is too long");
 	}
 	snprintf(what, sizeof(what), "attach %s (disk %s, minor %ld)", name, disk, minor);
-
-	ret = tdm_nl_open(&nl);
-	if (ret) {
-		free(disk);
-		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
-	}
-	msg = tdm_nl_new(&nl, TANDEM_CMD_ATTACH, 0);
-	if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name) ||
-	    nla_put_u32(msg, TANDEM_A_MINOR, (uint32_t)minor) ||
-	    nla_put_string(msg, TANDEM_A_DISK, disk)) {
-		nlmsg_free(msg);
-		ret = tdm_report(what, -ENOMEM, NULL);
-	} else {
-		ret = simple_request(msg, &nl, what);
-	}
-	tdm_nl_close(&nl);
+	a.minor = (uint32_t)minor;
+	a.disk = disk;
+	ret = tdm_do(what, TANDEM_CMD_ATTACH, name, put_attach, &a);
 	free(disk);
 	return ret;
 }
 
 int cmd_detach(int argc, char **argv)
 {
+	return tdm_name_only_cmd("detach", TANDEM_CMD_DETACH, argc, argv);
+}
+
+int tdm_name_only_cmd(const char *cmdname, int cmd, int argc, char **argv)
+{
 	char what[128];
 	const char *name;
-	struct tdm_nl nl;
-	struct nl_msg *msg;
 	int ret;
 
 	optind = 1;
 	if (argc > 1 && argv[1][0] == '-' && argv[1][1])
-		return tdm_usage_error("detach", "unknown option '%s'", argv[1]);
-	ret = take_name("detach", argc, argv, &name);
+		return tdm_usage_error(cmdname, "unknown option '%s'", argv[1]);
+	ret = tdm_take_name(cmdname, argc, argv, &name);
 	if (ret)
 		return ret;
-	snprintf(what, sizeof(what), "detach %s", name);
-	ret = tdm_nl_open(&nl);
-	if (ret)
-		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
-	msg = tdm_nl_new(&nl, TANDEM_CMD_DETACH, 0);
-	if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name)) {
-		nlmsg_free(msg);
-		ret = tdm_report(what, -ENOMEM, NULL);
-	} else {
-		ret = simple_request(msg, &nl, what);
-	}
-	tdm_nl_close(&nl);
-	return ret;
+	snprintf(what, sizeof(what), "%s %s", cmdname, name);
+	return tdm_do(what, cmd, name, NULL, NULL);
 }
 
 static uint64_t get_u64(struct nlattr **tb, int attr)
 {
 	return tb[attr] ? nla_get_u64(tb[attr]) : 0;
+}
+
+static const char *enum_name(struct nlattr *a, const char *const *names, unsigned int n)
+{
+	uint32_t v = a ? nla_get_u32(a) : 0;
+
+	return v < n && names[v] ? names[v] : "unknown";
+}
+
+static void print_replication(struct nlattr **attrs)
+{
+	static const char *const roles[] = {
+		[TANDEM_ROLE_SECONDARY] = "secondary", [TANDEM_ROLE_PRIMARY] = "primary",
+	};
+	static const char *const disks[] = {
+		[TANDEM_DISK_INCONSISTENT] = "inconsistent", [TANDEM_DISK_OUTDATED] = "outdated",
+		[TANDEM_DISK_CONSISTENT] = "consistent", [TANDEM_DISK_UPTODATE] = "uptodate",
+	};
+	static const char *const conns[] = {
+		[TANDEM_CONN_STANDALONE] = "standalone", [TANDEM_CONN_CONNECTING] = "connecting",
+		[TANDEM_CONN_CONNECTED] = "connected",
+	};
+	static const char *const protos[] = {
+		[TANDEM_PROTO_ASYNC] = "async", [TANDEM_PROTO_SYNC] = "sync",
+	};
+#define N(a) (sizeof(a) / sizeof(a[0]))
+	char addr[INET6_ADDRSTRLEN + 16];
+
+	out_str("role", enum_name(attrs[TANDEM_A_ROLE], roles, N(roles)));
+	out_str("disk_state", enum_name(attrs[TANDEM_A_DISK_STATE], disks, N(disks)));
+	out_str("connection", enum_name(attrs[TANDEM_A_CONN_STATE], conns, N(conns)));
+	if (attrs[TANDEM_A_PROTOCOL])
+		out_str("protocol", enum_name(attrs[TANDEM_A_PROTOCOL], protos, N(protos)));
+	if (!tdm_format_addr(attrs[TANDEM_A_LOCAL_ADDR], attrs[TANDEM_A_LOCAL_PORT],
+			     addr, sizeof(addr)))
+		out_str("local", addr);
+	if (!tdm_format_addr(attrs[TANDEM_A_PEER_ADDR], attrs[TANDEM_A_PEER_PORT],
+			     addr, sizeof(addr)))
+		out_str("peer", addr);
+	if (attrs[TANDEM_A_PEER_ROLE])
+		out_str("peer_role", enum_name(attrs[TANDEM_A_PEER_ROLE], roles, N(roles)));
+	if (attrs[TANDEM_A_PEER_DISK_STATE])
+		out_str("peer_disk_state", enum_name(attrs[TANDEM_A_PEER_DISK_STATE], disks, N(disks)));
+	if (attrs[TANDEM_A_AUTHENTICATED])
+		out_str("authentication", nla_get_u8(attrs[TANDEM_A_AUTHENTICATED]) ?
+			"hmac-sha256" : "none");
+	if (attrs[TANDEM_A_LAST_ERROR])
+		out_str("last_error", nla_get_string(attrs[TANDEM_A_LAST_ERROR]));
+#undef N
 }
 
 static int print_status(struct nlattr **attrs, void *arg)
@@ -184,6 +234,7 @@ static int print_status(struct nlattr **attrs, void *arg)
 	out_bytes("size", get_u64(attrs, TANDEM_A_SIZE));
 	if (attrs[TANDEM_A_OPEN_COUNT])
 		out_u64("open_count", nla_get_u32(attrs[TANDEM_A_OPEN_COUNT]));
+	print_replication(attrs);
 	if (attrs[TANDEM_A_STATS] &&
 	    !nla_parse_nested(st, TANDEM_STAT_MAX, attrs[TANDEM_A_STATS], NULL)) {
 		out_obj_begin("io");
@@ -195,6 +246,17 @@ static int print_status(struct nlattr **attrs, void *arg)
 		out_u64("discards", get_u64(st, TANDEM_STAT_DISCARDS));
 		out_u64("errors", get_u64(st, TANDEM_STAT_ERRORS));
 		out_obj_end();
+		if (attrs[TANDEM_A_CONN_STATE] &&
+		    nla_get_u32(attrs[TANDEM_A_CONN_STATE]) != TANDEM_CONN_STANDALONE) {
+			out_obj_begin("net");
+			out_u64("pending", get_u64(st, TANDEM_STAT_NET_PENDING));
+			out_u64("unacked", get_u64(st, TANDEM_STAT_NET_UNACKED));
+			out_u64("sent", get_u64(st, TANDEM_STAT_NET_SENT));
+			out_bytes("sent_bytes", get_u64(st, TANDEM_STAT_NET_SENT_BYTES));
+			out_u64("received", get_u64(st, TANDEM_STAT_NET_RECEIVED));
+			out_bytes("received_bytes", get_u64(st, TANDEM_STAT_NET_RECEIVED_BYTES));
+			out_obj_end();
+		}
 	}
 	out_obj_end();
 	(*count)++;
@@ -220,7 +282,7 @@ int cmd_status(int argc, char **argv)
 		json = true;
 	}
 	if (optind < argc) {
-		ret = take_name("status", argc, argv, &name);
+		ret = tdm_take_name("status", argc, argv, &name);
 		if (ret)
 			return ret;
 	}

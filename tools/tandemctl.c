@@ -16,8 +16,16 @@ static const struct tdm_cmd tdm_cmds[] = {
 	  "create /dev/tandemN on top of a backing disk" },
 	{ "detach", cmd_detach, "<res>",
 	  "remove /dev/tandemN and release the backing disk" },
+	{ "connect", cmd_connect,
+	  "<res> --local ADDR:PORT --peer ADDR:PORT [--protocol async|sync] "
+	  "[--secret-file FILE] [--timeout MS] [--assume-clean]",
+	  "replicate to the peer (sync by default)" },
+	{ "disconnect", cmd_disconnect, "<res>", "stop replicating; writes go on locally" },
+	{ "primary", cmd_primary, "<res> [--force]",
+	  "take the primary role (--force: declare this node's data the authority)" },
+	{ "secondary", cmd_secondary, "<res>", "give up the primary role" },
 	{ "status", cmd_status, "[<res>] [--json]",
-	  "show resources: disk, size, openers, I/O counters" },
+	  "show resources: disk, size, openers, roles, connection, I/O counters" },
 	{ "help", cmd_help, "", "show this help" },
 };
 
@@ -29,7 +37,7 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: tandemctl <command> [arguments]\n\ncommands:\n");
 	for (i = 0; i < N_CMDS; i++)
-		fprintf(f, "  %-8s %-44s %s\n", tdm_cmds[i].name, tdm_cmds[i].args,
+		fprintf(f, "  %s %s\n      %s\n", tdm_cmds[i].name, tdm_cmds[i].args,
 			tdm_cmds[i].help);
 	fprintf(f, "\nexit codes: 0 success, 1 refused or failed, 2 usage error, "
 		   "3 resource or module not found\n");

@@ -17,10 +17,27 @@ struct tdm_cmd {
 	const char *help;
 };
 
+struct nl_msg;
+struct nlattr;
+
 /* cmd_device.c */
 int cmd_attach(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int tdm_take_name(const char *cmd, int argc, char **argv, const char **name);
+/* Send @cmd for resource @name, with more attributes from @put; report failure as @what. */
+int tdm_do(const char *what, int cmd, const char *name,
+	   int (*put)(struct nl_msg *msg, void *arg), void *arg);
+/* A command taking the resource name alone. */
+int tdm_name_only_cmd(const char *cmdname, int cmd, int argc, char **argv);
+
+/* cmd_conn.c */
+int cmd_connect(int argc, char **argv);
+int cmd_disconnect(int argc, char **argv);
+int cmd_primary(int argc, char **argv);
+int cmd_secondary(int argc, char **argv);
+/* "ADDR:PORT" or "[ADDR6]:PORT" of two attributes; 0 or -1 if absent. */
+int tdm_format_addr(struct nlattr *addr, struct nlattr *port, char *buf, unsigned int len);
 
 /* tandemctl.c */
 int tdm_usage_error(const char *cmd, const char *fmt, ...)

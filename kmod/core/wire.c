@@ -172,7 +172,7 @@ enum tdm_wire_err tdm_hello_decode(const u8 *buf, size_t len, struct tdm_hello *
 		return TDM_WIRE_BAD_VALUE;
 	if (h->proto_min > h->proto_max || !h->proto_min)
 		return TDM_WIRE_BAD_VALUE;
-	if (h->protocol != TDM_PROTO_ASYNC && h->protocol != TDM_PROTO_SYNC)
+	if (h->protocol != TANDEM_PROTO_ASYNC && h->protocol != TANDEM_PROTO_SYNC)
 		return TDM_WIRE_BAD_VALUE;
 	return TDM_WIRE_OK;
 }
@@ -209,9 +209,9 @@ enum tdm_wire_err tdm_state_decode(const u8 *buf, size_t len, struct tdm_state *
 		return TDM_WIRE_SHORT;
 	s->role = tdm_be32_get(buf);
 	s->disk = tdm_be32_get(buf + 4);
-	if (s->role != TDM_ROLE_SECONDARY && s->role != TDM_ROLE_PRIMARY)
+	if (s->role != TANDEM_ROLE_SECONDARY && s->role != TANDEM_ROLE_PRIMARY)
 		return TDM_WIRE_BAD_VALUE;
-	if (s->disk < TDM_DISK_INCONSISTENT || s->disk > TDM_DISK_UPTODATE)
+	if (s->disk < TANDEM_DISK_INCONSISTENT || s->disk > TANDEM_DISK_UPTODATE)
 		return TDM_WIRE_BAD_VALUE;
 	return TDM_WIRE_OK;
 }
@@ -254,20 +254,20 @@ const char *tdm_refuse_str(enum tdm_refuse r)
 
 const char *tdm_role_str(u32 role)
 {
-	return role == TDM_ROLE_PRIMARY ? "primary" :
-	       role == TDM_ROLE_SECONDARY ? "secondary" : "unknown";
+	return role == TANDEM_ROLE_PRIMARY ? "primary" :
+	       role == TANDEM_ROLE_SECONDARY ? "secondary" : "unknown";
 }
 
 const char *tdm_disk_str(u32 disk)
 {
 	switch (disk) {
-	case TDM_DISK_INCONSISTENT:
+	case TANDEM_DISK_INCONSISTENT:
 		return "inconsistent";
-	case TDM_DISK_OUTDATED:
+	case TANDEM_DISK_OUTDATED:
 		return "outdated";
-	case TDM_DISK_CONSISTENT:
+	case TANDEM_DISK_CONSISTENT:
 		return "consistent";
-	case TDM_DISK_UPTODATE:
+	case TANDEM_DISK_UPTODATE:
 		return "uptodate";
 	}
 	return "unknown";
@@ -275,6 +275,6 @@ const char *tdm_disk_str(u32 disk)
 
 const char *tdm_proto_str(u32 proto)
 {
-	return proto == TDM_PROTO_SYNC ? "sync" :
-	       proto == TDM_PROTO_ASYNC ? "async" : "unknown";
+	return proto == TANDEM_PROTO_SYNC ? "sync" :
+	       proto == TANDEM_PROTO_ASYNC ? "async" : "unknown";
 }

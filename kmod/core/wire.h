@@ -17,6 +17,7 @@
 #define TDM_CORE_WIRE_H
 
 #include "core_types.h"
+#include "tandem_netlink.h"
 
 #define TDM_WIRE_MAGIC		0x54444d31u	/* "TDM1" */
 #define TDM_WIRE_HDR_LEN	24
@@ -60,14 +61,7 @@ enum tdm_data_op {
 	TDM_OP_WRITE_ZEROES,
 };
 
-enum tdm_proto { TDM_PROTO_ASYNC = 1, TDM_PROTO_SYNC = 2 };
-enum tdm_role { TDM_ROLE_SECONDARY = 1, TDM_ROLE_PRIMARY = 2 };
-enum tdm_disk {
-	TDM_DISK_INCONSISTENT = 1,	/* not known to hold a valid image */
-	TDM_DISK_OUTDATED,		/* valid, but the peer has newer writes */
-	TDM_DISK_CONSISTENT,		/* valid; whether it is the newest is unknown */
-	TDM_DISK_UPTODATE,		/* valid and the newest */
-};
+/* Roles, disk states and protocols travel as their UAPI values. */
 
 /* Why a node refuses a connection (REFUSE payload, and status). */
 enum tdm_refuse {
@@ -106,14 +100,14 @@ struct tdm_hello {
 	u64 features;
 	u64 size_sectors;
 	u32 flags;
-	u32 protocol;		/* enum tdm_proto */
+	u32 protocol;		/* enum tandem_protocol */
 	char name[TDM_WIRE_NAME_LEN];
 	u8 nonce[TDM_WIRE_NONCE_LEN];
 };
 
 struct tdm_state {
-	u32 role;		/* enum tdm_role */
-	u32 disk;		/* enum tdm_disk */
+	u32 role;		/* enum tandem_role */
+	u32 disk;		/* enum tandem_disk_state */
 };
 
 enum tdm_wire_err {

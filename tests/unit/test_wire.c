@@ -141,7 +141,7 @@ static void fill_hello(struct tdm_hello *h)
 	h->features = 0x5;
 	h->size_sectors = 2097152;
 	h->flags = TDM_HELLO_SECRET;
-	h->protocol = TDM_PROTO_SYNC;
+	h->protocol = TANDEM_PROTO_SYNC;
 	strcpy(h->name, "r0");
 	memset(h->nonce, 0xa5, sizeof(h->nonce));
 }
@@ -199,7 +199,7 @@ static void hello_check(void)
 	b.size_sectors++;
 	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_SIZE);
 	fill_hello(&b);
-	b.protocol = TDM_PROTO_ASYNC;
+	b.protocol = TANDEM_PROTO_ASYNC;
 	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_PROTOCOL);
 	fill_hello(&b);
 	b.flags = 0;
@@ -209,7 +209,7 @@ static void hello_check(void)
 
 static void state_rules(void)
 {
-	struct tdm_state in = { TDM_ROLE_PRIMARY, TDM_DISK_UPTODATE }, out;
+	struct tdm_state in = { TANDEM_ROLE_PRIMARY, TANDEM_DISK_UPTODATE }, out;
 	u8 buf[TDM_WIRE_STATE_LEN];
 	size_t n;
 
@@ -225,11 +225,11 @@ static void state_rules(void)
 	in.role = 3;
 	tdm_state_encode(buf, &in);
 	CHECK_EQ(tdm_state_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
-	in.role = TDM_ROLE_SECONDARY;
+	in.role = TANDEM_ROLE_SECONDARY;
 	in.disk = 0;
 	tdm_state_encode(buf, &in);
 	CHECK_EQ(tdm_state_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
-	in.disk = TDM_DISK_UPTODATE + 1;
+	in.disk = TANDEM_DISK_UPTODATE + 1;
 	tdm_state_encode(buf, &in);
 	CHECK_EQ(tdm_state_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
 }

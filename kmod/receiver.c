@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandem: the receiving side of a session, run by the connection thread.
+ * Every packet is checked by the core's decoders before it is acted on; a
+ * packet that breaks the protocol ends the session. A secondary applies the
+ * peer's writes epoch by epoch (see replication.c) and never lets two
+ * overlapping writes be in flight together, so that its disk ends up with
+ * the writes in the order the primary sent them.
+ */
+#include <linux/kthread.h>
+#include <linux/highmem.h>
+#include <linux/net.h>
+
+#include "tandem.h"
+
+/* The connection thread checks for a dead peer this often while idle. */
+#define TDM_RX_TICK_MS 250
+
+/*
+ * Read exactly @len bytes. Between reads it pings the peer every quarter of
+ * the timeout and gives up when the peer has been silent for the timeout.
+ */
+int tdm_recv_all(struct tdm_conn *conn, void *buf, size_t len)
+{
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	unsigned long timeout = msecs_to_jiffies(conn->timeout_ms);
+	unsigned long last_ping = jiffies;
+	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
+	int ret;
+
+	while (iov.iov_len) {
+		ret = kernel_recvmsg(conn->sock, &msg, &iov, 1, iov.iov_len,
+				     MSG_WAITALL | MSG_NOSIGNAL);
+		if (ret > 0) {
+			WRITE_ONCE(conn->last_rx, jiffies);
+			iov.iov_base += ret;
+			iov.iov_len -= ret;
+			continue;
+		}
+		if (ret == 0)
+			return -ECONNRESET;
+		if (ret != -EAGAIN && ret != -EINTR)
+			return ret;
+		if (kthread_should_stop() || READ_ONCE(conn->dead))
+			return -EINTR;
+		if (time_after(jiffies, READ_ONCE(conn->last_rx) + timeout))
+			return -ETIMEDOUT;
+		if (conn->sender && time_after(jiffies, last_ping + timeout / 4)) {
+			last_ping = jiffies;
+			spin_lock_irq(&conn->lock);
+			conn->send_ping = true;
+			spin_unlock_irq(&conn->lock);
+			wake_up(&conn->send_wq);
+		}
+	}
+	return 0;
+}
+
+static void tdm_peer_endio(struct bio *bio)
+{
+	struct tdm_peer_req *preq = container_of(bio, struct tdm_peer_req, bio);
+	struct tdm_conn *conn = preq->conn;
+	unsigned long flags;
+
+	preq->status = bio->bi_status;
+	/* Wake under the lock: once it is dropped, the session may end and free conn. */
+	spin_lock_irqsave(&conn->lock, flags);
+	list_move_tail(&preq->node, &conn->acks);
+	if (--conn->applying_n == 0)
+		wake_up(&conn->wq);
+	conn->received++;
+	conn->received_bytes += preq->size;
+	wake_up(&conn->send_wq);
+	spin_unlock_irqrestore(&conn->lock, flags);
+}
+
+static bool tdm_applying_overlaps(struct tdm_conn *conn, sector_t sector, u32 size)
+{
+	struct tdm_peer_req *p;
+	sector_t end = sector + (size >> SECTOR_SHIFT);
+	bool overlap = false;
+
+	spin_lock_irq(&conn->lock);
+	list_for_each_entry(p, &conn->applying, node) {
+		if (sector < p->sector + (p->size >> SECTOR_SHIFT) && p->sector < end) {
+			overlap = true;
+			break;
+		}
+	}
+	spin_unlock_irq(&conn->lock);
+	return overlap;
+}
+
+static bool tdm_applying_done(struct tdm_conn *conn)
+{
+	bool done;
+
+	spin_lock_irq(&conn->lock);
+	done = conn->applying_n == 0;
+	spin_unlock_irq(&conn->lock);
+	return done;
+}
+
+/* Wait until every write being applied is on the disk. */
+static void tdm_drain_applying(struct tdm_conn *conn)
+{
+	wait_event(conn->wq, tdm_applying_done(conn));
+}
+
+static blk_opf_t tdm_data_opf(const struct tdm_hdr *h, const struct tdm_data *d)
+{
+	blk_opf_t opf;
+
+	switch (d->op) {
+	case TDM_OP_DISCARD:
+		return REQ_OP_DISCARD;
+	case TDM_OP_WRITE_ZEROES:
+		return REQ_OP_WRITE_ZEROES;
+	default:
+		opf = REQ_OP_WRITE | REQ_SYNC;
+		break;
+	}
+	if (h->flags & TDM_F_FUA)
+		opf |= REQ_FUA;
+	if (h->flags & TDM_F_PREFLUSH)
+		opf |= REQ_PREFLUSH;
+	return opf;
+}
+
+/* Receive one DATA packet's payload into a new bio; NULL on error. */
+static struct tdm_peer_req *tdm_recv_write(struct tdm_conn *conn,
+					   const struct tdm_hdr *h,
+					   const struct tdm_data *d, int *err)
+{
+	struct tdm_device *dev = conn->dev;
+	unsigned int nr_pages = d->op == TDM_OP_WRITE ? DIV_ROUND_UP(d->size, PAGE_SIZE) : 0;
+	struct tdm_peer_req *preq;
+	struct bio *bio;
+	u32 left = d->op == TDM_OP_WRITE ? d->size : 0;
+
+	bio = bio_alloc_bioset(dev->backing, nr_pages, tdm_data_opf(h, d), GFP_NOIO,
+			       &dev->peer_bio_set);
+	preq = container_of(bio, struct tdm_peer_req, bio);
+	preq->conn = conn;
+	preq->seq = h->seq;
+	preq->sector = d->sector;
+	preq->size = d->size;
+	bio->bi_iter.bi_sector = d->sector;
+	if (d->op == TDM_OP_DISCARD || d->op == TDM_OP_WRITE_ZEROES)
+		bio->bi_iter.bi_size = d->size;
+
+	while (left) {
+		struct page *page = mempool_alloc(dev->page_pool, GFP_NOIO);
+		unsigned int len = min_t(u32, left, PAGE_SIZE);
+		void *p = kmap_local_page(page);
+
+		*err = tdm_recv_all(conn, p, len);
+		kunmap_local(p);
+		if (*err || bio_add_page(bio, page, len, 0) != len) {
+			mempool_free(page, dev->page_pool);
+			tdm_peer_req_free(preq);
+			if (!*err)
+				*err = -EIO;
+			return NULL;
+		}
+		left -= len;
+	}
+	return preq;
+}
+
+static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
+{
+	struct tdm_device *dev = conn->dev;
+	u8 buf[TDM_WIRE_DATA_HDR_LEN];
+	struct tdm_peer_req *preq;
+	struct tdm_data d;
+	int ret;
+
+	if (READ_ONCE(dev->role) != TANDEM_ROLE_SECONDARY ||
+	    conn->peer_role != TANDEM_ROLE_PRIMARY) {
+		pr_warn_ratelimited(TDM_LOG_PREFIX "%s: peer sent data but is not the primary\n",
+				    dev->name);
+		return -EPROTO;
+	}
+	ret = tdm_recv_all(conn, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (tdm_data_decode(buf, sizeof(buf), h->len, &d) != TDM_WIRE_OK ||
+	    !tdm_data_in_range(&d, get_capacity(dev->disk))) {
+		pr_warn_ratelimited(TDM_LOG_PREFIX "%s: peer sent a malformed or out-of-range write\n",
+				    dev->name);
+		return -EPROTO;
+	}
+	/* A new epoch starts only when the previous one is on the disk. */
+	if (h->epoch != conn->peer_epoch) {
+		tdm_drain_applying(conn);
+		conn->peer_epoch = h->epoch;
+	}
+	if (d.op != TDM_OP_FLUSH && tdm_applying_overlaps(conn, d.sector, d.size))
+		tdm_drain_applying(conn);
+
+	preq = tdm_recv_write(conn, h, &d, &ret);
+	if (!preq)
+		return ret;
+	preq->bio.bi_end_io = tdm_peer_endio;
+	spin_lock_irq(&conn->lock);
+	list_add_tail(&preq->node, &conn->applying);
+	conn->applying_n++;
+	spin_unlock_irq(&conn->lock);
+	submit_bio(&preq->bio);
+	return 0;
+}
+
+static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
+{
+	struct tdm_req *req, *found = NULL;
+
+	spin_lock_irq(&conn->lock);
+	hash_for_each_possible(conn->unacked, req, ack_node, h->seq) {
+		if (req->seq == h->seq) {
+			hash_del(&req->ack_node);
+			found = req;
+			break;
+		}
+	}
+	conn->acked++;
+	spin_unlock_irq(&conn->lock);
+	if (h->flags & TDM_ACK_ERROR)
+		pr_warn_ratelimited(TDM_LOG_PREFIX "%s: the peer failed to write a block\n",
+				    conn->dev->name);
+	if (found) {
+		tdm_req_put(found);
+		return 0;
+	}
+	/* Async writes are not waited for; in sync mode an unknown id is a protocol error. */
+	return conn->protocol == TANDEM_PROTO_SYNC ? -EPROTO : 0;
+}
+
+static int tdm_handle_state(struct tdm_conn *conn, const struct tdm_hdr *h)
+{
+	struct tdm_device *dev = conn->dev;
+	u8 buf[TDM_WIRE_STATE_LEN];
+	struct tdm_state st;
+	int ret;
+
+	ret = tdm_recv_all(conn, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (tdm_state_decode(buf, sizeof(buf), &st) != TDM_WIRE_OK)
+		return -EPROTO;
+	if (st.role == TANDEM_ROLE_PRIMARY && READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY) {
+		pr_err(TDM_LOG_PREFIX "%s: both nodes are primary; disconnecting\n", dev->name);
+		return -EPROTO;
+	}
+	tdm_peer_state(conn, st.role, st.disk);
+	return 0;
+}
+
+/* The peer asks to become primary: yes unless we are, or are becoming, primary. */
+static void tdm_handle_promote(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+	bool ok;
+
+	spin_lock_irq(&conn->lock);
+	ok = READ_ONCE(dev->role) == TANDEM_ROLE_SECONDARY && !conn->promoting;
+	if (ok)
+		conn->peer_role = TANDEM_ROLE_PRIMARY;
+	conn->send_promote_reply = ok ? TDM_PROMOTE_OK : 0;
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->send_wq);
+}
+
+static void tdm_handle_promote_reply(struct tdm_conn *conn, const struct tdm_hdr *h)
+{
+	spin_lock_irq(&conn->lock);
+	if (conn->promoting)
+		conn->promote_answer = h->flags & TDM_PROMOTE_OK;
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->wq);
+}
+
+/* Run a session's receiving side until it fails or the thread is stopped. */
+int tdm_receive_loop(struct tdm_conn *conn)
+{
+	u8 buf[TDM_WIRE_HDR_LEN];
+	struct tdm_hdr h;
+	int ret;
+
+	for (;;) {
+		ret = tdm_recv_all(conn, buf, sizeof(buf));
+		if (ret)
+			return ret;
+		if (tdm_hdr_decode(buf, sizeof(buf), &h) != TDM_WIRE_OK) {
+			pr_warn_ratelimited(TDM_LOG_PREFIX "%s: malformed packet from the peer\n",
+					    conn->dev->name);
+			return -EPROTO;
+		}
+		switch (h.type) {
+		case TDM_P_DATA:
+			ret = tdm_handle_data(conn, &h);
+			break;
+		case TDM_P_ACK:
+			ret = tdm_handle_ack(conn, &h);
+			break;
+		case TDM_P_PING:
+			spin_lock_irq(&conn->lock);
+			conn->send_pong = true;
+			spin_unlock_irq(&conn->lock);
+			wake_up(&conn->send_wq);
+			break;
+		case TDM_P_PONG:
+			break;
+		case TDM_P_STATE:
+			ret = tdm_handle_state(conn, &h);
+			break;
+		case TDM_P_PROMOTE:
+			tdm_handle_promote(conn);
+			break;
+		case TDM_P_PROMOTE_REPLY:
+			tdm_handle_promote_reply(conn, &h);
+			break;
+		default:
+			/* HELLO, AUTH, REFUSE belong to the handshake. */
+			pr_warn_ratelimited(TDM_LOG_PREFIX "%s: unexpected packet type %u from the peer\n",
+					    conn->dev->name, h.type);
+			ret = -EPROTO;
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+}
+
+/* Session end, sender stopped: wait for writes being applied, drop their acks. */
+void tdm_receiver_drain(struct tdm_conn *conn)
+{
+	struct tdm_peer_req *preq, *tmp;
+	LIST_HEAD(acks);
+
+	tdm_drain_applying(conn);
+	spin_lock_irq(&conn->lock);
+	list_splice_init(&conn->acks, &acks);
+	spin_unlock_irq(&conn->lock);
+	list_for_each_entry_safe(preq, tmp, &acks, node) {
+		list_del(&preq->node);
+		tdm_peer_req_free(preq);
+	}
+}
