@@ -219,6 +219,8 @@ void tdm_peer_state(struct tdm_conn *conn, u32 peer_role, u32 peer_disk)
 	if (role == TANDEM_ROLE_SECONDARY && peer_role == TANDEM_ROLE_PRIMARY &&
 	    !conn->replica_ok) {
 		if (conn->assume_clean && peer_disk == TANDEM_DISK_UPTODATE) {
+			/* Once: a later session may have missed writes. */
+			conn->assume_clean = false;
 			conn->replica_ok = true;
 			new_disk = TANDEM_DISK_UPTODATE;
 		} else {

@@ -85,12 +85,15 @@ static int tdm_open(struct block_device *bdev, fmode_t mode)
 	mutex_lock(&dev->open_lock);
 	if (dev->dying) {
 		ret = -ENXIO;
-	} else if ((mode & FMODE_WRITE) && dev->role != TANDEM_ROLE_PRIMARY) {
-		ret = -EROFS;
+	} else if (dev->role != TANDEM_ROLE_PRIMARY) {
+		/*
+		 * A secondary's content changes under any opener (as DRBD does):
+		 * writers get EROFS, readers EMEDIUMTYPE, so that mount does
+		 * not fall back to a read-only mount of a moving image.
+		 */
+		ret = (mode & FMODE_WRITE) ? -EROFS : -EMEDIUMTYPE;
 	} else {
 		dev->open_count++;
-		if (mode & FMODE_WRITE)
-			dev->write_openers++;
 	}
 	mutex_unlock(&dev->open_lock);
 	return ret;
@@ -102,8 +105,6 @@ static void tdm_release(struct gendisk *disk, fmode_t mode)
 
 	mutex_lock(&dev->open_lock);
 	dev->open_count--;
-	if (mode & FMODE_WRITE)
-		dev->write_openers--;
 	mutex_unlock(&dev->open_lock);
 }
 

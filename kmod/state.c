@@ -98,8 +98,8 @@ int tdm_demote(struct tdm_device *dev, struct netlink_ext_ack *extack)
 	int ret = 0;
 
 	mutex_lock(&dev->open_lock);
-	if (dev->write_openers) {
-		NL_SET_ERR_MSG(extack, "device is open for writing (mounted?); close it first");
+	if (dev->open_count) {
+		NL_SET_ERR_MSG(extack, "device is open (mounted or in use); close it first");
 		ret = -EBUSY;
 	} else if (dev->role == TANDEM_ROLE_PRIMARY) {
 		WRITE_ONCE(dev->role, TANDEM_ROLE_SECONDARY);

@@ -96,7 +96,7 @@ struct tdm_conn {
 	u8 secret[TANDEM_SECRET_MAX];
 	unsigned int secret_len;	/* 0: no authentication */
 	unsigned int timeout_ms;
-	bool assume_clean;
+	bool assume_clean;		/* until first used, under lock */
 	bool acceptor;			/* this side listens, the other connects */
 
 	struct task_struct *thread;	/* "tandem/<res>": connect + receive */
@@ -149,9 +149,8 @@ struct tdm_device {
 	struct bio_set peer_bio_set;	/* bios applying the peer's writes */
 	mempool_t *page_pool;		/* their pages */
 
-	struct mutex open_lock;		/* protects the four below */
+	struct mutex open_lock;		/* protects the two below, and role writes */
 	unsigned int open_count;	/* openers of /dev/tandemN */
-	unsigned int write_openers;	/* of which opened it for writing */
 	bool dying;			/* detach started: refuse new opens */
 
 	struct mutex cfg_lock;		/* serializes role and connection changes */

@@ -1,7 +1,7 @@
 description="attach, mkfs.ext4, files survive detach and re-attach, status while mounted"
 
 run_test() {
-	ok alpha 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda'
+	ok alpha 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
 	ok alpha 'test -b /dev/tandem0 && blockdev --getsize64 /dev/tandem0 && blockdev --getsize64 /dev/vda'
 	expect_eq "$(sed -n 1p <<<"$OUT")" "$(sed -n 2p <<<"$OUT")" "size of /dev/tandem0 vs its backing disk"
 	ok alpha 'ls /sys/block/vda/holders'
@@ -29,7 +29,7 @@ cd /mnt/t && find . -type f | sort | xargs sha256sum > /tmp/sums && wc -l < /tmp
 	expect_eq "$OUT" 0 "holders of vda after detach"
 
 	step "re-attach under another name and minor: same files, same checksums"
-	ok alpha 'tandemctl attach data --minor 7 --disk /dev/vda && mount /dev/tandem7 /mnt/t && cd /mnt/t && sha256sum --quiet -c /tmp/sums && echo same'
+	ok alpha 'tandemctl attach data --minor 7 --disk /dev/vda && tandemctl primary data --force && mount /dev/tandem7 /mnt/t && cd /mnt/t && sha256sum --quiet -c /tmp/sums && echo same'
 	expect_eq "$OUT" same "checksums after re-attach"
 	ok alpha 'umount /mnt/t && tandemctl detach data && rmmod tandem'
 

@@ -1,7 +1,7 @@
 description="flush, FUA, discard, write-zeroes pass through; backing I/O errors reach the caller"
 
 run_test() {
-	ok alpha 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda'
+	ok alpha 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
 
 	step "the queue advertises what the backing disk supports"
 	ok alpha 'cat /sys/block/tandem0/queue/write_cache /sys/block/tandem0/queue/fua \
@@ -29,7 +29,7 @@ cmp -n 2097152 -i 1048576:0 /dev/tandem0 /dev/zero && echo zeroed'
 	step "an I/O error on the backing disk reaches the caller"
 	# 8 MiB of vdb, then 8 MiB that fail every I/O.
 	ok alpha 'dmsetup create flaky --table "0 16384 linear /dev/vdb 0
-16384 16384 error" && dmsetup mknodes flaky && tandemctl attach r0 --minor 0 --disk /dev/mapper/flaky'
+16384 16384 error" && dmsetup mknodes flaky && tandemctl attach r0 --minor 0 --disk /dev/mapper/flaky && tandemctl primary r0 --force'
 	ok alpha 'dd if=/dev/urandom of=/dev/tandem0 bs=4k count=8 oflag=direct status=none && echo good'
 	refused alpha 'dd if=/dev/tandem0 of=/dev/null bs=4k skip=2048 count=1 iflag=direct' 'Input/output error'
 	refused alpha 'dd if=/dev/zero of=/dev/tandem0 bs=4k seek=3000 count=1 oflag=direct' 'Input/output error'

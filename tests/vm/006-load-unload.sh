@@ -7,6 +7,8 @@ for i in $(seq 10); do
 	modprobe tandem
 	tandemctl attach a --minor 0 --disk /dev/vda
 	tandemctl attach b --minor 1 --disk /dev/vdb
+	tandemctl primary a --force
+	tandemctl primary b --force
 	dd if=/dev/urandom of=/tmp/blk bs=64k count=4 status=none
 	dd if=/tmp/blk of=/dev/tandem0 bs=64k seek=$i oflag=direct status=none
 	dd if=/tmp/blk of=/dev/tandem1 bs=64k seek=$i oflag=direct status=none
@@ -31,7 +33,7 @@ echo cycles done'
 	expect_eq "$OUT" free "backing disks openable exclusively after rmmod"
 
 	step "rmmod while a device is open is refused, and then works"
-	ok alpha 'modprobe tandem && tandemctl attach a --minor 0 --disk /dev/vda && (nohup sleep 600 < /dev/tandem0 > /dev/null 2>&1 &) ; sleep 0.5'
+	ok alpha 'modprobe tandem && tandemctl attach a --minor 0 --disk /dev/vda && tandemctl primary a --force && (nohup sleep 600 < /dev/tandem0 > /dev/null 2>&1 &) ; sleep 0.5'
 	refused alpha 'rmmod tandem' 'in use'
 	ok alpha 'test -b /dev/tandem0 && fuser -k /dev/tandem0; sleep 0.5; rmmod tandem && ! test -e /dev/tandem0'
 }

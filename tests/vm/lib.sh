@@ -63,3 +63,59 @@ state_of() {
 
 # Bad lines in VM's kernel log: prints them, returns 0 if there are any.
 klog_bad() { klog "$1" | grep -E "$KLOG_BAD"; }
+
+# Replication helpers. The replication link: alpha 10.99.0.1, beta 10.99.0.2.
+REP_IP_alpha=10.99.0.1
+REP_IP_beta=10.99.0.2
+peer_of() { [ "$1" == alpha ] && echo beta || echo alpha; }
+
+# connect_res VM [connect options...]: connect r0 to the other VM on port 7789.
+connect_res() {
+	local vm=$1 peer
+	shift
+	peer=$(peer_of "$vm")
+	ok "$vm" "tandemctl connect r0 --local $(eval echo \$REP_IP_$vm):7789 --peer $(eval echo \$REP_IP_$peer):7789 $*"
+}
+
+# field VM KEY: one field of r0's status --json (strings unquoted).
+field() {
+	on "$1" 'tandemctl status r0 --json' | grep -o "\"$2\":\"\?[^,}\"]*" | head -n1 | sed 's/.*:"\?//'
+}
+
+# wait_field VM KEY VALUE [SECONDS]: poll until r0's KEY is VALUE.
+wait_field() {
+	local vm=$1 key=$2 want=$3 secs=${4:-20} i got
+	for ((i = 0; i < secs * 4; i++)); do
+		got=$(field "$vm" "$key")
+		[ "$got" == "$want" ] && return 0
+		sleep 0.25
+	done
+	fail "$vm: $key is '$got' after ${secs}s, expected '$want'" "$(on "$vm" 'tandemctl status r0; dmesg | tail -n 20')"
+}
+
+# disk_sum VM [MiB]: sha256 of the backing disk, read directly.
+disk_sum() {
+	on "$1" "dd if=/dev/vda bs=1M count=${2:-1024} iflag=direct status=none | sha256sum | cut -d' ' -f1"
+}
+
+# pair_up PROTOCOL: fresh zeroed disks on both, r0 attached and connected,
+# alpha primary (forced), beta declared identical (zeroed) and up to date.
+pair_up() {
+	local vm
+	for vm in alpha beta; do
+		ok "$vm" 'modprobe tandem && blkdiscard -f /dev/vda >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda'
+	done
+	connect_res alpha --protocol "$1"
+	connect_res beta --protocol "$1" --assume-clean
+	wait_field alpha connection connected
+	ok alpha 'tandemctl primary r0 --force'
+	wait_field beta peer_role primary
+	wait_field beta disk_state uptodate
+	wait_field alpha peer_disk_state uptodate
+}
+
+# Wait until alpha has nothing in flight to the peer.
+wait_drained() {
+	wait_field "${1:-alpha}" pending 0
+	wait_field "${1:-alpha}" unacked 0
+}

@@ -1,0 +1,48 @@
+description="one primary at a time; a secondary refuses writes and mounts; demote refused while open"
+
+run_test() {
+	pair_up sync
+	ok alpha 'mkfs.ext4 -q -F /dev/tandem0'
+	wait_drained
+
+	step "the secondary refuses to be opened: no writer, no mount, not even a reader"
+	refused beta 'dd if=/dev/zero of=/dev/tandem0 bs=4k count=1 oflag=direct' 'Read-only file system'
+	refused beta 'mkdir -p /mnt/t && mount /dev/tandem0 /mnt/t' 'wrong medium type|Wrong medium type'
+	refused beta 'mount -o ro /dev/tandem0 /mnt/t' 'wrong medium type|Wrong medium type'
+	refused beta 'dd if=/dev/tandem0 of=/dev/null bs=4k count=1' 'Wrong medium type'
+	refused beta 'tandemctl primary r0' 'the peer is primary; make it secondary first'
+	refused beta 'tandemctl primary r0 --force' 'the peer is primary'
+	expect_eq "$(field beta role)" secondary "beta's role after refused promotions"
+
+	step "demote refused while mounted, then allowed"
+	ok alpha 'mkdir -p /mnt/t && mount /dev/tandem0 /mnt/t && echo hello > /mnt/t/f'
+	refused alpha 'tandemctl secondary r0' 'device is open \(mounted or in use\)'
+	expect_eq "$(field alpha role)" primary "alpha's role after the refused demotion"
+	ok alpha 'umount /mnt/t && tandemctl secondary r0'
+	wait_field beta peer_role secondary
+
+	step "plain promotion needs up-to-date data"
+	ok beta 'tandemctl primary r0'
+	wait_field alpha peer_role primary
+	refused alpha 'tandemctl primary r0' 'the peer is primary'
+	ok beta 'tandemctl secondary r0'
+	wait_field alpha peer_role secondary
+
+	step "a secondary that was not declared identical is inconsistent and cannot be promoted plainly"
+	ok beta 'tandemctl disconnect r0'
+	ok alpha 'tandemctl primary r0'
+	connect_res beta --protocol sync
+	wait_field beta connection connected
+	wait_field beta disk_state inconsistent
+	wait_field alpha peer_disk_state inconsistent
+	ok alpha 'tandemctl secondary r0'
+	wait_field beta peer_role secondary
+	refused beta 'tandemctl primary r0' 'local data is not known to be up to date; use --force'
+	expect_eq "$(field beta role)" secondary "beta's role"
+
+	step "standalone: disconnect, status, reconnect refused while connected"
+	refused alpha 'tandemctl connect r0 --local 10.99.0.1:7790 --peer 10.99.0.2:7790' 'already connected'
+	ok alpha 'tandemctl disconnect r0 && tandemctl status r0'
+	grep -q 'connection:standalone' <<<"$OUT" || fail "alpha should be standalone" "$OUT"
+	refused alpha 'tandemctl disconnect r0' 'not connected'
+}
