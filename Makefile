@@ -6,6 +6,7 @@
 #   make check-unit      unit tests of the pure-C core (ASan + UBSan)
 #   make check-vm [T=x]  VM tests (all, or those whose name contains x)
 #   make lint            the module with W=1, sparse (C=2) and -Werror
+#   make bench           fio on raw disk, tandem async and sync, in the VMs
 #   make install         module into /lib/modules/$(KVER), tandemctl into $(PREFIX)/sbin
 
 KVER ?= $(shell uname -r)
@@ -48,6 +49,9 @@ check-vm: vm-build
 demo: vm-build
 	scripts/demo.sh
 
+bench: vm-build
+	tests/bench/run.sh
+
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 0755 tools/tandemctl $(DESTDIR)$(PREFIX)/sbin/tandemctl
@@ -59,4 +63,4 @@ clean:
 	rm -rf kmod/*.o kmod/core/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
 		kmod/core/.*.cmd kmod/modules.order modules.order Module.symvers .*.cmd
 
-.PHONY: all module tools setup lint vm-build check check-unit check-vm demo install clean
+.PHONY: all module tools setup lint vm-build check check-unit check-vm demo bench install clean

@@ -9,7 +9,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64 kmod
 	qemu-system-x86 busybox-static cpio
 	fio e2fsprogs iproute2 util-linux
-	sparse
+	sparse python3
 )
 
 missing=()

@@ -1,8 +1,9 @@
 description="malformed netlink requests are refused with an extack message and change nothing"
 
 # Attribute and command numbers from include/tandem_netlink.h.
-ATTACH=1 DETACH=2 STATUS=3
-NAME=1 MINOR=2 DISK=3 SIZE=4 STATS=6
+ATTACH=1 DETACH=2 STATUS=3 CONNECT=4 DISCONNECT=5 PRIMARY=6 SECONDARY=7
+NAME=1 MINOR=2 DISK=3 SIZE=4 STATS=6 LADDR=8 LPORT=9 PADDR=10 PPORT=11 PROTO=12 SECRET=13
+TIMEOUT=14 FORCE=16 ROLE=17
 
 nl_refused() {
 	local want=$1 before after
@@ -43,6 +44,26 @@ run_test() {
 	nl_refused 'error 2: no such resource' $DETACH $NAME:str:r9
 	nl_refused 'error 95: ' 99 $NAME:str:r0
 	nl_refused 'error 95: ' 0
+
+	step "connect, primary, secondary"
+	# 10.99.0.1 and 10.99.0.2: nlraw puts a u32 in host (little-endian) order, so byte-swap.
+	A=$((0x0100630a)) B=$((0x0200630a))
+	nl_refused 'error 22: missing local address' $CONNECT $NAME:str:r0
+	nl_refused 'error 22: missing peer port' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$B
+	nl_refused 'error 22: an address is 4 \(IPv4\) or 16 \(IPv6\) bytes' $CONNECT $NAME:str:r0 \
+		$LADDR:rawlen:5 $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789
+	nl_refused 'error (22|34): .*(length|policy|range)' $CONNECT $NAME:str:r0 $LADDR:rawlen:17 $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789
+	nl_refused 'error 34: ' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:0 $PADDR:u32:$B $PPORT:u16:7789
+	nl_refused 'error 34: ' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789 $PROTO:u32:3
+	nl_refused 'error 34: ' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789 $TIMEOUT:u32:100
+	nl_refused 'error (22|34): .*(length|policy|range)' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789 $SECRET:rawlen:65
+	nl_refused 'error 22: the shared secret is empty' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789 $SECRET:rawlen:0
+	nl_refused 'error 22: local and peer addresses are the same' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$A $PPORT:u16:7789
+	nl_refused 'error 99: cannot bind the local address' $CONNECT $NAME:str:r0 $LADDR:u32:$B $LPORT:u16:7789 $PADDR:u32:$A $PPORT:u16:7789
+	nl_refused 'error 22: .*[Uu]nsupported attribute' $PRIMARY $NAME:str:r0 $ROLE:u32:2
+	nl_refused 'error 22: .*(length|policy|[Ff]lag)' $PRIMARY $NAME:str:r0 $FORCE:u32:1
+	nl_refused 'error 2: no such resource' $SECONDARY $NAME:str:r9
+	nl_refused 'error 107: resource is not connected' $DISCONNECT $NAME:str:r0
 
 	step "a well-formed raw request works"
 	ok alpha "nlraw $ATTACH $NAME:str:r9 $MINOR:u32:9 $DISK:str:/dev/vdb && nlraw $DETACH $NAME:str:r9 && tandemctl status"
