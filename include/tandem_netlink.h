@@ -43,16 +43,25 @@ enum tandem_conn_state {
 	TANDEM_CONN_CONNECTED,		/* replicating */
 };
 
+/* A connection's resync, in status. */
+enum tandem_sync_state {
+	TANDEM_SYNC_STATE_NONE = 1,	/* no resync running */
+	TANDEM_SYNC_STATE_SOURCE,	/* sending out-of-sync blocks to the peer */
+	TANDEM_SYNC_STATE_TARGET,	/* receiving them: local data incomplete */
+};
+
 enum tandem_cmd {
 	TANDEM_CMD_UNSPEC,
 	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK */
 	TANDEM_CMD_DETACH,	/* RES_NAME */
 	TANDEM_CMD_STATUS,	/* [RES_NAME]; dump: every resource */
 	TANDEM_CMD_CONNECT,	/* RES_NAME, LOCAL_ADDR/PORT, PEER_ADDR/PORT, [PROTOCOL,
-				 * SECRET, TIMEOUT_MS, ASSUME_CLEAN] */
+				 * SECRET, TIMEOUT_MS, ASSUME_CLEAN, DISCARD_MY_DATA,
+				 * RESYNC_RATE] */
 	TANDEM_CMD_DISCONNECT,	/* RES_NAME */
 	TANDEM_CMD_PRIMARY,	/* RES_NAME, [FORCE] */
 	TANDEM_CMD_SECONDARY,	/* RES_NAME */
+	TANDEM_CMD_VERIFY,	/* RES_NAME: compare with the peer's disk, resync differences */
 	__TANDEM_CMD_MAX,
 };
 #define TANDEM_CMD_MAX (__TANDEM_CMD_MAX - 1)
@@ -82,6 +91,17 @@ enum tandem_attr {
 	TANDEM_A_PEER_DISK_STATE, /* u32 (reply only, when known) */
 	TANDEM_A_AUTHENTICATED,	/* u8: the peer proved the shared secret (reply only) */
 	TANDEM_A_LAST_ERROR,	/* string: why the last connection attempt failed (reply only) */
+	TANDEM_A_DISCARD_MY_DATA, /* flag: after a split brain, this node takes the peer's data */
+	TANDEM_A_SYNC_STATE,	/* u32 enum tandem_sync_state (reply only, when connected) */
+	TANDEM_A_OUT_OF_SYNC,	/* u64: bytes marked out of sync in the bitmap (reply only) */
+	TANDEM_A_SYNC_TOTAL,	/* u64: bytes out of sync when the resync began (reply only) */
+	TANDEM_A_SYNC_DONE,	/* u64: bytes resynced since (reply only) */
+	TANDEM_A_SYNC_ELAPSED_MS, /* u32: since the resync began (reply only) */
+	TANDEM_A_VERIFY_RUNNING, /* u8 (reply only, after a verify was started) */
+	TANDEM_A_VERIFY_TOTAL,	/* u64: bytes to compare (reply only) */
+	TANDEM_A_VERIFY_DONE,	/* u64: bytes compared (reply only) */
+	TANDEM_A_VERIFY_DIFF,	/* u64: bytes found different (reply only) */
+	TANDEM_A_RESYNC_RATE,	/* u32: resync at most this many MiB/s, 1..30000 (default: no limit) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

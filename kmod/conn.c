@@ -197,44 +197,224 @@ static int tdm_handshake_auth(struct tdm_conn *conn, const u8 *my_nonce,
 	return 0;
 }
 
-/*
- * The peer told us its role and disk state (handshake or STATE packet).
- * conn->replica_ok says our data equals the peer's as of now: it holds once
- * we are primary over an up-to-date peer, or once we, secondary, declared our
- * disk identical to an up-to-date primary's (assume_clean). A secondary that
- * starts taking a primary's writes without it is inconsistent until a resync
- * (not there yet) makes it whole.
- */
+/* The peer told us its role and disk state (handshake or STATE packet). */
 void tdm_peer_state(struct tdm_conn *conn, u32 peer_role, u32 peer_disk)
 {
-	struct tdm_device *dev = conn->dev;
-	u32 role = READ_ONCE(dev->role);
-	u32 disk = tdm_disk_state(dev), new_disk = disk;
-
 	spin_lock_irq(&conn->lock);
 	conn->peer_role = peer_role;
 	conn->peer_disk = peer_disk;
-	if (role == TANDEM_ROLE_PRIMARY && peer_disk == TANDEM_DISK_UPTODATE)
-		conn->replica_ok = true;
-	if (role == TANDEM_ROLE_SECONDARY && peer_role == TANDEM_ROLE_PRIMARY &&
-	    !conn->replica_ok) {
-		if (conn->assume_clean && peer_disk == TANDEM_DISK_UPTODATE) {
-			/* Once: a later session may have missed writes. */
-			conn->assume_clean = false;
-			conn->replica_ok = true;
-			new_disk = TANDEM_DISK_UPTODATE;
-		} else {
-			new_disk = TANDEM_DISK_INCONSISTENT;
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->wq);
+}
+
+/* Our generations as the peer is to see them. */
+void tdm_conn_gen(struct tdm_conn *conn, struct tdm_gen *g)
+{
+	struct tdm_device *dev = conn->dev;
+
+	mutex_lock(&dev->md_lock);
+	*g = dev->gen;
+	mutex_unlock(&dev->md_lock);
+	if (conn->assume_clean && !g->cur)
+		g->flags |= TDM_GEN_ASSUME_CLEAN;
+	if (conn->discard_mine)
+		g->flags |= TDM_GEN_DISCARD_MINE;
+}
+
+/* Mark the data consistent (or not) and up to date, persistently. */
+static int tdm_set_consistent(struct tdm_device *dev, bool consistent)
+{
+	int ret;
+
+	ret = consistent ? tdm_md_set_flags(dev, TDM_MDF_CONSISTENT, TDM_MDF_OUTDATED) :
+			   tdm_md_set_flags(dev, 0, TDM_MDF_CONSISTENT);
+	tdm_set_disk_state(dev, consistent ? TANDEM_DISK_UPTODATE : TANDEM_DISK_INCONSISTENT);
+	return ret;
+}
+
+/*
+ * Act on a sync decision (see core/gen.h), before data flows or, for a
+ * forced primary on a fresh pair, while it does. The peer takes the mirror
+ * decision from the same generations.
+ */
+int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s)
+{
+	struct tdm_device *dev = conn->dev;
+	int ret = 0;
+
+	switch (s) {
+	case TDM_SYNC_NONE:
+		mutex_lock(&dev->md_lock);
+		tdm_gen_synced(&dev->gen);
+		mutex_unlock(&dev->md_lock);
+		tdm_bm_clear_all(dev);
+		ret = tdm_bm_write(dev, false) ?: tdm_set_consistent(dev, true);
+		break;
+	case TDM_SYNC_FRESH:
+		break;
+	case TDM_SYNC_ADOPT:
+		mutex_lock(&dev->md_lock);
+		tdm_gen_adopt(&dev->gen, &conn->peer_gen);
+		mutex_unlock(&dev->md_lock);
+		conn->assume_clean = false;
+		tdm_bm_clear_all(dev);
+		ret = tdm_bm_write(dev, false) ?: tdm_set_consistent(dev, true);
+		s = TDM_SYNC_NONE;
+		break;
+	case TDM_SYNC_PEER_ADOPTS:
+		s = TDM_SYNC_NONE;
+		break;
+	case TDM_SYNC_SOURCE_FULL:
+		tdm_bm_set_all(dev);
+		fallthrough;
+	case TDM_SYNC_SOURCE:
+		ret = tdm_bm_write(dev, false);
+		if (tdm_disk_state(dev) != TANDEM_DISK_INCONSISTENT)
+			tdm_set_disk_state(dev, TANDEM_DISK_UPTODATE);
+		break;
+	case TDM_SYNC_TARGET_FULL:
+		tdm_bm_set_all(dev);
+		fallthrough;
+	case TDM_SYNC_TARGET:
+		ret = tdm_set_consistent(dev, false) ?: tdm_bm_write(dev, false);
+		break;
+	default:
+		return -EINVAL;
+	}
+	spin_lock_irq(&conn->lock);
+	conn->sync = s;
+	conn->send_state = true;
+	if (tdm_sync_is_target(s)) {
+		conn->rs_total = tdm_bm_count(dev) << TDM_BM_SHIFT;
+		conn->rs_done = 0;
+		conn->rs_start = jiffies;
+	}
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->send_wq);
+	if (s != TDM_SYNC_NONE && s != TDM_SYNC_FRESH)
+		pr_info(TDM_LOG_PREFIX "%s: %s, %llu KiB out of sync\n", dev->name,
+			tdm_sync_str(s), tdm_bm_count(dev) << (TDM_BM_SHIFT - 10));
+	return ret;
+}
+
+/* Send our dirty bitmap as runs, then an empty BITMAP packet. */
+static int tdm_send_bitmap(struct tdm_conn *conn, u8 *buf)
+{
+	struct tdm_device *dev = conn->dev;
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_BITMAP };
+	u64 from = 0, start, n;
+	unsigned int runs = 0;
+	int ret;
+
+	for (;;) {
+		n = tdm_bm_next_run(dev, from, U32_MAX, &start);
+		if (n) {
+			struct tdm_run r = { .start = start, .count = n };
+
+			tdm_run_encode(buf + TDM_WIRE_HDR_LEN + runs * TDM_WIRE_RUN_LEN, &r);
+			runs++;
+			from = start + n;
+		}
+		if (runs == TDM_WIRE_MAX_RUNS || (!n && runs)) {
+			h.len = runs * TDM_WIRE_RUN_LEN;
+			tdm_hdr_encode(buf, &h);
+			ret = tdm_send_all(conn, buf, TDM_WIRE_HDR_LEN + h.len, 0);
+			if (ret)
+				return ret;
+			runs = 0;
+		}
+		if (!n)
+			break;
+	}
+	h.len = 0;
+	tdm_hdr_encode(buf, &h);
+	return tdm_send_all(conn, buf, TDM_WIRE_HDR_LEN, 0);
+}
+
+/* Receive the peer's bitmap runs and mark them in ours. */
+static int tdm_recv_bitmap(struct tdm_conn *conn, u8 *buf)
+{
+	struct tdm_device *dev = conn->dev;
+	struct tdm_hdr h;
+	struct tdm_run r;
+	unsigned int i;
+	int ret;
+
+	for (;;) {
+		ret = tdm_recv_hdr(conn, &h, TDM_P_BITMAP);
+		if (ret)
+			return ret;
+		if (!h.len)
+			return 0;
+		ret = tdm_recv_all(conn, buf, h.len);
+		if (ret)
+			return ret;
+		for (i = 0; i < h.len / TDM_WIRE_RUN_LEN; i++) {
+			if (tdm_run_decode(buf + i * TDM_WIRE_RUN_LEN, TDM_WIRE_RUN_LEN,
+					   dev->bm.nbits, &r) != TDM_WIRE_OK)
+				return tdm_refuse(conn, TDM_REFUSE_MALFORMED);
+			tdm_bm_set(dev, r.start << (TDM_BM_SHIFT - SECTOR_SHIFT),
+				   (u64)r.count << (TDM_BM_SHIFT - SECTOR_SHIFT));
 		}
 	}
-	if (new_disk != disk)
-		conn->send_state = true;
-	spin_unlock_irq(&conn->lock);
-	if (new_disk != disk) {
-		tdm_set_disk_state(dev, new_disk);
-		wake_up(&conn->send_wq);
+}
+
+/* Generations both ways, the decision, and the bitmaps if it needs them. */
+static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
+{
+	struct tdm_device *dev = conn->dev;
+	const size_t buflen = TDM_WIRE_HDR_LEN + TDM_WIRE_MAX_RUNS * TDM_WIRE_RUN_LEN;
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_GEN,
+			     .len = TDM_WIRE_GEN_LEN };
+	struct tdm_gen mine;
+	enum tdm_sync s;
+	u8 *buf;
+	int ret;
+
+	buf = kmalloc(buflen, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	tdm_conn_gen(conn, &mine);
+	conn->gen_sent = mine.cur;
+	tdm_hdr_encode(buf, &h);
+	tdm_gen_encode(buf + TDM_WIRE_HDR_LEN, &mine);
+	ret = tdm_send_all(conn, buf, TDM_WIRE_HDR_LEN + TDM_WIRE_GEN_LEN, 0);
+	if (!ret)
+		ret = tdm_recv_hdr(conn, &h, TDM_P_GEN);
+	if (!ret)
+		ret = tdm_recv_all(conn, buf, TDM_WIRE_GEN_LEN);
+	if (ret)
+		goto out;
+	if (tdm_gen_decode(buf, TDM_WIRE_GEN_LEN, &conn->peer_gen) != TDM_WIRE_OK) {
+		ret = tdm_refuse(conn, TDM_REFUSE_MALFORMED);
+		goto out;
 	}
-	wake_up(&conn->wq);
+	s = tdm_sync_decide(&mine, &conn->peer_gen);
+	if (s == TDM_SYNC_SPLIT_BRAIN || s == TDM_SYNC_UNRELATED) {
+		pr_err(TDM_LOG_PREFIX "%s: %s (ours %016llx, peer's %016llx): not connecting, no data touched\n",
+		       dev->name, tdm_sync_str(s), mine.cur, conn->peer_gen.cur);
+		conn->halted = tdm_refuse_str(s == TDM_SYNC_SPLIT_BRAIN ? TDM_REFUSE_SPLIT_BRAIN :
+					      TDM_REFUSE_UNRELATED);
+		ret = tdm_refuse(conn, s == TDM_SYNC_SPLIT_BRAIN ? TDM_REFUSE_SPLIT_BRAIN :
+				 TDM_REFUSE_UNRELATED);
+		goto out;
+	}
+	if ((tdm_sync_is_target(s) && role == TANDEM_ROLE_PRIMARY) ||
+	    (tdm_sync_is_source(s) && peer_role == TANDEM_ROLE_PRIMARY)) {
+		ret = tdm_refuse(conn, TDM_REFUSE_TARGET_PRIMARY);
+		goto out;
+	}
+	if (s == TDM_SYNC_SOURCE || s == TDM_SYNC_TARGET) {
+		ret = tdm_send_bitmap(conn, buf);
+		if (!ret)
+			ret = tdm_recv_bitmap(conn, buf);
+		if (ret)
+			goto out;
+	}
+	ret = tdm_apply_sync(conn, s);
+out:
+	kfree(buf);
+	return ret;
 }
 
 static int tdm_handshake(struct tdm_conn *conn)
@@ -296,7 +476,15 @@ static int tdm_handshake(struct tdm_conn *conn)
 		return tdm_refuse(conn, TDM_REFUSE_BOTH_PRIMARY);
 
 	spin_lock_irq(&conn->lock);
-	conn->replica_ok = false;
+	conn->sync = TDM_SYNC_FRESH;
+	conn->rs_total = conn->rs_done = 0;
+	spin_unlock_irq(&conn->lock);
+	tdm_peer_state(conn, st.role, st.disk);
+	ret = tdm_handshake_sync(conn, role, st.role);
+	if (ret)
+		return ret;
+
+	spin_lock_irq(&conn->lock);
 	conn->authenticated = conn->secret_len != 0;
 	conn->last_error = NULL;
 	conn->send_state = true;
@@ -305,7 +493,6 @@ static int tdm_handshake(struct tdm_conn *conn)
 	conn->received = conn->received_bytes = 0;
 	conn->peer_epoch = 0;
 	spin_unlock_irq(&conn->lock);
-	tdm_peer_state(conn, st.role, st.disk);
 	pr_info(TDM_LOG_PREFIX "%s: connected to %pISpc (%s, protocol v%u%s), peer is %s, %s\n",
 		dev->name, &conn->peer, tdm_proto_str(conn->protocol), proto,
 		conn->secret_len ? ", authenticated" : ", unauthenticated",
@@ -329,6 +516,14 @@ static void tdm_session(struct tdm_conn *conn)
 	conn->cstate = TANDEM_CONN_CONNECTED;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->wq);
+	/* A write without the peer during the handshake: decide again. */
+	if (READ_ONCE(dev->gen.cur) != conn->gen_sent) {
+		pr_warn(TDM_LOG_PREFIX "%s: new data generation during the handshake: reconnecting\n",
+			dev->name);
+		return;
+	}
+	if (tdm_sync_is_source(conn->sync))
+		tdm_resync_start(conn);
 
 	ret = tdm_receive_loop(conn);
 	if (!kthread_should_stop())
@@ -350,20 +545,34 @@ static void tdm_session_end(struct tdm_conn *conn)
 	LIST_HEAD(unsent);
 	LIST_HEAD(unacked);
 	unsigned int bkt;
+	bool was_connected, primary, missed;
 
 	spin_lock_irq(&conn->lock);
-	conn->cstate = TANDEM_CONN_CONNECTING;
+	was_connected = conn->cstate == TANDEM_CONN_CONNECTED;
 	conn->dead = true;
 	spin_unlock_irq(&conn->lock);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	tdm_resync_stop(conn);
 	if (conn->sender) {
 		kthread_stop(conn->sender);
 		put_task_struct(conn->sender);
 		conn->sender = NULL;
 	}
+	tdm_verify_stop(conn);
 	tdm_receiver_drain(conn);
 
+	/*
+	 * A primary goes on without the peer: its writes from now on belong
+	 * to a new generation, started by the first of them (see meta.c), or
+	 * at once below if writes the peer missed are waiting to complete.
+	 */
+	primary = was_connected && READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY;
 	spin_lock_irq(&conn->lock);
+	if (primary)
+		tdm_gen_pending(dev, true);
+	conn->cstate = conn->halted ? TANDEM_CONN_STANDALONE : TANDEM_CONN_CONNECTING;
+	conn->sync = TDM_SYNC_FRESH;
+	missed = tdm_async_forget(conn);
 	list_splice_init(&conn->sendq, &unsent);
 	conn->pending = 0;
 	hash_for_each_safe(conn->unacked, bkt, htmp, req, ack_node) {
@@ -378,15 +587,23 @@ static void tdm_session_end(struct tdm_conn *conn)
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->wq);
 
+	if (primary && (missed || !list_empty(&unsent) || !list_empty(&unacked))) {
+		queue_work(system_unbound_wq, &dev->gen_work);
+		flush_work(&dev->gen_work);
+	}
+
 	/* A request on sendq (sync: also hashed) is on `unsent` only once. */
 	list_for_each_entry_safe(req, tmp, &unsent, send_node) {
 		list_del_init(&req->send_node);
+		tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
 		tdm_req_put(req);
 	}
 	list_for_each_entry_safe(req, tmp, &unacked, send_node) {
 		list_del_init(&req->send_node);
+		tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
 		tdm_req_put(req);
 	}
+	tdm_bm_write(dev, false);
 	sock_release(conn->sock);
 	conn->sock = NULL;
 }
@@ -398,6 +615,11 @@ static int tdm_conn_thread(void *data)
 	unsigned int backoff = TDM_BACKOFF_MIN_MS;
 
 	while (!kthread_should_stop()) {
+		if (conn->halted) {
+			/* Split brain or unrelated data: wait for disconnect. */
+			schedule_timeout_interruptible(MAX_SCHEDULE_TIMEOUT);
+			continue;
+		}
 		if (conn->acceptor && !listener &&
 		    tdm_bound_socket(conn, true, &listener)) {
 			tdm_set_error(conn, "cannot listen on the local address", false);
@@ -435,9 +657,19 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	INIT_LIST_HEAD(&conn->sendq);
 	INIT_LIST_HEAD(&conn->applying);
 	INIT_LIST_HEAD(&conn->acks);
+	INIT_LIST_HEAD(&conn->rsq);
+	INIT_LIST_HEAD(&conn->vfq);
+	INIT_LIST_HEAD(&conn->vf_pending);
 	hash_init(conn->unacked);
 	init_waitqueue_head(&conn->send_wq);
 	init_waitqueue_head(&conn->wq);
+	init_waitqueue_head(&conn->rs_wq);
+	conn->sync = TDM_SYNC_FRESH;
+	if (conn->protocol == TANDEM_PROTO_ASYNC) {
+		conn->aslots = kvcalloc(TDM_ASYNC_SLOTS, sizeof(*conn->aslots), GFP_KERNEL);
+		if (!conn->aslots)
+			return -ENOMEM;
+	}
 	conn->cstate = TANDEM_CONN_CONNECTING;
 	conn->send_promote_reply = -1;
 	conn->promote_answer = -1;
@@ -445,6 +677,7 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	/* Fail now, not in the thread, if the local address cannot be used. */
 	ret = tdm_bound_socket(conn, conn->acceptor, &probe);
 	if (ret) {
+		kvfree(conn->aslots);
 		if (ret == -EADDRINUSE)
 			NL_SET_ERR_MSG(extack, "local address is already in use");
 		else
@@ -456,6 +689,7 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	conn->thread = kthread_create(tdm_conn_thread, conn, "tandem/%s", dev->name);
 	if (IS_ERR(conn->thread)) {
 		NL_SET_ERR_MSG(extack, "cannot start the connection thread");
+		kvfree(conn->aslots);
 		return PTR_ERR(conn->thread);
 	}
 	get_task_struct(conn->thread);
@@ -480,5 +714,6 @@ void tdm_conn_stop(struct tdm_device *dev)
 	RCU_INIT_POINTER(dev->conn, NULL);
 	synchronize_rcu();
 	pr_info(TDM_LOG_PREFIX "%s: disconnected\n", dev->name);
+	kvfree(conn->aslots);
 	kfree_sensitive(conn);
 }

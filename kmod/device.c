@@ -43,6 +43,8 @@ static void tdm_clone_endio(struct bio *clone)
 	struct tdm_req *req = container_of(clone, struct tdm_req, clone);
 
 	req->status = clone->bi_status;
+	if (op_is_write(bio_op(clone)))
+		tdm_resync_write_done(req->dev, req->orig);
 	tdm_req_put(req);
 }
 
@@ -68,12 +70,28 @@ static void tdm_submit_bio(struct bio *bio)
 	req->dev = dev;
 	req->orig = bio;
 	req->status = BLK_STS_OK;
+	req->al_held = false;
 	atomic_set(&req->parts, 1);
 	req->start = bio_start_io_acct(bio);
 	clone->bi_end_io = tdm_clone_endio;
 	tdm_count(dev, bio);
-	if (op_is_write(bio_op(bio)))
-		tdm_replicate(dev, req);
+	/* A write waits for its extents in the activity log (actlog.c). */
+	if (op_is_write(bio_op(bio)) && bio_sectors(bio) && !tdm_al_begin(dev, req))
+		return;
+	tdm_dispatch(dev, req);
+}
+
+/* Send @req's clone down, and its write to the peer. */
+void tdm_dispatch(struct tdm_device *dev, struct tdm_req *req)
+{
+	struct bio *bio = req->orig, *clone = &req->clone;
+
+	/* A write the peer does not get is marked for the next resync. */
+	if (op_is_write(bio_op(bio)) && !tdm_replicate(dev, req) && bio_sectors(bio)) {
+		tdm_bm_set(dev, bio->bi_iter.bi_sector, bio_sectors(bio));
+		if (tdm_defer_for_new_gen(dev, clone))
+			return;
+	}
 	submit_bio_noacct(clone);
 }
 
@@ -194,7 +212,7 @@ static void tdm_set_limits(struct tdm_device *dev)
 					     TDM_MAX_DISCARD_SECTORS));
 	blk_queue_max_write_zeroes_sectors(q, min(q->limits.max_write_zeroes_sectors,
 						  TDM_MAX_DISCARD_SECTORS));
-	set_capacity(dev->disk, bdev_nr_sectors(dev->backing));
+	set_capacity(dev->disk, dev->md.layout.data_sectors);
 }
 
 /* Called with tdm_devices_lock held; the name and minor were checked free. */
@@ -216,6 +234,8 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	mutex_init(&dev->open_lock);
 	mutex_init(&dev->cfg_lock);
 	spin_lock_init(&dev->state_lock);
+	bio_list_init(&dev->deferred);
+	INIT_WORK(&dev->gen_work, tdm_gen_work);
 	INIT_LIST_HEAD(&dev->node);
 	dev->role = TANDEM_ROLE_SECONDARY;
 	dev->disk_state = TANDEM_DISK_INCONSISTENT;
@@ -245,11 +265,14 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 		ret = PTR_ERR(dev->backing);
 		goto err_destroy_pool;
 	}
+	ret = tdm_md_attach(dev, extack);
+	if (ret)
+		goto err_put_backing;
 
 	ret = -ENOMEM;
 	disk = blk_alloc_disk(NUMA_NO_NODE);
 	if (!disk)
-		goto err_put_backing;
+		goto err_md_detach;
 	dev->disk = disk;
 	disk->major = tdm_major;
 	disk->first_minor = minor;
@@ -278,6 +301,8 @@ err_del_disk:
 	del_gendisk(disk);
 err_put_disk:
 	put_disk(disk);
+err_md_detach:
+	tdm_md_detach(dev);
 err_put_backing:
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
 err_destroy_pool:
@@ -326,10 +351,12 @@ void tdm_device_destroy(struct tdm_device *dev)
 	mutex_lock(&dev->cfg_lock);
 	tdm_conn_stop(dev);
 	mutex_unlock(&dev->cfg_lock);
+	flush_work(&dev->gen_work);
 	pr_info(TDM_LOG_PREFIX "%s: detached %s\n", dev->name, dev->disk->disk_name);
 	bd_unlink_disk_holder(dev->backing, dev->disk);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);
+	tdm_md_detach(dev);
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
 	mempool_destroy(dev->page_pool);
 	bioset_exit(&dev->peer_bio_set);

@@ -31,6 +31,8 @@ static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_SECRET]	= { .type = NLA_BINARY, .len = TANDEM_SECRET_MAX },
 	[TANDEM_A_TIMEOUT_MS]	= NLA_POLICY_RANGE(NLA_U32, 500, 30000),
 	[TANDEM_A_ASSUME_CLEAN]	= { .type = NLA_FLAG },
+	[TANDEM_A_DISCARD_MY_DATA] = { .type = NLA_FLAG },
+	[TANDEM_A_RESYNC_RATE]	= NLA_POLICY_RANGE(NLA_U32, 1, 30000),
 };
 
 static const struct nla_policy tdm_primary_policy[TANDEM_A_MAX + 1] = {
@@ -225,6 +227,9 @@ static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	conn->timeout_ms = info->attrs[TANDEM_A_TIMEOUT_MS] ?
 			   nla_get_u32(info->attrs[TANDEM_A_TIMEOUT_MS]) : TDM_DEFAULT_TIMEOUT_MS;
 	conn->assume_clean = nla_get_flag(info->attrs[TANDEM_A_ASSUME_CLEAN]);
+	conn->discard_mine = nla_get_flag(info->attrs[TANDEM_A_DISCARD_MY_DATA]);
+	if (info->attrs[TANDEM_A_RESYNC_RATE])
+		conn->rs_rate = nla_get_u32(info->attrs[TANDEM_A_RESYNC_RATE]);
 	if (info->attrs[TANDEM_A_SECRET]) {
 		conn->secret_len = nla_len(info->attrs[TANDEM_A_SECRET]);
 		if (!conn->secret_len) {
@@ -240,6 +245,12 @@ static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 		goto err_free;
 	if (rcu_access_pointer(dev->conn)) {
 		NL_SET_ERR_MSG(info->extack, "resource is already connected; disconnect it first");
+		ret = -EBUSY;
+	} else if (conn->assume_clean && READ_ONCE(dev->gen.cur)) {
+		tdm_extack_msg(info->extack, tdm_refuse_str(TDM_REFUSE_ASSUME_CLEAN));
+		ret = -EINVAL;
+	} else if (conn->discard_mine && dev->role == TANDEM_ROLE_PRIMARY) {
+		NL_SET_ERR_MSG(info->extack, "a primary cannot discard its data: make it secondary first");
 		ret = -EBUSY;
 	} else {
 		ret = tdm_conn_start(dev, conn, info->extack);
@@ -285,6 +296,21 @@ static int tdm_nl_primary(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int tdm_nl_verify(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tdm_device *dev;
+	int ret;
+
+	ret = tdm_nl_lock_dev(info, &dev);
+	if (ret)
+		return ret;
+	ret = tdm_verify_start(dev, info->extack);
+	if (ret == -ENOTCONN)
+		NL_SET_ERR_MSG(info->extack, "resource is not connected");
+	tdm_nl_unlock_dev(dev);
+	return ret;
+}
+
 static int tdm_nl_secondary(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tdm_device *dev;
@@ -318,11 +344,17 @@ static int tdm_put_addr(struct sk_buff *skb, int a_addr, int a_port,
 static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 {
 	struct tdm_conn *conn;
-	u32 cstate, peer_role = 0, peer_disk = 0, protocol = 0;
+	u32 cstate, peer_role = 0, peer_disk = 0, protocol = 0, sync = TANDEM_SYNC_STATE_NONE;
+	u64 rs_total = 0, rs_done = 0, vf[3];
+	unsigned long rs_start = 0;
+	bool vf_running;
 	const char *err = NULL;
 	bool auth = false, peer_said = false;
 	int ret = 0;
 
+	if (nla_put_u64_64bit(skb, TANDEM_A_OUT_OF_SYNC, tdm_bm_count(dev) << TDM_BM_SHIFT,
+			      TANDEM_A_PAD))
+		return -EMSGSIZE;
 	rcu_read_lock();
 	conn = rcu_dereference(dev->conn);
 	if (!conn) {
@@ -335,8 +367,19 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	if (cstate == TANDEM_CONN_CONNECTED) {
 		peer_role = conn->peer_role;
 		auth = conn->authenticated;
+		if (tdm_sync_is_source(conn->sync))
+			sync = TANDEM_SYNC_STATE_SOURCE;
+		else if (tdm_sync_is_target(conn->sync))
+			sync = TANDEM_SYNC_STATE_TARGET;
+		rs_total = conn->rs_total;
+		rs_done = conn->rs_done;
+		rs_start = conn->rs_start;
 	}
 	peer_disk = conn->peer_disk;
+	vf_running = conn->vf_running;
+	vf[0] = conn->vf_total;
+	vf[1] = conn->vf_done;
+	vf[2] = conn->vf_diff;
 	err = conn->last_error;
 	peer_said = conn->peer_said;
 	net[0] = conn->pending;
@@ -350,10 +393,22 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	    nla_put_u32(skb, TANDEM_A_PROTOCOL, protocol) ||
 	    tdm_put_addr(skb, TANDEM_A_LOCAL_ADDR, TANDEM_A_LOCAL_PORT, &conn->local) ||
 	    tdm_put_addr(skb, TANDEM_A_PEER_ADDR, TANDEM_A_PEER_PORT, &conn->peer) ||
+	    (conn->rs_rate && nla_put_u32(skb, TANDEM_A_RESYNC_RATE, conn->rs_rate)) ||
 	    (peer_role && nla_put_u32(skb, TANDEM_A_PEER_ROLE, peer_role)) ||
 	    (peer_disk && nla_put_u32(skb, TANDEM_A_PEER_DISK_STATE, peer_disk)) ||
 	    (cstate == TANDEM_CONN_CONNECTED &&
-	     nla_put_u8(skb, TANDEM_A_AUTHENTICATED, auth)))
+	     (nla_put_u8(skb, TANDEM_A_AUTHENTICATED, auth) ||
+	      nla_put_u32(skb, TANDEM_A_SYNC_STATE, sync))) ||
+	    (sync != TANDEM_SYNC_STATE_NONE &&
+	     (nla_put_u64_64bit(skb, TANDEM_A_SYNC_TOTAL, rs_total, TANDEM_A_PAD) ||
+	      nla_put_u64_64bit(skb, TANDEM_A_SYNC_DONE, rs_done, TANDEM_A_PAD) ||
+	      nla_put_u32(skb, TANDEM_A_SYNC_ELAPSED_MS,
+			  jiffies_to_msecs(jiffies - rs_start)))) ||
+	    (vf[0] &&
+	     (nla_put_u8(skb, TANDEM_A_VERIFY_RUNNING, vf_running) ||
+	      nla_put_u64_64bit(skb, TANDEM_A_VERIFY_TOTAL, vf[0], TANDEM_A_PAD) ||
+	      nla_put_u64_64bit(skb, TANDEM_A_VERIFY_DONE, vf[1], TANDEM_A_PAD) ||
+	      nla_put_u64_64bit(skb, TANDEM_A_VERIFY_DIFF, vf[2], TANDEM_A_PAD))))
 		ret = -EMSGSIZE;
 	if (!ret && err && cstate != TANDEM_CONN_CONNECTED) {
 		char buf[160];
@@ -524,6 +579,13 @@ static const struct genl_ops tdm_genl_ops[] = {
 		.maxattr = TANDEM_A_MAX,
 		.flags	= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd	= TANDEM_CMD_VERIFY,
+		.doit	= tdm_nl_verify,
+		.policy	= tdm_name_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
 };
 
 static struct genl_family tdm_genl_family __ro_after_init = {
@@ -533,7 +595,7 @@ static struct genl_family tdm_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= tdm_genl_ops,
 	.n_ops		= ARRAY_SIZE(tdm_genl_ops),
-	.resv_start_op	= TANDEM_CMD_SECONDARY + 1,
+	.resv_start_op	= TANDEM_CMD_VERIFY + 1,
 	.netnsok	= false,
 };
 

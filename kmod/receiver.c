@@ -63,13 +63,20 @@ static void tdm_peer_endio(struct bio *bio)
 	unsigned long flags;
 
 	preq->status = bio->bi_status;
+	if (preq->resync && !preq->status)
+		tdm_bm_clear_bits(conn->dev, preq->sector >> (TDM_BM_SHIFT - SECTOR_SHIFT),
+				  preq->size >> TDM_BM_SHIFT);
 	/* Wake under the lock: once it is dropped, the session may end and free conn. */
 	spin_lock_irqsave(&conn->lock, flags);
 	list_move_tail(&preq->node, &conn->acks);
 	if (--conn->applying_n == 0)
 		wake_up(&conn->wq);
-	conn->received++;
-	conn->received_bytes += preq->size;
+	if (preq->resync) {
+		conn->rs_done += preq->size;
+	} else {
+		conn->received++;
+		conn->received_bytes += preq->size;
+	}
 	wake_up(&conn->send_wq);
 	spin_unlock_irqrestore(&conn->lock, flags);
 }
@@ -174,25 +181,28 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	u8 buf[TDM_WIRE_DATA_HDR_LEN];
 	struct tdm_peer_req *preq;
 	struct tdm_data d;
+	bool resync = h->flags & TDM_F_RESYNC;
 	int ret;
 
 	if (READ_ONCE(dev->role) != TANDEM_ROLE_SECONDARY ||
-	    conn->peer_role != TANDEM_ROLE_PRIMARY) {
-		pr_warn_ratelimited(TDM_LOG_PREFIX "%s: peer sent data but is not the primary\n",
-				    dev->name);
+	    (resync ? !tdm_sync_is_target(conn->sync) : conn->peer_role != TANDEM_ROLE_PRIMARY)) {
+		pr_warn_ratelimited(TDM_LOG_PREFIX "%s: peer sent %s data but is not the %s\n",
+				    dev->name, resync ? "resync" : "application",
+				    resync ? "resync source" : "primary");
 		return -EPROTO;
 	}
 	ret = tdm_recv_all(conn, buf, sizeof(buf));
 	if (ret)
 		return ret;
 	if (tdm_data_decode(buf, sizeof(buf), h->len, &d) != TDM_WIRE_OK ||
-	    !tdm_data_in_range(&d, get_capacity(dev->disk))) {
+	    !tdm_data_in_range(&d, get_capacity(dev->disk)) ||
+	    (resync && (d.op != TDM_OP_WRITE || d.sector % 8 || d.size % 4096))) {
 		pr_warn_ratelimited(TDM_LOG_PREFIX "%s: peer sent a malformed or out-of-range write\n",
 				    dev->name);
 		return -EPROTO;
 	}
 	/* A new epoch starts only when the previous one is on the disk. */
-	if (h->epoch != conn->peer_epoch) {
+	if (!resync && h->epoch != conn->peer_epoch) {
 		tdm_drain_applying(conn);
 		conn->peer_epoch = h->epoch;
 	}
@@ -202,6 +212,7 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	preq = tdm_recv_write(conn, h, &d, &ret);
 	if (!preq)
 		return ret;
+	preq->resync = resync;
 	preq->bio.bi_end_io = tdm_peer_endio;
 	spin_lock_irq(&conn->lock);
 	list_add_tail(&preq->node, &conn->applying);
@@ -216,6 +227,8 @@ static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
 	struct tdm_req *req, *found = NULL;
 
 	spin_lock_irq(&conn->lock);
+	if (conn->aslots)
+		tdm_async_acked(conn, h->seq);
 	hash_for_each_possible(conn->unacked, req, ack_node, h->seq) {
 		if (req->seq == h->seq) {
 			hash_del(&req->ack_node);
@@ -280,6 +293,39 @@ static void tdm_handle_promote_reply(struct tdm_conn *conn, const struct tdm_hdr
 	wake_up(&conn->wq);
 }
 
+/*
+ * GEN during a session: the peer was forced primary on a fresh pair and
+ * has a first generation. SYNC_DONE: a resync to us is complete.
+ */
+static int tdm_handle_gen(struct tdm_conn *conn, const struct tdm_hdr *h)
+{
+	u8 buf[TDM_WIRE_GEN_LEN];
+	struct tdm_gen peer, mine;
+	enum tdm_sync s;
+	int ret;
+
+	ret = tdm_recv_all(conn, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (tdm_gen_decode(buf, sizeof(buf), &peer) != TDM_WIRE_OK)
+		return -EPROTO;
+	if (h->type == TDM_P_SYNC_DONE) {
+		tdm_drain_applying(conn);
+		return tdm_resync_finish_target(conn, &peer);
+	}
+	spin_lock_irq(&conn->lock);
+	conn->peer_gen = peer;
+	s = conn->sync;
+	spin_unlock_irq(&conn->lock);
+	if (s != TDM_SYNC_FRESH)
+		return -EPROTO;
+	tdm_conn_gen(conn, &mine);
+	s = tdm_sync_decide(&mine, &peer);
+	if (s != TDM_SYNC_ADOPT && s != TDM_SYNC_TARGET_FULL)
+		return -EPROTO;
+	return tdm_apply_sync(conn, s);
+}
+
 /* Run a session's receiving side until it fails or the thread is stopped. */
 int tdm_receive_loop(struct tdm_conn *conn)
 {
@@ -319,6 +365,19 @@ int tdm_receive_loop(struct tdm_conn *conn)
 			break;
 		case TDM_P_PROMOTE_REPLY:
 			tdm_handle_promote_reply(conn, &h);
+			break;
+		case TDM_P_GEN:
+		case TDM_P_SYNC_DONE:
+			ret = tdm_handle_gen(conn, &h);
+			break;
+		case TDM_P_RS_ACK:
+			ret = tdm_resync_acked(conn, &h);
+			break;
+		case TDM_P_VERIFY_REQ:
+			ret = tdm_verify_request(conn, &h);
+			break;
+		case TDM_P_VERIFY_REPLY:
+			ret = tdm_verify_reply(conn, &h);
 			break;
 		default:
 			/* HELLO, AUTH, REFUSE belong to the handshake. */

@@ -24,6 +24,61 @@ static bool tdm_op_replicated(struct bio *bio)
 	}
 }
 
+/* Free an async slot; @missed: the peer may not have the write. */
+static void tdm_async_release(struct tdm_device *dev, struct tdm_async_slot *slot, bool missed)
+{
+	if (missed)
+		tdm_bm_set(dev, slot->sector, slot->sectors);
+	if (slot->al)
+		tdm_al_put(dev, slot->sector, slot->sectors);
+	slot->sectors = 0;
+}
+
+static void tdm_async_remember(struct tdm_device *dev, struct tdm_conn *conn,
+			       struct tdm_req *req)
+{
+	struct tdm_async_slot *slot = &conn->aslots[req->seq % TDM_ASYNC_SLOTS];
+
+	if (slot->sectors)
+		tdm_async_release(dev, slot, true);
+	slot->seq = req->seq;
+	slot->sector = req->orig->bi_iter.bi_sector;
+	slot->sectors = bio_sectors(req->orig);
+	/* The extents stay logged until the peer has the write, too. */
+	slot->al = req->al_held;
+	if (slot->al)
+		tdm_al_get_more(dev, slot->sector, slot->sectors);
+}
+
+/* The peer acked async write @seq; called with conn->lock held. */
+void tdm_async_acked(struct tdm_conn *conn, u64 seq)
+{
+	struct tdm_async_slot *slot = &conn->aslots[seq % TDM_ASYNC_SLOTS];
+
+	lockdep_assert_held(&conn->lock);
+	if (slot->seq == seq && slot->sectors)
+		tdm_async_release(conn->dev, slot, false);
+}
+
+/* Session end: async writes the peer never acked are out of sync. True if any. */
+bool tdm_async_forget(struct tdm_conn *conn)
+{
+	bool any = false;
+	unsigned int i;
+
+	if (!conn->aslots)
+		return false;
+	for (i = 0; i < TDM_ASYNC_SLOTS; i++) {
+		struct tdm_async_slot *slot = &conn->aslots[i];
+
+		if (slot->sectors) {
+			tdm_async_release(conn->dev, slot, true);
+			any = true;
+		}
+	}
+	return any;
+}
+
 /*
  * Queue @req for the peer if a session is up. Adds the parts that the sender
  * (and in sync mode the peer's ack) will finish.
@@ -49,10 +104,14 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 		atomic_inc(&req->parts);
 		list_add_tail(&req->send_node, &conn->sendq);
 		conn->pending++;
+		conn->last_app_write = jiffies;
 		if (conn->protocol == TANDEM_PROTO_SYNC) {
 			atomic_inc(&req->parts);
 			hash_add(conn->unacked, &req->ack_node, req->seq);
+		} else {
+			tdm_async_remember(dev, conn, req);
 		}
+		tdm_resync_spoil(conn, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
 		queued = true;
 	}
 	spin_unlock_irqrestore(&conn->lock, flags);
@@ -77,6 +136,8 @@ void tdm_req_put(struct tdm_req *req)
 	}
 	if (op_is_write(bio_op(orig)) && !test_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags))
 		set_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags);
+	if (req->al_held)
+		tdm_al_put(dev, orig->bi_iter.bi_sector, bio_sectors(orig));
 	bio_end_io_acct(orig, req->start);
 	bio_put(&req->clone);
 	bio_endio(orig);

@@ -12,6 +12,7 @@
 #include <linux/kthread.h>
 #include <linux/highmem.h>
 #include <linux/net.h>
+#include <linux/slab.h>
 #include <net/sock.h>
 
 #include "tandem.h"
@@ -120,6 +121,44 @@ out:
 	return ret;
 }
 
+/* A resync run: DATA flagged TDM_F_RESYNC, payload copied (freed once sent). */
+static int tdm_send_rs(struct tdm_conn *conn, struct tdm_rs_req *rs, bool more)
+{
+	struct tdm_data d = { .sector = rs->sector, .size = rs->size, .op = TDM_OP_WRITE };
+	struct tdm_hdr h = {
+		.magic = TDM_WIRE_MAGIC, .type = TDM_P_DATA, .flags = TDM_F_RESYNC,
+		.len = TDM_WIRE_DATA_HDR_LEN + rs->size,
+	};
+	u8 buf[TDM_WIRE_HDR_LEN + TDM_WIRE_DATA_HDR_LEN];
+	unsigned int i;
+	int ret;
+
+	tdm_hdr_encode(buf, &h);
+	tdm_data_encode(buf + TDM_WIRE_HDR_LEN, &d);
+	ret = tdm_send_all(conn, buf, sizeof(buf), MSG_MORE);
+	for (i = 0; !ret && i < rs->nr_pages; i++)
+		ret = tdm_send_page(conn, rs->pages[i], 0, PAGE_SIZE, false,
+				    (more || i + 1 < rs->nr_pages) ? MSG_MORE : 0);
+	return ret;
+}
+
+/* A verify request (header only) or reply (the checksums). */
+static int tdm_send_vf(struct tdm_conn *conn, struct tdm_vf_req *vf, bool more)
+{
+	u8 buf[TDM_WIRE_HDR_LEN + 4 * TDM_WIRE_VERIFY_BLOCKS];
+	struct tdm_hdr h = {
+		.magic = TDM_WIRE_MAGIC, .seq = vf->sector, .epoch = vf->size,
+		.type = vf->reply ? TDM_P_VERIFY_REPLY : TDM_P_VERIFY_REQ,
+		.len = vf->reply ? 4 * (vf->size >> TDM_BM_SHIFT) : 0,
+	};
+	unsigned int i;
+
+	tdm_hdr_encode(buf, &h);
+	for (i = 0; i < h.len / 4; i++)
+		tdm_be32_put(buf + TDM_WIRE_HDR_LEN + 4 * i, vf->crc[i]);
+	return tdm_send_all(conn, buf, TDM_WIRE_HDR_LEN + h.len, more ? MSG_MORE : 0);
+}
+
 /* Free a peer request whose ack is sent (or will never be). */
 void tdm_peer_req_free(struct tdm_peer_req *preq)
 {
@@ -147,6 +186,12 @@ static int tdm_send_acks(struct tdm_conn *conn, struct list_head *acks, bool mor
 			.flags = preq->status ? TDM_ACK_ERROR : 0,
 		};
 
+		if (preq->resync) {
+			h.type = TDM_P_RS_ACK;
+			h.seq = preq->sector;
+			h.epoch = preq->size;
+		}
+
 		tdm_hdr_encode(buf + n * TDM_WIRE_HDR_LEN, &h);
 		list_del(&preq->node);
 		tdm_peer_req_free(preq);
@@ -162,7 +207,7 @@ static int tdm_send_acks(struct tdm_conn *conn, struct list_head *acks, bool mor
 }
 
 struct tdm_ctrl {
-	bool ping, pong, state, promote;
+	bool ping, pong, state, promote, gen, sync_done;
 	int promote_reply;
 	u32 role, disk;
 };
@@ -180,7 +225,8 @@ static u8 *tdm_put_hdr(u8 *p, u16 type, u16 flags, u32 len)
 /* All control packets owed, in one send; MSG_MORE only if more follows. */
 static int tdm_send_ctrl(struct tdm_conn *conn, const struct tdm_ctrl *c, bool more)
 {
-	u8 buf[5 * TDM_WIRE_HDR_LEN + TDM_WIRE_STATE_LEN], *p = buf;
+	u8 buf[7 * TDM_WIRE_HDR_LEN + TDM_WIRE_STATE_LEN + 2 * TDM_WIRE_GEN_LEN], *p = buf;
+	struct tdm_gen g;
 
 	if (c->pong)
 		p = tdm_put_hdr(p, TDM_P_PONG, 0, 0);
@@ -192,6 +238,12 @@ static int tdm_send_ctrl(struct tdm_conn *conn, const struct tdm_ctrl *c, bool m
 		p = tdm_put_hdr(p, TDM_P_STATE, 0, TDM_WIRE_STATE_LEN);
 		tdm_state_encode(p, &st);
 		p += TDM_WIRE_STATE_LEN;
+	}
+	if (c->gen || c->sync_done) {
+		tdm_conn_gen(conn, &g);
+		p = tdm_put_hdr(p, c->gen ? TDM_P_GEN : TDM_P_SYNC_DONE, 0, TDM_WIRE_GEN_LEN);
+		tdm_gen_encode(p, &g);
+		p += TDM_WIRE_GEN_LEN;
 	}
 	if (c->promote)
 		p = tdm_put_hdr(p, TDM_P_PROMOTE, 0, 0);
@@ -208,6 +260,8 @@ static bool tdm_sender_has_work(struct tdm_conn *conn)
 
 	spin_lock_irq(&conn->lock);
 	work = !list_empty(&conn->sendq) || !list_empty(&conn->acks) ||
+	       !list_empty(&conn->rsq) || !list_empty(&conn->vfq) ||
+	       conn->send_gen || conn->send_sync_done ||
 	       conn->send_ping || conn->send_pong || conn->send_state ||
 	       conn->send_promote || conn->send_promote_reply >= 0;
 	spin_unlock_irq(&conn->lock);
@@ -216,10 +270,13 @@ static bool tdm_sender_has_work(struct tdm_conn *conn)
 
 /* Take everything queued; called with conn->lock held. */
 static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
+			    struct list_head *rsq, struct list_head *vfq,
 			    struct list_head *acks, struct tdm_ctrl *c)
 {
 	struct tdm_device *dev = conn->dev;
 
+	list_splice_tail_init(&conn->vfq, vfq);
+	list_splice_tail_init(&conn->rsq, rsq);
 	list_splice_tail_init(&conn->sendq, data);
 	conn->pending = 0;
 	list_splice_tail_init(&conn->acks, acks);
@@ -227,6 +284,9 @@ static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
 	c->pong = conn->send_pong;
 	c->state = conn->send_state;
 	c->promote = conn->send_promote;
+	c->gen = conn->send_gen;
+	c->sync_done = conn->send_sync_done;
+	conn->send_gen = conn->send_sync_done = false;
 	c->promote_reply = conn->send_promote_reply;
 	c->role = READ_ONCE(dev->role);
 	c->disk = tdm_disk_state(dev);
@@ -235,15 +295,33 @@ static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
 	conn->send_promote_reply = -1;
 }
 
-/* After a send error: drop our part of writes not sent, free unsent acks. */
-static void tdm_sender_discard(struct list_head *data, struct list_head *acks)
+/*
+ * After a send error: drop our part of writes not sent (the peer misses
+ * them: out of sync), resync runs (their bits stay set), unsent acks.
+ */
+static void tdm_sender_discard(struct tdm_conn *conn, struct list_head *data,
+			       struct list_head *rsq, struct list_head *vfq,
+			       struct list_head *acks)
 {
 	struct tdm_peer_req *preq, *ptmp;
+	struct tdm_rs_req *rs, *rtmp;
+	struct tdm_vf_req *vf, *vtmp;
 	struct tdm_req *req, *tmp;
 
+	/* A verify request stays on conn->vf_pending, freed at the session's end. */
+	list_for_each_entry_safe(vf, vtmp, vfq, node) {
+		list_del_init(&vf->node);
+		if (vf->reply)
+			kfree(vf);
+	}
 	list_for_each_entry_safe(req, tmp, data, send_node) {
 		list_del_init(&req->send_node);
+		tdm_bm_set(conn->dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
 		tdm_req_put(req);
+	}
+	list_for_each_entry_safe(rs, rtmp, rsq, node) {
+		list_del(&rs->node);
+		tdm_rs_req_free(rs);
 	}
 	list_for_each_entry_safe(preq, ptmp, acks, node) {
 		list_del(&preq->node);
@@ -255,7 +333,11 @@ int tdm_sender_fn(void *data)
 {
 	struct tdm_conn *conn = data;
 	struct tdm_req *req, *tmp;
+	struct tdm_rs_req *rs, *rtmp;
+	struct tdm_vf_req *vf, *vtmp;
 	LIST_HEAD(reqs);
+	LIST_HEAD(rsq);
+	LIST_HEAD(vfq);
 	LIST_HEAD(acks);
 	struct tdm_ctrl c;
 	int ret = 0;
@@ -264,16 +346,38 @@ int tdm_sender_fn(void *data)
 		wait_event_interruptible(conn->send_wq, tdm_sender_has_work(conn) ||
 					 kthread_should_stop());
 		spin_lock_irq(&conn->lock);
-		tdm_sender_take(conn, &reqs, &acks, &c);
+		tdm_sender_take(conn, &reqs, &rsq, &vfq, &acks, &c);
 		spin_unlock_irq(&conn->lock);
 		if (ret) {
 			/* The session is ending: nothing more goes out. */
-			tdm_sender_discard(&reqs, &acks);
+			tdm_sender_discard(conn, &reqs, &rsq, &vfq, &acks);
 			continue;
 		}
-		ret = tdm_send_ctrl(conn, &c, !list_empty(&acks) || !list_empty(&reqs));
+		ret = tdm_send_ctrl(conn, &c, !list_empty(&acks) || !list_empty(&reqs) ||
+				    !list_empty(&rsq));
 		if (!ret)
-			ret = tdm_send_acks(conn, &acks, !list_empty(&reqs));
+			ret = tdm_send_acks(conn, &acks, !list_empty(&reqs) || !list_empty(&rsq) ||
+					    !list_empty(&vfq));
+		list_for_each_entry_safe(vf, vtmp, &vfq, node) {
+			/* Once a request is sent, its answer may free it. */
+			bool reply = vf->reply;
+
+			if (ret)
+				break;
+			list_del_init(&vf->node);
+			ret = tdm_send_vf(conn, vf, !list_empty(&vfq) || !list_empty(&rsq) ||
+					  !list_empty(&reqs));
+			if (reply)
+				kfree(vf);
+		}
+		/* Resync runs before the writes queued after them (see resync.c). */
+		list_for_each_entry_safe(rs, rtmp, &rsq, node) {
+			if (ret)
+				break;
+			list_del(&rs->node);
+			ret = tdm_send_rs(conn, rs, !list_empty(&rsq) || !list_empty(&reqs));
+			tdm_rs_req_free(rs);
+		}
 		list_for_each_entry_safe(req, tmp, &reqs, send_node) {
 			if (ret)
 				break;
@@ -282,7 +386,7 @@ int tdm_sender_fn(void *data)
 			tdm_req_put(req);
 		}
 		if (ret) {
-			tdm_sender_discard(&reqs, &acks);
+			tdm_sender_discard(conn, &reqs, &rsq, &vfq, &acks);
 			WRITE_ONCE(conn->dead, true);
 			kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 		}

@@ -63,29 +63,84 @@ static void tdm_tell_peer(struct tdm_conn *conn)
 	wake_up(&conn->send_wq);
 }
 
+/*
+ * A forced primary on a connected pair where neither has data yet: its
+ * new generation goes to the peer, and both decide again (full sync, or
+ * none if the peer was declared identical).
+ */
+static int tdm_forced_on_fresh_pair(struct tdm_conn *conn)
+{
+	struct tdm_gen mine;
+	enum tdm_sync s;
+	int ret;
+
+	tdm_conn_gen(conn, &mine);
+	spin_lock_irq(&conn->lock);
+	s = tdm_sync_decide(&mine, &conn->peer_gen);
+	conn->send_gen = true;
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->send_wq);
+	ret = tdm_apply_sync(conn, s);
+	if (!ret && tdm_sync_is_source(s))
+		tdm_resync_start(conn);
+	return ret;
+}
+
 /* The caller holds dev->cfg_lock. */
 int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *extack)
 {
 	struct tdm_conn *conn = tdm_conn_of(dev);
+	bool connected = false, fresh_pair = false, uptodate;
 	int ret;
 
 	if (dev->role == TANDEM_ROLE_PRIMARY)
 		return 0;
-	if (!force && tdm_disk_state(dev) != TANDEM_DISK_UPTODATE) {
+	uptodate = tdm_disk_state(dev) == TANDEM_DISK_UPTODATE;
+	if (!force && !uptodate) {
 		NL_SET_ERR_MSG(extack,
 			       "local data is not known to be up to date; use --force to make it the authority");
 		return -EINVAL;
 	}
 	if (conn) {
+		spin_lock_irq(&conn->lock);
+		connected = conn->cstate == TANDEM_CONN_CONNECTED;
+		fresh_pair = connected && conn->sync == TDM_SYNC_FRESH;
+		ret = connected && tdm_sync_is_target(conn->sync) ? -EBUSY :
+		      connected && !uptodate && !fresh_pair ? -EEXIST : 0;
+		spin_unlock_irq(&conn->lock);
+		if (ret == -EBUSY) {
+			NL_SET_ERR_MSG(extack, "a resync to this node is running: its data is incomplete");
+			return ret;
+		}
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "the connected peer holds data: disconnect first to force this node's data over it");
+			return -EBUSY;
+		}
 		ret = tdm_ask_peer(conn, extack);
 		if (ret)
 			return ret;
+	}
+	/*
+	 * Forced data is a new generation at once; a primary without its
+	 * peer starts one with its first write (see meta.c).
+	 */
+	ret = tdm_md_set_flags(dev, TDM_MDF_PRIMARY | (force ? TDM_MDF_CONSISTENT : 0),
+			       force ? TDM_MDF_OUTDATED : 0);
+	if (!ret && force && !uptodate)
+		ret = tdm_md_new_generation(dev);
+	else if (!ret && !connected)
+		tdm_gen_pending(dev, true);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot write the metadata");
+		return ret;
 	}
 	mutex_lock(&dev->open_lock);
 	WRITE_ONCE(dev->role, TANDEM_ROLE_PRIMARY);
 	mutex_unlock(&dev->open_lock);
 	if (force)
 		tdm_set_disk_state(dev, TANDEM_DISK_UPTODATE);
+	if (fresh_pair && force && !uptodate)
+		tdm_forced_on_fresh_pair(conn);
 	tdm_tell_peer(conn);
 	pr_info(TDM_LOG_PREFIX "%s: primary%s\n", dev->name,
 		force ? " (forced: this node's data is the authority)" : "");
@@ -108,6 +163,8 @@ int tdm_demote(struct tdm_device *dev, struct netlink_ext_ack *extack)
 	mutex_unlock(&dev->open_lock);
 	if (ret <= 0)
 		return ret;
+	tdm_gen_pending(dev, false);
+	tdm_md_set_flags(dev, 0, TDM_MDF_PRIMARY);
 	tdm_tell_peer(tdm_conn_of(dev));
 	pr_info(TDM_LOG_PREFIX "%s: secondary\n", dev->name);
 	return 0;

@@ -8,7 +8,9 @@
  *   disk->open_mutex  (block layer, held around tdm_open/tdm_release)
  *   tdm_device.open_lock
  *   tdm_conn.lock     (spinlock, irq-safe: the I/O path and the threads)
- *   tdm_device.state_lock (spinlock, innermost)
+ *   tdm_actlog.lock   (spinlock, irq-safe)
+ *   tdm_device.state_lock, tdm_bitmap.lock (spinlocks, innermost)
+ * tdm_device.md_lock (mutex: metadata I/O) is taken with no spinlock held.
  * Nothing holds open_lock while calling into the block layer; no spinlock
  * is held across network I/O.
  */
@@ -25,14 +27,61 @@
 #include <linux/socket.h>
 #include <linux/wait.h>
 #include <linux/hashtable.h>
+#include <linux/workqueue.h>
 
 #include "tandem_netlink.h"
 #include "core/wire.h"
+#include "core/meta.h"
+#include "core/gen.h"
+#include "core/bitmap.h"
 
 #define TDM_LOG_PREFIX "tandem: "
 
-/* Discards and write-zeroes are split to fit the DATA packet's 32-bit size. */
-#define TDM_MAX_DISCARD_SECTORS (1u << 20)
+/*
+ * Discards and write-zeroes are split to 128 MiB: the DATA packet's size is
+ * 32 bits, and one request must fit in the smallest activity log.
+ */
+#define TDM_MAX_DISCARD_SECTORS (1u << 18)
+
+/* One bitmap bit covers 1 << TDM_BM_SHIFT bytes. */
+#define TDM_BM_SHIFT 12
+
+/*
+ * The dirty bitmap in memory: bit i set when data bytes [i, i + 1) << 12 may
+ * differ from the peer's. In the on-disk bit order (core/bitmap.h), so that
+ * a block of it is written as it is.
+ */
+struct tdm_bitmap {
+	spinlock_t lock;		/* protects everything below; irq-safe */
+	u8 *bits;
+	unsigned long *dirty;		/* one bit per on-disk block: to be written */
+	u64 nbits;
+	u64 bytes;			/* DIV_ROUND_UP(nbits, 8) */
+	u64 set;			/* bits set */
+};
+
+/* One extent of the activity log (actlog.c). */
+struct tdm_al_slot {
+	struct hlist_node node;		/* in tdm_actlog.hash while in_use */
+	u32 extent;
+	u32 refs;			/* writes not yet on the peer nor in the bitmap */
+	u64 used;			/* LRU stamp */
+	bool in_use;
+};
+
+struct tdm_actlog {
+	spinlock_t lock;		/* protects slots, hash, clock, waiting; irq-safe */
+	struct tdm_al_slot *slots;
+	unsigned int nr;
+	DECLARE_HASHTABLE(hash, 7);
+	u64 clock;
+	struct list_head waiting;	/* tdm_req (by send_node) waiting for extents */
+	struct work_struct work;
+	/* on-disk ring, under the device's md_lock */
+	u64 seq;
+	unsigned int next;
+	struct tdm_al_tx *tx;
+};
 
 /* tdm_device.flags */
 enum {
@@ -64,6 +113,7 @@ struct tdm_req {
 	blk_status_t status;		/* the local write's */
 	u64 seq;			/* id on the wire */
 	u32 epoch;
+	bool al_held;			/* holds its activity-log extents */
 	struct list_head send_node;	/* on conn->sendq, under conn->lock */
 	struct hlist_node ack_node;	/* in conn->unacked (sync), under conn->lock */
 	struct bio clone;		/* must be last */
@@ -75,12 +125,55 @@ struct tdm_peer_req {
 	u64 seq;
 	sector_t sector;
 	u32 size;
+	bool resync;			/* resync data: acked by RS_ACK, clears bits */
 	blk_status_t status;
 	struct list_head node;		/* conn->applying, then conn->acks; under conn->lock */
 	struct bio bio;			/* must be last */
 };
 
+/* A resync source's read of out-of-sync blocks, on its way to the peer. */
+struct tdm_rs_req {
+	struct list_head node;		/* on conn->rsq, under conn->lock */
+	sector_t sector;
+	u32 size;
+	unsigned int nr_pages;
+	struct page *pages[];
+};
+
+/* A verify range: our checksums awaiting the peer's, or our reply to its request. */
+struct tdm_vf_req {
+	struct list_head node;		/* on conn->vfq until sent; under conn->lock */
+	struct list_head pnode;		/* request: on conn->vf_pending until answered */
+	sector_t sector;
+	u32 size;
+	bool reply;
+	u32 crc[TDM_WIRE_VERIFY_BLOCKS];
+};
+
+/*
+ * Largest resync request: 256 KiB. Most resync bytes unacknowledged: 8 MiB,
+ * or 512 KiB while the application writes (so that its writes, not the
+ * resync, fill the link).
+ */
+#define TDM_RS_MAX_BITS 64
+#define TDM_RS_WINDOW (8u << 20)
+#define TDM_RS_WINDOW_BUSY (512u << 10)
+
 #define TDM_UNACKED_BITS 8
+
+/*
+ * Async mode completes writes before the peer has them. Each queued write
+ * is remembered here by request id until the peer's ack; what is left when
+ * a session ends is marked in the bitmap. A slot still unacked when its id
+ * comes round again is marked at once.
+ */
+#define TDM_ASYNC_SLOTS 8192
+struct tdm_async_slot {
+	u64 seq;
+	sector_t sector;
+	u32 sectors;			/* 0: free */
+	bool al;			/* holds activity-log extents (its own reference) */
+};
 
 /*
  * A configured peer: the connection thread (connect/accept, handshake,
@@ -96,34 +189,54 @@ struct tdm_conn {
 	u8 secret[TANDEM_SECRET_MAX];
 	unsigned int secret_len;	/* 0: no authentication */
 	unsigned int timeout_ms;
-	bool assume_clean;		/* until first used, under lock */
+	bool assume_clean;		/* a fresh disk, declared equal to the peer's */
+	bool discard_mine;		/* after a split brain, take the peer's data */
+	u32 rs_rate;			/* resync limit, MiB/s; 0: none */
 	bool acceptor;			/* this side listens, the other connects */
 
 	struct task_struct *thread;	/* "tandem/<res>": connect + receive */
 	struct task_struct *sender;	/* "tandem-tx/<res>", during a session */
+	struct task_struct *resyncer;	/* "tandem-rs/<res>", while a source resyncs */
 	struct socket *sock;		/* the session's socket; owned by thread */
 
 	spinlock_t lock;		/* protects everything below */
 	u32 cstate;			/* enum tandem_conn_state */
 	u32 peer_role, peer_disk;	/* 0 when unknown */
 	bool authenticated;
-	bool replica_ok;		/* our data equals the peer's (see conn.c) */
+	enum tdm_sync sync;		/* this session's sync decision; NONE once in sync */
+	struct tdm_gen peer_gen;	/* the peer's generations, as last told */
+	const char *halted;		/* why the connection will not be retried */
 	const char *last_error;		/* static string, or NULL */
 	bool peer_said;			/* last_error is the peer's reason */
 	/* primary side */
 	struct list_head sendq;		/* tdm_req to send, in submission order */
 	DECLARE_HASHTABLE(unacked, TDM_UNACKED_BITS); /* sync: sent, awaiting ack */
+	struct tdm_async_slot *aslots;	/* async: TDM_ASYNC_SLOTS, see above */
 	u64 next_seq;
 	u32 epoch;
 	bool epoch_closed;		/* a write completed since the epoch began */
 	u64 pending;			/* writes on sendq */
+	unsigned long last_app_write;	/* jiffies of the last write queued */
 	/* secondary side */
 	struct list_head applying;	/* tdm_peer_req being written locally */
 	struct list_head acks;		/* tdm_peer_req written, ack to send */
 	unsigned int applying_n;
 	u32 peer_epoch;			/* epoch of the writes being applied */
+	/* resync source: requests queued, chunk being read (see resync.c) */
+	struct list_head rsq;		/* tdm_rs_req to send before sendq */
+	u64 rs_inflight;		/* bytes queued or sent, not acknowledged */
+	u64 rs_total, rs_done;		/* bytes out of sync at start, and synced since */
+	unsigned long rs_start;		/* jiffies */
+	bool rs_chunk_active, rs_spoiled;
+	sector_t rs_chunk_start, rs_chunk_end;
+	/* verify (verify.c) */
+	struct list_head vfq;		/* tdm_vf_req to send */
+	struct list_head vf_pending;	/* our requests awaiting the peer's checksums */
+	unsigned int vf_outstanding;
+	bool vf_running;		/* the verify thread runs; it alone clears this */
+	u64 vf_total, vf_done, vf_diff;	/* bytes: device, compared, found different */
 	/* control packets the sender owes the peer */
-	bool send_ping, send_pong, send_state, send_promote;
+	bool send_ping, send_pong, send_state, send_promote, send_gen, send_sync_done;
 	int send_promote_reply;		/* -1 none, else TDM_PROMOTE_OK or 0 */
 	bool promoting;			/* our PROMOTE is waiting for its answer */
 	int promote_answer;		/* -1 waiting, else the peer's reply flags */
@@ -131,9 +244,11 @@ struct tdm_conn {
 	unsigned long last_rx;		/* jiffies when the peer was last heard */
 	/* counters of the current session */
 	u64 sent, sent_bytes, acked, received, received_bytes;
+	u64 gen_sent;			/* our current generation as the handshake told it */
 
 	wait_queue_head_t send_wq;	/* sender: work queued */
 	wait_queue_head_t wq;		/* applying drained, promote answered, state changed */
+	wait_queue_head_t rs_wq;	/* resync: acks came back */
 };
 
 /* One resource: /dev/tandemN stacked on a backing disk. */
@@ -158,9 +273,20 @@ struct tdm_device {
 					 * cfg_lock, read under it or RCU */
 	u32 role;			/* enum tandem_role; written under cfg_lock
 					 * and open_lock, read under either */
-	spinlock_t state_lock;		/* protects disk_state */
+	spinlock_t state_lock;		/* protects disk_state, gen_pending, deferred */
 	u32 disk_state;			/* enum tandem_disk_state */
+	bool gen_pending;		/* the next write without the peer starts a generation */
+	struct bio_list deferred;	/* such writes, until it is on disk */
+	struct work_struct gen_work;	/* writes it, then submits them */
 	unsigned long flags;		/* TDM_DEV_* bits, atomic */
+
+	struct mutex md_lock;		/* protects md, gen and md_page; serializes
+					 * metadata writes */
+	struct tdm_md_sb md;		/* the superblock as last written */
+	struct tdm_gen gen;		/* data generations (md's uuids, live) */
+	struct page *md_page;		/* I/O buffer for metadata blocks */
+	struct tdm_bitmap bm;
+	struct tdm_actlog al;
 
 	struct list_head node;		/* on tdm_devices, under tdm_devices_lock */
 };
@@ -214,8 +340,38 @@ void tdm_device_destroy(struct tdm_device *dev);
 unsigned int tdm_device_open_count(struct tdm_device *dev);
 void tdm_device_stats(struct tdm_device *dev, struct tdm_io_stats *sum);
 
+/* meta.c: on-disk metadata and the dirty bitmap. */
+int tdm_md_attach(struct tdm_device *dev, struct netlink_ext_ack *extack);
+int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_opf_t opf);
+void tdm_md_detach(struct tdm_device *dev);
+int tdm_md_write_sb(struct tdm_device *dev);
+int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear);
+int tdm_md_new_generation(struct tdm_device *dev);
+void tdm_gen_pending(struct tdm_device *dev, bool pending);
+bool tdm_defer_for_new_gen(struct tdm_device *dev, struct bio *clone);
+void tdm_gen_work(struct work_struct *work);
+void tdm_bm_set(struct tdm_device *dev, sector_t sector, u64 nr_sectors);
+void tdm_bm_clear_bits(struct tdm_device *dev, u64 first, u64 n);
+void tdm_bm_set_all(struct tdm_device *dev);
+void tdm_bm_clear_all(struct tdm_device *dev);
+u64 tdm_bm_count(struct tdm_device *dev);
+u64 tdm_bm_next_run(struct tdm_device *dev, u64 from, u64 max, u64 *start);
+int tdm_bm_write(struct tdm_device *dev, bool all);
+
+/* actlog.c: the activity log. */
+int tdm_al_attach(struct tdm_device *dev, bool crashed);
+void tdm_al_detach(struct tdm_device *dev);
+bool tdm_al_begin(struct tdm_device *dev, struct tdm_req *req);
+void tdm_al_put(struct tdm_device *dev, sector_t sector, u32 sectors);
+void tdm_al_get_more(struct tdm_device *dev, sector_t sector, u32 sectors);
+
+/* device.c */
+void tdm_dispatch(struct tdm_device *dev, struct tdm_req *req);
+
 /* replication.c: the primary's side of a replicated write. */
 bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req);
+void tdm_async_acked(struct tdm_conn *conn, u64 seq);
+bool tdm_async_forget(struct tdm_conn *conn);
 void tdm_req_put(struct tdm_req *req);
 
 /* conn.c: the connection to the peer. */
@@ -223,6 +379,23 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 		   struct netlink_ext_ack *extack);
 void tdm_conn_stop(struct tdm_device *dev);
 void tdm_peer_state(struct tdm_conn *conn, u32 peer_role, u32 peer_disk);
+void tdm_conn_gen(struct tdm_conn *conn, struct tdm_gen *g);
+int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s);
+
+/* verify.c: online verify. */
+int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack);
+int tdm_verify_request(struct tdm_conn *conn, const struct tdm_hdr *h);
+int tdm_verify_reply(struct tdm_conn *conn, const struct tdm_hdr *h);
+void tdm_verify_stop(struct tdm_conn *conn);
+
+/* resync.c: copying out-of-sync blocks to the peer. */
+void tdm_resync_start(struct tdm_conn *conn);
+void tdm_rs_req_free(struct tdm_rs_req *rs);
+void tdm_resync_stop(struct tdm_conn *conn);
+void tdm_resync_spoil(struct tdm_conn *conn, sector_t sector, u32 sectors);
+void tdm_resync_write_done(struct tdm_device *dev, struct bio *bio);
+int tdm_resync_acked(struct tdm_conn *conn, const struct tdm_hdr *h);
+int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src);
 
 /* sender.c, receiver.c: one session's threads. */
 int tdm_sender_fn(void *data);

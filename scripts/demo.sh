@@ -22,9 +22,9 @@ trap '"$PAIR" stop' EXIT
 say "booting alpha and beta (Debian's kernel under qemu, software emulation)"
 "$PAIR" start
 
-say "on both: load tandem, attach the (zeroed) backing disk /dev/vda as resource r0"
+say "on both: write tandem's metadata on the (zeroed) disk /dev/vda, load tandem, attach it as r0"
 for vm in alpha beta; do
-	show $vm 'blkdiscard -f /dev/vda >/dev/null && modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda'
+	show $vm 'blkdiscard -f /dev/vda >/dev/null && tandemctl create-md r0 --disk /dev/vda && modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda'
 done
 
 say "connect over the replication link (eth1), sync mode; beta's zeroed disk is declared identical"
@@ -41,6 +41,15 @@ show alpha 'tandemctl status r0'
 
 say "beta, the secondary, cannot be opened: its data is alpha's to change"
 show beta 'mount /dev/tandem0 /mnt 2>&1 || true; tandemctl status r0'
+
+say "beta goes away; alpha keeps writing alone and its bitmap records what beta misses"
+show beta 'tandemctl disconnect r0'
+show alpha 'head -c 48M /dev/urandom > /mnt/data/blob2 && sync && tandemctl status r0'
+
+say "beta comes back: only the blocks alpha changed are resynced"
+show beta 'tandemctl connect r0 --local 10.99.0.2:7789 --peer 10.99.0.1:7789 --protocol sync'
+show alpha 'sleep 1; tandemctl status r0; tandemctl wait-sync r0 --timeout 120 && dmesg | grep -E "resync (to|done)" | tail -n 2'
+show alpha 'cd /mnt/data && find . -type f | sort | xargs sha256sum > /tmp/sums'
 
 say "switch over: alpha unmounts and steps down, beta becomes primary and mounts"
 show alpha 'umount /mnt/data && tandemctl secondary r0'

@@ -5,14 +5,18 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
 #include "tandemctl.h"
+#include "nl.h"
 #include "tandem_netlink.h"
 
 struct endpoint {
@@ -113,6 +117,8 @@ struct connect_args {
 	uint32_t protocol;
 	uint32_t timeout_ms;
 	int assume_clean;
+	int discard_mine;
+	uint32_t resync_rate;
 	unsigned char secret[TANDEM_SECRET_MAX + 1];
 	size_t secret_len;
 };
@@ -128,7 +134,9 @@ static int put_connect(struct nl_msg *msg, void *arg)
 	       nla_put_u32(msg, TANDEM_A_PROTOCOL, a->protocol) ||
 	       (a->timeout_ms && nla_put_u32(msg, TANDEM_A_TIMEOUT_MS, a->timeout_ms)) ||
 	       (a->secret_len && nla_put(msg, TANDEM_A_SECRET, (int)a->secret_len, a->secret)) ||
-	       (a->assume_clean && nla_put_flag(msg, TANDEM_A_ASSUME_CLEAN));
+	       (a->assume_clean && nla_put_flag(msg, TANDEM_A_ASSUME_CLEAN)) ||
+	       (a->discard_mine && nla_put_flag(msg, TANDEM_A_DISCARD_MY_DATA)) ||
+	       (a->resync_rate && nla_put_u32(msg, TANDEM_A_RESYNC_RATE, a->resync_rate));
 }
 
 int cmd_connect(int argc, char **argv)
@@ -140,6 +148,8 @@ int cmd_connect(int argc, char **argv)
 		{ "secret-file", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "assume-clean", no_argument, NULL, 'c' },
+		{ "discard-my-data", no_argument, NULL, 'D' },
+		{ "resync-rate", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct connect_args a = { .protocol = TANDEM_PROTO_SYNC };
@@ -181,6 +191,16 @@ int cmd_connect(int argc, char **argv)
 			break;
 		case 'c':
 			a.assume_clean = 1;
+			break;
+		case 'D':
+			a.discard_mine = 1;
+			break;
+		case 'r':
+			errno = 0;
+			t = strtol(optarg, &end, 10);
+			if (errno || *end || t < 1 || t > 30000)
+				return tdm_usage_error("connect", "--resync-rate is 1 to 30000 MiB/s");
+			a.resync_rate = (uint32_t)t;
 			break;
 		default:
 			return tdm_usage_error("connect", "unknown option");
@@ -232,4 +252,159 @@ int cmd_primary(int argc, char **argv)
 int cmd_secondary(int argc, char **argv)
 {
 	return tdm_name_only_cmd("secondary", TANDEM_CMD_SECONDARY, argc, argv);
+}
+
+struct sync_view {
+	uint32_t cstate, sync, disk, peer_disk;
+	uint64_t out_of_sync;
+	int vf_running;
+	uint64_t vf_done, vf_diff;
+	char error[160];
+};
+
+static int take_sync_view(struct nlattr **attrs, void *arg)
+{
+	struct sync_view *v = arg;
+
+#define U32(a) (attrs[a] ? nla_get_u32(attrs[a]) : 0)
+	v->cstate = U32(TANDEM_A_CONN_STATE);
+	v->sync = U32(TANDEM_A_SYNC_STATE);
+	v->disk = U32(TANDEM_A_DISK_STATE);
+	v->peer_disk = U32(TANDEM_A_PEER_DISK_STATE);
+#undef U32
+	v->out_of_sync = attrs[TANDEM_A_OUT_OF_SYNC] ? nla_get_u64(attrs[TANDEM_A_OUT_OF_SYNC]) : 0;
+	v->vf_running = attrs[TANDEM_A_VERIFY_RUNNING] ? nla_get_u8(attrs[TANDEM_A_VERIFY_RUNNING]) : 0;
+	v->vf_done = attrs[TANDEM_A_VERIFY_DONE] ? nla_get_u64(attrs[TANDEM_A_VERIFY_DONE]) : 0;
+	v->vf_diff = attrs[TANDEM_A_VERIFY_DIFF] ? nla_get_u64(attrs[TANDEM_A_VERIFY_DIFF]) : 0;
+	v->error[0] = '\0';
+	if (attrs[TANDEM_A_LAST_ERROR])
+		snprintf(v->error, sizeof(v->error), "%s", nla_get_string(attrs[TANDEM_A_LAST_ERROR]));
+	return 0;
+}
+
+/*
+ * Poll status until connected, no resync running, nothing out of sync and
+ * both disks up to date. A connection that will not be retried (split
+ * brain, unrelated data) fails at once.
+ */
+int cmd_wait_sync(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct timespec start, now;
+	struct sync_view v;
+	struct tdm_nl nl;
+	const char *name;
+	char why[512], *end;
+	double timeout = 0;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 't')
+			return tdm_usage_error("wait-sync", "unknown option");
+		timeout = strtod(optarg, &end);
+		if (*end || end == optarg || timeout <= 0)
+			return tdm_usage_error("wait-sync", "--timeout is a number of seconds");
+	}
+	ret = tdm_take_name("wait-sync", argc, argv, &name);
+	if (ret)
+		return ret;
+	ret = tdm_nl_open(&nl);
+	if (ret)
+		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct nl_msg *msg = tdm_nl_new(&nl, TANDEM_CMD_STATUS, 0);
+
+		if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name)) {
+			nlmsg_free(msg);
+			ret = tdm_report("wait-sync", -ENOMEM, NULL);
+			break;
+		}
+		memset(&v, 0, sizeof(v));
+		ret = tdm_nl_request(&nl, msg, take_sync_view, &v, why, sizeof(why));
+		if (ret) {
+			ret = tdm_report("wait-sync", ret, why);
+			break;
+		}
+		if (v.cstate == TANDEM_CONN_CONNECTED && v.sync == TANDEM_SYNC_STATE_NONE &&
+		    !v.out_of_sync && v.disk == TANDEM_DISK_UPTODATE &&
+		    v.peer_disk == TANDEM_DISK_UPTODATE) {
+			ret = TDM_EXIT_OK;
+			break;
+		}
+		if (v.cstate == TANDEM_CONN_STANDALONE) {
+			fprintf(stderr, "tandemctl wait-sync %s: not connecting%s%s\n", name,
+				v.error[0] ? ": " : "", v.error);
+			ret = TDM_EXIT_FAIL;
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (timeout > 0 && (double)(now.tv_sec - start.tv_sec) +
+				   (double)(now.tv_nsec - start.tv_nsec) / 1e9 >= timeout) {
+			fprintf(stderr, "tandemctl wait-sync %s: still not in sync after %g s\n",
+				name, timeout);
+			ret = TDM_EXIT_FAIL;
+			break;
+		}
+		usleep(100 * 1000);
+	}
+	tdm_nl_close(&nl);
+	return ret;
+}
+
+static int get_sync_view(struct tdm_nl *nl, const char *name, struct sync_view *v,
+			 const char *what)
+{
+	struct nl_msg *msg = tdm_nl_new(nl, TANDEM_CMD_STATUS, 0);
+	char why[512];
+	int ret;
+
+	if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name)) {
+		nlmsg_free(msg);
+		return tdm_report(what, -ENOMEM, NULL);
+	}
+	memset(v, 0, sizeof(*v));
+	ret = tdm_nl_request(nl, msg, take_sync_view, v, why, sizeof(why));
+	return ret ? tdm_report(what, ret, why) : TDM_EXIT_OK;
+}
+
+/*
+ * Start a verify and wait for its end: the module compares checksums of
+ * every 4 KiB block with the peer's and resyncs the blocks that differ.
+ */
+int cmd_verify(int argc, char **argv)
+{
+	struct sync_view v;
+	struct tdm_nl nl;
+	const char *name;
+	char what[128];
+	int ret;
+
+	optind = 1;
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1])
+		return tdm_usage_error("verify", "unknown option '%s'", argv[1]);
+	ret = tdm_take_name("verify", argc, argv, &name);
+	if (ret)
+		return ret;
+	snprintf(what, sizeof(what), "verify %s", name);
+	ret = tdm_do(what, TANDEM_CMD_VERIFY, name, NULL, NULL);
+	if (ret)
+		return ret;
+	ret = tdm_nl_open(&nl);
+	if (ret)
+		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
+	do {
+		usleep(200 * 1000);
+		ret = get_sync_view(&nl, name, &v, what);
+	} while (!ret && v.vf_running);
+	tdm_nl_close(&nl);
+	if (ret)
+		return ret;
+	printf("%s: verify compared %" PRIu64 " MiB: %" PRIu64 " KiB differ%s\n", name,
+	       v.vf_done >> 20, v.vf_diff >> 10,
+	       v.vf_diff ? " (marked out of sync, resynced from this node on reconnect)" : "");
+	return TDM_EXIT_OK;
 }

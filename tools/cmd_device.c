@@ -37,7 +37,7 @@ int tdm_take_name(const char *cmd, int argc, char **argv, const char **name)
  * UUID=, PARTUUID= or LABEL= tag resolved with libblkid. A path that does not
  * resolve is passed on as given: the module says what is wrong with it.
  */
-static char *resolve_disk(const char *spec)
+char *tdm_resolve_disk(const char *spec)
 {
 	char *path;
 
@@ -121,7 +121,7 @@ int cmd_attach(int argc, char **argv)
 	if (!disk_spec || !disk_spec[0])
 		return tdm_usage_error("attach", "missing --disk");
 
-	disk = resolve_disk(disk_spec);
+	disk = tdm_resolve_disk(disk_spec);
 	if (!disk) {
 		fprintf(stderr, "tandemctl: attach %s: no disk has %s\n", name, disk_spec);
 		return TDM_EXIT_NOTFOUND;
@@ -171,6 +171,33 @@ static const char *enum_name(struct nlattr *a, const char *const *names, unsigne
 	return v < n && names[v] ? names[v] : "unknown";
 }
 
+/* The resync: state, and while one runs, progress, speed and time left. */
+static void print_sync(struct nlattr **attrs)
+{
+	static const char *const states[] = {
+		[TANDEM_SYNC_STATE_NONE] = "none", [TANDEM_SYNC_STATE_SOURCE] = "source",
+		[TANDEM_SYNC_STATE_TARGET] = "target",
+	};
+	uint64_t total = get_u64(attrs, TANDEM_A_SYNC_TOTAL), done = get_u64(attrs, TANDEM_A_SYNC_DONE);
+	uint64_t left = get_u64(attrs, TANDEM_A_OUT_OF_SYNC), speed = 0;
+	uint32_t ms = attrs[TANDEM_A_SYNC_ELAPSED_MS] ?
+		      nla_get_u32(attrs[TANDEM_A_SYNC_ELAPSED_MS]) : 0;
+	char pct[16];
+
+	out_str("sync", enum_name(attrs[TANDEM_A_SYNC_STATE], states, sizeof(states) / sizeof(states[0])));
+	if (!attrs[TANDEM_A_SYNC_TOTAL])
+		return;
+	snprintf(pct, sizeof(pct), "%.1f", total ? 100.0 * (double)(total - (left < total ? left : total)) /
+					    (double)total : 100.0);
+	out_str("sync_percent", pct);
+	out_bytes("sync_done", done);
+	if (ms)
+		speed = done * 1000 / ms;
+	out_bytes(out_is_json() ? "sync_speed" : "sync_speed/s", speed);
+	if (speed)
+		out_u64("sync_eta_s", left / speed);
+}
+
 static void print_replication(struct nlattr **attrs)
 {
 	static const char *const roles[] = {
@@ -205,11 +232,27 @@ static void print_replication(struct nlattr **attrs)
 		out_str("peer_role", enum_name(attrs[TANDEM_A_PEER_ROLE], roles, N(roles)));
 	if (attrs[TANDEM_A_PEER_DISK_STATE])
 		out_str("peer_disk_state", enum_name(attrs[TANDEM_A_PEER_DISK_STATE], disks, N(disks)));
+	if (attrs[TANDEM_A_RESYNC_RATE])
+		out_u64("resync_rate_mib", nla_get_u32(attrs[TANDEM_A_RESYNC_RATE]));
 	if (attrs[TANDEM_A_AUTHENTICATED])
 		out_str("authentication", nla_get_u8(attrs[TANDEM_A_AUTHENTICATED]) ?
 			"hmac-sha256" : "none");
 	if (attrs[TANDEM_A_LAST_ERROR])
 		out_str("last_error", nla_get_string(attrs[TANDEM_A_LAST_ERROR]));
+	out_bytes("out_of_sync", get_u64(attrs, TANDEM_A_OUT_OF_SYNC));
+	if (attrs[TANDEM_A_SYNC_STATE])
+		print_sync(attrs);
+	if (attrs[TANDEM_A_VERIFY_TOTAL]) {
+		uint64_t total = get_u64(attrs, TANDEM_A_VERIFY_TOTAL);
+		char pct[16];
+
+		out_str("verify", attrs[TANDEM_A_VERIFY_RUNNING] &&
+			nla_get_u8(attrs[TANDEM_A_VERIFY_RUNNING]) ? "running" : "done");
+		snprintf(pct, sizeof(pct), "%.1f",
+			 total ? 100.0 * (double)get_u64(attrs, TANDEM_A_VERIFY_DONE) / (double)total : 0.0);
+		out_str("verify_percent", pct);
+		out_bytes("verify_diff", get_u64(attrs, TANDEM_A_VERIFY_DIFF));
+	}
 #undef N
 }
 

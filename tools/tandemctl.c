@@ -12,18 +12,27 @@
 static int cmd_help(int argc, char **argv);
 
 static const struct tdm_cmd tdm_cmds[] = {
+	{ "create-md", cmd_create_md, "<res> --disk PATH|UUID=..|LABEL=.. [--force]",
+	  "write fresh tandem metadata at the end of a disk (refuses if it holds data)" },
+	{ "dump-md", cmd_dump_md, "<res> --disk PATH [--json]",
+	  "print a disk's tandem metadata" },
 	{ "attach", cmd_attach, "<res> --minor N --disk PATH|UUID=..|LABEL=..",
 	  "create /dev/tandemN on top of a backing disk" },
 	{ "detach", cmd_detach, "<res>",
 	  "remove /dev/tandemN and release the backing disk" },
 	{ "connect", cmd_connect,
 	  "<res> --local ADDR:PORT --peer ADDR:PORT [--protocol async|sync] "
-	  "[--secret-file FILE] [--timeout MS] [--assume-clean]",
+	  "[--secret-file FILE] [--timeout MS] [--assume-clean] [--discard-my-data] "
+	  "[--resync-rate MiB/s]",
 	  "replicate to the peer (sync by default)" },
 	{ "disconnect", cmd_disconnect, "<res>", "stop replicating; writes go on locally" },
 	{ "primary", cmd_primary, "<res> [--force]",
 	  "take the primary role (--force: declare this node's data the authority)" },
 	{ "secondary", cmd_secondary, "<res>", "give up the primary role" },
+	{ "verify", cmd_verify, "<res>",
+	  "compare every block with the peer's by checksum; resync those that differ" },
+	{ "wait-sync", cmd_wait_sync, "<res> [--timeout S]",
+	  "wait until connected and in sync, both disks up to date" },
 	{ "status", cmd_status, "[<res>] [--json]",
 	  "show resources: disk, size, openers, roles, connection, I/O counters" },
 	{ "help", cmd_help, "", "show this help" },

@@ -25,13 +25,21 @@ int cmd_attach(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int tdm_take_name(const char *cmd, int argc, char **argv, const char **name);
+/* A disk path made absolute, or a UUID=/PARTUUID=/LABEL= tag resolved; malloc'ed. */
+char *tdm_resolve_disk(const char *spec);
 /* Send @cmd for resource @name, with more attributes from @put; report failure as @what. */
 int tdm_do(const char *what, int cmd, const char *name,
 	   int (*put)(struct nl_msg *msg, void *arg), void *arg);
 /* A command taking the resource name alone. */
 int tdm_name_only_cmd(const char *cmdname, int cmd, int argc, char **argv);
 
+/* cmd_md.c */
+int cmd_create_md(int argc, char **argv);
+int cmd_dump_md(int argc, char **argv);
+
 /* cmd_conn.c */
+int cmd_wait_sync(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
 int cmd_disconnect(int argc, char **argv);
 int cmd_primary(int argc, char **argv);

@@ -65,6 +65,16 @@ static bool tdm_len_ok(u16 type, u32 len)
 		       len - TDM_WIRE_DATA_HDR_LEN <= TDM_WIRE_MAX_DATA;
 	case TDM_P_STATE:
 		return len == TDM_WIRE_STATE_LEN;
+	case TDM_P_GEN:
+	case TDM_P_SYNC_DONE:
+		return len == TDM_WIRE_GEN_LEN;
+	case TDM_P_BITMAP:
+		return len % TDM_WIRE_RUN_LEN == 0 &&
+		       len <= TDM_WIRE_MAX_RUNS * TDM_WIRE_RUN_LEN;
+	case TDM_P_VERIFY_REPLY:
+		return len && len % 4 == 0 && len <= 4 * TDM_WIRE_VERIFY_BLOCKS;
+	case TDM_P_RS_ACK:
+	case TDM_P_VERIFY_REQ:
 	case TDM_P_ACK:
 	case TDM_P_PING:
 	case TDM_P_PONG:
@@ -130,6 +140,51 @@ enum tdm_wire_err tdm_data_decode(const u8 *buf, size_t len, u32 pkt_len,
 		return TDM_WIRE_BAD_VALUE;
 	}
 	if (d->size & 511)
+		return TDM_WIRE_BAD_VALUE;
+	return TDM_WIRE_OK;
+}
+
+#define GEN_FLAGS (TDM_GEN_RESYNC_OWED | TDM_GEN_DISCARD_MINE | TDM_GEN_ASSUME_CLEAN)
+
+void tdm_gen_encode(u8 *buf, const struct tdm_gen *g)
+{
+	put64(buf, g->cur);
+	put64(buf + 8, g->bitmap);
+	put64(buf + 16, g->history[0]);
+	put64(buf + 24, g->history[1]);
+	put64(buf + 32, g->tiebreak);
+	tdm_be32_put(buf + 40, g->flags);
+	tdm_be32_put(buf + 44, 0);
+}
+
+enum tdm_wire_err tdm_gen_decode(const u8 *buf, size_t len, struct tdm_gen *g)
+{
+	if (len < TDM_WIRE_GEN_LEN)
+		return TDM_WIRE_SHORT;
+	g->cur = get64(buf);
+	g->bitmap = get64(buf + 8);
+	g->history[0] = get64(buf + 16);
+	g->history[1] = get64(buf + 24);
+	g->tiebreak = get64(buf + 32);
+	g->flags = tdm_be32_get(buf + 40);
+	if (g->flags & ~GEN_FLAGS || tdm_be32_get(buf + 44))
+		return TDM_WIRE_BAD_VALUE;
+	return TDM_WIRE_OK;
+}
+
+void tdm_run_encode(u8 *buf, const struct tdm_run *r)
+{
+	put64(buf, r->start);
+	tdm_be32_put(buf + 8, r->count);
+}
+
+enum tdm_wire_err tdm_run_decode(const u8 *buf, size_t len, u64 nbits, struct tdm_run *r)
+{
+	if (len < TDM_WIRE_RUN_LEN)
+		return TDM_WIRE_SHORT;
+	r->start = get64(buf);
+	r->count = tdm_be32_get(buf + 8);
+	if (!r->count || r->start >= nbits || r->count > nbits - r->start)
 		return TDM_WIRE_BAD_VALUE;
 	return TDM_WIRE_OK;
 }
@@ -246,6 +301,14 @@ const char *tdm_refuse_str(enum tdm_refuse r)
 		return "both nodes are primary";
 	case TDM_REFUSE_MALFORMED:
 		return "malformed packet";
+	case TDM_REFUSE_SPLIT_BRAIN:
+		return "split brain: both nodes wrote on their own; connect the node whose changes are to be dropped with --discard-my-data";
+	case TDM_REFUSE_UNRELATED:
+		return "unrelated data: the nodes share no data generation";
+	case TDM_REFUSE_TARGET_PRIMARY:
+		return "the primary's data is older than the peer's: demote it before connecting";
+	case TDM_REFUSE_ASSUME_CLEAN:
+		return "--assume-clean is only for a disk that never held data (fresh from create-md)";
 	case __TDM_REFUSE_MAX:
 		break;
 	}

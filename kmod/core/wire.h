@@ -7,8 +7,9 @@
  *   4  be16 type    enum tdm_pkt
  *   6  be16 flags   per type
  *   8  be32 len     payload bytes that follow
- *  12  be32 epoch   DATA: write epoch (see kmod/replication.c); else 0
- *  16  be64 seq     DATA/ACK: request id; PROMOTE/_REPLY: request id; else 0
+ *  12  be32 epoch   DATA: write epoch (see kmod/replication.c);
+ *                   RS_ACK, VERIFY_REQ, VERIFY_REPLY: bytes; else 0
+ *  16  be64 seq     DATA/ACK: request id; RS_ACK, VERIFY_*: first sector; else 0
  *
  * Decoding never trusts the peer: every length is checked against the
  * packet type before anything is read or allocated.
@@ -17,6 +18,7 @@
 #define TDM_CORE_WIRE_H
 
 #include "core_types.h"
+#include "gen.h"
 #include "tandem_netlink.h"
 
 #define TDM_WIRE_MAGIC		0x54444d31u	/* "TDM1" */
@@ -31,6 +33,12 @@
 #define TDM_WIRE_MAC_LEN	32
 #define TDM_WIRE_STATE_LEN	8
 #define TDM_WIRE_NAME_LEN	64
+#define TDM_WIRE_GEN_LEN	48
+#define TDM_WIRE_RUN_LEN	12
+/* Largest range one VERIFY_REQ asks for: 64 blocks of 4 KiB. */
+#define TDM_WIRE_VERIFY_BLOCKS	64
+/* Most bitmap runs in one BITMAP packet. */
+#define TDM_WIRE_MAX_RUNS	1024
 
 enum tdm_pkt {
 	TDM_P_HELLO = 1,	/* struct tdm_hello */
@@ -43,12 +51,19 @@ enum tdm_pkt {
 	TDM_P_STATE,		/* struct tdm_state: the sender's role and disk */
 	TDM_P_PROMOTE,		/* may the sender become primary? */
 	TDM_P_PROMOTE_REPLY,	/* flags: TDM_PROMOTE_OK or not */
+	TDM_P_GEN,		/* struct tdm_gen: the sender's data generations */
+	TDM_P_BITMAP,		/* runs of the sender's dirty bitmap; empty: the last */
+	TDM_P_RS_ACK,		/* a resync write (DATA with TDM_F_RESYNC) is on disk */
+	TDM_P_SYNC_DONE,	/* struct tdm_gen: resync finished, take these generations */
+	TDM_P_VERIFY_REQ,	/* send the checksums of a range */
+	TDM_P_VERIFY_REPLY,	/* be32 crc32c of each 4 KiB block of the range */
 	__TDM_P_MAX,
 };
 
 /* DATA header flags */
 #define TDM_F_FUA		0x1
 #define TDM_F_PREFLUSH		0x2
+#define TDM_F_RESYNC		0x4	/* resync data, not an application write */
 /* ACK flags */
 #define TDM_ACK_ERROR		0x1
 /* PROMOTE_REPLY flags */
@@ -74,6 +89,10 @@ enum tdm_refuse {
 	TDM_REFUSE_AUTH,		/* wrong secret */
 	TDM_REFUSE_BOTH_PRIMARY,	/* both are primary */
 	TDM_REFUSE_MALFORMED,		/* a packet broke the protocol */
+	TDM_REFUSE_SPLIT_BRAIN,		/* both nodes wrote on their own */
+	TDM_REFUSE_UNRELATED,		/* no common data generation */
+	TDM_REFUSE_TARGET_PRIMARY,	/* the node with the older data is primary */
+	TDM_REFUSE_ASSUME_CLEAN,	/* assume-clean on a disk that has data */
 	__TDM_REFUSE_MAX,
 };
 
@@ -110,6 +129,12 @@ struct tdm_state {
 	u32 disk;		/* enum tandem_disk_state */
 };
 
+/* A run of set bits in a BITMAP packet: be64 first bit, be32 count. */
+struct tdm_run {
+	u64 start;
+	u32 count;
+};
+
 enum tdm_wire_err {
 	TDM_WIRE_OK,
 	TDM_WIRE_SHORT,		/* fewer bytes than the structure needs */
@@ -141,6 +166,14 @@ enum tdm_refuse tdm_hello_check(const struct tdm_hello *mine,
 
 void tdm_state_encode(u8 *buf, const struct tdm_state *s);
 enum tdm_wire_err tdm_state_decode(const u8 *buf, size_t len, struct tdm_state *s);
+
+/* GEN and SYNC_DONE payloads: be64 current, bitmap, history[2], tiebreak, be32 flags, pad. */
+void tdm_gen_encode(u8 *buf, const struct tdm_gen *g);
+enum tdm_wire_err tdm_gen_decode(const u8 *buf, size_t len, struct tdm_gen *g);
+
+void tdm_run_encode(u8 *buf, const struct tdm_run *r);
+/* Decode one run and check it lies inside a bitmap of @nbits bits. */
+enum tdm_wire_err tdm_run_decode(const u8 *buf, size_t len, u64 nbits, struct tdm_run *r);
 
 void tdm_be32_put(u8 *p, u32 v);
 u32 tdm_be32_get(const u8 *p);

@@ -3,6 +3,8 @@
 #   pair.sh start        boot both, with the built tandem installed (kills a running pair first)
 #   pair.sh run VM CMD   run CMD (a bash script text) in VM, print its output, exit with its code
 #   pair.sh kill VM      SIGKILL one VM's qemu (a power cut)
+#   pair.sh restart beta boot beta again after a kill (beta dials alpha's links, so
+#                        they come back; alpha's restart would need beta's too)
 #   pair.sh stop         power both off
 # Each VM: 1 GiB disk (vda) and 256 MiB disk (vdb), sparse files under build/vm/<vm>/;
 # eth0 on the service network 10.0.0.0/24, eth1 on the replication link 10.99.0.0/24.
@@ -105,7 +107,9 @@ mkdir -p \$md/extra
 cp '$TDM_VMDIR'/modroot\$md/modules.* \$md/
 cp kmod/tandem.ko \$md/extra/
 install -m 0755 tools/tandemctl /usr/local/sbin/tandemctl
-if [ -x tests/vm/helpers/nlraw ]; then install -m 0755 tests/vm/helpers/nlraw /usr/local/bin/; fi"
+for h in nlraw seqwrite; do
+	if [ -x tests/vm/helpers/\$h ]; then install -m 0755 tests/vm/helpers/\$h /usr/local/bin/; fi
+done"
 }
 
 do_start() {
@@ -159,12 +163,25 @@ do_kill() {
 	pid=$(cat "$TDM_VMDIR/$1/qemu.pid")
 	kill -9 "$pid"
 	rm -f "$TDM_VMDIR/$1/ctl/ready"
+	# Gone for good, its disk image locks released, before anything goes on.
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+}
+
+do_restart() {
+	[ "$1" == beta ] || { echo "pair: only beta can be restarted alone" >&2; return 2; }
+	KV=$(tdm_vm_kver)
+	INITRD=$("$TDM_TOP/scripts/vm/mkinitrd.sh")
+	do_kill beta 2>/dev/null || true
+	start_vm beta connect
+	wait_ready beta
+	provision beta
 }
 
 case ${1:-} in
 start) do_start ;;
+restart) do_restart "$2" ;;
 stop) do_stop ;;
 run) shift; do_run "$@" ;;
 kill) do_kill "$2" ;;
-*) echo "usage: $0 start|stop|run VM CMD|kill VM" >&2; exit 2 ;;
+*) echo "usage: $0 start|stop|run VM CMD|kill VM|restart beta" >&2; exit 2 ;;
 esac

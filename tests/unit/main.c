@@ -9,6 +9,9 @@ static const struct {
 } suites[] = {
 	{ "names", test_names },
 	{ "wire", test_wire },
+	{ "meta", test_meta },
+	{ "gen", test_gen },
+	{ "bitmap", test_bitmap },
 };
 
 int main(void)

@@ -282,8 +282,81 @@ static void garbage(void)
 	CHECK(rejected > 4 * 20000 * 9 / 10);
 }
 
+static void gen_rules(void)
+{
+	struct tdm_gen in = { .cur = 0x0102030405060708ULL, .bitmap = 9, .history = { 10, 11 },
+			      .flags = TDM_GEN_RESYNC_OWED | TDM_GEN_DISCARD_MINE, .tiebreak = 77 };
+	struct tdm_gen out;
+	u8 buf[TDM_WIRE_GEN_LEN];
+	size_t n;
+
+	tdm_gen_encode(buf, &in);
+	CHECK_EQ(buf[0], 0x01);		/* big-endian on the wire */
+	CHECK_EQ(tdm_gen_decode(buf, sizeof(buf), &out), TDM_WIRE_OK);
+	CHECK(out.cur == in.cur && out.bitmap == in.bitmap && out.history[0] == 10 &&
+	      out.history[1] == 11 && out.flags == in.flags && out.tiebreak == 77);
+	for (n = 0; n < TDM_WIRE_GEN_LEN; n++) {
+		u8 *p = exact(buf, n);
+
+		CHECK_EQ(tdm_gen_decode(p, n, &out), TDM_WIRE_SHORT);
+		free(p);
+	}
+	in.flags = 0x80;
+	tdm_gen_encode(buf, &in);
+	CHECK_EQ(tdm_gen_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
+	in.flags = 0;
+	tdm_gen_encode(buf, &in);
+	buf[47] = 1;			/* padding must be zero */
+	CHECK_EQ(tdm_gen_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
+
+	CHECK_EQ(hdr_with(TDM_P_GEN, TDM_WIRE_GEN_LEN), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_GEN, TDM_WIRE_GEN_LEN + 1), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_SYNC_DONE, 0), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_RS_ACK, 0), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_RS_ACK, 4), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_VERIFY_REQ, 0), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_VERIFY_REQ, 4), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_VERIFY_REPLY, 4), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_VERIFY_REPLY, 4 * TDM_WIRE_VERIFY_BLOCKS), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_VERIFY_REPLY, 0), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_VERIFY_REPLY, 6), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_VERIFY_REPLY, 4 * TDM_WIRE_VERIFY_BLOCKS + 4), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_BITMAP, 0), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_BITMAP, TDM_WIRE_RUN_LEN * TDM_WIRE_MAX_RUNS), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_BITMAP, TDM_WIRE_RUN_LEN * (TDM_WIRE_MAX_RUNS + 1)), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_BITMAP, TDM_WIRE_RUN_LEN + 1), TDM_WIRE_BAD_LEN);
+}
+
+static void run_rules(void)
+{
+	struct tdm_run in = { .start = 100, .count = 28 }, out;
+	u8 buf[TDM_WIRE_RUN_LEN];
+	u8 *p;
+
+	tdm_run_encode(buf, &in);
+	CHECK_EQ(tdm_run_decode(buf, sizeof(buf), 128, &out), TDM_WIRE_OK);
+	CHECK_EQ(out.start, 100);
+	CHECK_EQ(out.count, 28);
+	/* One bit past the bitmap, an empty run, a start past the end, a wrap. */
+	CHECK_EQ(tdm_run_decode(buf, sizeof(buf), 127, &out), TDM_WIRE_BAD_VALUE);
+	in.count = 0;
+	tdm_run_encode(buf, &in);
+	CHECK_EQ(tdm_run_decode(buf, sizeof(buf), 128, &out), TDM_WIRE_BAD_VALUE);
+	in = (struct tdm_run){ .start = 128, .count = 1 };
+	tdm_run_encode(buf, &in);
+	CHECK_EQ(tdm_run_decode(buf, sizeof(buf), 128, &out), TDM_WIRE_BAD_VALUE);
+	in = (struct tdm_run){ .start = ~0ULL - 2, .count = 10 };
+	tdm_run_encode(buf, &in);
+	CHECK_EQ(tdm_run_decode(buf, sizeof(buf), ~0ULL, &out), TDM_WIRE_BAD_VALUE);
+	p = exact(buf, TDM_WIRE_RUN_LEN - 1);
+	CHECK_EQ(tdm_run_decode(p, TDM_WIRE_RUN_LEN - 1, 128, &out), TDM_WIRE_SHORT);
+	free(p);
+}
+
 void test_wire(void)
 {
+	gen_rules();
+	run_rules();
 	hdr_roundtrip();
 	hdr_rules();
 	data_rules();

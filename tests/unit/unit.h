@@ -31,5 +31,8 @@ extern int unit_passed, unit_failed;
 /* Each test file defines one entry point, listed in main.c. */
 void test_names(void);
 void test_wire(void);
+void test_meta(void);
+void test_gen(void);
+void test_bitmap(void);
 
 #endif

@@ -1,9 +1,9 @@
 description="attach, mkfs.ext4, files survive detach and re-attach, status while mounted"
 
 run_test() {
-	ok alpha 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
-	ok alpha 'test -b /dev/tandem0 && blockdev --getsize64 /dev/tandem0 && blockdev --getsize64 /dev/vda'
-	expect_eq "$(sed -n 1p <<<"$OUT")" "$(sed -n 2p <<<"$OUT")" "size of /dev/tandem0 vs its backing disk"
+	ok alpha 'modprobe tandem && tandemctl create-md r0 --disk /dev/vda --force >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
+	ok alpha 'test -b /dev/tandem0 && blockdev --getsize64 /dev/tandem0 && tandemctl dump-md r0 --disk /dev/vda --json'
+	expect_eq "\"data_size\":$(sed -n 1p <<<"$OUT")" "$(grep -o '"data_size":[0-9]*' <<<"$OUT")" "size of /dev/tandem0 vs the metadata's data size"
 	ok alpha 'ls /sys/block/vda/holders'
 	expect_eq "$OUT" "tandem0" "holders of vda"
 

@@ -1,7 +1,7 @@
 description="fio --verify=crc32c through /dev/tandem0: random mixed sizes, sequential, direct I/O"
 
 run_test() {
-	ok alpha 'modprobe tandem && blkdiscard -f /dev/vda && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
+	ok alpha 'modprobe tandem && blkdiscard -f /dev/vda && tandemctl create-md r0 --disk /dev/vda --force >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
 	step "random writes, 4k..512k, QD 16, direct, verified"
 	ok alpha 'fio --name=rand --filename=/dev/tandem0 --direct=1 --ioengine=libaio --rw=randwrite \
 		--bsrange=4k-512k --iodepth=16 --size=256m --verify=crc32c --verify_fatal=1 \

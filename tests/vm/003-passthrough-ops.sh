@@ -1,7 +1,7 @@
 description="flush, FUA, discard, write-zeroes pass through; backing I/O errors reach the caller"
 
 run_test() {
-	ok alpha 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
+	ok alpha 'modprobe tandem && tandemctl create-md r0 --disk /dev/vda --force >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
 
 	step "the queue advertises what the backing disk supports"
 	ok alpha 'cat /sys/block/tandem0/queue/write_cache /sys/block/tandem0/queue/fua \
@@ -10,8 +10,8 @@ run_test() {
 	mapfile -t q <<<"$OUT"
 	expect_eq "${q[0]}" "write back" "write_cache"
 	expect_eq "${q[1]}" 1 "fua"
-	# Discards are split to 512 MiB: a DATA packet's size is 32 bits.
-	expect_eq "${q[2]}" "$(( q[3] < 536870912 ? q[3] : 536870912 ))" "discard_max_bytes vs backing"
+	# Discards are split to 128 MiB (a DATA packet, the activity log).
+	expect_eq "${q[2]}" "$(( q[3] < 134217728 ? q[3] : 134217728 ))" "discard_max_bytes vs backing"
 	expect_eq "${q[4]}" "${q[5]}" "logical_block_size vs backing"
 
 	step "flush and FUA writes are counted and complete"
@@ -28,9 +28,11 @@ cmp -n 2097152 -i 1048576:0 /dev/tandem0 /dev/zero && echo zeroed'
 	ok alpha 'tandemctl detach r0'
 
 	step "an I/O error on the backing disk reaches the caller"
-	# 8 MiB of vdb, then 8 MiB that fail every I/O.
+	# 8 MiB of vdb, 8 MiB that fail every I/O, 8 MiB of vdb (for the metadata).
 	ok alpha 'dmsetup create flaky --table "0 16384 linear /dev/vdb 0
-16384 16384 error" && dmsetup mknodes flaky && tandemctl attach r0 --minor 0 --disk /dev/mapper/flaky && tandemctl primary r0 --force'
+16384 16384 error
+32768 16384 linear /dev/vdb 32768" && dmsetup mknodes flaky &&
+tandemctl create-md r0 --disk /dev/mapper/flaky --force >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/mapper/flaky && tandemctl primary r0 --force'
 	ok alpha 'dd if=/dev/urandom of=/dev/tandem0 bs=4k count=8 oflag=direct status=none && echo good'
 	refused alpha 'dd if=/dev/tandem0 of=/dev/null bs=4k skip=2048 count=1 iflag=direct' 'Input/output error'
 	refused alpha 'dd if=/dev/zero of=/dev/tandem0 bs=4k seek=3000 count=1 oflag=direct' 'Input/output error'

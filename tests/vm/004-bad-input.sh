@@ -18,7 +18,7 @@ run_test() {
 	refused alpha 'tandemctl status; echo "exit=$?"; exit 1' 'exit=3'
 	ok alpha 'mv /tmp/tandem.ko /lib/modules/$(uname -r)/extra/'
 
-	ok alpha 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
+	ok alpha 'modprobe tandem && tandemctl create-md r0 --disk /dev/vda --force >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
 	ok alpha 'mkfs.ext4 -q -F /dev/vdb && mkdir -p /mnt/b /mnt/t && mount /dev/vdb /mnt/b'
 
 	step "backing disk"

@@ -1,9 +1,9 @@
 description="malformed netlink requests are refused with an extack message and change nothing"
 
 # Attribute and command numbers from include/tandem_netlink.h.
-ATTACH=1 DETACH=2 STATUS=3 CONNECT=4 DISCONNECT=5 PRIMARY=6 SECONDARY=7
+ATTACH=1 DETACH=2 STATUS=3 CONNECT=4 DISCONNECT=5 PRIMARY=6 SECONDARY=7 VERIFY=8
 NAME=1 MINOR=2 DISK=3 SIZE=4 STATS=6 LADDR=8 LPORT=9 PADDR=10 PPORT=11 PROTO=12 SECRET=13
-TIMEOUT=14 FORCE=16 ROLE=17
+TIMEOUT=14 FORCE=16 ROLE=17 RATE=34
 
 nl_refused() {
 	local want=$1 before after
@@ -15,7 +15,7 @@ nl_refused() {
 }
 
 run_test() {
-	ok alpha 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda'
+	ok alpha 'modprobe tandem && tandemctl create-md r0 --disk /dev/vda --force >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda'
 
 	step "type, length and range"
 	nl_refused 'error 34: integer out of range' $ATTACH $NAME:str:r9 $MINOR:u32:1024 $DISK:str:/dev/vdb
@@ -61,9 +61,12 @@ run_test() {
 	nl_refused 'error 22: local and peer addresses are the same' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$A $PPORT:u16:7789
 	nl_refused 'error 99: cannot bind the local address' $CONNECT $NAME:str:r0 $LADDR:u32:$B $LPORT:u16:7789 $PADDR:u32:$A $PPORT:u16:7789
 	nl_refused 'error 22: .*[Uu]nsupported attribute' $PRIMARY $NAME:str:r0 $ROLE:u32:2
-	nl_refused 'error 22: .*(length|policy|[Ff]lag)' $PRIMARY $NAME:str:r0 $FORCE:u32:1
+	nl_refused 'error (22|34): .*(length|policy|[Ff]lag)' $PRIMARY $NAME:str:r0 $FORCE:u32:1
 	nl_refused 'error 2: no such resource' $SECONDARY $NAME:str:r9
 	nl_refused 'error 107: resource is not connected' $DISCONNECT $NAME:str:r0
+	nl_refused 'error 107: resource is not connected' $VERIFY $NAME:str:r0
+	nl_refused 'error 34: ' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789 $RATE:u32:0
+	nl_refused 'error 34: ' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789 $RATE:u32:30001
 
 	step "a well-formed raw request works"
 	ok alpha "nlraw $ATTACH $NAME:str:r9 $MINOR:u32:9 $DISK:str:/dev/vdb && nlraw $DETACH $NAME:str:r9 && tandemctl status"

@@ -3,6 +3,8 @@ description="load/unload cycles; rmmod with resources attached tears them down a
 run_test() {
 	step "10 cycles of load, attach two, write and verify, detach, unload"
 	ok alpha 'set -e
+tandemctl create-md a --disk /dev/vda --force >/dev/null
+tandemctl create-md b --disk /dev/vdb --force >/dev/null
 for i in $(seq 10); do
 	modprobe tandem
 	tandemctl attach a --minor 0 --disk /dev/vda

@@ -28,17 +28,26 @@ run_test() {
 	ok beta 'tandemctl secondary r0'
 	wait_field alpha peer_role secondary
 
-	step "a secondary that was not declared identical is inconsistent and cannot be promoted plainly"
+	step "a resync target is inconsistent and cannot be promoted, even with --force"
 	ok beta 'tandemctl disconnect r0'
-	ok alpha 'tandemctl primary r0'
+	ok alpha 'tandemctl primary r0 && dd if=/dev/urandom of=/dev/tandem0 bs=1M count=48 oflag=direct status=none'
+	# The source's cap paces the resync: 48 MiB at 4 MiB/s leaves time to look.
+	ok alpha 'tandemctl disconnect r0'
+	connect_res alpha --protocol sync --resync-rate 4
 	connect_res beta --protocol sync
 	wait_field beta connection connected
-	wait_field beta disk_state inconsistent
-	wait_field alpha peer_disk_state inconsistent
+	expect_eq "$(field beta disk_state)" inconsistent "beta during the resync"
+	expect_eq "$(field beta sync)" target "beta's part in the resync"
+	expect_eq "$(field alpha sync)" source "alpha's part in the resync"
+	expect_eq "$(field alpha resync_rate_mib)" 4 "alpha's resync cap"
+	refused beta 'tandemctl primary r0' 'the peer is primary'
 	ok alpha 'tandemctl secondary r0'
 	wait_field beta peer_role secondary
 	refused beta 'tandemctl primary r0' 'local data is not known to be up to date; use --force'
+	refused beta 'tandemctl primary r0 --force' 'a resync to this node is running'
 	expect_eq "$(field beta role)" secondary "beta's role"
+	ok beta 'tandemctl wait-sync r0 --timeout 120'
+	ok beta 'tandemctl primary r0 && tandemctl secondary r0' 
 
 	step "standalone: disconnect, status, reconnect refused while connected"
 	refused alpha 'tandemctl connect r0 --local 10.99.0.1:7790 --peer 10.99.0.2:7790' 'already connected'

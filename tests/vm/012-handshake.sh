@@ -1,11 +1,12 @@
 description="handshake: secrets (match, mismatch, one-sided), size/name/protocol mismatches, strangers and broken peers refused"
 
-# try_pair ALPHA_OPTS BETA_OPTS: fresh r0 on both with those connect options.
+# try_pair ALPHA_OPTS BETA_OPTS: r0 on fresh metadata on both, with those connect options.
 try_pair() {
 	local vm
 	for vm in alpha beta; do
 		on "$vm" 'tandemctl disconnect r0; tandemctl detach r0' >/dev/null 2>&1 || true
-		ok "$vm" "modprobe tandem && tandemctl attach r0 --minor 0 --disk ${DISK[$vm]:-/dev/vda}"
+		ok "$vm" "modprobe tandem && tandemctl create-md r0 --disk ${DISK[$vm]:-/dev/vda} --force >/dev/null &&
+			tandemctl attach r0 --minor 0 --disk ${DISK[$vm]:-/dev/vda}"
 	done
 	connect_res alpha $1
 	connect_res beta $2

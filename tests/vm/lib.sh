@@ -93,9 +93,22 @@ wait_field() {
 	fail "$vm: $key is '$got' after ${secs}s, expected '$want'" "$(on "$vm" 'tandemctl status r0; dmesg | tail -n 20')"
 }
 
-# disk_sum VM [MiB]: sha256 of the backing disk, read directly.
+# disk_sum VM: sha256 of the backing disk's data area (what tandem0 exposes), read directly.
 disk_sum() {
-	on "$1" "dd if=/dev/vda bs=1M count=${2:-1024} iflag=direct status=none | sha256sum | cut -d' ' -f1"
+	on "$1" "dd if=/dev/vda bs=1M count=\$((\$(cat /sys/block/tandem0/size) * 512)) iflag=direct,count_bytes status=none | sha256sum | cut -d' ' -f1"
+}
+
+# same_data WHAT: both backing disks' data areas are identical.
+same_data() {
+	local a b
+	a=$(disk_sum alpha)
+	b=$(disk_sum beta)
+	expect_eq "$b" "$a" "$1: beta's data vs alpha's"
+}
+
+# synced_mib VM: MiB the last resync from VM started with, from its kernel log.
+synced_mib() {
+	on "$1" 'dmesg | grep -o "resync to the peer: [0-9]* MiB" | tail -n1 | grep -o "[0-9]\+ MiB" | cut -d" " -f1'
 }
 
 # pair_up PROTOCOL: fresh zeroed disks on both, r0 attached and connected,
@@ -103,7 +116,8 @@ disk_sum() {
 pair_up() {
 	local vm
 	for vm in alpha beta; do
-		ok "$vm" 'modprobe tandem && blkdiscard -f /dev/vda >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda'
+		ok "$vm" 'modprobe tandem && blkdiscard -f /dev/vda >/dev/null &&
+			tandemctl create-md r0 --disk /dev/vda >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda'
 	done
 	connect_res alpha --protocol "$1"
 	connect_res beta --protocol "$1" --assume-clean

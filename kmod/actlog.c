@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandem: the activity log. A write is submitted only once every 4 MiB
+ * extent it touches is in the log on disk; an extent stays in the log while
+ * any write in it may be missing on the peer (from submission until the
+ * peer acknowledged it, or its blocks are marked in the bitmap). After a
+ * crash while primary, the extents of the last logged set are marked out of
+ * sync: recovery resyncs those, not the whole device.
+ *
+ * Writes to extents in the log go straight through. A write to another
+ * extent waits (off the submit path) for the log worker, which takes free
+ * slots or evicts the least recently used idle extents (their bitmap blocks
+ * are written first), writes the new set as one transaction (FUA) in the
+ * next slot of the on-disk ring, then submits the waiting writes.
+ */
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+#include "tandem.h"
+
+static unsigned int al_extents = 256;
+module_param(al_extents, uint, 0444);
+MODULE_PARM_DESC(al_extents, "activity log size in 4 MiB extents (64-1016, default 256)");
+
+static void tdm_al_span(struct bio *bio, u32 *first, u32 *last)
+{
+	*first = bio->bi_iter.bi_sector >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
+	*last = (bio_end_sector(bio) - 1) >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
+}
+
+static struct tdm_al_slot *tdm_al_find(struct tdm_actlog *al, u32 extent)
+{
+	struct tdm_al_slot *s;
+
+	hash_for_each_possible(al->hash, s, node, extent)
+		if (s->extent == extent)
+			return s;
+	return NULL;
+}
+
+/* Are all of [first, last] in the log? Takes a reference on each if so. */
+static bool tdm_al_try_get(struct tdm_actlog *al, u32 first, u32 last)
+{
+	struct tdm_al_slot *s;
+	u32 e;
+
+	lockdep_assert_held(&al->lock);
+	for (e = first; e <= last; e++)
+		if (!tdm_al_find(al, e))
+			return false;
+	for (e = first; e <= last; e++) {
+		s = tdm_al_find(al, e);
+		s->refs++;
+		s->used = ++al->clock;
+	}
+	return true;
+}
+
+/*
+ * Submit path: true if @req may go on now (its extents are referenced);
+ * false if it was queued for the log worker, which dispatches it later.
+ */
+bool tdm_al_begin(struct tdm_device *dev, struct tdm_req *req)
+{
+	struct tdm_actlog *al = &dev->al;
+	unsigned long flags;
+	u32 first, last;
+	bool ok;
+
+	tdm_al_span(req->orig, &first, &last);
+	spin_lock_irqsave(&al->lock, flags);
+	ok = tdm_al_try_get(al, first, last);
+	if (!ok)
+		list_add_tail(&req->send_node, &al->waiting);
+	spin_unlock_irqrestore(&al->lock, flags);
+	if (ok)
+		req->al_held = true;
+	else
+		queue_work(system_unbound_wq, &al->work);
+	return ok;
+}
+
+/* One more reference on the extents of a write that holds them already. */
+void tdm_al_get_more(struct tdm_device *dev, sector_t sector, u32 sectors)
+{
+	struct tdm_actlog *al = &dev->al;
+	u32 first = sector >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
+	u32 last = (sector + sectors - 1) >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT), e;
+	struct tdm_al_slot *s;
+	unsigned long flags;
+
+	spin_lock_irqsave(&al->lock, flags);
+	for (e = first; e <= last; e++) {
+		s = tdm_al_find(al, e);
+		if (!WARN_ON_ONCE(!s))
+			s->refs++;
+	}
+	spin_unlock_irqrestore(&al->lock, flags);
+}
+
+/* Writes in [sector, +sectors) are on the peer or marked in the bitmap. */
+void tdm_al_put(struct tdm_device *dev, sector_t sector, u32 sectors)
+{
+	struct tdm_actlog *al = &dev->al;
+	u32 first = sector >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
+	u32 last = (sector + sectors - 1) >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT), e;
+	struct tdm_al_slot *s;
+	unsigned long flags;
+	bool wake = false;
+
+	spin_lock_irqsave(&al->lock, flags);
+	for (e = first; e <= last; e++) {
+		s = tdm_al_find(al, e);
+		if (WARN_ON_ONCE(!s || !s->refs))
+			continue;
+		if (!--s->refs && !list_empty(&al->waiting))
+			wake = true;
+	}
+	spin_unlock_irqrestore(&al->lock, flags);
+	if (wake)
+		queue_work(system_unbound_wq, &al->work);
+}
+
+/* A slot for @extent: a free one, or the least recently used idle one. */
+static struct tdm_al_slot *tdm_al_take_slot(struct tdm_actlog *al, bool *evicted)
+{
+	struct tdm_al_slot *s, *lru = NULL;
+	unsigned int i;
+
+	for (i = 0; i < al->nr; i++) {
+		s = &al->slots[i];
+		if (!s->in_use)
+			return s;
+		if (!s->refs && (!lru || s->used < lru->used))
+			lru = s;
+	}
+	if (lru) {
+		hash_del(&lru->node);
+		lru->in_use = false;
+		*evicted = true;
+	}
+	return lru;
+}
+
+/* Put [first, last] in the log (under the lock); false if no slot is free. */
+static bool tdm_al_place(struct tdm_actlog *al, u32 first, u32 last, bool *changed,
+			 bool *evicted)
+{
+	struct tdm_al_slot *s;
+	u32 e;
+
+	for (e = first; e <= last; e++) {
+		if (tdm_al_find(al, e))
+			continue;
+		s = tdm_al_take_slot(al, evicted);
+		if (!s)
+			return false;
+		s->extent = e;
+		s->refs = 0;
+		s->in_use = true;
+		s->used = ++al->clock;
+		hash_add(al->hash, &s->node, e);
+		*changed = true;
+	}
+	return tdm_al_try_get(al, first, last);
+}
+
+/* Write the set in use as the next transaction; the caller holds md_lock. */
+static int tdm_al_write_tx(struct tdm_device *dev)
+{
+	struct tdm_actlog *al = &dev->al;
+	struct tdm_al_tx *tx = al->tx;
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&dev->md_lock);
+	spin_lock_irq(&al->lock);
+	tx->count = 0;
+	for (i = 0; i < al->nr; i++)
+		if (al->slots[i].in_use)
+			tx->extents[tx->count++] = al->slots[i].extent;
+	spin_unlock_irq(&al->lock);
+	tx->seq = ++al->seq;
+	tdm_al_encode(page_address(dev->md_page), tx);
+	ret = tdm_md_io(dev, dev->md.layout.al_offset + al->next * (TDM_MD_BLOCK >> SECTOR_SHIFT),
+			dev->md_page, REQ_OP_WRITE | REQ_SYNC | REQ_FUA);
+	al->next = (al->next + 1) % TDM_AL_SLOTS;
+	if (ret)
+		pr_err(TDM_LOG_PREFIX "%s: cannot write the activity log: %d\n", dev->name, ret);
+	return ret;
+}
+
+static void tdm_al_work(struct work_struct *work)
+{
+	struct tdm_device *dev = container_of(work, struct tdm_device, al.work);
+	struct tdm_actlog *al = &dev->al;
+	bool changed = false, evicted = false;
+	struct tdm_req *req, *tmp;
+	LIST_HEAD(ready);
+	u32 first, last;
+
+	spin_lock_irq(&al->lock);
+	list_for_each_entry_safe(req, tmp, &al->waiting, send_node) {
+		tdm_al_span(req->orig, &first, &last);
+		if (!tdm_al_place(al, first, last, &changed, &evicted))
+			break;	/* every slot busy: a put requeues us */
+		req->al_held = true;
+		list_move_tail(&req->send_node, &ready);
+	}
+	spin_unlock_irq(&al->lock);
+
+	if (evicted)
+		tdm_bm_write(dev, false);
+	if (changed) {
+		mutex_lock(&dev->md_lock);
+		tdm_al_write_tx(dev);
+		mutex_unlock(&dev->md_lock);
+	}
+	list_for_each_entry_safe(req, tmp, &ready, send_node) {
+		list_del_init(&req->send_node);
+		tdm_dispatch(dev, req);
+	}
+}
+
+/*
+ * At attach: read the log; after a crash while primary (@crashed), mark its
+ * extents out of sync (every block if no transaction is readable). Then
+ * start an empty log with a newer transaction.
+ */
+int tdm_al_attach(struct tdm_device *dev, bool crashed)
+{
+	struct tdm_actlog *al = &dev->al;
+	u64 nr_extents = tdm_al_nr_extents(dev->md.layout.data_sectors);
+	int best = -1, i, ret;
+
+	spin_lock_init(&al->lock);
+	hash_init(al->hash);
+	INIT_LIST_HEAD(&al->waiting);
+	INIT_WORK(&al->work, tdm_al_work);
+	al->nr = clamp(al_extents, 64u, (unsigned int)TDM_AL_MAX_EXTENTS);
+	al->slots = kcalloc(al->nr, sizeof(*al->slots), GFP_KERNEL);
+	al->tx = kmalloc(sizeof(*al->tx), GFP_KERNEL);
+	if (!al->slots || !al->tx) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	al->seq = 0;
+	for (i = 0; i < TDM_AL_SLOTS; i++) {
+		ret = tdm_md_io(dev, dev->md.layout.al_offset + i * (TDM_MD_BLOCK >> SECTOR_SHIFT),
+				dev->md_page, REQ_OP_READ);
+		if (ret)
+			goto err;
+		if (tdm_al_decode(page_address(dev->md_page), nr_extents, al->tx) != TDM_MD_OK)
+			continue;
+		if (best < 0 || al->tx->seq > al->seq) {
+			best = i;
+			al->seq = al->tx->seq;
+		}
+	}
+	al->next = best < 0 ? 0 : (best + 1) % TDM_AL_SLOTS;
+	if (crashed && best < 0) {
+		pr_warn(TDM_LOG_PREFIX "%s: went down as primary, no activity log: every block is marked for resync\n",
+			dev->name);
+		tdm_bm_set_all(dev);
+	} else if (crashed) {
+		ret = tdm_md_io(dev, dev->md.layout.al_offset + best * (TDM_MD_BLOCK >> SECTOR_SHIFT),
+				dev->md_page, REQ_OP_READ);
+		if (ret || tdm_al_decode(page_address(dev->md_page), nr_extents, al->tx) != TDM_MD_OK) {
+			ret = ret ?: -EIO;
+			goto err;
+		}
+		for (i = 0; i < al->tx->count; i++)
+			tdm_bm_set(dev, (sector_t)al->tx->extents[i] << (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT),
+				   1u << (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT));
+		pr_warn(TDM_LOG_PREFIX "%s: went down as primary: the %u extents of its activity log (%u MiB) are marked for resync\n",
+			dev->name, al->tx->count, al->tx->count << (TDM_AL_EXTENT_SHIFT - 20));
+	}
+	/* The marks must be on disk before the log that implies them is gone. */
+	if (crashed) {
+		ret = tdm_bm_write(dev, true);
+		if (ret)
+			goto err;
+	}
+	mutex_lock(&dev->md_lock);
+	ret = tdm_al_write_tx(dev);
+	mutex_unlock(&dev->md_lock);
+	if (ret)
+		goto err;
+	return 0;
+
+err:
+	kfree(al->tx);
+	kfree(al->slots);
+	return ret;
+}
+
+/* At detach: nothing is in flight; the bitmap is written by the caller. */
+void tdm_al_detach(struct tdm_device *dev)
+{
+	cancel_work_sync(&dev->al.work);
+	kfree(dev->al.tx);
+	kfree(dev->al.slots);
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Data generations and the sync decision (see gen.h). The rules, in order:
+ *  1. Neither node ever held data: nothing to do.
+ *  2. One never held data: it receives everything, unless it was declared
+ *     identical (assume-clean), then it takes the peer's generation.
+ *  3. Same generation: nothing to do, unless one owes the other a resync
+ *     (it crashed while primary, its writes in flight may be missing on the
+ *     peer; or verify found blocks that differ): that one is the source of
+ *     a bitmap resync.
+ *  4. The peer left the generation we are in (its bitmap id is our current):
+ *     it wrote since, we take the blocks its bitmap marks. And the mirror.
+ *  5. Both left the same generation: split brain, resolvable by bitmap.
+ *  6. Our generation is in the peer's history: it moved on twice, the
+ *     bitmap no longer covers it: full copy from the peer. And the mirror.
+ *  7. Any other common generation: split brain, resolvable by a full copy.
+ *  8. Nothing in common: unrelated data.
+ * A split brain (and unrelated data) is resolved only when exactly one side
+ * says --discard-my-data; that side becomes the target.
+ */
+#include "gen.h"
+
+enum tdm_sync tdm_sync_mirror(enum tdm_sync s)
+{
+	switch (s) {
+	case TDM_SYNC_SOURCE:
+		return TDM_SYNC_TARGET;
+	case TDM_SYNC_TARGET:
+		return TDM_SYNC_SOURCE;
+	case TDM_SYNC_SOURCE_FULL:
+		return TDM_SYNC_TARGET_FULL;
+	case TDM_SYNC_TARGET_FULL:
+		return TDM_SYNC_SOURCE_FULL;
+	case TDM_SYNC_ADOPT:
+		return TDM_SYNC_PEER_ADOPTS;
+	case TDM_SYNC_PEER_ADOPTS:
+		return TDM_SYNC_ADOPT;
+	default:
+		return s;
+	}
+}
+
+bool tdm_sync_is_target(enum tdm_sync s)
+{
+	return s == TDM_SYNC_TARGET || s == TDM_SYNC_TARGET_FULL;
+}
+
+bool tdm_sync_is_source(enum tdm_sync s)
+{
+	return s == TDM_SYNC_SOURCE || s == TDM_SYNC_SOURCE_FULL;
+}
+
+static bool in_history(u64 id, const struct tdm_gen *g)
+{
+	return id && (g->history[0] == id || g->history[1] == id);
+}
+
+static bool share_ancestor(const struct tdm_gen *a, const struct tdm_gen *b)
+{
+	const u64 ia[3] = { a->bitmap, a->history[0], a->history[1] };
+	const u64 ib[3] = { b->bitmap, b->history[0], b->history[1] };
+	int i, j;
+
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 3; j++)
+			if (ia[i] && ia[i] == ib[j])
+				return true;
+	return false;
+}
+
+/* Split brain or unrelated data: only one side discarding resolves it. */
+static enum tdm_sync resolve(const struct tdm_gen *me, const struct tdm_gen *peer,
+			     enum tdm_sync unresolved, bool by_bitmap)
+{
+	bool md = me->flags & TDM_GEN_DISCARD_MINE;
+	bool pd = peer->flags & TDM_GEN_DISCARD_MINE;
+
+	if (md && !pd)
+		return by_bitmap ? TDM_SYNC_TARGET : TDM_SYNC_TARGET_FULL;
+	if (pd && !md)
+		return by_bitmap ? TDM_SYNC_SOURCE : TDM_SYNC_SOURCE_FULL;
+	return unresolved;
+}
+
+enum tdm_sync tdm_sync_decide(const struct tdm_gen *me, const struct tdm_gen *peer)
+{
+	u64 mc = me->cur, pc = peer->cur;
+	bool to_me, to_peer;
+
+	if (!mc && !pc)
+		return TDM_SYNC_FRESH;
+	if (!mc)
+		return me->flags & TDM_GEN_ASSUME_CLEAN ? TDM_SYNC_ADOPT : TDM_SYNC_TARGET_FULL;
+	if (!pc)
+		return peer->flags & TDM_GEN_ASSUME_CLEAN ? TDM_SYNC_PEER_ADOPTS :
+							    TDM_SYNC_SOURCE_FULL;
+	if (mc == pc) {
+		bool mcr = me->flags & TDM_GEN_RESYNC_OWED;
+		bool pcr = peer->flags & TDM_GEN_RESYNC_OWED;
+
+		if (mcr && pcr && me->tiebreak != peer->tiebreak)
+			return me->tiebreak > peer->tiebreak ? TDM_SYNC_SOURCE : TDM_SYNC_TARGET;
+		if (mcr && !pcr)
+			return TDM_SYNC_SOURCE;
+		if (pcr && !mcr)
+			return TDM_SYNC_TARGET;
+		return TDM_SYNC_NONE;
+	}
+	to_me = peer->bitmap == mc;
+	to_peer = me->bitmap == pc;
+	if (to_me != to_peer)
+		return to_me ? TDM_SYNC_TARGET : TDM_SYNC_SOURCE;
+	if (!to_me && me->bitmap && me->bitmap == peer->bitmap)
+		return resolve(me, peer, TDM_SYNC_SPLIT_BRAIN, true);
+	to_me = in_history(mc, peer);
+	to_peer = in_history(pc, me);
+	if (to_me != to_peer)
+		return to_me ? TDM_SYNC_TARGET_FULL : TDM_SYNC_SOURCE_FULL;
+	if (to_me || share_ancestor(me, peer))
+		return resolve(me, peer, TDM_SYNC_SPLIT_BRAIN, false);
+	return resolve(me, peer, TDM_SYNC_UNRELATED, false);
+}
+
+void tdm_gen_new_current(struct tdm_gen *g, u64 id)
+{
+	if (g->cur && !g->bitmap)
+		g->bitmap = g->cur;
+	g->cur = id;
+}
+
+void tdm_gen_synced(struct tdm_gen *g)
+{
+	if (g->bitmap) {
+		g->history[1] = g->history[0];
+		g->history[0] = g->bitmap;
+		g->bitmap = 0;
+	}
+	g->flags &= ~TDM_GEN_RESYNC_OWED;
+}
+
+void tdm_gen_adopt(struct tdm_gen *g, const struct tdm_gen *src)
+{
+	g->cur = src->cur;
+	g->bitmap = 0;
+	g->history[0] = src->history[0];
+	g->history[1] = src->history[1];
+	g->flags &= ~TDM_GEN_RESYNC_OWED;
+}
+
+const char *tdm_sync_str(enum tdm_sync s)
+{
+	switch (s) {
+	case TDM_SYNC_NONE:
+		return "in sync";
+	case TDM_SYNC_FRESH:
+		return "no data on either node yet";
+	case TDM_SYNC_SOURCE:
+		return "resync source (bitmap)";
+	case TDM_SYNC_TARGET:
+		return "resync target (bitmap)";
+	case TDM_SYNC_SOURCE_FULL:
+		return "resync source (full)";
+	case TDM_SYNC_TARGET_FULL:
+		return "resync target (full)";
+	case TDM_SYNC_ADOPT:
+		return "declared identical to the peer (assume-clean)";
+	case TDM_SYNC_PEER_ADOPTS:
+		return "the peer is declared identical (assume-clean)";
+	case TDM_SYNC_SPLIT_BRAIN:
+		return "split brain: both nodes wrote on their own";
+	case TDM_SYNC_UNRELATED:
+		return "unrelated data: the nodes share no data generation";
+	}
+	return "unknown";
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Data generations and the sync decision.
+ *
+ * A node's data belongs to a generation, a random 64-bit id (`cur`; 0
+ * while the disk never held data). A node that starts writing without its
+ * peer (promoted alone, or primary when the peer went away) starts a new
+ * generation and keeps the one it left in `bitmap`: its dirty bitmap counts
+ * every block changed since. `history` keeps the two generations before.
+ * When two nodes connect, comparing the four ids of each tells who has the
+ * newer data and whether the bitmaps suffice, or whether both wrote on
+ * their own (split brain), without looking at the data.
+ */
+#ifndef TDM_CORE_GEN_H
+#define TDM_CORE_GEN_H
+
+#include "core_types.h"
+
+struct tdm_gen {
+	u64 cur;
+	u64 bitmap;
+	u64 history[2];
+	u32 flags;		/* TDM_GEN_* */
+	u64 tiebreak;		/* device id: orders two nodes that both owe a resync */
+};
+
+#define TDM_GEN_RESYNC_OWED	0x1	/* holds blocks the peer may lack (a crash while primary, verify) */
+#define TDM_GEN_DISCARD_MINE	0x2	/* after a split brain, take the peer's data */
+#define TDM_GEN_ASSUME_CLEAN	0x4	/* fresh disk declared identical to the peer's */
+
+enum tdm_sync {
+	TDM_SYNC_NONE,		/* same data: nothing to copy */
+	TDM_SYNC_FRESH,		/* neither node ever held data */
+	TDM_SYNC_SOURCE,	/* copy the blocks both bitmaps mark, to the peer */
+	TDM_SYNC_TARGET,	/* the same, from the peer */
+	TDM_SYNC_SOURCE_FULL,	/* copy every block to the peer */
+	TDM_SYNC_TARGET_FULL,
+	TDM_SYNC_ADOPT,		/* our fresh disk is declared equal: take the peer's generation */
+	TDM_SYNC_PEER_ADOPTS,	/* the mirror of ADOPT */
+	TDM_SYNC_SPLIT_BRAIN,	/* both wrote on their own since they last agreed */
+	TDM_SYNC_UNRELATED,	/* no common generation: not the same data set */
+};
+
+/* What to do when @me meets @peer. tdm_sync_decide(b, a) mirrors (a, b). */
+enum tdm_sync tdm_sync_decide(const struct tdm_gen *me, const struct tdm_gen *peer);
+/* SOURCE <-> TARGET, SOURCE_FULL <-> TARGET_FULL, ADOPT <-> PEER_ADOPTS. */
+enum tdm_sync tdm_sync_mirror(enum tdm_sync s);
+bool tdm_sync_is_target(enum tdm_sync s);
+bool tdm_sync_is_source(enum tdm_sync s);
+
+/* Start a new generation @id (nonzero): writes without the peer begin. */
+void tdm_gen_new_current(struct tdm_gen *g, u64 id);
+/* The peer now has our data: the bitmap's generation becomes history. */
+void tdm_gen_synced(struct tdm_gen *g);
+/* We now hold @src's data (after a resync, or ADOPT). */
+void tdm_gen_adopt(struct tdm_gen *g, const struct tdm_gen *src);
+
+const char *tdm_sync_str(enum tdm_sync s);
+
+#endif /* TDM_CORE_GEN_H */

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tandem's on-disk metadata: where it lives at the end of the backing disk,
+ * the superblock's encoding and the bitmap blocks' framing. The format is
+ * documented field by field in doc/metadata.md; keep the two in step.
+ *
+ * Everything on disk is little-endian. Every block carries a crc32c.
+ */
+#ifndef TDM_CORE_META_H
+#define TDM_CORE_META_H
+
+#include "core_types.h"
+
+#define TDM_MD_MAGIC		"TANDEMMD"	/* 8 bytes, no NUL */
+#define TDM_MD_VERSION		1
+#define TDM_MD_BLOCK		4096
+#define TDM_MD_BYTES_PER_BIT	4096
+#define TDM_MD_AL_BYTES		(32 * 1024)	/* reserved for the activity log */
+#define TDM_BM_MAGIC		0x4d424454u	/* "TDBM" read as bytes */
+#define TDM_BM_HDR		16
+#define TDM_BM_BITS_PER_BLOCK	((TDM_MD_BLOCK - TDM_BM_HDR) * 8)
+/* Smallest data area worth having: 1 MiB. */
+#define TDM_MD_MIN_DATA		(1024 * 1024)
+
+/*
+ * Activity log: the 4 MiB extents a primary may have writes in flight in,
+ * each transaction a whole snapshot of the set, written round-robin into
+ * the TDM_AL_SLOTS blocks of the area; the valid one with the highest
+ * sequence number is the log.
+ */
+#define TDM_AL_MAGIC		0x4c414454u	/* "TDAL" read as bytes */
+#define TDM_AL_HDR		32
+#define TDM_AL_SLOTS		(TDM_MD_AL_BYTES / TDM_MD_BLOCK)
+#define TDM_AL_MAX_EXTENTS	((TDM_MD_BLOCK - TDM_AL_HDR) / 4)
+#define TDM_AL_EXTENT_SHIFT	22		/* 4 MiB */
+
+struct tdm_al_tx {
+	u64 seq;
+	u32 count;
+	u32 extents[TDM_AL_MAX_EXTENTS];
+};
+
+/* Superblock flags */
+#define TDM_MDF_CONSISTENT	0x01	/* the data is a valid image */
+#define TDM_MDF_OUTDATED	0x02	/* valid, but the peer has newer writes */
+#define TDM_MDF_PRIMARY		0x04	/* this node is (or was, at a crash) primary */
+#define TDM_MDF_ATTACHED	0x08	/* attached: found set at attach = a crash */
+#define TDM_MDF_RESYNC_OWED	0x10	/* TDM_GEN_RESYNC_OWED, persisted; cleared by the next sync */
+#define TDM_MDF_ALL		0x1f
+
+/* Where each part of the metadata lives, from the backing disk's size. */
+struct tdm_md_layout {
+	u64 disk_sectors;	/* backing disk, as tandem uses it (4 KiB multiple) */
+	u64 data_sectors;	/* exposed as /dev/tandemN */
+	u64 bm_offset;		/* sectors from the start of the disk */
+	u64 bm_blocks;		/* 4 KiB bitmap blocks */
+	u64 bm_bits;		/* one per 4 KiB of data */
+	u64 al_offset;		/* sectors */
+	u64 sb_offset;		/* sectors: the last 4 KiB of the disk */
+};
+
+struct tdm_md_sb {
+	u32 version;
+	u32 flags;		/* TDM_MDF_* */
+	struct tdm_md_layout layout;
+	u64 uuid_current;	/* this data's generation; 0: never had data */
+	u64 uuid_bitmap;	/* generation the bitmap counts changes from; 0: none */
+	u64 uuid_history[2];	/* earlier generations, newest first */
+	u64 device_uuid;	/* random, set by create-md */
+	u64 write_count;	/* incremented by every superblock write */
+};
+
+enum tdm_md_err {
+	TDM_MD_OK,
+	TDM_MD_TOO_SMALL,	/* the disk cannot hold metadata and 1 MiB of data */
+	TDM_MD_NO_MAGIC,	/* no tandem metadata here */
+	TDM_MD_BAD_CRC,		/* a block's checksum does not match */
+	TDM_MD_NEWER,		/* written by a newer format */
+	TDM_MD_BAD_LAYOUT,	/* sizes and offsets do not fit this disk */
+	TDM_MD_BAD_FIELD,	/* a field holds a value this format does not allow */
+};
+
+/* Standard CRC-32C (Castagnoli): init and final xor ~0; "123456789" -> e3069283. */
+u32 tdm_crc32c(const void *buf, size_t len);
+
+/* Compute the layout for a disk of @disk_sectors; TDM_MD_TOO_SMALL if none fits. */
+enum tdm_md_err tdm_md_layout(u64 disk_sectors, struct tdm_md_layout *l);
+
+/* Encode @sb into one TDM_MD_BLOCK buffer, checksum included. */
+void tdm_md_sb_encode(u8 *buf, const struct tdm_md_sb *sb);
+/*
+ * Decode and check the superblock found at the end of a disk of
+ * @disk_sectors: magic, checksum, version, then that every offset and size
+ * is the layout this disk size gives, and the flags are known.
+ */
+enum tdm_md_err tdm_md_sb_decode(const u8 *buf, u64 disk_sectors, struct tdm_md_sb *sb);
+
+/* Frame bitmap block @index: header and checksum around the bits in buf. */
+void tdm_bm_block_seal(u8 *buf, u32 index);
+enum tdm_md_err tdm_bm_block_check(const u8 *buf, u32 index);
+
+void tdm_al_encode(u8 *buf, const struct tdm_al_tx *tx);
+/* Decode one slot; every extent must be below @nr_extents. */
+enum tdm_md_err tdm_al_decode(const u8 *buf, u64 nr_extents, struct tdm_al_tx *tx);
+/* Extents of a device of @data_sectors. */
+u64 tdm_al_nr_extents(u64 data_sectors);
+
+const char *tdm_md_err_str(enum tdm_md_err e);
+
+#endif /* TDM_CORE_META_H */

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandem: resync, copying the blocks the bitmap marks from the node with
+ * the newer data (source) to the other (target, always secondary).
+ *
+ * The source's "tandem-rs" thread walks the bitmap, reads a run of marked
+ * blocks (up to 256 KiB) from its disk and queues it for the sender, keeping
+ * at most TDM_RS_WINDOW bytes unacknowledged: the link, not a rate knob,
+ * sets the pace, unless an admin set a limit (connect --resync-rate); while
+ * the application writes, the window shrinks so that its writes go first. The target writes each run, clears its bits and answers
+ * RS_ACK; the source clears its bits then. A pass that leaves bits (a run
+ * spoiled by an application write, below) is followed by another.
+ *
+ * Application writes go on during a resync. A run must never carry data
+ * older than an application write the peer already has: a run's read is
+ * thrown away (its bits stay set) if an overlapping application write was
+ * submitted, or completed, between the run's registration and its queueing.
+ * A write that completed before the registration is on the disk before the
+ * read, so both carry the same bytes. The sender sends queued runs before
+ * queued writes, and the target applies overlapping writes in order.
+ */
+#include <linux/kthread.h>
+#include <linux/slab.h>
+
+#include "tandem.h"
+
+void tdm_rs_req_free(struct tdm_rs_req *rs)
+{
+	unsigned int i;
+
+	for (i = 0; i < rs->nr_pages; i++)
+		__free_page(rs->pages[i]);
+	kfree(rs);
+}
+
+/* An application write to [sector, +sectors) is submitted or completed. */
+void tdm_resync_spoil(struct tdm_conn *conn, sector_t sector, u32 sectors)
+{
+	lockdep_assert_held(&conn->lock);
+	if (conn->rs_chunk_active && sector < conn->rs_chunk_end &&
+	    conn->rs_chunk_start < sector + sectors)
+		conn->rs_spoiled = true;
+}
+
+/* Read bits [start, +n) from the local disk and queue them; 0, or -errno. */
+static int tdm_resync_chunk(struct tdm_conn *conn, u64 start, u64 n)
+{
+	struct tdm_device *dev = conn->dev;
+	u32 size = n << TDM_BM_SHIFT;
+	unsigned int nr_pages = size >> PAGE_SHIFT, i;
+	struct tdm_rs_req *rs;
+	struct bio *bio;
+	bool spoiled;
+	int ret;
+
+	rs = kzalloc(struct_size(rs, pages, nr_pages), GFP_NOIO);
+	if (!rs)
+		return -ENOMEM;
+	rs->sector = start << (TDM_BM_SHIFT - SECTOR_SHIFT);
+	rs->size = size;
+	bio = bio_alloc(dev->backing, nr_pages, REQ_OP_READ, GFP_NOIO);
+	bio->bi_iter.bi_sector = rs->sector;
+	for (i = 0; i < nr_pages; i++) {
+		rs->pages[i] = alloc_page(GFP_NOIO);
+		if (!rs->pages[i]) {
+			ret = -ENOMEM;
+			goto err;
+		}
+		rs->nr_pages++;
+		__bio_add_page(bio, rs->pages[i], PAGE_SIZE, 0);
+	}
+
+	spin_lock_irq(&conn->lock);
+	conn->rs_chunk_start = rs->sector;
+	conn->rs_chunk_end = rs->sector + (size >> SECTOR_SHIFT);
+	conn->rs_spoiled = false;
+	conn->rs_chunk_active = true;
+	spin_unlock_irq(&conn->lock);
+	/* Pairs with the barrier in tdm_resync_write_done(). */
+	smp_mb();
+	ret = submit_bio_wait(bio);
+
+	spin_lock_irq(&conn->lock);
+	conn->rs_chunk_active = false;
+	spoiled = conn->rs_spoiled;
+	if (!ret && !spoiled && !conn->dead) {
+		list_add_tail(&rs->node, &conn->rsq);
+		conn->rs_inflight += size;
+		rs = NULL;
+	}
+	spin_unlock_irq(&conn->lock);
+	if (!rs) {
+		bio_put(bio);
+		wake_up(&conn->send_wq);
+		return 0;
+	}
+err:
+	bio_put(bio);
+	tdm_rs_req_free(rs);
+	if (ret)
+		pr_err_ratelimited(TDM_LOG_PREFIX "%s: resync: cannot read sector %llu: %d\n",
+				   dev->name, (unsigned long long)(start << 3), ret);
+	return ret;
+}
+
+/* Local completion of an application write: spoil a run being read. */
+void tdm_resync_write_done(struct tdm_device *dev, struct bio *bio)
+{
+	struct tdm_conn *conn;
+	unsigned long flags;
+
+	smp_mb();
+	rcu_read_lock();
+	conn = rcu_dereference(dev->conn);
+	if (conn && READ_ONCE(conn->rs_chunk_active)) {
+		spin_lock_irqsave(&conn->lock, flags);
+		tdm_resync_spoil(conn, bio->bi_iter.bi_sector, bio_sectors(bio));
+		spin_unlock_irqrestore(&conn->lock, flags);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * May another run be queued? The window shrinks while the application
+ * writes (writes queued, or one in the last 100 ms): the resync backs off
+ * to a trickle and takes the whole link again when the application idles.
+ */
+static bool tdm_rs_window_open(struct tdm_conn *conn, bool drained)
+{
+	bool open, busy;
+
+	spin_lock_irq(&conn->lock);
+	busy = conn->pending || time_before(jiffies, conn->last_app_write + HZ / 10);
+	open = drained ? !conn->rs_inflight :
+	       conn->rs_inflight < (busy ? TDM_RS_WINDOW_BUSY : TDM_RS_WINDOW);
+	spin_unlock_irq(&conn->lock);
+	return open || READ_ONCE(conn->dead) || kthread_should_stop();
+}
+
+/* With a rate limit, sleep until the bytes sent so far are due. */
+static void tdm_rs_pace(struct tdm_conn *conn)
+{
+	unsigned long due;
+	u64 sent;
+
+	if (!conn->rs_rate)
+		return;
+	spin_lock_irq(&conn->lock);
+	sent = conn->rs_done + conn->rs_inflight;
+	spin_unlock_irq(&conn->lock);
+	due = conn->rs_start + msecs_to_jiffies(div_u64(sent, (u64)conn->rs_rate << 10));
+	if (time_before(jiffies, due))
+		schedule_timeout_interruptible(due - jiffies);
+}
+
+/* Every bit cleared on both sides: the peer now has our data. */
+static void tdm_resync_finish_source(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+	unsigned long secs;
+
+	mutex_lock(&dev->md_lock);
+	tdm_gen_synced(&dev->gen);
+	tdm_md_write_sb(dev);
+	mutex_unlock(&dev->md_lock);
+	tdm_bm_write(dev, false);
+	spin_lock_irq(&conn->lock);
+	conn->sync = TDM_SYNC_NONE;
+	conn->send_sync_done = true;
+	secs = max(1UL, (jiffies - conn->rs_start) / HZ);
+	pr_info(TDM_LOG_PREFIX "%s: resync done: %llu MiB in %lu s\n", dev->name,
+		conn->rs_done >> 20, secs);
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->send_wq);
+}
+
+static int tdm_resync_fn(void *data)
+{
+	struct tdm_conn *conn = data;
+	u64 cursor = 0, start, n;
+
+	while (!kthread_should_stop() && !READ_ONCE(conn->dead)) {
+		/* A busy application's writes do not wake us: poll then. */
+		wait_event_interruptible_timeout(conn->rs_wq, tdm_rs_window_open(conn, false),
+						 HZ / 20);
+		if (kthread_should_stop() || READ_ONCE(conn->dead))
+			break;
+		if (!tdm_rs_window_open(conn, false))
+			continue;
+		tdm_rs_pace(conn);
+		n = tdm_bm_next_run(conn->dev, cursor, TDM_RS_MAX_BITS, &start);
+		if (!n) {
+			/* End of a pass: once all is acked, done or start over. */
+			wait_event_interruptible(conn->rs_wq, tdm_rs_window_open(conn, true));
+			if (kthread_should_stop() || READ_ONCE(conn->dead))
+				break;
+			if (!tdm_bm_count(conn->dev)) {
+				tdm_resync_finish_source(conn);
+				break;
+			}
+			cursor = 0;
+			continue;
+		}
+		if (tdm_resync_chunk(conn, start, n)) {
+			/* Cannot read our own disk: the peer cannot be made whole. */
+			WRITE_ONCE(conn->dead, true);
+			kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+			break;
+		}
+		cursor = start + n;
+	}
+	/* Wait to be stopped: the session owns this thread. */
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+/* Become the source of a resync; the sender runs. */
+void tdm_resync_start(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+	struct task_struct *t;
+
+	spin_lock_irq(&conn->lock);
+	conn->rs_total = tdm_bm_count(dev) << TDM_BM_SHIFT;
+	conn->rs_done = 0;
+	conn->rs_start = jiffies;
+	spin_unlock_irq(&conn->lock);
+	pr_info(TDM_LOG_PREFIX "%s: resync to the peer: %llu MiB out of sync\n", dev->name,
+		conn->rs_total >> 20);
+	t = kthread_run(tdm_resync_fn, conn, "tandem-rs/%s", dev->name);
+	if (IS_ERR(t)) {
+		pr_err(TDM_LOG_PREFIX "%s: cannot start the resync thread\n", dev->name);
+		WRITE_ONCE(conn->dead, true);
+		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+		return;
+	}
+	get_task_struct(t);
+	conn->resyncer = t;
+}
+
+/* Session end: stop the thread and drop what was not sent. */
+void tdm_resync_stop(struct tdm_conn *conn)
+{
+	struct tdm_rs_req *rs, *tmp;
+	LIST_HEAD(rsq);
+
+	if (conn->resyncer) {
+		kthread_stop(conn->resyncer);
+		put_task_struct(conn->resyncer);
+		conn->resyncer = NULL;
+	}
+	spin_lock_irq(&conn->lock);
+	list_splice_init(&conn->rsq, &rsq);
+	conn->rs_inflight = 0;
+	spin_unlock_irq(&conn->lock);
+	list_for_each_entry_safe(rs, tmp, &rsq, node) {
+		list_del(&rs->node);
+		tdm_rs_req_free(rs);
+	}
+}
+
+/* RS_ACK: the target wrote a run; clear its bits here too. */
+int tdm_resync_acked(struct tdm_conn *conn, const struct tdm_hdr *h)
+{
+	struct tdm_device *dev = conn->dev;
+	u64 sector = h->seq;
+	u32 size = h->epoch;
+
+	if (!tdm_sync_is_source(conn->sync) || !size || size % (1u << TDM_BM_SHIFT) ||
+	    sector % (1u << (TDM_BM_SHIFT - SECTOR_SHIFT)) ||
+	    sector + (size >> SECTOR_SHIFT) > get_capacity(dev->disk))
+		return -EPROTO;
+	if (h->flags & TDM_ACK_ERROR) {
+		pr_err_ratelimited(TDM_LOG_PREFIX "%s: the peer failed to write resync data at sector %llu\n",
+				   dev->name, sector);
+		return -EIO;
+	}
+	tdm_bm_clear_bits(dev, sector >> (TDM_BM_SHIFT - SECTOR_SHIFT), size >> TDM_BM_SHIFT);
+	spin_lock_irq(&conn->lock);
+	conn->rs_inflight -= min_t(u64, size, conn->rs_inflight);
+	conn->rs_done += size;
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->rs_wq);
+	return 0;
+}
+
+/* SYNC_DONE on the target: every run is written; take the source's generations. */
+int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src)
+{
+	struct tdm_device *dev = conn->dev;
+	int ret;
+
+	if (!tdm_sync_is_target(conn->sync))
+		return -EPROTO;
+	mutex_lock(&dev->md_lock);
+	tdm_gen_adopt(&dev->gen, src);
+	dev->md.flags = (dev->md.flags | TDM_MDF_CONSISTENT) & ~TDM_MDF_OUTDATED;
+	ret = tdm_md_write_sb(dev);
+	mutex_unlock(&dev->md_lock);
+	tdm_bm_clear_all(dev);
+	tdm_bm_write(dev, false);
+	tdm_set_disk_state(dev, TANDEM_DISK_UPTODATE);
+	spin_lock_irq(&conn->lock);
+	conn->sync = TDM_SYNC_NONE;
+	conn->send_state = true;
+	pr_info(TDM_LOG_PREFIX "%s: resync done: %llu MiB received, up to date\n", dev->name,
+		conn->rs_done >> 20);
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->send_wq);
+	return ret;
+}

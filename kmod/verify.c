@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandem: online verify. The verifying node (the primary, or either of two
+ * secondaries) walks the device 256 KiB at a time: it reads the range,
+ * computes a crc32c per 4 KiB block and asks the peer for the same range's
+ * crc32c values (VERIFY_REQ / VERIFY_REPLY): only checksums cross the link.
+ * A block whose checksums differ is marked in the bitmap and counted. At
+ * the end, if any differ, the node owes the peer a resync (RESYNC_OWED) and
+ * ends the session: the reconnect resyncs exactly those blocks.
+ *
+ * Blocks written while verify runs may be seen as different (the two reads
+ * are not simultaneous); they are then resynced too, which is harmless.
+ */
+#include <linux/highmem.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+
+#include "tandem.h"
+
+#define TDM_VF_WINDOW 8		/* requests outstanding */
+
+static void tdm_vf_crcs(struct bio *bio, u32 *crc)
+{
+	struct bio_vec bv;
+	struct bvec_iter iter;
+	unsigned int i = 0;
+
+	bio_for_each_segment(bv, bio, iter) {
+		void *p = kmap_local_page(bv.bv_page);
+
+		crc[i++] = tdm_crc32c(p + bv.bv_offset, bv.bv_len);
+		kunmap_local(p);
+	}
+}
+
+/* Read [sector, +size) and checksum each 4 KiB block into @crc. */
+static int tdm_vf_read(struct tdm_device *dev, sector_t sector, u32 size, u32 *crc)
+{
+	unsigned int nr = size >> PAGE_SHIFT, i;
+	struct bio *bio;
+	int ret = -ENOMEM;
+
+	bio = bio_alloc(dev->backing, nr, REQ_OP_READ, GFP_NOIO);
+	bio->bi_iter.bi_sector = sector;
+	for (i = 0; i < nr; i++) {
+		struct page *page = alloc_page(GFP_NOIO);
+
+		if (!page)
+			goto out;
+		__bio_add_page(bio, page, PAGE_SIZE, 0);
+	}
+	ret = submit_bio_wait(bio);
+	if (!ret)
+		tdm_vf_crcs(bio, crc);
+out:
+	{
+		struct bio_vec *bv;
+		struct bvec_iter_all it;
+
+		bio_for_each_segment_all(bv, bio, it)
+			__free_page(bv->bv_page);
+	}
+	bio_put(bio);
+	return ret;
+}
+
+static u32 tdm_vf_size(struct tdm_device *dev, sector_t sector)
+{
+	u64 left = (get_capacity(dev->disk) - sector) << SECTOR_SHIFT;
+
+	return min_t(u64, left, TDM_WIRE_VERIFY_BLOCKS << TDM_BM_SHIFT);
+}
+
+static bool tdm_vf_window_open(struct tdm_conn *conn, unsigned int max)
+{
+	bool open;
+
+	spin_lock_irq(&conn->lock);
+	open = conn->vf_outstanding <= max;
+	spin_unlock_irq(&conn->lock);
+	return open || READ_ONCE(conn->dead);
+}
+
+static void tdm_vf_finish(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+	u64 diff;
+
+	spin_lock_irq(&conn->lock);
+	diff = conn->vf_diff;
+	spin_unlock_irq(&conn->lock);
+	pr_info(TDM_LOG_PREFIX "%s: verify done: %llu MiB compared, %llu KiB differ\n", dev->name,
+		conn->vf_done >> 20, diff >> 10);
+	if (!diff)
+		return;
+	/* Owe the peer those blocks, on disk, then reconnect to resync them. */
+	mutex_lock(&dev->md_lock);
+	dev->gen.flags |= TDM_GEN_RESYNC_OWED;
+	tdm_md_write_sb(dev);
+	mutex_unlock(&dev->md_lock);
+	tdm_bm_write(dev, false);
+	pr_info(TDM_LOG_PREFIX "%s: reconnecting to resync the blocks that differ\n", dev->name);
+	WRITE_ONCE(conn->dead, true);
+	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+}
+
+static int tdm_verify_fn(void *data)
+{
+	struct tdm_conn *conn = data;
+	struct tdm_device *dev = conn->dev;
+	sector_t sector = 0, cap = get_capacity(dev->disk);
+	struct tdm_vf_req *vf;
+
+	while (sector < cap && !READ_ONCE(conn->dead)) {
+		wait_event_interruptible(conn->rs_wq, tdm_vf_window_open(conn, TDM_VF_WINDOW - 1));
+		if (READ_ONCE(conn->dead))
+			break;
+		vf = kzalloc(sizeof(*vf), GFP_KERNEL);
+		if (!vf)
+			break;
+		vf->sector = sector;
+		vf->size = tdm_vf_size(dev, sector);
+		if (tdm_vf_read(dev, sector, vf->size, vf->crc)) {
+			pr_err(TDM_LOG_PREFIX "%s: verify: cannot read sector %llu\n", dev->name,
+			       (unsigned long long)sector);
+			kfree(vf);
+			break;
+		}
+		sector += vf->size >> SECTOR_SHIFT;
+		spin_lock_irq(&conn->lock);
+		list_add_tail(&vf->node, &conn->vfq);
+		list_add_tail(&vf->pnode, &conn->vf_pending);
+		conn->vf_outstanding++;
+		spin_unlock_irq(&conn->lock);
+		wake_up(&conn->send_wq);
+	}
+	wait_event_interruptible(conn->rs_wq, tdm_vf_window_open(conn, 0));
+	if (sector >= cap && !READ_ONCE(conn->dead))
+		tdm_vf_finish(conn);
+	/* Last touch of conn: the session's end waits for this. */
+	spin_lock_irq(&conn->lock);
+	conn->vf_running = false;
+	wake_up(&conn->rs_wq);
+	spin_unlock_irq(&conn->lock);
+	return 0;
+}
+
+/* VERIFY from netlink; the caller holds cfg_lock. */
+int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack)
+{
+	struct tdm_conn *conn = rcu_dereference_protected(dev->conn,
+							  lockdep_is_held(&dev->cfg_lock));
+	struct task_struct *t;
+	const char *why = NULL;
+
+	if (!conn)
+		return -ENOTCONN;
+	spin_lock_irq(&conn->lock);
+	if (conn->cstate != TANDEM_CONN_CONNECTED || conn->dead)
+		why = "not connected to the peer";
+	else if (conn->sync != TDM_SYNC_NONE)
+		why = "the disks are not in sync yet: wait for the resync";
+	else if (conn->peer_role == TANDEM_ROLE_PRIMARY)
+		why = "run verify on the primary: its data is the reference";
+	else if (conn->vf_running)
+		why = "a verify is already running";
+	if (!why) {
+		conn->vf_running = true;
+		conn->vf_total = get_capacity(dev->disk) << SECTOR_SHIFT;
+		conn->vf_done = conn->vf_diff = 0;
+	}
+	spin_unlock_irq(&conn->lock);
+	if (why) {
+		tdm_extack_msg(extack, why);
+		return -EBUSY;
+	}
+	/* The thread ends by itself; a session's end waits for it (vf_running). */
+	t = kthread_run(tdm_verify_fn, conn, "tandem-vf/%s", dev->name);
+	if (IS_ERR(t)) {
+		spin_lock_irq(&conn->lock);
+		conn->vf_running = false;
+		wake_up(&conn->rs_wq);
+		spin_unlock_irq(&conn->lock);
+		return PTR_ERR(t);
+	}
+	pr_info(TDM_LOG_PREFIX "%s: verify started\n", dev->name);
+	return 0;
+}
+
+/* The peer asks for a range's checksums (receiver thread). */
+int tdm_verify_request(struct tdm_conn *conn, const struct tdm_hdr *h)
+{
+	struct tdm_device *dev = conn->dev;
+	struct tdm_vf_req *vf;
+	sector_t sector = h->seq;
+	u32 size = h->epoch;
+
+	if (!size || size % (1u << TDM_BM_SHIFT) || size > (TDM_WIRE_VERIFY_BLOCKS << TDM_BM_SHIFT) ||
+	    sector % 8 || sector + (size >> SECTOR_SHIFT) > get_capacity(dev->disk))
+		return -EPROTO;
+	vf = kzalloc(sizeof(*vf), GFP_NOIO);
+	if (!vf)
+		return -ENOMEM;
+	vf->sector = sector;
+	vf->size = size;
+	vf->reply = true;
+	if (tdm_vf_read(dev, sector, size, vf->crc)) {
+		/* Unreadable here: checksums that cannot match. */
+		memset(vf->crc, 0xff, sizeof(vf->crc));
+	}
+	spin_lock_irq(&conn->lock);
+	list_add_tail(&vf->node, &conn->vfq);
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->send_wq);
+	return 0;
+}
+
+/* The peer's checksums for a range we asked about (receiver thread). */
+int tdm_verify_reply(struct tdm_conn *conn, const struct tdm_hdr *h)
+{
+	struct tdm_device *dev = conn->dev;
+	struct tdm_vf_req *vf, *found = NULL;
+	u8 buf[4 * TDM_WIRE_VERIFY_BLOCKS];
+	unsigned int i, n = h->len / 4;
+	u64 diff = 0;
+	int ret;
+
+	ret = tdm_recv_all(conn, buf, h->len);
+	if (ret)
+		return ret;
+	spin_lock_irq(&conn->lock);
+	list_for_each_entry(vf, &conn->vf_pending, pnode) {
+		if (vf->sector == h->seq && vf->size == h->epoch && vf->size == n << TDM_BM_SHIFT) {
+			list_del(&vf->pnode);
+			found = vf;
+			break;
+		}
+	}
+	spin_unlock_irq(&conn->lock);
+	if (!found)
+		return -EPROTO;
+	for (i = 0; i < n; i++) {
+		if (tdm_be32_get(buf + 4 * i) == found->crc[i])
+			continue;
+		tdm_bm_set(dev, found->sector + ((sector_t)i << (TDM_BM_SHIFT - SECTOR_SHIFT)),
+			   1u << (TDM_BM_SHIFT - SECTOR_SHIFT));
+		diff += 1u << TDM_BM_SHIFT;
+	}
+	spin_lock_irq(&conn->lock);
+	conn->vf_outstanding--;
+	conn->vf_done += found->size;
+	conn->vf_diff += diff;
+	spin_unlock_irq(&conn->lock);
+	kfree(found);
+	wake_up(&conn->rs_wq);
+	return 0;
+}
+
+static bool tdm_vf_idle(struct tdm_conn *conn)
+{
+	bool idle;
+
+	spin_lock_irq(&conn->lock);
+	idle = !conn->vf_running;
+	spin_unlock_irq(&conn->lock);
+	return idle;
+}
+
+/*
+ * Session end (conn->dead set, the sender stopped): wait for the verifier
+ * to end, free what is queued or pending.
+ */
+void tdm_verify_stop(struct tdm_conn *conn)
+{
+	struct tdm_vf_req *vf, *tmp;
+	LIST_HEAD(q);
+	LIST_HEAD(p);
+
+	wake_up(&conn->rs_wq);
+	wait_event(conn->rs_wq, tdm_vf_idle(conn));
+	spin_lock_irq(&conn->lock);
+	list_splice_init(&conn->vfq, &q);
+	list_splice_init(&conn->vf_pending, &p);
+	conn->vf_outstanding = 0;
+	spin_unlock_irq(&conn->lock);
+	/* A request is on both lists: free it from the pending one. */
+	list_for_each_entry_safe(vf, tmp, &q, node) {
+		list_del_init(&vf->node);
+		if (vf->reply)
+			kfree(vf);
+	}
+	list_for_each_entry_safe(vf, tmp, &p, pnode) {
+		list_del(&vf->pnode);
+		kfree(vf);
+	}
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "core/meta.h"
+
+static void crc_vectors(void)
+{
+	u8 zeros[32] = { 0 };
+
+	CHECK_EQ(tdm_crc32c("123456789", 9), 0xe3069283u);
+	CHECK_EQ(tdm_crc32c("", 0), 0);
+	CHECK_EQ(tdm_crc32c(zeros, 32), 0x8a9136aau);	/* RFC 3720 B.4 */
+}
+
+static void layouts(void)
+{
+	struct tdm_md_layout l;
+	u64 sizes[] = { 2048 + 96, 8192, 2097152, 2097152 + 7, 524288, 1ULL << 31, 1ULL << 40 };
+	size_t i;
+
+	/* 1 GiB: 32 KiB of bitmap blocks... one 4 KiB block covers 127.5 MiB. */
+	CHECK_EQ(tdm_md_layout(2097152, &l), TDM_MD_OK);
+	CHECK_EQ(l.disk_sectors, 2097152);
+	CHECK_EQ(l.bm_blocks, 9);
+	CHECK_EQ(l.sb_offset, 2097152 - 8);
+	CHECK_EQ(l.al_offset, l.sb_offset - 64);
+	CHECK_EQ(l.bm_offset + l.bm_blocks * 8, l.al_offset);
+	CHECK_EQ(l.data_sectors, l.bm_offset);
+	CHECK_EQ(l.bm_bits, l.data_sectors / 8);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		if (tdm_md_layout(sizes[i], &l) != TDM_MD_OK) {
+			CHECK(sizes[i] < 4096);
+			continue;
+		}
+		CHECK(l.disk_sectors <= sizes[i]);
+		CHECK(l.disk_sectors % 8 == 0);
+		CHECK(l.data_sectors % 8 == 0);
+		CHECK(l.bm_bits * 8 == l.data_sectors);
+		CHECK(l.bm_blocks * TDM_BM_BITS_PER_BLOCK >= l.bm_bits);
+		CHECK(l.data_sectors * 512 >= TDM_MD_MIN_DATA);
+		CHECK_EQ(l.sb_offset + 8, l.disk_sectors);
+	}
+	CHECK_EQ(tdm_md_layout(0, &l), TDM_MD_TOO_SMALL);
+	CHECK_EQ(tdm_md_layout(2048, &l), TDM_MD_TOO_SMALL);
+	CHECK_EQ(tdm_md_layout(~0ULL, &l), TDM_MD_TOO_SMALL);
+}
+
+static void sample(struct tdm_md_sb *sb, u64 disk)
+{
+	memset(sb, 0, sizeof(*sb));
+	sb->version = TDM_MD_VERSION;
+	sb->flags = TDM_MDF_CONSISTENT | TDM_MDF_PRIMARY;
+	tdm_md_layout(disk, &sb->layout);
+	sb->uuid_current = 0x1111222233334444ULL;
+	sb->uuid_bitmap = 0x5555666677778888ULL;
+	sb->uuid_history[0] = 1;
+	sb->uuid_history[1] = 2;
+	sb->device_uuid = 0xabcdef;
+	sb->write_count = 42;
+}
+
+static void sb_roundtrip(void)
+{
+	struct tdm_md_sb in, out;
+	u8 *buf = malloc(TDM_MD_BLOCK);
+
+	sample(&in, 2097152);
+	tdm_md_sb_encode(buf, &in);
+	CHECK(!memcmp(buf, "TANDEMMD", 8));
+	CHECK_EQ(buf[8], 1);		/* little-endian version */
+	CHECK_EQ(buf[80], 0x44);	/* little-endian current uuid */
+	CHECK_EQ(tdm_md_sb_decode(buf, 2097152, &out), TDM_MD_OK);
+	CHECK(!memcmp(&in, &out, sizeof(in)));
+	/* A disk a few sectors larger, not a whole 4 KiB more: same layout. */
+	CHECK_EQ(tdm_md_sb_decode(buf, 2097152 + 7, &out), TDM_MD_OK);
+	CHECK_EQ(tdm_md_sb_decode(buf, 2097152 + 8, &out), TDM_MD_BAD_LAYOUT);
+	CHECK_EQ(tdm_md_sb_decode(buf, 2097152 - 8, &out), TDM_MD_BAD_LAYOUT);
+	free(buf);
+}
+
+/* Every single-bit flip anywhere in the block is caught. */
+static void sb_corruption(void)
+{
+	struct tdm_md_sb in, out;
+	u8 *buf = malloc(TDM_MD_BLOCK);
+	int missed = 0;
+	size_t i;
+
+	sample(&in, 2097152);
+	for (i = 8; i < TDM_MD_BLOCK; i++) {
+		tdm_md_sb_encode(buf, &in);
+		buf[i] ^= 1u << (i % 8);
+		if (tdm_md_sb_decode(buf, 2097152, &out) != TDM_MD_BAD_CRC)
+			missed++;
+	}
+	CHECK_EQ(missed, 0);
+	tdm_md_sb_encode(buf, &in);
+	buf[0] = 'X';
+	CHECK_EQ(tdm_md_sb_decode(buf, 2097152, &out), TDM_MD_NO_MAGIC);
+	free(buf);
+}
+
+static void sb_fields(void)
+{
+	struct tdm_md_sb in, out;
+	u8 *buf = malloc(TDM_MD_BLOCK);
+
+	sample(&in, 2097152);
+	in.version = 2;
+	tdm_md_sb_encode(buf, &in);
+	CHECK_EQ(tdm_md_sb_decode(buf, 2097152, &out), TDM_MD_NEWER);
+	in.version = 0;
+	tdm_md_sb_encode(buf, &in);
+	CHECK_EQ(tdm_md_sb_decode(buf, 2097152, &out), TDM_MD_BAD_FIELD);
+	sample(&in, 2097152);
+	in.flags = 0x100;
+	tdm_md_sb_encode(buf, &in);
+	CHECK_EQ(tdm_md_sb_decode(buf, 2097152, &out), TDM_MD_BAD_FIELD);
+	sample(&in, 2097152);
+	in.layout.data_sectors += 8;
+	tdm_md_sb_encode(buf, &in);
+	CHECK_EQ(tdm_md_sb_decode(buf, 2097152, &out), TDM_MD_BAD_LAYOUT);
+	sample(&in, 2097152);
+	in.layout.bm_bits++;
+	tdm_md_sb_encode(buf, &in);
+	CHECK_EQ(tdm_md_sb_decode(buf, 2097152, &out), TDM_MD_BAD_LAYOUT);
+	free(buf);
+}
+
+static void bm_blocks(void)
+{
+	u8 *buf = calloc(1, TDM_MD_BLOCK);
+
+	buf[TDM_BM_HDR] = 0x81;
+	tdm_bm_block_seal(buf, 7);
+	CHECK_EQ(tdm_bm_block_check(buf, 7), TDM_MD_OK);
+	CHECK_EQ(tdm_bm_block_check(buf, 8), TDM_MD_NO_MAGIC);
+	buf[TDM_MD_BLOCK - 1] ^= 4;
+	CHECK_EQ(tdm_bm_block_check(buf, 7), TDM_MD_BAD_CRC);
+	memset(buf, 0, TDM_MD_BLOCK);
+	CHECK_EQ(tdm_bm_block_check(buf, 0), TDM_MD_NO_MAGIC);
+	free(buf);
+}
+
+static void al_blocks(void)
+{
+	struct tdm_al_tx *in = calloc(1, sizeof(*in)), *out = calloc(1, sizeof(*out));
+	u8 *buf = malloc(TDM_MD_BLOCK);
+	u32 i;
+
+	CHECK_EQ(tdm_al_nr_extents(8192), 1);
+	CHECK_EQ(tdm_al_nr_extents(8193), 2);
+	CHECK_EQ(tdm_al_nr_extents(2097008), 256);
+	in->seq = 0x1234567890ULL;
+	in->count = TDM_AL_MAX_EXTENTS;
+	for (i = 0; i < in->count; i++)
+		in->extents[i] = i * 3;
+	tdm_al_encode(buf, in);
+	CHECK_EQ(tdm_al_decode(buf, 3 * TDM_AL_MAX_EXTENTS, out), TDM_MD_OK);
+	CHECK_EQ(out->seq, in->seq);
+	CHECK_EQ(out->count, in->count);
+	CHECK(!memcmp(out->extents, in->extents, in->count * 4));
+	/* An extent past the device, a flipped bit, a count beyond the block. */
+	CHECK_EQ(tdm_al_decode(buf, 3 * TDM_AL_MAX_EXTENTS - 3, out), TDM_MD_BAD_FIELD);
+	buf[100] ^= 0x10;
+	CHECK_EQ(tdm_al_decode(buf, 3 * TDM_AL_MAX_EXTENTS, out), TDM_MD_BAD_CRC);
+	in->count = TDM_AL_MAX_EXTENTS + 1;
+	tdm_al_encode(buf, in);
+	CHECK_EQ(tdm_al_decode(buf, ~0ULL, out), TDM_MD_BAD_FIELD);
+	memset(buf, 0, TDM_MD_BLOCK);
+	CHECK_EQ(tdm_al_decode(buf, 10, out), TDM_MD_NO_MAGIC);
+	in->count = 0;
+	tdm_al_encode(buf, in);
+	CHECK_EQ(tdm_al_decode(buf, 0, out), TDM_MD_OK);
+	CHECK_EQ(out->count, 0);
+	free(in);
+	free(out);
+	free(buf);
+}
+
+void test_meta(void)
+{
+	al_blocks();
+	crc_vectors();
+	layouts();
+	sb_roundtrip();
+	sb_corruption();
+	sb_fields();
+	bm_blocks();
+}

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandemctl: create-md and dump-md, the metadata at the end of a backing
+ * disk (format: kmod/core/meta.h, doc/metadata.md). Both work on the disk
+ * directly, without the module; dump-md also while the disk is attached.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+#include <blkid/blkid.h>
+
+#include "tandemctl.h"
+#include "output.h"
+#include "core/meta.h"
+
+struct md_disk {
+	const char *path;
+	int fd;
+	uint64_t sectors;
+	uint8_t *block;		/* one aligned TDM_MD_BLOCK buffer, for O_DIRECT */
+};
+
+static int md_open(struct md_disk *d, const char *path, int flags, const char *cmd)
+{
+	uint64_t bytes;
+
+	d->path = path;
+	d->block = NULL;
+	d->fd = open(path, flags | O_DIRECT | O_CLOEXEC);
+	if (d->fd < 0) {
+		if (errno == EBUSY)
+			fprintf(stderr, "tandemctl %s: %s is in use (mounted, attached, or held by another driver)\n",
+				cmd, path);
+		else
+			fprintf(stderr, "tandemctl %s: %s: %s\n", cmd, path, strerror(errno));
+		return errno == ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
+	}
+	if (ioctl(d->fd, BLKGETSIZE64, &bytes)) {
+		fprintf(stderr, "tandemctl %s: %s is not a block device\n", cmd, path);
+		close(d->fd);
+		return TDM_EXIT_FAIL;
+	}
+	d->sectors = bytes / 512;
+	if (posix_memalign((void **)&d->block, TDM_MD_BLOCK, TDM_MD_BLOCK)) {
+		close(d->fd);
+		return TDM_EXIT_FAIL;
+	}
+	return TDM_EXIT_OK;
+}
+
+static void md_close(struct md_disk *d)
+{
+	free(d->block);
+	close(d->fd);
+}
+
+static int md_pread(struct md_disk *d, uint64_t sector)
+{
+	return pread(d->fd, d->block, TDM_MD_BLOCK, (off_t)sector * 512) == TDM_MD_BLOCK ? 0 : -1;
+}
+
+static int md_pwrite(struct md_disk *d, uint64_t sector)
+{
+	return pwrite(d->fd, d->block, TDM_MD_BLOCK, (off_t)sector * 512) == TDM_MD_BLOCK ? 0 : -1;
+}
+
+/*
+ * What is on the disk already: a filesystem, RAID member, LVM PV, swap, a
+ * partition table (libblkid), or tandem metadata. Empty string: nothing.
+ */
+static void md_probe(struct md_disk *d, char *found, size_t len)
+{
+	const char *type = NULL, *label = NULL;
+	struct tdm_md_sb sb;
+	blkid_probe pr;
+
+	found[0] = '\0';
+	/* Its own buffered descriptor: libblkid's reads do not suit O_DIRECT. */
+	pr = blkid_new_probe_from_filename(d->path);
+	if (pr) {
+		blkid_probe_enable_superblocks(pr, 1);
+		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL |
+						  BLKID_SUBLKS_USAGE);
+		blkid_probe_enable_partitions(pr, 1);
+		if (!blkid_do_safeprobe(pr)) {
+			if (!blkid_probe_lookup_value(pr, "TYPE", &type, NULL)) {
+				blkid_probe_lookup_value(pr, "LABEL", &label, NULL);
+				snprintf(found, len, "%s signature%s%s%s", type, label ? " (label " : "",
+					 label ? label : "", label ? ")" : "");
+			} else if (!blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL)) {
+				snprintf(found, len, "a %s partition table", type);
+			}
+		}
+	}
+	if (pr)
+		blkid_free_probe(pr);
+	if (found[0])
+		return;
+	if (tdm_md_layout(d->sectors, &sb.layout) == TDM_MD_OK && !md_pread(d, sb.layout.sb_offset) &&
+	    !memcmp(d->block, TDM_MD_MAGIC, 8))
+		snprintf(found, len, "tandem metadata");
+}
+
+static int md_random_u64(uint64_t *v)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, v, sizeof(*v));
+	close(fd);
+	return n == sizeof(*v) ? 0 : -1;
+}
+
+int cmd_create_md(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "disk", required_argument, NULL, 'd' },
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name, *spec = NULL;
+	struct tdm_md_sb sb = { .version = TDM_MD_VERSION, .write_count = 1 };
+	struct md_disk d;
+	enum tdm_md_err e;
+	char found[256], *path;
+	int force = 0, c, ret;
+	uint64_t i;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			spec = optarg;
+			break;
+		case 'f':
+			force = 1;
+			break;
+		default:
+			return tdm_usage_error("create-md", "unknown option");
+		}
+	}
+	ret = tdm_take_name("create-md", argc, argv, &name);
+	if (ret)
+		return ret;
+	if (!spec || !spec[0])
+		return tdm_usage_error("create-md", "missing --disk");
+	path = tdm_resolve_disk(spec);
+	if (!path) {
+		fprintf(stderr, "tandemctl create-md: no disk has %s\n", spec);
+		return TDM_EXIT_NOTFOUND;
+	}
+	ret = md_open(&d, path, O_RDWR | O_EXCL, "create-md");
+	if (ret)
+		goto out_free;
+	e = tdm_md_layout(d.sectors, &sb.layout);
+	if (e != TDM_MD_OK) {
+		fprintf(stderr, "tandemctl create-md: %s: %s\n", path, tdm_md_err_str(e));
+		ret = TDM_EXIT_FAIL;
+		goto out_close;
+	}
+	md_probe(&d, found, sizeof(found));
+	if (found[0] && !force) {
+		fprintf(stderr, "tandemctl create-md: %s holds %s; its last %" PRIu64 " KiB would be overwritten: use --force if that is intended\n",
+			path, found, (d.sectors - sb.layout.data_sectors) / 2);
+		ret = TDM_EXIT_FAIL;
+		goto out_close;
+	}
+	if (md_random_u64(&sb.device_uuid)) {
+		fprintf(stderr, "tandemctl create-md: cannot read /dev/urandom\n");
+		ret = TDM_EXIT_FAIL;
+		goto out_close;
+	}
+	/* Bitmap (all clear) and activity log first, the superblock last. */
+	for (i = 0; i < sb.layout.bm_blocks; i++) {
+		memset(d.block, 0, TDM_MD_BLOCK);
+		tdm_bm_block_seal(d.block, (uint32_t)i);
+		if (md_pwrite(&d, sb.layout.bm_offset + i * (TDM_MD_BLOCK / 512)))
+			goto err_write;
+	}
+	memset(d.block, 0, TDM_MD_BLOCK);
+	for (i = 0; i < TDM_MD_AL_BYTES / TDM_MD_BLOCK; i++)
+		if (md_pwrite(&d, sb.layout.al_offset + i * (TDM_MD_BLOCK / 512)))
+			goto err_write;
+	tdm_md_sb_encode(d.block, &sb);
+	if (md_pwrite(&d, sb.layout.sb_offset) || fsync(d.fd))
+		goto err_write;
+	printf("%s: tandem metadata written to %s: %" PRIu64 " MiB of data, %" PRIu64
+	       " KiB of metadata at the end\n", name, path, sb.layout.data_sectors / 2048,
+	       (d.sectors - sb.layout.data_sectors) / 2);
+	ret = TDM_EXIT_OK;
+	goto out_close;
+
+err_write:
+	fprintf(stderr, "tandemctl create-md: writing %s: %s\n", path, strerror(errno));
+	ret = TDM_EXIT_FAIL;
+out_close:
+	md_close(&d);
+out_free:
+	free(path);
+	return ret;
+}
+
+static void out_gen(const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%016" PRIx64, v);
+	out_str(key, buf);
+}
+
+int cmd_dump_md(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "disk", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const flag_names[] = {
+		"consistent", "outdated", "primary", "attached", "resync-owed",
+	};
+	const char *name, *spec = NULL;
+	struct tdm_md_sb sb;
+	struct md_disk d;
+	enum tdm_md_err e;
+	uint64_t i, set = 0, bad = 0, bits_left;
+	char flags[128] = "";
+	int json = 0, c, ret;
+	char *path;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			spec = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return tdm_usage_error("dump-md", "unknown option");
+		}
+	}
+	ret = tdm_take_name("dump-md", argc, argv, &name);
+	if (ret)
+		return ret;
+	if (!spec || !spec[0])
+		return tdm_usage_error("dump-md", "missing --disk");
+	path = tdm_resolve_disk(spec);
+	if (!path) {
+		fprintf(stderr, "tandemctl dump-md: no disk has %s\n", spec);
+		return TDM_EXIT_NOTFOUND;
+	}
+	ret = md_open(&d, path, O_RDONLY, "dump-md");
+	if (ret)
+		goto out_free;
+	e = tdm_md_layout(d.sectors, &sb.layout);
+	if (e == TDM_MD_OK)
+		e = md_pread(&d, sb.layout.sb_offset) ? TDM_MD_NO_MAGIC :
+		    tdm_md_sb_decode(d.block, d.sectors, &sb);
+	if (e != TDM_MD_OK) {
+		fprintf(stderr, "tandemctl dump-md: %s: %s\n", path, tdm_md_err_str(e));
+		ret = TDM_EXIT_FAIL;
+		goto out_close;
+	}
+	bits_left = sb.layout.bm_bits;
+	for (i = 0; i < sb.layout.bm_blocks; i++) {
+		uint64_t n = bits_left < TDM_BM_BITS_PER_BLOCK ? bits_left : TDM_BM_BITS_PER_BLOCK, b;
+
+		bits_left -= n;
+		if (md_pread(&d, sb.layout.bm_offset + i * (TDM_MD_BLOCK / 512)) ||
+		    tdm_bm_block_check(d.block, (uint32_t)i) != TDM_MD_OK) {
+			bad++;
+			continue;
+		}
+		for (b = 0; b < n; b++)
+			set += (d.block[TDM_BM_HDR + b / 8] >> (b % 8)) & 1;
+	}
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
+		if (!(sb.flags & (1u << i)))
+			continue;
+		if (flags[0])
+			strcat(flags, ",");
+		strcat(flags, flag_names[i]);
+	}
+
+	out_init(json);
+	out_obj_begin(NULL);
+	out_str("disk", path);
+	out_u64("version", sb.version);
+	out_str("flags", flags[0] ? flags : "none");
+	out_bytes("disk_size", sb.layout.disk_sectors * 512);
+	out_bytes("data_size", sb.layout.data_sectors * 512);
+	out_bytes("metadata_size", (sb.layout.disk_sectors - sb.layout.data_sectors) * 512);
+	out_gen("current", sb.uuid_current);
+	out_gen("bitmap_gen", sb.uuid_bitmap);
+	out_gen("history0", sb.uuid_history[0]);
+	out_gen("history1", sb.uuid_history[1]);
+	out_gen("device_uuid", sb.device_uuid);
+	out_u64("write_count", sb.write_count);
+	out_u64("bitmap_bits", sb.layout.bm_bits);
+	out_u64("bitmap_bits_set", set);
+	out_bytes("out_of_sync", set * TDM_MD_BYTES_PER_BIT);
+	out_u64("bitmap_bad_blocks", bad);
+	out_obj_end();
+	ret = bad ? TDM_EXIT_FAIL : TDM_EXIT_OK;
+	if (bad)
+		fprintf(stderr, "tandemctl dump-md: %s: %" PRIu64 " bitmap block(s) corrupt\n", path, bad);
+out_close:
+	md_close(&d);
+out_free:
+	free(path);
+	return ret;
+}
