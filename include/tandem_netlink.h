@@ -48,6 +48,7 @@ enum tandem_sync_state {
 	TANDEM_SYNC_STATE_NONE = 1,	/* no resync running */
 	TANDEM_SYNC_STATE_SOURCE,	/* sending out-of-sync blocks to the peer */
 	TANDEM_SYNC_STATE_TARGET,	/* receiving them: local data incomplete */
+	TANDEM_SYNC_STATE_AHEAD,	/* async, link congested: writes only marked, resynced later */
 };
 
 enum tandem_cmd {
@@ -57,7 +58,7 @@ enum tandem_cmd {
 	TANDEM_CMD_STATUS,	/* [RES_NAME]; dump: every resource */
 	TANDEM_CMD_CONNECT,	/* RES_NAME, LOCAL_ADDR/PORT, PEER_ADDR/PORT, [PROTOCOL,
 				 * SECRET, TIMEOUT_MS, ASSUME_CLEAN, DISCARD_MY_DATA,
-				 * RESYNC_RATE] */
+				 * RESYNC_RATE, CONGESTION_LIMIT] */
 	TANDEM_CMD_DISCONNECT,	/* RES_NAME */
 	TANDEM_CMD_PRIMARY,	/* RES_NAME, [FORCE] */
 	TANDEM_CMD_SECONDARY,	/* RES_NAME */
@@ -102,6 +103,7 @@ enum tandem_attr {
 	TANDEM_A_VERIFY_DONE,	/* u64: bytes compared (reply only) */
 	TANDEM_A_VERIFY_DIFF,	/* u64: bytes found different (reply only) */
 	TANDEM_A_RESYNC_RATE,	/* u32: resync at most this many MiB/s, 1..30000 (default: no limit) */
+	TANDEM_A_CONGESTION_LIMIT, /* u32: async: pull ahead above this many MiB unsent, 1..30000 (64) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

@@ -545,19 +545,20 @@ static void tdm_session_end(struct tdm_conn *conn)
 	LIST_HEAD(unsent);
 	LIST_HEAD(unacked);
 	unsigned int bkt;
-	bool was_connected, primary, missed;
+	bool was_connected, primary, missed, ahead;
 
 	spin_lock_irq(&conn->lock);
 	was_connected = conn->cstate == TANDEM_CONN_CONNECTED;
 	conn->dead = true;
 	spin_unlock_irq(&conn->lock);
 	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
-	tdm_resync_stop(conn);
+	/* The sender first: it may start a resync (tdm_catch_up). */
 	if (conn->sender) {
 		kthread_stop(conn->sender);
 		put_task_struct(conn->sender);
 		conn->sender = NULL;
 	}
+	tdm_resync_stop(conn);
 	tdm_verify_stop(conn);
 	tdm_receiver_drain(conn);
 
@@ -572,6 +573,9 @@ static void tdm_session_end(struct tdm_conn *conn)
 		tdm_gen_pending(dev, true);
 	conn->cstate = conn->halted ? TANDEM_CONN_STANDALONE : TANDEM_CONN_CONNECTING;
 	conn->sync = TDM_SYNC_FRESH;
+	ahead = conn->ahead;
+	conn->ahead = conn->ahead_owed = false;
+	conn->backlog = 0;
 	missed = tdm_async_forget(conn);
 	list_splice_init(&conn->sendq, &unsent);
 	conn->pending = 0;
@@ -587,6 +591,13 @@ static void tdm_session_end(struct tdm_conn *conn)
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->wq);
 
+	/* Writes only marked while ahead: resync them even if nothing else changes. */
+	if (ahead) {
+		mutex_lock(&dev->md_lock);
+		dev->gen.flags |= TDM_GEN_RESYNC_OWED;
+		tdm_md_write_sb(dev);
+		mutex_unlock(&dev->md_lock);
+	}
 	if (primary && (missed || !list_empty(&unsent) || !list_empty(&unacked))) {
 		queue_work(system_unbound_wq, &dev->gen_work);
 		flush_work(&dev->gen_work);

@@ -33,6 +33,7 @@ static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_ASSUME_CLEAN]	= { .type = NLA_FLAG },
 	[TANDEM_A_DISCARD_MY_DATA] = { .type = NLA_FLAG },
 	[TANDEM_A_RESYNC_RATE]	= NLA_POLICY_RANGE(NLA_U32, 1, 30000),
+	[TANDEM_A_CONGESTION_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1, 30000),
 };
 
 static const struct nla_policy tdm_primary_policy[TANDEM_A_MAX + 1] = {
@@ -41,6 +42,7 @@ static const struct nla_policy tdm_primary_policy[TANDEM_A_MAX + 1] = {
 };
 
 #define TDM_DEFAULT_TIMEOUT_MS 2500
+#define TDM_DEFAULT_CONGESTION_MIB 64
 
 static int tdm_require(struct genl_info *info, int attr, const char *msg)
 {
@@ -230,6 +232,8 @@ static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	conn->discard_mine = nla_get_flag(info->attrs[TANDEM_A_DISCARD_MY_DATA]);
 	if (info->attrs[TANDEM_A_RESYNC_RATE])
 		conn->rs_rate = nla_get_u32(info->attrs[TANDEM_A_RESYNC_RATE]);
+	conn->congestion_limit = (u64)(info->attrs[TANDEM_A_CONGESTION_LIMIT] ?
+		nla_get_u32(info->attrs[TANDEM_A_CONGESTION_LIMIT]) : TDM_DEFAULT_CONGESTION_MIB) << 20;
 	if (info->attrs[TANDEM_A_SECRET]) {
 		conn->secret_len = nla_len(info->attrs[TANDEM_A_SECRET]);
 		if (!conn->secret_len) {
@@ -367,7 +371,9 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	if (cstate == TANDEM_CONN_CONNECTED) {
 		peer_role = conn->peer_role;
 		auth = conn->authenticated;
-		if (tdm_sync_is_source(conn->sync))
+		if (conn->ahead)
+			sync = TANDEM_SYNC_STATE_AHEAD;
+		else if (tdm_sync_is_source(conn->sync))
 			sync = TANDEM_SYNC_STATE_SOURCE;
 		else if (tdm_sync_is_target(conn->sync))
 			sync = TANDEM_SYNC_STATE_TARGET;
@@ -399,7 +405,7 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	    (cstate == TANDEM_CONN_CONNECTED &&
 	     (nla_put_u8(skb, TANDEM_A_AUTHENTICATED, auth) ||
 	      nla_put_u32(skb, TANDEM_A_SYNC_STATE, sync))) ||
-	    (sync != TANDEM_SYNC_STATE_NONE &&
+	    ((sync == TANDEM_SYNC_STATE_SOURCE || sync == TANDEM_SYNC_STATE_TARGET) &&
 	     (nla_put_u64_64bit(skb, TANDEM_A_SYNC_TOTAL, rs_total, TANDEM_A_PAD) ||
 	      nla_put_u64_64bit(skb, TANDEM_A_SYNC_DONE, rs_done, TANDEM_A_PAD) ||
 	      nla_put_u32(skb, TANDEM_A_SYNC_ELAPSED_MS,

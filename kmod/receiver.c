@@ -373,6 +373,12 @@ int tdm_receive_loop(struct tdm_conn *conn)
 		case TDM_P_RS_ACK:
 			ret = tdm_resync_acked(conn, &h);
 			break;
+		case TDM_P_RS_START:
+			/* The peer pulled ahead and catches up: we are its target. */
+			ret = READ_ONCE(conn->dev->role) == TANDEM_ROLE_SECONDARY &&
+			      conn->sync == TDM_SYNC_NONE ?
+			      tdm_apply_sync(conn, TDM_SYNC_TARGET) : -EPROTO;
+			break;
 		case TDM_P_VERIFY_REQ:
 			ret = tdm_verify_request(conn, &h);
 			break;

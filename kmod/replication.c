@@ -80,6 +80,27 @@ bool tdm_async_forget(struct tdm_conn *conn)
 }
 
 /*
+ * Async mode, congested link: when more than congestion_limit bytes wait to
+ * be sent, writes stop going to the peer and are only marked in the bitmap
+ * (DRBD's pull-ahead), so that the application does not stall behind the
+ * link; once the backlog is sent, tdm_catch_up() resyncs the marked blocks.
+ * Never during a resync: a resync run could then clear the mark of a write
+ * it does not carry. Called with conn->lock held.
+ */
+static bool tdm_pull_ahead(struct tdm_conn *conn, struct tdm_req *req)
+{
+	if (conn->protocol != TANDEM_PROTO_ASYNC || conn->sync != TDM_SYNC_NONE)
+		return false;
+	if (!conn->ahead && conn->backlog <= conn->congestion_limit)
+		return false;
+	if (!conn->ahead)
+		pr_info(TDM_LOG_PREFIX "%s: the link is congested (%llu MiB unsent): pulling ahead, writes are marked for a later resync\n",
+			conn->dev->name, conn->backlog >> 20);
+	conn->ahead = true;
+	return true;
+}
+
+/*
  * Queue @req for the peer if a session is up. Adds the parts that the sender
  * (and in sync mode the peer's ack) will finish.
  */
@@ -96,7 +117,9 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 	if (!conn)
 		goto out;
 	spin_lock_irqsave(&conn->lock, flags);
-	if (conn->cstate == TANDEM_CONN_CONNECTED) {
+	if (conn->cstate == TANDEM_CONN_CONNECTED && tdm_pull_ahead(conn, req)) {
+		/* Not sent: the caller marks it; tdm_catch_up() resyncs it. */
+	} else if (conn->cstate == TANDEM_CONN_CONNECTED) {
 		req->seq = ++conn->next_seq;
 		if (test_and_clear_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags))
 			conn->epoch++;
@@ -104,6 +127,7 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 		atomic_inc(&req->parts);
 		list_add_tail(&req->send_node, &conn->sendq);
 		conn->pending++;
+		conn->backlog += req->orig->bi_iter.bi_size;
 		conn->last_app_write = jiffies;
 		if (conn->protocol == TANDEM_PROTO_SYNC) {
 			atomic_inc(&req->parts);

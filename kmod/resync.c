@@ -219,6 +219,39 @@ static int tdm_resync_fn(void *data)
 	return 0;
 }
 
+/*
+ * Sender thread, after each batch: while ahead, owe the peer a resync on
+ * disk (in case the session ends before the catch-up); once the backlog is
+ * sent, tell the peer and resync what was marked.
+ */
+void tdm_catch_up(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+	bool owe, start;
+
+	spin_lock_irq(&conn->lock);
+	owe = conn->ahead && !conn->ahead_owed;
+	start = conn->ahead && !conn->backlog && !conn->dead;
+	if (start) {
+		conn->ahead = false;
+		conn->sync = TDM_SYNC_SOURCE;
+		conn->send_rs_start = true;
+	}
+	spin_unlock_irq(&conn->lock);
+	if (owe || start) {
+		mutex_lock(&dev->md_lock);
+		dev->gen.flags |= TDM_GEN_RESYNC_OWED;
+		tdm_md_write_sb(dev);
+		mutex_unlock(&dev->md_lock);
+		conn->ahead_owed = true;
+	}
+	if (start) {
+		pr_info(TDM_LOG_PREFIX "%s: the link caught up: resyncing the blocks written meanwhile\n",
+			dev->name);
+		tdm_resync_start(conn);
+	}
+}
+
 /* Become the source of a resync; the sender runs. */
 void tdm_resync_start(struct tdm_conn *conn)
 {
@@ -232,27 +265,40 @@ void tdm_resync_start(struct tdm_conn *conn)
 	spin_unlock_irq(&conn->lock);
 	pr_info(TDM_LOG_PREFIX "%s: resync to the peer: %llu MiB out of sync\n", dev->name,
 		conn->rs_total >> 20);
-	t = kthread_run(tdm_resync_fn, conn, "tandem-rs/%s", dev->name);
+	t = kthread_create(tdm_resync_fn, conn, "tandem-rs/%s", dev->name);
 	if (IS_ERR(t)) {
+		/* End the session (the receiver sees it within a tick); retry on reconnect. */
 		pr_err(TDM_LOG_PREFIX "%s: cannot start the resync thread\n", dev->name);
 		WRITE_ONCE(conn->dead, true);
-		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+		return;
+	}
+	/* A session that ended meanwhile has stopped its resync already. */
+	spin_lock_irq(&conn->lock);
+	if (conn->dead || conn->resyncer) {
+		spin_unlock_irq(&conn->lock);
+		kthread_stop(t);
 		return;
 	}
 	get_task_struct(t);
 	conn->resyncer = t;
+	spin_unlock_irq(&conn->lock);
+	wake_up_process(t);
 }
 
-/* Session end: stop the thread and drop what was not sent. */
+/* Session end, conn->dead set: stop the thread and drop what was not sent. */
 void tdm_resync_stop(struct tdm_conn *conn)
 {
 	struct tdm_rs_req *rs, *tmp;
+	struct task_struct *t;
 	LIST_HEAD(rsq);
 
-	if (conn->resyncer) {
-		kthread_stop(conn->resyncer);
-		put_task_struct(conn->resyncer);
-		conn->resyncer = NULL;
+	spin_lock_irq(&conn->lock);
+	t = conn->resyncer;
+	conn->resyncer = NULL;
+	spin_unlock_irq(&conn->lock);
+	if (t) {
+		kthread_stop(t);
+		put_task_struct(t);
 	}
 	spin_lock_irq(&conn->lock);
 	list_splice_init(&conn->rsq, &rsq);

@@ -116,6 +116,7 @@ out:
 		spin_lock_irq(&conn->lock);
 		conn->sent++;
 		conn->sent_bytes += bio->bi_iter.bi_size;
+		conn->backlog -= min_t(u64, conn->backlog, bio->bi_iter.bi_size);
 		spin_unlock_irq(&conn->lock);
 	}
 	return ret;
@@ -207,7 +208,7 @@ static int tdm_send_acks(struct tdm_conn *conn, struct list_head *acks, bool mor
 }
 
 struct tdm_ctrl {
-	bool ping, pong, state, promote, gen, sync_done;
+	bool ping, pong, state, promote, gen, sync_done, rs_start;
 	int promote_reply;
 	u32 role, disk;
 };
@@ -225,7 +226,7 @@ static u8 *tdm_put_hdr(u8 *p, u16 type, u16 flags, u32 len)
 /* All control packets owed, in one send; MSG_MORE only if more follows. */
 static int tdm_send_ctrl(struct tdm_conn *conn, const struct tdm_ctrl *c, bool more)
 {
-	u8 buf[7 * TDM_WIRE_HDR_LEN + TDM_WIRE_STATE_LEN + 2 * TDM_WIRE_GEN_LEN], *p = buf;
+	u8 buf[8 * TDM_WIRE_HDR_LEN + TDM_WIRE_STATE_LEN + 2 * TDM_WIRE_GEN_LEN], *p = buf;
 	struct tdm_gen g;
 
 	if (c->pong)
@@ -245,6 +246,8 @@ static int tdm_send_ctrl(struct tdm_conn *conn, const struct tdm_ctrl *c, bool m
 		tdm_gen_encode(p, &g);
 		p += TDM_WIRE_GEN_LEN;
 	}
+	if (c->rs_start)
+		p = tdm_put_hdr(p, TDM_P_RS_START, 0, 0);
 	if (c->promote)
 		p = tdm_put_hdr(p, TDM_P_PROMOTE, 0, 0);
 	if (c->promote_reply >= 0)
@@ -261,7 +264,7 @@ static bool tdm_sender_has_work(struct tdm_conn *conn)
 	spin_lock_irq(&conn->lock);
 	work = !list_empty(&conn->sendq) || !list_empty(&conn->acks) ||
 	       !list_empty(&conn->rsq) || !list_empty(&conn->vfq) ||
-	       conn->send_gen || conn->send_sync_done ||
+	       conn->send_gen || conn->send_sync_done || conn->send_rs_start ||
 	       conn->send_ping || conn->send_pong || conn->send_state ||
 	       conn->send_promote || conn->send_promote_reply >= 0;
 	spin_unlock_irq(&conn->lock);
@@ -286,7 +289,8 @@ static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
 	c->promote = conn->send_promote;
 	c->gen = conn->send_gen;
 	c->sync_done = conn->send_sync_done;
-	conn->send_gen = conn->send_sync_done = false;
+	c->rs_start = conn->send_rs_start;
+	conn->send_gen = conn->send_sync_done = conn->send_rs_start = false;
 	c->promote_reply = conn->send_promote_reply;
 	c->role = READ_ONCE(dev->role);
 	c->disk = tdm_disk_state(dev);
@@ -385,6 +389,8 @@ int tdm_sender_fn(void *data)
 			ret = tdm_send_data(conn, req, !list_empty(&reqs));
 			tdm_req_put(req);
 		}
+		if (!ret)
+			tdm_catch_up(conn);
 		if (ret) {
 			tdm_sender_discard(conn, &reqs, &rsq, &vfq, &acks);
 			WRITE_ONCE(conn->dead, true);

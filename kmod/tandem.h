@@ -192,11 +192,13 @@ struct tdm_conn {
 	bool assume_clean;		/* a fresh disk, declared equal to the peer's */
 	bool discard_mine;		/* after a split brain, take the peer's data */
 	u32 rs_rate;			/* resync limit, MiB/s; 0: none */
+	u64 congestion_limit;		/* async: pull ahead above this backlog, bytes */
 	bool acceptor;			/* this side listens, the other connects */
 
 	struct task_struct *thread;	/* "tandem/<res>": connect + receive */
 	struct task_struct *sender;	/* "tandem-tx/<res>", during a session */
-	struct task_struct *resyncer;	/* "tandem-rs/<res>", while a source resyncs */
+	struct task_struct *resyncer;	/* "tandem-rs/<res>", while a source resyncs;
+					 * set and taken under lock */
 	struct socket *sock;		/* the session's socket; owned by thread */
 
 	spinlock_t lock;		/* protects everything below */
@@ -216,6 +218,9 @@ struct tdm_conn {
 	u32 epoch;
 	bool epoch_closed;		/* a write completed since the epoch began */
 	u64 pending;			/* writes on sendq */
+	u64 backlog;			/* async: bytes queued and not yet sent */
+	bool ahead;			/* async: writes only marked until the link catches up */
+	bool ahead_owed;		/* ...and RESYNC_OWED is on disk for them */
 	unsigned long last_app_write;	/* jiffies of the last write queued */
 	/* secondary side */
 	struct list_head applying;	/* tdm_peer_req being written locally */
@@ -237,6 +242,7 @@ struct tdm_conn {
 	u64 vf_total, vf_done, vf_diff;	/* bytes: device, compared, found different */
 	/* control packets the sender owes the peer */
 	bool send_ping, send_pong, send_state, send_promote, send_gen, send_sync_done;
+	bool send_rs_start;
 	int send_promote_reply;		/* -1 none, else TDM_PROMOTE_OK or 0 */
 	bool promoting;			/* our PROMOTE is waiting for its answer */
 	int promote_answer;		/* -1 waiting, else the peer's reply flags */
@@ -390,6 +396,7 @@ void tdm_verify_stop(struct tdm_conn *conn);
 
 /* resync.c: copying out-of-sync blocks to the peer. */
 void tdm_resync_start(struct tdm_conn *conn);
+void tdm_catch_up(struct tdm_conn *conn);
 void tdm_rs_req_free(struct tdm_rs_req *rs);
 void tdm_resync_stop(struct tdm_conn *conn);
 void tdm_resync_spoil(struct tdm_conn *conn, sector_t sector, u32 sectors);

@@ -19,16 +19,20 @@
 
 #define TDM_VF_WINDOW 8		/* requests outstanding */
 
+/* One page per 4 KiB block, in the reads below. */
+static_assert(PAGE_SIZE == 1 << TDM_BM_SHIFT);
+
+/* After the read: its iterator is spent, so walk the pages themselves (one per block). */
 static void tdm_vf_crcs(struct bio *bio, u32 *crc)
 {
-	struct bio_vec bv;
-	struct bvec_iter iter;
+	struct bvec_iter_all iter;
+	struct bio_vec *bv;
 	unsigned int i = 0;
 
-	bio_for_each_segment(bv, bio, iter) {
-		void *p = kmap_local_page(bv.bv_page);
+	bio_for_each_segment_all(bv, bio, iter) {
+		void *p = kmap_local_page(bv->bv_page);
 
-		crc[i++] = tdm_crc32c(p + bv.bv_offset, bv.bv_len);
+		crc[i++] = tdm_crc32c(p + bv->bv_offset, bv->bv_len);
 		kunmap_local(p);
 	}
 }

@@ -119,6 +119,7 @@ struct connect_args {
 	int assume_clean;
 	int discard_mine;
 	uint32_t resync_rate;
+	uint32_t congestion_limit;
 	unsigned char secret[TANDEM_SECRET_MAX + 1];
 	size_t secret_len;
 };
@@ -136,7 +137,9 @@ static int put_connect(struct nl_msg *msg, void *arg)
 	       (a->secret_len && nla_put(msg, TANDEM_A_SECRET, (int)a->secret_len, a->secret)) ||
 	       (a->assume_clean && nla_put_flag(msg, TANDEM_A_ASSUME_CLEAN)) ||
 	       (a->discard_mine && nla_put_flag(msg, TANDEM_A_DISCARD_MY_DATA)) ||
-	       (a->resync_rate && nla_put_u32(msg, TANDEM_A_RESYNC_RATE, a->resync_rate));
+	       (a->resync_rate && nla_put_u32(msg, TANDEM_A_RESYNC_RATE, a->resync_rate)) ||
+	       (a->congestion_limit &&
+		nla_put_u32(msg, TANDEM_A_CONGESTION_LIMIT, a->congestion_limit));
 }
 
 int cmd_connect(int argc, char **argv)
@@ -150,6 +153,7 @@ int cmd_connect(int argc, char **argv)
 		{ "assume-clean", no_argument, NULL, 'c' },
 		{ "discard-my-data", no_argument, NULL, 'D' },
 		{ "resync-rate", required_argument, NULL, 'r' },
+		{ "congestion-limit", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct connect_args a = { .protocol = TANDEM_PROTO_SYNC };
@@ -201,6 +205,13 @@ int cmd_connect(int argc, char **argv)
 			if (errno || *end || t < 1 || t > 30000)
 				return tdm_usage_error("connect", "--resync-rate is 1 to 30000 MiB/s");
 			a.resync_rate = (uint32_t)t;
+			break;
+		case 'C':
+			errno = 0;
+			t = strtol(optarg, &end, 10);
+			if (errno || *end || t < 1 || t > 30000)
+				return tdm_usage_error("connect", "--congestion-limit is 1 to 30000 MiB");
+			a.congestion_limit = (uint32_t)t;
 			break;
 		default:
 			return tdm_usage_error("connect", "unknown option");

@@ -176,7 +176,7 @@ static void print_sync(struct nlattr **attrs)
 {
 	static const char *const states[] = {
 		[TANDEM_SYNC_STATE_NONE] = "none", [TANDEM_SYNC_STATE_SOURCE] = "source",
-		[TANDEM_SYNC_STATE_TARGET] = "target",
+		[TANDEM_SYNC_STATE_TARGET] = "target", [TANDEM_SYNC_STATE_AHEAD] = "ahead",
 	};
 	uint64_t total = get_u64(attrs, TANDEM_A_SYNC_TOTAL), done = get_u64(attrs, TANDEM_A_SYNC_DONE);
 	uint64_t left = get_u64(attrs, TANDEM_A_OUT_OF_SYNC), speed = 0;

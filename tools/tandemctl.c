@@ -23,7 +23,7 @@ static const struct tdm_cmd tdm_cmds[] = {
 	{ "connect", cmd_connect,
 	  "<res> --local ADDR:PORT --peer ADDR:PORT [--protocol async|sync] "
 	  "[--secret-file FILE] [--timeout MS] [--assume-clean] [--discard-my-data] "
-	  "[--resync-rate MiB/s]",
+	  "[--resync-rate MiB/s] [--congestion-limit MiB]",
 	  "replicate to the peer (sync by default)" },
 	{ "disconnect", cmd_disconnect, "<res>", "stop replicating; writes go on locally" },
 	{ "primary", cmd_primary, "<res> [--force]",

@@ -57,6 +57,7 @@ enum tdm_pkt {
 	TDM_P_SYNC_DONE,	/* struct tdm_gen: resync finished, take these generations */
 	TDM_P_VERIFY_REQ,	/* send the checksums of a range */
 	TDM_P_VERIFY_REPLY,	/* be32 crc32c of each 4 KiB block of the range */
+	TDM_P_RS_START,		/* after pulling ahead: the sender resyncs what it marked */
 	__TDM_P_MAX,
 };
 

@@ -20,7 +20,7 @@ cd /mnt/t && find . -type f | sort | xargs sha256sum > /tmp/sums && wc -l < /tmp
 	grep -q '"disk":"/dev/vda"' <<<"$OUT" || fail "status should name the disk" "$OUT"
 	grep -qE '"writes":[1-9]' <<<"$OUT" || fail "writes should be counted" "$OUT"
 	ok alpha 'tandemctl status'
-	grep -q 'name:r0 minor:0 device:/dev/tandem0 disk:/dev/vda size:1.0GiB open_count:1' <<<"$OUT" ||
+	grep -q 'name:r0 minor:0 device:/dev/tandem0 disk:/dev/vda size:1023.9MiB open_count:1' <<<"$OUT" ||
 		fail "text status" "$OUT"
 
 	step "unmount, detach, the backing disk is free again"

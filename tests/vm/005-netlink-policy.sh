@@ -69,7 +69,7 @@ run_test() {
 	nl_refused 'error 34: ' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789 $RATE:u32:30001
 
 	step "a well-formed raw request works"
-	ok alpha "nlraw $ATTACH $NAME:str:r9 $MINOR:u32:9 $DISK:str:/dev/vdb && nlraw $DETACH $NAME:str:r9 && tandemctl status"
+	ok alpha "tandemctl create-md r9 --disk /dev/vdb --force >/dev/null && nlraw $ATTACH $NAME:str:r9 $MINOR:u32:9 $DISK:str:/dev/vdb && nlraw $DETACH $NAME:str:r9 && tandemctl status"
 	grep -q 'name:r0' <<<"$OUT" || fail "r0 should still be there" "$OUT"
 	grep -q 'r9' <<<"$OUT" && fail "r9 should be gone" "$OUT"
 	true

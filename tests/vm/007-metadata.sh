@@ -51,7 +51,9 @@ run_test() {
 	refused alpha 'tandemctl attach r1 --minor 1 --disk /dev/vdb' 'no tandem metadata on this disk \(run tandemctl create-md\)'
 	# One flipped byte in the superblock (the disk's last 4 KiB).
 	ok alpha 'n=$(blockdev --getsize64 /dev/vda); printf "\x5a" | dd of=/dev/vda bs=1 seek=$((n - 4096 + 200)) conv=notrunc oflag=sync status=none'
+	before=$(on alpha 'dd if=/dev/vda bs=1M iflag=direct status=none | md5sum')
 	refused alpha 'tandemctl attach r0 --minor 0 --disk /dev/vda' 'metadata is corrupt \(checksum mismatch\)'
+	expect_eq "$(on alpha 'dd if=/dev/vda bs=1M iflag=direct status=none | md5sum')" "$before" "the disk after a refused attach"
 	refused alpha 'tandemctl dump-md r0 --disk /dev/vda' 'checksum mismatch'
 	# A flipped byte in the first bitmap block.
 	ok alpha 'tandemctl create-md r0 --disk /dev/vda --force >/dev/null && tandemctl dump-md r0 --disk /dev/vda --json'

@@ -23,7 +23,7 @@ replicate_with() {
 	grep -qE '"sent":[1-9]' <<<"$OUT" || fail "alpha sent nothing" "$OUT"
 	a=$(disk_sum alpha)
 	b=$(disk_sum beta)
-	expect_eq "$b" "$a" "sha256 of beta's backing disk vs alpha's ($proto)"
+	expect_eq "$b" "$a" "checksum of beta's data vs alpha's ($proto)"
 	ok beta 'tandemctl status r0 --json'
 	grep -q '"errors":0' <<<"$OUT" || fail "beta errors" "$OUT"
 

@@ -40,7 +40,7 @@ run_test() {
 	expect_eq "$(field beta sync)" target "beta's part in the resync"
 	expect_eq "$(field alpha sync)" source "alpha's part in the resync"
 	expect_eq "$(field alpha resync_rate_mib)" 4 "alpha's resync cap"
-	refused beta 'tandemctl primary r0' 'the peer is primary'
+	refused beta 'tandemctl primary r0 --force' 'a resync to this node is running'
 	ok alpha 'tandemctl secondary r0'
 	wait_field beta peer_role secondary
 	refused beta 'tandemctl primary r0' 'local data is not known to be up to date; use --force'

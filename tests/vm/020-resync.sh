@@ -80,4 +80,6 @@ run_test() {
 	ok alpha 'tandemctl wait-sync r0 --timeout 120'
 	same_data "after the split brain is resolved"
 	expect_eq "$(disk_sum alpha)" "$a" "alpha's data kept"
+	ok alpha 'tandemctl verify r0'
+	grep -q ': 0 KiB differ' <<<"$OUT" || fail "verify after the resolution" "$OUT"
 }
