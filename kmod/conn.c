@@ -669,6 +669,7 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	INIT_LIST_HEAD(&conn->applying);
 	INIT_LIST_HEAD(&conn->acks);
 	INIT_LIST_HEAD(&conn->rsq);
+	INIT_LIST_HEAD(&conn->rs_reading);
 	INIT_LIST_HEAD(&conn->vfq);
 	INIT_LIST_HEAD(&conn->vf_pending);
 	hash_init(conn->unacked);

@@ -7,9 +7,11 @@
  * blocks (up to 256 KiB) from its disk and queues it for the sender, keeping
  * at most TDM_RS_WINDOW bytes unacknowledged: the link, not a rate knob,
  * sets the pace, unless an admin set a limit (connect --resync-rate); while
- * the application writes, the window shrinks so that its writes go first. The target writes each run, clears its bits and answers
- * RS_ACK; the source clears its bits then. A pass that leaves bits (a run
- * spoiled by an application write, below) is followed by another.
+ * the application writes, the window shrinks so that its writes go first.
+ * Reads are asynchronous, several in flight. The target writes each run,
+ * clears its bits and answers RS_ACK; the source clears its bits then. A
+ * pass that leaves bits (a run spoiled by an application write, below) is
+ * followed by another.
  *
  * Application writes go on during a resync. A run must never carry data
  * older than an application write the peer already has: a run's read is
@@ -36,71 +38,83 @@ void tdm_rs_req_free(struct tdm_rs_req *rs)
 /* An application write to [sector, +sectors) is submitted or completed. */
 void tdm_resync_spoil(struct tdm_conn *conn, sector_t sector, u32 sectors)
 {
+	struct tdm_rs_req *rs;
+
 	lockdep_assert_held(&conn->lock);
-	if (conn->rs_chunk_active && sector < conn->rs_chunk_end &&
-	    conn->rs_chunk_start < sector + sectors)
-		conn->rs_spoiled = true;
+	list_for_each_entry(rs, &conn->rs_reading, node)
+		if (sector < rs->sector + (rs->size >> SECTOR_SHIFT) && rs->sector < sector + sectors)
+			rs->spoiled = true;
 }
 
-/* Read bits [start, +n) from the local disk and queue them; 0, or -errno. */
-static int tdm_resync_chunk(struct tdm_conn *conn, u64 start, u64 n)
+/* A run's read is done: queue it for the peer unless spoiled. Any context. */
+static void tdm_rs_read_endio(struct bio *bio)
+{
+	struct tdm_rs_req *rs = bio->bi_private;
+	struct tdm_conn *conn = rs->conn;
+	unsigned long flags;
+	bool queued = false;
+
+	spin_lock_irqsave(&conn->lock, flags);
+	list_del(&rs->node);
+	conn->rs_reading_bytes -= rs->size;
+	if (bio->bi_status)
+		conn->rs_read_error = true;
+	else if (!rs->spoiled && !conn->dead) {
+		list_add_tail(&rs->node, &conn->rsq);
+		conn->rs_inflight += rs->size;
+		queued = true;
+	}
+	if (queued)
+		wake_up(&conn->send_wq);
+	/* Under the lock: once it is dropped, the session may end and free conn. */
+	wake_up(&conn->rs_wq);
+	spin_unlock_irqrestore(&conn->lock, flags);
+	bio_put(bio);
+	if (!queued)
+		tdm_rs_req_free(rs);
+}
+
+/*
+ * Read bits [start, +n) from the local disk, asynchronously; the run is
+ * registered first, so that a write from now on spoils it.
+ */
+static int tdm_resync_read(struct tdm_conn *conn, u64 start, u64 n)
 {
 	struct tdm_device *dev = conn->dev;
 	u32 size = n << TDM_BM_SHIFT;
 	unsigned int nr_pages = size >> PAGE_SHIFT, i;
 	struct tdm_rs_req *rs;
 	struct bio *bio;
-	bool spoiled;
-	int ret;
 
 	rs = kzalloc(struct_size(rs, pages, nr_pages), GFP_NOIO);
 	if (!rs)
 		return -ENOMEM;
+	rs->conn = conn;
 	rs->sector = start << (TDM_BM_SHIFT - SECTOR_SHIFT);
 	rs->size = size;
-	bio = bio_alloc(dev->backing, nr_pages, REQ_OP_READ, GFP_NOIO);
-	bio->bi_iter.bi_sector = rs->sector;
 	for (i = 0; i < nr_pages; i++) {
 		rs->pages[i] = alloc_page(GFP_NOIO);
 		if (!rs->pages[i]) {
-			ret = -ENOMEM;
-			goto err;
+			tdm_rs_req_free(rs);
+			return -ENOMEM;
 		}
 		rs->nr_pages++;
-		__bio_add_page(bio, rs->pages[i], PAGE_SIZE, 0);
 	}
+	bio = bio_alloc(dev->backing, nr_pages, REQ_OP_READ, GFP_NOIO);
+	bio->bi_iter.bi_sector = rs->sector;
+	bio->bi_private = rs;
+	bio->bi_end_io = tdm_rs_read_endio;
+	for (i = 0; i < nr_pages; i++)
+		__bio_add_page(bio, rs->pages[i], PAGE_SIZE, 0);
 
 	spin_lock_irq(&conn->lock);
-	conn->rs_chunk_start = rs->sector;
-	conn->rs_chunk_end = rs->sector + (size >> SECTOR_SHIFT);
-	conn->rs_spoiled = false;
-	conn->rs_chunk_active = true;
+	list_add_tail(&rs->node, &conn->rs_reading);
+	conn->rs_reading_bytes += size;
 	spin_unlock_irq(&conn->lock);
 	/* Pairs with the barrier in tdm_resync_write_done(). */
 	smp_mb();
-	ret = submit_bio_wait(bio);
-
-	spin_lock_irq(&conn->lock);
-	conn->rs_chunk_active = false;
-	spoiled = conn->rs_spoiled;
-	if (!ret && !spoiled && !conn->dead) {
-		list_add_tail(&rs->node, &conn->rsq);
-		conn->rs_inflight += size;
-		rs = NULL;
-	}
-	spin_unlock_irq(&conn->lock);
-	if (!rs) {
-		bio_put(bio);
-		wake_up(&conn->send_wq);
-		return 0;
-	}
-err:
-	bio_put(bio);
-	tdm_rs_req_free(rs);
-	if (ret)
-		pr_err_ratelimited(TDM_LOG_PREFIX "%s: resync: cannot read sector %llu: %d\n",
-				   dev->name, (unsigned long long)(start << 3), ret);
-	return ret;
+	submit_bio(bio);
+	return 0;
 }
 
 /* Local completion of an application write: spoil a run being read. */
@@ -112,7 +126,7 @@ void tdm_resync_write_done(struct tdm_device *dev, struct bio *bio)
 	smp_mb();
 	rcu_read_lock();
 	conn = rcu_dereference(dev->conn);
-	if (conn && READ_ONCE(conn->rs_chunk_active)) {
+	if (conn && READ_ONCE(conn->rs_reading_bytes)) {
 		spin_lock_irqsave(&conn->lock, flags);
 		tdm_resync_spoil(conn, bio->bi_iter.bi_sector, bio_sectors(bio));
 		spin_unlock_irqrestore(&conn->lock, flags);
@@ -131,8 +145,9 @@ static bool tdm_rs_window_open(struct tdm_conn *conn, bool drained)
 
 	spin_lock_irq(&conn->lock);
 	busy = conn->pending || time_before(jiffies, conn->last_app_write + HZ / 10);
-	open = drained ? !conn->rs_inflight :
-	       conn->rs_inflight < (busy ? TDM_RS_WINDOW_BUSY : TDM_RS_WINDOW);
+	open = drained ? !conn->rs_inflight && !conn->rs_reading_bytes :
+	       conn->rs_inflight + conn->rs_reading_bytes <
+	       (busy ? TDM_RS_WINDOW_BUSY : TDM_RS_WINDOW);
 	spin_unlock_irq(&conn->lock);
 	return open || READ_ONCE(conn->dead) || kthread_should_stop();
 }
@@ -192,7 +207,7 @@ static int tdm_resync_fn(void *data)
 		if (!n) {
 			/* End of a pass: once all is acked, done or start over. */
 			wait_event_interruptible(conn->rs_wq, tdm_rs_window_open(conn, true));
-			if (kthread_should_stop() || READ_ONCE(conn->dead))
+			if (kthread_should_stop() || READ_ONCE(conn->dead) || conn->rs_read_error)
 				break;
 			if (!tdm_bm_count(conn->dev)) {
 				tdm_resync_finish_source(conn);
@@ -201,13 +216,19 @@ static int tdm_resync_fn(void *data)
 			cursor = 0;
 			continue;
 		}
-		if (tdm_resync_chunk(conn, start, n)) {
-			/* Cannot read our own disk: the peer cannot be made whole. */
-			WRITE_ONCE(conn->dead, true);
-			kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+		if (tdm_resync_read(conn, start, n)) {
+			spin_lock_irq(&conn->lock);
+			conn->rs_read_error = true;
+			spin_unlock_irq(&conn->lock);
 			break;
 		}
 		cursor = start + n;
+	}
+	if (conn->rs_read_error && !READ_ONCE(conn->dead)) {
+		/* Cannot read our own disk: the peer cannot be made whole. */
+		pr_err(TDM_LOG_PREFIX "%s: resync: cannot read the local disk\n", conn->dev->name);
+		WRITE_ONCE(conn->dead, true);
+		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
 	}
 	/* Wait to be stopped: the session owns this thread. */
 	while (!kthread_should_stop()) {
@@ -285,6 +306,16 @@ void tdm_resync_start(struct tdm_conn *conn)
 	wake_up_process(t);
 }
 
+static bool tdm_rs_reads_done(struct tdm_conn *conn)
+{
+	bool done;
+
+	spin_lock_irq(&conn->lock);
+	done = list_empty(&conn->rs_reading);
+	spin_unlock_irq(&conn->lock);
+	return done;
+}
+
 /* Session end, conn->dead set: stop the thread and drop what was not sent. */
 void tdm_resync_stop(struct tdm_conn *conn)
 {
@@ -300,7 +331,10 @@ void tdm_resync_stop(struct tdm_conn *conn)
 		kthread_stop(t);
 		put_task_struct(t);
 	}
+	/* Reads in flight reference conn: wait for them. */
+	wait_event(conn->rs_wq, tdm_rs_reads_done(conn));
 	spin_lock_irq(&conn->lock);
+	conn->rs_read_error = false;
 	list_splice_init(&conn->rsq, &rsq);
 	conn->rs_inflight = 0;
 	spin_unlock_irq(&conn->lock);

@@ -133,9 +133,11 @@ struct tdm_peer_req {
 
 /* A resync source's read of out-of-sync blocks, on its way to the peer. */
 struct tdm_rs_req {
-	struct list_head node;		/* on conn->rsq, under conn->lock */
+	struct list_head node;		/* on conn->rs_reading, then conn->rsq; under conn->lock */
+	struct tdm_conn *conn;
 	sector_t sector;
 	u32 size;
+	bool spoiled;			/* an application write overlapped the read */
 	unsigned int nr_pages;
 	struct page *pages[];
 };
@@ -230,10 +232,11 @@ struct tdm_conn {
 	/* resync source: requests queued, chunk being read (see resync.c) */
 	struct list_head rsq;		/* tdm_rs_req to send before sendq */
 	u64 rs_inflight;		/* bytes queued or sent, not acknowledged */
+	struct list_head rs_reading;	/* tdm_rs_req being read from the disk */
+	u64 rs_reading_bytes;
+	bool rs_read_error;
 	u64 rs_total, rs_done;		/* bytes out of sync at start, and synced since */
 	unsigned long rs_start;		/* jiffies */
-	bool rs_chunk_active, rs_spoiled;
-	sector_t rs_chunk_start, rs_chunk_end;
 	/* verify (verify.c) */
 	struct list_head vfq;		/* tdm_vf_req to send */
 	struct list_head vf_pending;	/* our requests awaiting the peer's checksums */
