@@ -4,14 +4,20 @@
 #   make demo            the two-VM demo (sets itself up)
 #   make check           every test: unit, module lint, VM (sets itself up)
 #   make check-unit      unit tests of the pure-C core (ASan + UBSan)
+#   make check-tools     what make install puts in place, checked on the host
 #   make check-vm [T=x]  VM tests (all, or those whose name contains x)
 #   make lint            the module with W=1, sparse (C=2) and -Werror
-#   make bench           fio on raw disk, tandem async and sync, in the VMs
-#   make install         module into /lib/modules/$(KVER), tandemctl into $(PREFIX)/sbin
+#   make bench           link, raw disk, tandem and DRBD 8.4 side by side, in the VMs
+#   make install         module into /lib/modules/$(KVER); tandemctl, man pages,
+#                        completion, systemd unit, udev rule (install-tools)
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= /etc/systemd/system
+UDEVDIR ?= /etc/udev
 # The kernel the test VMs boot (Debian's, with headers), not the host's.
 VM_KVER = $(shell bash -c '. scripts/vm/common.sh && tdm_vm_kver')
 VM_KDIR = /lib/modules/$(VM_KVER)/build
@@ -38,10 +44,15 @@ vm-build: setup lint
 	$(MAKE) -C tools
 	$(MAKE) -C tests/vm/helpers
 
-check: setup check-unit check-vm
+check: setup check-unit check-tools check-vm
 
 check-unit: setup
 	$(MAKE) -C tests/unit run
+
+# The installed files: paths, man pages, completion, unit (host only, no VM).
+check-tools: setup
+	$(MAKE) -C tools
+	tests/tools/run.sh
 
 check-vm: vm-build
 	tests/vm/run.sh $(T)
@@ -50,11 +61,24 @@ demo: vm-build
 	scripts/demo.sh
 
 bench: vm-build
+	@scripts/setup.sh bench
 	tests/bench/run.sh
 
-install: all
+install: install-module install-tools
+
+install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	install -D -m 0755 tools/tandemctl $(DESTDIR)$(PREFIX)/sbin/tandemctl
+
+# tandemctl, its man pages and bash completion, the systemd unit, the udev rule.
+install-tools: tools
+	install -D -m 0755 tools/tandemctl $(DESTDIR)$(SBINDIR)/tandemctl
+	install -D -m 0644 tools/man/tandemctl.8 $(DESTDIR)$(MANDIR)/man8/tandemctl.8
+	install -D -m 0644 tools/man/tandem.conf.5 $(DESTDIR)$(MANDIR)/man5/tandem.conf.5
+	install -D -m 0644 tools/etc/tandemctl.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/tandemctl
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)/etc/tandem
+	sed 's|@SBINDIR@|$(SBINDIR)|g' tools/etc/tandem@.service.in > $(DESTDIR)$(UNITDIR)/tandem@.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' tools/etc/65-tandem.rules.in > $(DESTDIR)$(UDEVDIR)/rules.d/65-tandem.rules
 
 clean:
 	$(MAKE) -C tools clean
@@ -63,4 +87,5 @@ clean:
 	rm -rf kmod/*.o kmod/core/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
 		kmod/core/.*.cmd kmod/modules.order modules.order Module.symvers .*.cmd
 
-.PHONY: all module tools setup lint vm-build check check-unit check-vm demo bench install clean
+.PHONY: all module tools setup lint vm-build check check-unit check-tools check-vm demo bench \
+	install install-module install-tools clean

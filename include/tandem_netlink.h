@@ -8,6 +8,8 @@
 
 #define TANDEM_GENL_NAME	"tandem"
 #define TANDEM_GENL_VERSION	1
+/* Multicast group of TANDEM_CMD_EVENT messages. */
+#define TANDEM_GENL_MCGRP_EVENTS "events"
 
 /* Resource names: 1..TANDEM_NAME_MAX-1 characters of [A-Za-z0-9_.-]. */
 #define TANDEM_NAME_MAX		64
@@ -15,6 +17,10 @@
 #define TANDEM_MINOR_MAX	1023
 /* Longest backing disk path, NUL included. */
 #define TANDEM_PATH_MAX		4096
+
+/* Defaults of connect's options. */
+#define TANDEM_DEFAULT_TIMEOUT_MS	2500
+#define TANDEM_DEFAULT_CONGESTION_MIB	64
 
 /* Longest shared secret, bytes. */
 #define TANDEM_SECRET_MAX	64
@@ -51,6 +57,24 @@ enum tandem_sync_state {
 	TANDEM_SYNC_STATE_AHEAD,	/* async, link congested: writes only marked, resynced later */
 };
 
+/*
+ * What an event reports. Changes that follow each other quickly may be
+ * reported once, with the state after the last of them.
+ */
+enum tandem_event {
+	TANDEM_EVENT_ATTACH = 1,	/* the resource was attached */
+	TANDEM_EVENT_DETACH,		/* ...detached */
+	TANDEM_EVENT_ROLE,		/* this node's role changed */
+	TANDEM_EVENT_DISK,		/* this node's disk state changed */
+	TANDEM_EVENT_CONNECTION,	/* the connection state changed */
+	TANDEM_EVENT_PEER,		/* the peer's role or disk state changed */
+	TANDEM_EVENT_SYNC,		/* a resync started or ended, or pull-ahead began */
+	TANDEM_EVENT_SYNC_PROGRESS,	/* a resync progressed (at most once a second) */
+	TANDEM_EVENT_SPLIT_BRAIN,	/* split brain or unrelated data: not connecting */
+	TANDEM_EVENT_VERIFY,		/* an online verify ended */
+	__TANDEM_EVENT_MAX,
+};
+
 enum tandem_cmd {
 	TANDEM_CMD_UNSPEC,
 	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK */
@@ -63,6 +87,10 @@ enum tandem_cmd {
 	TANDEM_CMD_PRIMARY,	/* RES_NAME, [FORCE] */
 	TANDEM_CMD_SECONDARY,	/* RES_NAME */
 	TANDEM_CMD_VERIFY,	/* RES_NAME: compare with the peer's disk, resync differences */
+	TANDEM_CMD_EVENT,	/* multicast only: EVENT and the resource's status, as STATUS
+				 * replies carry it (DETACH: RES_NAME alone) */
+	TANDEM_CMD_NET_OPTIONS,	/* RES_NAME, [TIMEOUT_MS, RESYNC_RATE (0: no limit),
+				 * CONGESTION_LIMIT]: change a connection's options live */
 	__TANDEM_CMD_MAX,
 };
 #define TANDEM_CMD_MAX (__TANDEM_CMD_MAX - 1)
@@ -82,7 +110,7 @@ enum tandem_attr {
 	TANDEM_A_PEER_PORT,	/* u16 */
 	TANDEM_A_PROTOCOL,	/* u32 enum tandem_protocol */
 	TANDEM_A_SECRET,	/* binary, 1..TANDEM_SECRET_MAX bytes (request only) */
-	TANDEM_A_TIMEOUT_MS,	/* u32: a silent peer is dropped after this (default 2500) */
+	TANDEM_A_TIMEOUT_MS,	/* u32: a silent peer is dropped after this (default 2500; also in status) */
 	TANDEM_A_ASSUME_CLEAN,	/* flag: this disk is known identical to the peer's */
 	TANDEM_A_FORCE,		/* flag: PRIMARY even if the data is not known up to date */
 	TANDEM_A_ROLE,		/* u32 enum tandem_role (reply only) */
@@ -103,7 +131,9 @@ enum tandem_attr {
 	TANDEM_A_VERIFY_DONE,	/* u64: bytes compared (reply only) */
 	TANDEM_A_VERIFY_DIFF,	/* u64: bytes found different (reply only) */
 	TANDEM_A_RESYNC_RATE,	/* u32: resync at most this many MiB/s, 1..30000 (default: no limit) */
-	TANDEM_A_CONGESTION_LIMIT, /* u32: async: pull ahead above this many MiB unsent, 1..30000 (64) */
+	TANDEM_A_CONGESTION_LIMIT, /* u32: async: pull ahead above this many MiB unsent, 1..30000
+				    * (64; also in status, async) */
+	TANDEM_A_EVENT,		/* u32 enum tandem_event (events only) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

@@ -71,7 +71,7 @@ bool tdm_al_begin(struct tdm_device *dev, struct tdm_req *req)
 	spin_lock_irqsave(&al->lock, flags);
 	ok = tdm_al_try_get(al, first, last);
 	if (!ok)
-		list_add_tail(&req->send_node, &al->waiting);
+		list_add_tail(&req->wait_node, &al->waiting);
 	spin_unlock_irqrestore(&al->lock, flags);
 	if (ok)
 		req->al_held = true;
@@ -200,12 +200,12 @@ static void tdm_al_work(struct work_struct *work)
 	u32 first, last;
 
 	spin_lock_irq(&al->lock);
-	list_for_each_entry_safe(req, tmp, &al->waiting, send_node) {
+	list_for_each_entry_safe(req, tmp, &al->waiting, wait_node) {
 		tdm_al_span(req->orig, &first, &last);
 		if (!tdm_al_place(al, first, last, &changed, &evicted))
 			break;	/* every slot busy: a put requeues us */
 		req->al_held = true;
-		list_move_tail(&req->send_node, &ready);
+		list_move_tail(&req->wait_node, &ready);
 	}
 	spin_unlock_irq(&al->lock);
 
@@ -216,8 +216,8 @@ static void tdm_al_work(struct work_struct *work)
 		tdm_al_write_tx(dev);
 		mutex_unlock(&dev->md_lock);
 	}
-	list_for_each_entry_safe(req, tmp, &ready, send_node) {
-		list_del_init(&req->send_node);
+	list_for_each_entry_safe(req, tmp, &ready, wait_node) {
+		list_del_init(&req->wait_node);
 		tdm_dispatch(dev, req);
 	}
 }

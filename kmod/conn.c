@@ -200,11 +200,16 @@ static int tdm_handshake_auth(struct tdm_conn *conn, const u8 *my_nonce,
 /* The peer told us its role and disk state (handshake or STATE packet). */
 void tdm_peer_state(struct tdm_conn *conn, u32 peer_role, u32 peer_disk)
 {
+	bool changed;
+
 	spin_lock_irq(&conn->lock);
+	changed = conn->peer_role != peer_role || conn->peer_disk != peer_disk;
 	conn->peer_role = peer_role;
 	conn->peer_disk = peer_disk;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->wq);
+	if (changed)
+		tdm_event(conn->dev, TANDEM_EVENT_PEER);
 }
 
 /* Our generations as the peer is to see them. */
@@ -294,6 +299,12 @@ int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s)
 	if (s != TDM_SYNC_NONE && s != TDM_SYNC_FRESH)
 		pr_info(TDM_LOG_PREFIX "%s: %s, %llu KiB out of sync\n", dev->name,
 			tdm_sync_str(s), tdm_bm_count(dev) << (TDM_BM_SHIFT - 10));
+	/*
+	 * A source reports when its resync thread starts (tdm_resync_start); a
+	 * target decided during the handshake, once connected (tdm_session).
+	 */
+	if (tdm_sync_is_target(s) && READ_ONCE(conn->cstate) == TANDEM_CONN_CONNECTED)
+		tdm_event(dev, TANDEM_EVENT_SYNC);
 	return ret;
 }
 
@@ -395,6 +406,7 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
 		       dev->name, tdm_sync_str(s), mine.cur, conn->peer_gen.cur);
 		conn->halted = tdm_refuse_str(s == TDM_SYNC_SPLIT_BRAIN ? TDM_REFUSE_SPLIT_BRAIN :
 					      TDM_REFUSE_UNRELATED);
+		tdm_event(dev, TANDEM_EVENT_SPLIT_BRAIN);
 		ret = tdm_refuse(conn, s == TDM_SYNC_SPLIT_BRAIN ? TDM_REFUSE_SPLIT_BRAIN :
 				 TDM_REFUSE_UNRELATED);
 		goto out;
@@ -516,6 +528,9 @@ static void tdm_session(struct tdm_conn *conn)
 	conn->cstate = TANDEM_CONN_CONNECTED;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->wq);
+	tdm_event(dev, TANDEM_EVENT_CONNECTION);
+	if (tdm_sync_is_target(conn->sync))
+		tdm_event(dev, TANDEM_EVENT_SYNC);
 	/* A write without the peer during the handshake: decide again. */
 	if (READ_ONCE(dev->gen.cur) != conn->gen_sent) {
 		pr_warn(TDM_LOG_PREFIX "%s: new data generation during the handshake: reconnecting\n",
@@ -581,7 +596,7 @@ static void tdm_session_end(struct tdm_conn *conn)
 	conn->pending = 0;
 	hash_for_each_safe(conn->unacked, bkt, htmp, req, ack_node) {
 		hash_del(&req->ack_node);
-		list_add_tail(&req->send_node, &unacked);
+		list_add_tail(&req->wait_node, &unacked);
 	}
 	if (READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY &&
 	    conn->peer_disk >= TANDEM_DISK_OUTDATED)
@@ -590,6 +605,8 @@ static void tdm_session_end(struct tdm_conn *conn)
 		conn->peer_role = TANDEM_ROLE_SECONDARY;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->wq);
+	if (was_connected || conn->halted)
+		tdm_event(dev, TANDEM_EVENT_CONNECTION);
 
 	/* Writes only marked while ahead: resync them even if nothing else changes. */
 	if (ahead) {
@@ -603,14 +620,10 @@ static void tdm_session_end(struct tdm_conn *conn)
 		flush_work(&dev->gen_work);
 	}
 
-	/* A request on sendq (sync: also hashed) is on `unsent` only once. */
-	list_for_each_entry_safe(req, tmp, &unsent, send_node) {
-		list_del_init(&req->send_node);
-		tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
-		tdm_req_put(req);
-	}
-	list_for_each_entry_safe(req, tmp, &unacked, send_node) {
-		list_del_init(&req->send_node);
+	/* A sync request neither sent nor acked is on both lists: one part each. */
+	tdm_sendq_drop(dev, &unsent);
+	list_for_each_entry_safe(req, tmp, &unacked, wait_node) {
+		list_del_init(&req->wait_node);
 		tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
 		tdm_req_put(req);
 	}
@@ -707,6 +720,7 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	get_task_struct(conn->thread);
 	rcu_assign_pointer(dev->conn, conn);
 	wake_up_process(conn->thread);
+	tdm_event(dev, TANDEM_EVENT_CONNECTION);
 	pr_info(TDM_LOG_PREFIX "%s: connecting %pISpc to %pISpc (%s, %s)\n", dev->name,
 		&conn->local, &conn->peer, tdm_proto_str(conn->protocol),
 		conn->acceptor ? "listening" : "connecting");
@@ -726,6 +740,7 @@ void tdm_conn_stop(struct tdm_device *dev)
 	RCU_INIT_POINTER(dev->conn, NULL);
 	synchronize_rcu();
 	pr_info(TDM_LOG_PREFIX "%s: disconnected\n", dev->name);
+	tdm_event(dev, TANDEM_EVENT_CONNECTION);
 	kvfree(conn->aslots);
 	kfree_sensitive(conn);
 }

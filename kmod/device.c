@@ -236,6 +236,7 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	spin_lock_init(&dev->state_lock);
 	bio_list_init(&dev->deferred);
 	INIT_WORK(&dev->gen_work, tdm_gen_work);
+	INIT_WORK(&dev->event_work, tdm_event_work);
 	INIT_LIST_HEAD(&dev->node);
 	dev->role = TANDEM_ROLE_SECONDARY;
 	dev->disk_state = TANDEM_DISK_INCONSISTENT;
@@ -352,6 +353,8 @@ void tdm_device_destroy(struct tdm_device *dev)
 	tdm_conn_stop(dev);
 	mutex_unlock(&dev->cfg_lock);
 	flush_work(&dev->gen_work);
+	/* Nothing reports events any more: the connection is gone. */
+	cancel_work_sync(&dev->event_work);
 	pr_info(TDM_LOG_PREFIX "%s: detached %s\n", dev->name, dev->disk->disk_name);
 	bd_unlink_disk_holder(dev->backing, dev->disk);
 	del_gendisk(dev->disk);

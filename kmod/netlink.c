@@ -10,6 +10,7 @@
 #include "core/names.h"
 
 static struct genl_family tdm_genl_family;
+static void tdm_event_send(struct tdm_device *dev, const char *name, u32 event);
 
 static const struct nla_policy tdm_attach_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
@@ -36,13 +37,17 @@ static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_CONGESTION_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1, 30000),
 };
 
+static const struct nla_policy tdm_options_policy[TANDEM_A_MAX + 1] = {
+	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
+	[TANDEM_A_TIMEOUT_MS]	= NLA_POLICY_RANGE(NLA_U32, 500, 30000),
+	[TANDEM_A_RESYNC_RATE]	= NLA_POLICY_RANGE(NLA_U32, 0, 30000),
+	[TANDEM_A_CONGESTION_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1, 30000),
+};
+
 static const struct nla_policy tdm_primary_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
 	[TANDEM_A_FORCE]	= { .type = NLA_FLAG },
 };
-
-#define TDM_DEFAULT_TIMEOUT_MS 2500
-#define TDM_DEFAULT_CONGESTION_MIB 64
 
 static int tdm_require(struct genl_info *info, int attr, const char *msg)
 {
@@ -101,6 +106,7 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 	list_add_tail(&dev->node, &tdm_devices);
+	tdm_event(dev, TANDEM_EVENT_ATTACH);
 out_unlock:
 	mutex_unlock(&tdm_devices_lock);
 	return ret;
@@ -128,9 +134,13 @@ static int tdm_nl_detach(struct sk_buff *skb, struct genl_info *info)
 	if (!ret)
 		list_del_init(&dev->node);
 	mutex_unlock(&tdm_devices_lock);
-	if (!ret)
-		tdm_device_destroy(dev);
-	return ret;
+	if (ret)
+		return ret;
+	tdm_device_destroy(dev);
+	mutex_lock(&tdm_devices_lock);
+	tdm_event_send(NULL, name, TANDEM_EVENT_DETACH);
+	mutex_unlock(&tdm_devices_lock);
+	return 0;
 }
 
 /*
@@ -227,13 +237,13 @@ static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	conn->protocol = info->attrs[TANDEM_A_PROTOCOL] ?
 			 nla_get_u32(info->attrs[TANDEM_A_PROTOCOL]) : TANDEM_PROTO_SYNC;
 	conn->timeout_ms = info->attrs[TANDEM_A_TIMEOUT_MS] ?
-			   nla_get_u32(info->attrs[TANDEM_A_TIMEOUT_MS]) : TDM_DEFAULT_TIMEOUT_MS;
+			   nla_get_u32(info->attrs[TANDEM_A_TIMEOUT_MS]) : TANDEM_DEFAULT_TIMEOUT_MS;
 	conn->assume_clean = nla_get_flag(info->attrs[TANDEM_A_ASSUME_CLEAN]);
 	conn->discard_mine = nla_get_flag(info->attrs[TANDEM_A_DISCARD_MY_DATA]);
 	if (info->attrs[TANDEM_A_RESYNC_RATE])
 		conn->rs_rate = nla_get_u32(info->attrs[TANDEM_A_RESYNC_RATE]);
 	conn->congestion_limit = (u64)(info->attrs[TANDEM_A_CONGESTION_LIMIT] ?
-		nla_get_u32(info->attrs[TANDEM_A_CONGESTION_LIMIT]) : TDM_DEFAULT_CONGESTION_MIB) << 20;
+		nla_get_u32(info->attrs[TANDEM_A_CONGESTION_LIMIT]) : TANDEM_DEFAULT_CONGESTION_MIB) << 20;
 	if (info->attrs[TANDEM_A_SECRET]) {
 		conn->secret_len = nla_len(info->attrs[TANDEM_A_SECRET]);
 		if (!conn->secret_len) {
@@ -328,6 +338,38 @@ static int tdm_nl_secondary(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* Change a connection's options in place; the others need a new connect. */
+static int tdm_nl_net_options(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct tdm_device *dev;
+	struct tdm_conn *conn;
+	int ret;
+
+	ret = tdm_nl_lock_dev(info, &dev);
+	if (ret)
+		return ret;
+	conn = rcu_dereference_protected(dev->conn, lockdep_is_held(&dev->cfg_lock));
+	if (!conn) {
+		NL_SET_ERR_MSG(info->extack, "not connected: options are given with connect");
+		ret = -ENOTCONN;
+		goto out;
+	}
+	spin_lock_irq(&conn->lock);
+	if (a[TANDEM_A_TIMEOUT_MS])
+		WRITE_ONCE(conn->timeout_ms, nla_get_u32(a[TANDEM_A_TIMEOUT_MS]));
+	if (a[TANDEM_A_RESYNC_RATE])
+		WRITE_ONCE(conn->rs_rate, nla_get_u32(a[TANDEM_A_RESYNC_RATE]));
+	if (a[TANDEM_A_CONGESTION_LIMIT])
+		conn->congestion_limit = (u64)nla_get_u32(a[TANDEM_A_CONGESTION_LIMIT]) << 20;
+	spin_unlock_irq(&conn->lock);
+	pr_info(TDM_LOG_PREFIX "%s: options: timeout %u ms, resync rate %u MiB/s, congestion limit %llu MiB\n",
+		dev->name, conn->timeout_ms, conn->rs_rate, conn->congestion_limit >> 20);
+out:
+	tdm_nl_unlock_dev(dev);
+	return ret;
+}
+
 static int tdm_put_addr(struct sk_buff *skb, int a_addr, int a_port,
 			const struct sockaddr_storage *ss)
 {
@@ -349,7 +391,8 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 {
 	struct tdm_conn *conn;
 	u32 cstate, peer_role = 0, peer_disk = 0, protocol = 0, sync = TANDEM_SYNC_STATE_NONE;
-	u64 rs_total = 0, rs_done = 0, vf[3];
+	u64 rs_total = 0, rs_done = 0, vf[3], congestion;
+	u32 rs_rate, timeout_ms;
 	unsigned long rs_start = 0;
 	bool vf_running;
 	const char *err = NULL;
@@ -368,6 +411,9 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	spin_lock_irq(&conn->lock);
 	cstate = conn->cstate;
 	protocol = conn->protocol;
+	congestion = conn->congestion_limit;
+	rs_rate = conn->rs_rate;
+	timeout_ms = conn->timeout_ms;
 	if (cstate == TANDEM_CONN_CONNECTED) {
 		peer_role = conn->peer_role;
 		auth = conn->authenticated;
@@ -399,7 +445,10 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	    nla_put_u32(skb, TANDEM_A_PROTOCOL, protocol) ||
 	    tdm_put_addr(skb, TANDEM_A_LOCAL_ADDR, TANDEM_A_LOCAL_PORT, &conn->local) ||
 	    tdm_put_addr(skb, TANDEM_A_PEER_ADDR, TANDEM_A_PEER_PORT, &conn->peer) ||
-	    (conn->rs_rate && nla_put_u32(skb, TANDEM_A_RESYNC_RATE, conn->rs_rate)) ||
+	    (rs_rate && nla_put_u32(skb, TANDEM_A_RESYNC_RATE, rs_rate)) ||
+	    nla_put_u32(skb, TANDEM_A_TIMEOUT_MS, timeout_ms) ||
+	    (protocol == TANDEM_PROTO_ASYNC &&
+	     nla_put_u32(skb, TANDEM_A_CONGESTION_LIMIT, congestion >> 20)) ||
 	    (peer_role && nla_put_u32(skb, TANDEM_A_PEER_ROLE, peer_role)) ||
 	    (peer_disk && nla_put_u32(skb, TANDEM_A_PEER_DISK_STATE, peer_disk)) ||
 	    (cstate == TANDEM_CONN_CONNECTED &&
@@ -458,17 +507,18 @@ static int tdm_put_stats(struct sk_buff *skb, struct tdm_device *dev)
 	return 0;
 }
 
-/* One TANDEM_CMD_STATUS message describing @dev; tdm_devices_lock held. */
+/* One message describing @dev: a STATUS reply, or an @event; tdm_devices_lock held. */
 static int tdm_fill_status(struct sk_buff *skb, struct tdm_device *dev,
-			   u32 portid, u32 seq, int flags)
+			   u32 portid, u32 seq, int flags, u32 event)
 {
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &tdm_genl_family, flags,
-			  TANDEM_CMD_STATUS);
+			  event ? TANDEM_CMD_EVENT : TANDEM_CMD_STATUS);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_string(skb, TANDEM_A_RES_NAME, dev->name) ||
+	if ((event && nla_put_u32(skb, TANDEM_A_EVENT, event)) ||
+	    nla_put_string(skb, TANDEM_A_RES_NAME, dev->name) ||
 	    nla_put_u32(skb, TANDEM_A_MINOR, dev->minor) ||
 	    nla_put_string(skb, TANDEM_A_DISK, dev->disk_path) ||
 	    nla_put_u64_64bit(skb, TANDEM_A_SIZE,
@@ -503,7 +553,7 @@ static int tdm_nl_status(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&tdm_devices_lock);
 	dev = tdm_find_by_name(name);
 	if (dev) {
-		ret = tdm_fill_status(reply, dev, info->snd_portid, info->snd_seq, 0);
+		ret = tdm_fill_status(reply, dev, info->snd_portid, info->snd_seq, 0, 0);
 	} else {
 		NL_SET_ERR_MSG(info->extack, "no such resource");
 		ret = -ENOENT;
@@ -527,7 +577,7 @@ static int tdm_nl_status_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (idx++ < cb->args[0])
 			continue;
 		if (tdm_fill_status(skb, dev, NETLINK_CB(cb->skb).portid,
-				    cb->nlh->nlmsg_seq, NLM_F_MULTI))
+				    cb->nlh->nlmsg_seq, NLM_F_MULTI, 0))
 			break;
 		cb->args[0] = idx;
 	}
@@ -592,6 +642,17 @@ static const struct genl_ops tdm_genl_ops[] = {
 		.maxattr = TANDEM_A_MAX,
 		.flags	= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd	= TANDEM_CMD_NET_OPTIONS,
+		.doit	= tdm_nl_net_options,
+		.policy	= tdm_options_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group tdm_genl_mcgrps[] = {
+	{ .name = TANDEM_GENL_MCGRP_EVENTS },
 };
 
 static struct genl_family tdm_genl_family __ro_after_init = {
@@ -601,16 +662,77 @@ static struct genl_family tdm_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= tdm_genl_ops,
 	.n_ops		= ARRAY_SIZE(tdm_genl_ops),
+	.mcgrps		= tdm_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(tdm_genl_mcgrps),
 	.resv_start_op	= TANDEM_CMD_VERIFY + 1,
 	.netnsok	= false,
 };
 
+/* Events go out while the family is registered; under tdm_devices_lock. */
+static bool tdm_events_on;
+
+/* Multicast one event message; tdm_devices_lock held. */
+static void tdm_event_send(struct tdm_device *dev, const char *name, u32 event)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int ret;
+
+	lockdep_assert_held(&tdm_devices_lock);
+	if (!tdm_events_on || !genl_has_listeners(&tdm_genl_family, &init_net, 0))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (dev) {
+		ret = tdm_fill_status(skb, dev, 0, 0, 0, event);
+	} else {
+		hdr = genlmsg_put(skb, 0, 0, &tdm_genl_family, 0, TANDEM_CMD_EVENT);
+		ret = !hdr || nla_put_u32(skb, TANDEM_A_EVENT, event) ||
+		      nla_put_string(skb, TANDEM_A_RES_NAME, name) ? -EMSGSIZE : 0;
+		if (!ret)
+			genlmsg_end(skb, hdr);
+	}
+	if (ret) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast(&tdm_genl_family, skb, 0, 0, GFP_KERNEL);
+}
+
+/* Report @event on @dev to event listeners; any context. */
+void tdm_event(struct tdm_device *dev, enum tandem_event event)
+{
+	set_bit(event, &dev->events);
+	queue_work(system_unbound_wq, &dev->event_work);
+}
+
+void tdm_event_work(struct work_struct *work)
+{
+	struct tdm_device *dev = container_of(work, struct tdm_device, event_work);
+	unsigned long events = xchg(&dev->events, 0);
+	unsigned int ev;
+
+	mutex_lock(&tdm_devices_lock);
+	for_each_set_bit(ev, &events, __TANDEM_EVENT_MAX)
+		tdm_event_send(dev, NULL, ev);
+	mutex_unlock(&tdm_devices_lock);
+}
+
 int tdm_genl_init(void)
 {
-	return genl_register_family(&tdm_genl_family);
+	int ret = genl_register_family(&tdm_genl_family);
+
+	mutex_lock(&tdm_devices_lock);
+	tdm_events_on = !ret;
+	mutex_unlock(&tdm_devices_lock);
+	return ret;
 }
 
 void tdm_genl_exit(void)
 {
+	mutex_lock(&tdm_devices_lock);
+	tdm_events_on = false;
+	mutex_unlock(&tdm_devices_lock);
 	genl_unregister_family(&tdm_genl_family);
 }

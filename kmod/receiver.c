@@ -3,13 +3,13 @@
  * tandem: the receiving side of a session, run by the connection thread.
  * Every packet is checked by the core's decoders before it is acted on; a
  * packet that breaks the protocol ends the session. A secondary applies the
- * peer's writes epoch by epoch (see replication.c) and never lets two
+ * peer's async writes epoch by epoch (see replication.c) and never lets two
  * overlapping writes be in flight together, so that its disk ends up with
  * the writes in the order the primary sent them.
  */
 #include <linux/kthread.h>
-#include <linux/highmem.h>
 #include <linux/net.h>
+#include <linux/uio.h>
 
 #include "tandem.h"
 
@@ -17,24 +17,19 @@
 #define TDM_RX_TICK_MS 250
 
 /*
- * Read exactly @len bytes. Between reads it pings the peer every quarter of
- * the timeout and gives up when the peer has been silent for the timeout.
+ * Fill @msg's iterator from the socket. Between reads it pings the peer every quarter
+ * of the timeout and gives up when the peer has been silent for the timeout.
  */
-int tdm_recv_all(struct tdm_conn *conn, void *buf, size_t len)
+static int tdm_recv_iter(struct tdm_conn *conn, struct msghdr *msg)
 {
-	struct kvec iov = { .iov_base = buf, .iov_len = len };
-	unsigned long timeout = msecs_to_jiffies(conn->timeout_ms);
+	unsigned long timeout = msecs_to_jiffies(READ_ONCE(conn->timeout_ms));
 	unsigned long last_ping = jiffies;
-	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
 	int ret;
 
-	while (iov.iov_len) {
-		ret = kernel_recvmsg(conn->sock, &msg, &iov, 1, iov.iov_len,
-				     MSG_WAITALL | MSG_NOSIGNAL);
+	while (msg_data_left(msg)) {
+		ret = sock_recvmsg(conn->sock, msg, MSG_WAITALL | MSG_NOSIGNAL);
 		if (ret > 0) {
 			WRITE_ONCE(conn->last_rx, jiffies);
-			iov.iov_base += ret;
-			iov.iov_len -= ret;
 			continue;
 		}
 		if (ret == 0)
@@ -56,6 +51,16 @@ int tdm_recv_all(struct tdm_conn *conn, void *buf, size_t len)
 	return 0;
 }
 
+/* Read exactly @len bytes into @buf. */
+int tdm_recv_all(struct tdm_conn *conn, void *buf, size_t len)
+{
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
+
+	iov_iter_kvec(&msg.msg_iter, READ, &iov, 1, len);
+	return tdm_recv_iter(conn, &msg);
+}
+
 static void tdm_peer_endio(struct bio *bio)
 {
 	struct tdm_peer_req *preq = container_of(bio, struct tdm_peer_req, bio);
@@ -73,9 +78,10 @@ static void tdm_peer_endio(struct bio *bio)
 		wake_up(&conn->wq);
 	if (preq->resync) {
 		conn->rs_done += preq->size;
+		tdm_resync_progress(conn);
 	} else {
 		conn->received++;
-		conn->received_bytes += preq->size;
+		conn->received_bytes += bio_op(bio) == REQ_OP_WRITE ? preq->size : 0;
 	}
 	wake_up(&conn->send_wq);
 	spin_unlock_irqrestore(&conn->lock, flags);
@@ -134,13 +140,14 @@ static blk_opf_t tdm_data_opf(const struct tdm_hdr *h, const struct tdm_data *d)
 	return opf;
 }
 
-/* Receive one DATA packet's payload into a new bio; NULL on error. */
+/* Receive one DATA packet's payload, in one read, into a new bio; NULL on error. */
 static struct tdm_peer_req *tdm_recv_write(struct tdm_conn *conn,
 					   const struct tdm_hdr *h,
 					   const struct tdm_data *d, int *err)
 {
 	struct tdm_device *dev = conn->dev;
 	unsigned int nr_pages = d->op == TDM_OP_WRITE ? DIV_ROUND_UP(d->size, PAGE_SIZE) : 0;
+	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
 	struct tdm_peer_req *preq;
 	struct bio *bio;
 	u32 left = d->op == TDM_OP_WRITE ? d->size : 0;
@@ -153,26 +160,30 @@ static struct tdm_peer_req *tdm_recv_write(struct tdm_conn *conn,
 	preq->sector = d->sector;
 	preq->size = d->size;
 	bio->bi_iter.bi_sector = d->sector;
-	if (d->op == TDM_OP_DISCARD || d->op == TDM_OP_WRITE_ZEROES)
+	if (d->op != TDM_OP_WRITE) {
 		bio->bi_iter.bi_size = d->size;
-
+		return preq;
+	}
 	while (left) {
 		struct page *page = mempool_alloc(dev->page_pool, GFP_NOIO);
 		unsigned int len = min_t(u32, left, PAGE_SIZE);
-		void *p = kmap_local_page(page);
 
-		*err = tdm_recv_all(conn, p, len);
-		kunmap_local(p);
-		if (*err || bio_add_page(bio, page, len, 0) != len) {
+		if (bio_add_page(bio, page, len, 0) != len) {
 			mempool_free(page, dev->page_pool);
-			tdm_peer_req_free(preq);
-			if (!*err)
-				*err = -EIO;
-			return NULL;
+			*err = -EIO;
+			goto fail;
 		}
 		left -= len;
 	}
+	iov_iter_bvec(&msg.msg_iter, READ, bio->bi_io_vec, bio->bi_vcnt, d->size);
+	*err = tdm_recv_iter(conn, &msg);
+	if (*err)
+		goto fail;
 	return preq;
+
+fail:
+	tdm_peer_req_free(preq);
+	return NULL;
 }
 
 static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
@@ -201,17 +212,23 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 				    dev->name);
 		return -EPROTO;
 	}
-	/* A new epoch starts only when the previous one is on the disk. */
+	/*
+	 * The payload is read first, so the link stays busy while the
+	 * previous epoch reaches the disk: in async mode a new epoch is
+	 * submitted only when the previous one is on the disk. In sync mode
+	 * a write the primary completed was on this disk before its ack, so
+	 * epochs need no wait.
+	 */
+	preq = tdm_recv_write(conn, h, &d, &ret);
+	if (!preq)
+		return ret;
 	if (!resync && h->epoch != conn->peer_epoch) {
-		tdm_drain_applying(conn);
+		if (conn->protocol != TANDEM_PROTO_SYNC)
+			tdm_drain_applying(conn);
 		conn->peer_epoch = h->epoch;
 	}
 	if (d.op != TDM_OP_FLUSH && tdm_applying_overlaps(conn, d.sector, d.size))
 		tdm_drain_applying(conn);
-
-	preq = tdm_recv_write(conn, h, &d, &ret);
-	if (!preq)
-		return ret;
 	preq->resync = resync;
 	preq->bio.bi_end_io = tdm_peer_endio;
 	spin_lock_irq(&conn->lock);

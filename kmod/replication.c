@@ -5,10 +5,14 @@
  * A write is queued for the sender in submission order, under conn->lock,
  * with the request id the peer's ack will name and the write epoch it
  * belongs to. A new epoch starts with the first write submitted after any
- * replicated write completed; the secondary finishes every write of an epoch
- * before it starts the next, so that a write the primary completed before
- * another was issued reaches the peer's disk first (crash consistency).
+ * replicated write completed; in async mode the secondary finishes every
+ * write of an epoch before it starts the next, so that a write the primary
+ * completed before another was issued reaches the peer's disk first (crash
+ * consistency). In sync mode a completed write is on the peer's disk already.
  */
+#include <linux/slab.h>
+#include <linux/uio.h>
+
 #include "tandem.h"
 
 /* Ops the peer can apply; anything else stays local (none is expected). */
@@ -79,70 +83,193 @@ bool tdm_async_forget(struct tdm_conn *conn)
 	return any;
 }
 
+/* The wire form of a write: op, size and flags. */
+void tdm_wire_write(struct bio *bio, struct tdm_data *d, u16 *flags)
+{
+	d->sector = bio->bi_iter.bi_sector;
+	d->size = bio->bi_iter.bi_size;
+	*flags = 0;
+	if (bio->bi_opf & REQ_FUA)
+		*flags |= TDM_F_FUA;
+	if (bio->bi_opf & REQ_PREFLUSH)
+		*flags |= TDM_F_PREFLUSH;
+	switch (bio_op(bio)) {
+	case REQ_OP_DISCARD:
+		d->op = TDM_OP_DISCARD;
+		break;
+	case REQ_OP_WRITE_ZEROES:
+		d->op = TDM_OP_WRITE_ZEROES;
+		break;
+	default:
+		d->op = d->size ? TDM_OP_WRITE : TDM_OP_FLUSH;
+		break;
+	}
+}
+
+void tdm_acopy_free(struct tdm_acopy *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nr_pages; i++)
+		put_page(c->pages[i].bv_page);
+	kfree(c);
+}
+
+/*
+ * Copy @bio's write for the sender. It gives up rather than wait for
+ * memory: the caller then pulls ahead or queues the bio itself.
+ */
+static struct tdm_acopy *tdm_acopy_alloc(struct bio *bio)
+{
+	const gfp_t gfp = GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN;
+	struct tdm_acopy *c;
+	struct bvec_iter iter;
+	struct iov_iter to;
+	struct tdm_data d;
+	struct bio_vec bv;
+	unsigned int i, nr;
+	u16 flags;
+	u32 left;
+
+	tdm_wire_write(bio, &d, &flags);
+	nr = d.op == TDM_OP_WRITE ? DIV_ROUND_UP(d.size, PAGE_SIZE) : 0;
+	c = kmalloc(struct_size(c, pages, nr), gfp);
+	if (!c)
+		return NULL;
+	c->q.copy = true;
+	c->d = d;
+	c->flags = flags;
+	c->nr_pages = 0;
+	for (i = 0, left = c->d.size; i < nr; i++) {
+		struct page *page = alloc_page(gfp);
+
+		if (!page) {
+			tdm_acopy_free(c);
+			return NULL;
+		}
+		bvec_set_page(&c->pages[i], page, min_t(u32, left, PAGE_SIZE), 0);
+		c->nr_pages++;
+		left -= c->pages[i].bv_len;
+	}
+	if (!nr)
+		return c;
+	iov_iter_bvec(&to, READ, c->pages, nr, c->d.size);
+	bio_for_each_segment(bv, bio, iter)
+		copy_page_to_iter(bv.bv_page, bv.bv_offset, bv.bv_len, &to);
+	return c;
+}
+
 /*
  * Async mode, congested link: when more than congestion_limit bytes wait to
- * be sent, writes stop going to the peer and are only marked in the bitmap
+ * be sent, or TDM_ASYNC_SLOTS writes wait for their ack, or no copy could be
+ * made, writes stop going to the peer and are only marked in the bitmap
  * (DRBD's pull-ahead), so that the application does not stall behind the
  * link; once the backlog is sent, tdm_catch_up() resyncs the marked blocks.
  * Never during a resync: a resync run could then clear the mark of a write
  * it does not carry. Called with conn->lock held.
  */
-static bool tdm_pull_ahead(struct tdm_conn *conn, struct tdm_req *req)
+static bool tdm_pull_ahead(struct tdm_conn *conn, bool copied, bool no_memory)
 {
 	if (conn->protocol != TANDEM_PROTO_ASYNC || conn->sync != TDM_SYNC_NONE)
 		return false;
-	if (!conn->ahead && conn->backlog <= conn->congestion_limit)
+	/* The next write's async slot is free: its predecessor there was acked. */
+	if (!conn->ahead && copied && conn->backlog <= conn->congestion_limit &&
+	    !conn->aslots[(conn->next_seq + 1) % TDM_ASYNC_SLOTS].sectors)
 		return false;
-	if (!conn->ahead)
-		pr_info(TDM_LOG_PREFIX "%s: the link is congested (%llu MiB unsent): pulling ahead, writes are marked for a later resync\n",
-			conn->dev->name, conn->backlog >> 20);
+	if (!conn->ahead) {
+		tdm_event(conn->dev, TANDEM_EVENT_SYNC);
+		pr_info(TDM_LOG_PREFIX "%s: the link is congested (%llu MiB unsent%s): pulling ahead, writes are marked for a later resync\n",
+			conn->dev->name, conn->backlog >> 20,
+			no_memory ? ", no memory to queue a write" : "");
+	}
 	conn->ahead = true;
 	return true;
 }
 
+/* Async: a copy is worth making (no pull-ahead, no throttling expected). */
+static bool tdm_want_copy(struct tdm_device *dev)
+{
+	struct tdm_conn *conn;
+	bool want;
+
+	rcu_read_lock();
+	conn = rcu_dereference(dev->conn);
+	want = conn && conn->protocol == TANDEM_PROTO_ASYNC &&
+	       READ_ONCE(conn->cstate) == TANDEM_CONN_CONNECTED && !READ_ONCE(conn->ahead) &&
+	       READ_ONCE(conn->backlog) <= READ_ONCE(conn->congestion_limit);
+	rcu_read_unlock();
+	return want;
+}
+
 /*
- * Queue @req for the peer if a session is up. Adds the parts that the sender
- * (and in sync mode the peer's ack) will finish.
+ * Queue @req for the peer if a session is up. Sync mode queues the request
+ * itself: its bio completes once sent and acked. Async mode queues a copy,
+ * so its bio completes with the local write; without a copy, or above the
+ * congestion limit during a resync, the request itself, so that its bio
+ * waits until sent and the application is throttled to the link.
  */
 bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 {
+	struct tdm_acopy *copy = NULL;
 	struct tdm_conn *conn;
 	unsigned long flags;
-	bool queued = false;
+	bool queued = false, want_copy;
+	/* Payload bytes: a discard or write-zeroes puts only a header on the link. */
+	u32 size = bio_has_data(req->orig) ? req->orig->bi_iter.bi_size : 0;
 
 	if (!tdm_op_replicated(req->orig))
 		return false;
+	want_copy = tdm_want_copy(dev);
+	if (want_copy)
+		copy = tdm_acopy_alloc(req->orig);
 	rcu_read_lock();
 	conn = rcu_dereference(dev->conn);
 	if (!conn)
 		goto out;
 	spin_lock_irqsave(&conn->lock, flags);
-	if (conn->cstate == TANDEM_CONN_CONNECTED && tdm_pull_ahead(conn, req)) {
-		/* Not sent: the caller marks it; tdm_catch_up() resyncs it. */
-	} else if (conn->cstate == TANDEM_CONN_CONNECTED) {
-		req->seq = ++conn->next_seq;
-		if (test_and_clear_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags))
-			conn->epoch++;
-		req->epoch = conn->epoch;
-		atomic_inc(&req->parts);
-		list_add_tail(&req->send_node, &conn->sendq);
-		conn->pending++;
-		conn->backlog += req->orig->bi_iter.bi_size;
-		conn->last_app_write = jiffies;
-		if (conn->protocol == TANDEM_PROTO_SYNC) {
-			atomic_inc(&req->parts);
-			hash_add(conn->unacked, &req->ack_node, req->seq);
-		} else {
-			tdm_async_remember(dev, conn, req);
-		}
-		tdm_resync_spoil(conn, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
-		queued = true;
+	if (conn->cstate != TANDEM_CONN_CONNECTED ||
+	    tdm_pull_ahead(conn, copy, want_copy && !copy)) {
+		/* Not sent: the caller marks it; tdm_catch_up() resyncs an ahead one. */
+		bool ahead = conn->ahead;
+
+		spin_unlock_irqrestore(&conn->lock, flags);
+		if (ahead)
+			wake_up(&conn->send_wq);
+		goto out;
 	}
+	req->seq = ++conn->next_seq;
+	if (test_and_clear_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags))
+		conn->epoch++;
+	req->epoch = conn->epoch;
+	if (conn->protocol == TANDEM_PROTO_SYNC) {
+		atomic_add(2, &req->parts);
+		hash_add(conn->unacked, &req->ack_node, req->seq);
+	} else {
+		tdm_async_remember(dev, conn, req);
+	}
+	if (copy && conn->protocol == TANDEM_PROTO_ASYNC &&
+	    conn->backlog <= conn->congestion_limit) {
+		copy->seq = req->seq;
+		copy->epoch = req->epoch;
+		list_add_tail(&copy->q.node, &conn->sendq);
+		copy = NULL;
+	} else {
+		if (conn->protocol == TANDEM_PROTO_ASYNC)
+			atomic_inc(&req->parts);
+		req->q.copy = false;
+		list_add_tail(&req->q.node, &conn->sendq);
+	}
+	conn->pending++;
+	conn->backlog += size;
+	conn->last_app_write = jiffies;
+	tdm_resync_spoil(conn, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
+	queued = true;
 	spin_unlock_irqrestore(&conn->lock, flags);
-	if (queued)
-		wake_up(&conn->send_wq);
+	wake_up(&conn->send_wq);
 out:
 	rcu_read_unlock();
+	if (copy)
+		tdm_acopy_free(copy);
 	return queued;
 }
 

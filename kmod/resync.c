@@ -31,8 +31,18 @@ void tdm_rs_req_free(struct tdm_rs_req *rs)
 	unsigned int i;
 
 	for (i = 0; i < rs->nr_pages; i++)
-		__free_page(rs->pages[i]);
+		__free_page(rs->pages[i].bv_page);
 	kfree(rs);
+}
+
+/* Resync bytes moved: report progress at most once a second; conn->lock held. */
+void tdm_resync_progress(struct tdm_conn *conn)
+{
+	lockdep_assert_held(&conn->lock);
+	if (time_before(jiffies, conn->rs_event_at + HZ))
+		return;
+	conn->rs_event_at = jiffies;
+	tdm_event(conn->dev, TANDEM_EVENT_SYNC_PROGRESS);
 }
 
 /* An application write to [sector, +sectors) is submitted or completed. */
@@ -93,11 +103,13 @@ static int tdm_resync_read(struct tdm_conn *conn, u64 start, u64 n)
 	rs->sector = start << (TDM_BM_SHIFT - SECTOR_SHIFT);
 	rs->size = size;
 	for (i = 0; i < nr_pages; i++) {
-		rs->pages[i] = alloc_page(GFP_NOIO);
-		if (!rs->pages[i]) {
+		struct page *page = alloc_page(GFP_NOIO);
+
+		if (!page) {
 			tdm_rs_req_free(rs);
 			return -ENOMEM;
 		}
+		bvec_set_page(&rs->pages[i], page, PAGE_SIZE, 0);
 		rs->nr_pages++;
 	}
 	bio = bio_alloc(dev->backing, nr_pages, REQ_OP_READ, GFP_NOIO);
@@ -105,7 +117,7 @@ static int tdm_resync_read(struct tdm_conn *conn, u64 start, u64 n)
 	bio->bi_private = rs;
 	bio->bi_end_io = tdm_rs_read_endio;
 	for (i = 0; i < nr_pages; i++)
-		__bio_add_page(bio, rs->pages[i], PAGE_SIZE, 0);
+		__bio_add_page(bio, rs->pages[i].bv_page, PAGE_SIZE, 0);
 
 	spin_lock_irq(&conn->lock);
 	list_add_tail(&rs->node, &conn->rs_reading);
@@ -155,15 +167,16 @@ static bool tdm_rs_window_open(struct tdm_conn *conn, bool drained)
 /* With a rate limit, sleep until the bytes sent so far are due. */
 static void tdm_rs_pace(struct tdm_conn *conn)
 {
+	u32 rate = READ_ONCE(conn->rs_rate);
 	unsigned long due;
 	u64 sent;
 
-	if (!conn->rs_rate)
+	if (!rate)
 		return;
 	spin_lock_irq(&conn->lock);
 	sent = conn->rs_done + conn->rs_inflight;
 	spin_unlock_irq(&conn->lock);
-	due = conn->rs_start + msecs_to_jiffies(div_u64(sent, (u64)conn->rs_rate << 10));
+	due = conn->rs_start + msecs_to_jiffies(div_u64(sent, (u64)rate << 10));
 	if (time_before(jiffies, due))
 		schedule_timeout_interruptible(due - jiffies);
 }
@@ -186,6 +199,7 @@ static void tdm_resync_finish_source(struct tdm_conn *conn)
 	pr_info(TDM_LOG_PREFIX "%s: resync done: %llu MiB in %lu s\n", dev->name,
 		conn->rs_done >> 20, secs);
 	spin_unlock_irq(&conn->lock);
+	tdm_event(dev, TANDEM_EVENT_SYNC);
 	wake_up(&conn->send_wq);
 }
 
@@ -273,11 +287,29 @@ void tdm_catch_up(struct tdm_conn *conn)
 	}
 }
 
+/* Stop the resync thread, if there is one. */
+static void tdm_resync_reap(struct tdm_conn *conn)
+{
+	struct task_struct *t;
+
+	spin_lock_irq(&conn->lock);
+	t = conn->resyncer;
+	conn->resyncer = NULL;
+	spin_unlock_irq(&conn->lock);
+	if (t) {
+		kthread_stop(t);
+		put_task_struct(t);
+	}
+}
+
 /* Become the source of a resync; the sender runs. */
 void tdm_resync_start(struct tdm_conn *conn)
 {
 	struct tdm_device *dev = conn->dev;
 	struct task_struct *t;
+
+	/* The thread of a finished resync (pull-ahead catches up again) waits to be stopped. */
+	tdm_resync_reap(conn);
 
 	spin_lock_irq(&conn->lock);
 	conn->rs_total = tdm_bm_count(dev) << TDM_BM_SHIFT;
@@ -286,6 +318,7 @@ void tdm_resync_start(struct tdm_conn *conn)
 	spin_unlock_irq(&conn->lock);
 	pr_info(TDM_LOG_PREFIX "%s: resync to the peer: %llu MiB out of sync\n", dev->name,
 		conn->rs_total >> 20);
+	tdm_event(dev, TANDEM_EVENT_SYNC);
 	t = kthread_create(tdm_resync_fn, conn, "tandem-rs/%s", dev->name);
 	if (IS_ERR(t)) {
 		/* End the session (the receiver sees it within a tick); retry on reconnect. */
@@ -320,17 +353,9 @@ static bool tdm_rs_reads_done(struct tdm_conn *conn)
 void tdm_resync_stop(struct tdm_conn *conn)
 {
 	struct tdm_rs_req *rs, *tmp;
-	struct task_struct *t;
 	LIST_HEAD(rsq);
 
-	spin_lock_irq(&conn->lock);
-	t = conn->resyncer;
-	conn->resyncer = NULL;
-	spin_unlock_irq(&conn->lock);
-	if (t) {
-		kthread_stop(t);
-		put_task_struct(t);
-	}
+	tdm_resync_reap(conn);
 	/* Reads in flight reference conn: wait for them. */
 	wait_event(conn->rs_wq, tdm_rs_reads_done(conn));
 	spin_lock_irq(&conn->lock);
@@ -364,6 +389,7 @@ int tdm_resync_acked(struct tdm_conn *conn, const struct tdm_hdr *h)
 	spin_lock_irq(&conn->lock);
 	conn->rs_inflight -= min_t(u64, size, conn->rs_inflight);
 	conn->rs_done += size;
+	tdm_resync_progress(conn);
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->rs_wq);
 	return 0;
@@ -391,6 +417,7 @@ int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src)
 	pr_info(TDM_LOG_PREFIX "%s: resync done: %llu MiB received, up to date\n", dev->name,
 		conn->rs_done >> 20);
 	spin_unlock_irq(&conn->lock);
+	tdm_event(dev, TANDEM_EVENT_SYNC);
 	wake_up(&conn->send_wq);
 	return ret;
 }

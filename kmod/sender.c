@@ -6,8 +6,9 @@
  * with MSG_MORE, so small writes and acks share TCP segments.
  *
  * Sync mode sends payload pages without copying (kernel_sendpage): they stay
- * unchanged until the peer's ack completes the bio. Async mode completes the
- * bio as soon as it is queued, so the payload is copied into the socket.
+ * unchanged until the peer's ack completes the bio. Async mode sends its own
+ * copy of each write (replication.c), or, when it could not queue one, the
+ * bio's pages copied into the socket before the bio completes.
  */
 #include <linux/kthread.h>
 #include <linux/highmem.h>
@@ -17,14 +18,13 @@
 
 #include "tandem.h"
 
-int tdm_send_all(struct tdm_conn *conn, const void *buf, size_t len, int flags)
+/* Send all of @msg's iterator. */
+static int tdm_send_iter(struct tdm_conn *conn, struct msghdr *msg)
 {
-	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
 	int ret;
 
-	while (iov.iov_len) {
-		ret = kernel_sendmsg(conn->sock, &msg, &iov, 1, iov.iov_len);
+	while (msg_data_left(msg)) {
+		ret = sock_sendmsg(conn->sock, msg);
 		if (ret == -EAGAIN || ret == -EINTR) {
 			if (READ_ONCE(conn->dead) || kthread_should_stop())
 				return -ECONNABORTED;
@@ -32,19 +32,42 @@ int tdm_send_all(struct tdm_conn *conn, const void *buf, size_t len, int flags)
 		}
 		if (ret <= 0)
 			return ret ? ret : -EPIPE;
-		iov.iov_base += ret;
-		iov.iov_len -= ret;
 	}
 	return 0;
 }
 
+int tdm_send_all(struct tdm_conn *conn, const void *buf, size_t len, int flags)
+{
+	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
+
+	iov_iter_kvec(&msg.msg_iter, WRITE, &iov, 1, len);
+	return tdm_send_iter(conn, &msg);
+}
+
+/* Copy a whole write's payload into the socket in one call. */
+static int tdm_send_bio_copy(struct tdm_conn *conn, struct bio *bio, int flags)
+{
+	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
+	struct bvec_iter iter;
+	struct bio_vec bv;
+	unsigned int nr = 0;
+
+	bio_for_each_bvec(bv, bio, iter)
+		nr++;
+	iov_iter_bvec(&msg.msg_iter, WRITE, __bvec_iter_bvec(bio->bi_io_vec, bio->bi_iter),
+		      nr, bio->bi_iter.bi_size);
+	msg.msg_iter.iov_offset = bio->bi_iter.bi_bvec_done;
+	return tdm_send_iter(conn, &msg);
+}
+
+/* Send a page without copying it, unless the network stack may not take it. */
 static int tdm_send_page(struct tdm_conn *conn, struct page *page,
-			 unsigned int off, unsigned int len, bool zero_copy,
-			 int flags)
+			 unsigned int off, unsigned int len, int flags)
 {
 	int ret;
 
-	if (!zero_copy || !sendpage_ok(page)) {
+	if (!sendpage_ok(page)) {
 		void *p = kmap_local_page(page);
 
 		ret = tdm_send_all(conn, p + off, len, flags);
@@ -66,63 +89,104 @@ static int tdm_send_page(struct tdm_conn *conn, struct page *page,
 	return 0;
 }
 
+/* A write queued as itself: sync mode's pages go without copying. */
 static int tdm_send_data(struct tdm_conn *conn, struct tdm_req *req, bool more)
 {
 	struct bio *bio = req->orig;
-	u32 size = bio->bi_iter.bi_size;
-	struct tdm_data d = { .sector = bio->bi_iter.bi_sector, .size = size };
 	struct tdm_hdr h = {
 		.magic = TDM_WIRE_MAGIC, .type = TDM_P_DATA, .epoch = req->epoch,
 		.seq = req->seq, .len = TDM_WIRE_DATA_HDR_LEN,
 	};
 	u8 buf[TDM_WIRE_HDR_LEN + TDM_WIRE_DATA_HDR_LEN];
-	bool zero_copy = conn->protocol == TANDEM_PROTO_SYNC;
 	struct bvec_iter iter;
+	struct tdm_data d;
 	struct bio_vec bv;
+	u32 size;
 	int ret;
 
-	if (bio->bi_opf & REQ_FUA)
-		h.flags |= TDM_F_FUA;
-	if (bio->bi_opf & REQ_PREFLUSH)
-		h.flags |= TDM_F_PREFLUSH;
-	switch (bio_op(bio)) {
-	case REQ_OP_DISCARD:
-		d.op = TDM_OP_DISCARD;
-		break;
-	case REQ_OP_WRITE_ZEROES:
-		d.op = TDM_OP_WRITE_ZEROES;
-		break;
-	default:
-		d.op = size ? TDM_OP_WRITE : TDM_OP_FLUSH;
-		if (size)
-			h.len += size;
-		break;
-	}
+	tdm_wire_write(bio, &d, &h.flags);
+	if (d.op == TDM_OP_WRITE)
+		h.len += d.size;
 	tdm_hdr_encode(buf, &h);
 	tdm_data_encode(buf + TDM_WIRE_HDR_LEN, &d);
 	ret = tdm_send_all(conn, buf, sizeof(buf),
 			   (more || d.op == TDM_OP_WRITE) ? MSG_MORE : 0);
 	if (ret || d.op != TDM_OP_WRITE)
-		goto out;
+		return ret;
+	if (conn->protocol != TANDEM_PROTO_SYNC)
+		return tdm_send_bio_copy(conn, bio, more ? MSG_MORE : 0);
+	size = d.size;
 	bio_for_each_segment(bv, bio, iter) {
 		size -= bv.bv_len;
 		ret = tdm_send_page(conn, bv.bv_page, bv.bv_offset, bv.bv_len,
-				    zero_copy, (more || size) ? MSG_MORE : 0);
+				    (more || size) ? MSG_MORE : 0);
 		if (ret)
 			break;
 	}
-out:
+	return ret;
+}
+
+/* A DATA packet whose payload is in pages of our own: copied into the socket. */
+static int tdm_send_pages(struct tdm_conn *conn, const struct tdm_hdr *h,
+			  const struct tdm_data *d, struct bio_vec *pages,
+			  unsigned int nr_pages, bool more)
+{
+	struct msghdr msg = { .msg_flags = (more ? MSG_MORE : 0) | MSG_NOSIGNAL };
+	u8 buf[TDM_WIRE_HDR_LEN + TDM_WIRE_DATA_HDR_LEN];
+	int ret;
+
+	tdm_hdr_encode(buf, h);
+	tdm_data_encode(buf + TDM_WIRE_HDR_LEN, d);
+	ret = tdm_send_all(conn, buf, sizeof(buf), (more || nr_pages) ? MSG_MORE : 0);
+	if (ret || !nr_pages)
+		return ret;
+	iov_iter_bvec(&msg.msg_iter, WRITE, pages, nr_pages, d->size);
+	return tdm_send_iter(conn, &msg);
+}
+
+/* An async write's copy. */
+static int tdm_send_acopy(struct tdm_conn *conn, struct tdm_acopy *c, bool more)
+{
+	struct tdm_hdr h = {
+		.magic = TDM_WIRE_MAGIC, .type = TDM_P_DATA, .flags = c->flags,
+		.epoch = c->epoch, .seq = c->seq, .len = TDM_WIRE_DATA_HDR_LEN,
+	};
+
+	if (c->d.op == TDM_OP_WRITE)
+		h.len += c->d.size;
+	return tdm_send_pages(conn, &h, &c->d, c->pages, c->nr_pages, more);
+}
+
+/* Send one entry of the send queue and drop it. */
+static int tdm_send_item(struct tdm_conn *conn, struct tdm_sendq_item *item, bool more)
+{
+	u32 size;
+	int ret;
+
+	if (item->copy) {
+		struct tdm_acopy *c = container_of(item, struct tdm_acopy, q);
+
+		size = c->d.op == TDM_OP_WRITE ? c->d.size : 0;
+		ret = tdm_send_acopy(conn, c, more);
+		tdm_acopy_free(c);
+	} else {
+		struct tdm_req *req = container_of(item, struct tdm_req, q);
+
+		size = bio_has_data(req->orig) ? req->orig->bi_iter.bi_size : 0;
+		ret = tdm_send_data(conn, req, more);
+		tdm_req_put(req);
+	}
 	if (!ret) {
 		spin_lock_irq(&conn->lock);
 		conn->sent++;
-		conn->sent_bytes += bio->bi_iter.bi_size;
-		conn->backlog -= min_t(u64, conn->backlog, bio->bi_iter.bi_size);
+		conn->sent_bytes += size;
+		conn->backlog -= min_t(u64, conn->backlog, size);
 		spin_unlock_irq(&conn->lock);
 	}
 	return ret;
 }
 
-/* A resync run: DATA flagged TDM_F_RESYNC, payload copied (freed once sent). */
+/* A resync run: DATA flagged TDM_F_RESYNC (freed once sent). */
 static int tdm_send_rs(struct tdm_conn *conn, struct tdm_rs_req *rs, bool more)
 {
 	struct tdm_data d = { .sector = rs->sector, .size = rs->size, .op = TDM_OP_WRITE };
@@ -130,17 +194,8 @@ static int tdm_send_rs(struct tdm_conn *conn, struct tdm_rs_req *rs, bool more)
 		.magic = TDM_WIRE_MAGIC, .type = TDM_P_DATA, .flags = TDM_F_RESYNC,
 		.len = TDM_WIRE_DATA_HDR_LEN + rs->size,
 	};
-	u8 buf[TDM_WIRE_HDR_LEN + TDM_WIRE_DATA_HDR_LEN];
-	unsigned int i;
-	int ret;
 
-	tdm_hdr_encode(buf, &h);
-	tdm_data_encode(buf + TDM_WIRE_HDR_LEN, &d);
-	ret = tdm_send_all(conn, buf, sizeof(buf), MSG_MORE);
-	for (i = 0; !ret && i < rs->nr_pages; i++)
-		ret = tdm_send_page(conn, rs->pages[i], 0, PAGE_SIZE, false,
-				    (more || i + 1 < rs->nr_pages) ? MSG_MORE : 0);
-	return ret;
+	return tdm_send_pages(conn, &h, &d, rs->pages, rs->nr_pages, more);
 }
 
 /* A verify request (header only) or reply (the checksums). */
@@ -266,7 +321,8 @@ static bool tdm_sender_has_work(struct tdm_conn *conn)
 	       !list_empty(&conn->rsq) || !list_empty(&conn->vfq) ||
 	       conn->send_gen || conn->send_sync_done || conn->send_rs_start ||
 	       conn->send_ping || conn->send_pong || conn->send_state ||
-	       conn->send_promote || conn->send_promote_reply >= 0;
+	       conn->send_promote || conn->send_promote_reply >= 0 ||
+	       (conn->ahead && !conn->backlog && !conn->dead);
 	spin_unlock_irq(&conn->lock);
 	return work;
 }
@@ -299,6 +355,27 @@ static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
 	conn->send_promote_reply = -1;
 }
 
+/* Writes the peer will not get: mark them out of sync, drop our part of them. */
+void tdm_sendq_drop(struct tdm_device *dev, struct list_head *items)
+{
+	struct tdm_sendq_item *item, *tmp;
+
+	list_for_each_entry_safe(item, tmp, items, node) {
+		list_del_init(&item->node);
+		if (item->copy) {
+			struct tdm_acopy *c = container_of(item, struct tdm_acopy, q);
+
+			tdm_bm_set(dev, c->d.sector, c->d.size >> SECTOR_SHIFT);
+			tdm_acopy_free(c);
+		} else {
+			struct tdm_req *req = container_of(item, struct tdm_req, q);
+
+			tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
+			tdm_req_put(req);
+		}
+	}
+}
+
 /*
  * After a send error: drop our part of writes not sent (the peer misses
  * them: out of sync), resync runs (their bits stay set), unsent acks.
@@ -310,7 +387,6 @@ static void tdm_sender_discard(struct tdm_conn *conn, struct list_head *data,
 	struct tdm_peer_req *preq, *ptmp;
 	struct tdm_rs_req *rs, *rtmp;
 	struct tdm_vf_req *vf, *vtmp;
-	struct tdm_req *req, *tmp;
 
 	/* A verify request stays on conn->vf_pending, freed at the session's end. */
 	list_for_each_entry_safe(vf, vtmp, vfq, node) {
@@ -318,11 +394,7 @@ static void tdm_sender_discard(struct tdm_conn *conn, struct list_head *data,
 		if (vf->reply)
 			kfree(vf);
 	}
-	list_for_each_entry_safe(req, tmp, data, send_node) {
-		list_del_init(&req->send_node);
-		tdm_bm_set(conn->dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
-		tdm_req_put(req);
-	}
+	tdm_sendq_drop(conn->dev, data);
 	list_for_each_entry_safe(rs, rtmp, rsq, node) {
 		list_del(&rs->node);
 		tdm_rs_req_free(rs);
@@ -336,7 +408,7 @@ static void tdm_sender_discard(struct tdm_conn *conn, struct list_head *data,
 int tdm_sender_fn(void *data)
 {
 	struct tdm_conn *conn = data;
-	struct tdm_req *req, *tmp;
+	struct tdm_sendq_item *item, *tmp;
 	struct tdm_rs_req *rs, *rtmp;
 	struct tdm_vf_req *vf, *vtmp;
 	LIST_HEAD(reqs);
@@ -382,12 +454,11 @@ int tdm_sender_fn(void *data)
 			ret = tdm_send_rs(conn, rs, !list_empty(&rsq) || !list_empty(&reqs));
 			tdm_rs_req_free(rs);
 		}
-		list_for_each_entry_safe(req, tmp, &reqs, send_node) {
+		list_for_each_entry_safe(item, tmp, &reqs, node) {
 			if (ret)
 				break;
-			list_del_init(&req->send_node);
-			ret = tdm_send_data(conn, req, !list_empty(&reqs));
-			tdm_req_put(req);
+			list_del_init(&item->node);
+			ret = tdm_send_item(conn, item, !list_empty(&reqs));
 		}
 		if (!ret)
 			tdm_catch_up(conn);

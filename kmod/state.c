@@ -144,6 +144,7 @@ int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *exta
 	tdm_tell_peer(conn);
 	pr_info(TDM_LOG_PREFIX "%s: primary%s\n", dev->name,
 		force ? " (forced: this node's data is the authority)" : "");
+	tdm_event(dev, TANDEM_EVENT_ROLE);
 	return 0;
 }
 
@@ -167,5 +168,6 @@ int tdm_demote(struct tdm_device *dev, struct netlink_ext_ack *extack)
 	tdm_md_set_flags(dev, 0, TDM_MDF_PRIMARY);
 	tdm_tell_peer(tdm_conn_of(dev));
 	pr_info(TDM_LOG_PREFIX "%s: secondary\n", dev->name);
+	tdm_event(dev, TANDEM_EVENT_ROLE);
 	return 0;
 }

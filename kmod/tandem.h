@@ -100,10 +100,19 @@ struct tdm_io_stats {
 };
 
 /*
+ * An entry of conn->sendq, the primary's writes in submission order: a
+ * tdm_req (sync mode, or async when no copy could be queued) or a tdm_acopy.
+ */
+struct tdm_sendq_item {
+	struct list_head node;		/* on conn->sendq, under conn->lock */
+	bool copy;			/* inside a tdm_acopy, else a tdm_req */
+};
+
+/*
  * The primary's state for one upper-layer bio: allocated in front of the
  * clone sent to the backing disk. The bio completes when every part is done:
- * the local write, and for a replicated write the send (and in sync mode the
- * peer's ack).
+ * the local write, and for a write queued as itself the send (and in sync
+ * mode the peer's ack).
  */
 struct tdm_req {
 	struct tdm_device *dev;
@@ -114,9 +123,24 @@ struct tdm_req {
 	u64 seq;			/* id on the wire */
 	u32 epoch;
 	bool al_held;			/* holds its activity-log extents */
-	struct list_head send_node;	/* on conn->sendq, under conn->lock */
+	struct list_head wait_node;	/* on al->waiting (al->lock), or a session's end list */
+	struct tdm_sendq_item q;
 	struct hlist_node ack_node;	/* in conn->unacked (sync), under conn->lock */
 	struct bio clone;		/* must be last */
+};
+
+/*
+ * Async mode: a copy of a write on its way to the peer. The application's
+ * bio completes with its local write; the sender sends the copy.
+ */
+struct tdm_acopy {
+	struct tdm_sendq_item q;
+	u64 seq;
+	u32 epoch;
+	u16 flags;			/* TDM_F_FUA, TDM_F_PREFLUSH */
+	struct tdm_data d;
+	unsigned int nr_pages;
+	struct bio_vec pages[];		/* the payload, in whole pages */
 };
 
 /* The secondary's state for one write received from the peer. */
@@ -139,7 +163,7 @@ struct tdm_rs_req {
 	u32 size;
 	bool spoiled;			/* an application write overlapped the read */
 	unsigned int nr_pages;
-	struct page *pages[];
+	struct bio_vec pages[];		/* whole pages, the read's buffer */
 };
 
 /* A verify range: our checksums awaiting the peer's, or our reply to its request. */
@@ -190,12 +214,13 @@ struct tdm_conn {
 	u32 protocol;			/* enum tandem_protocol */
 	u8 secret[TANDEM_SECRET_MAX];
 	unsigned int secret_len;	/* 0: no authentication */
-	unsigned int timeout_ms;
 	bool assume_clean;		/* a fresh disk, declared equal to the peer's */
 	bool discard_mine;		/* after a split brain, take the peer's data */
+	bool acceptor;			/* this side listens, the other connects */
+	/* options NET_OPTIONS changes: written under lock, read under it or with READ_ONCE */
+	unsigned int timeout_ms;
 	u32 rs_rate;			/* resync limit, MiB/s; 0: none */
 	u64 congestion_limit;		/* async: pull ahead above this backlog, bytes */
-	bool acceptor;			/* this side listens, the other connects */
 
 	struct task_struct *thread;	/* "tandem/<res>": connect + receive */
 	struct task_struct *sender;	/* "tandem-tx/<res>", during a session */
@@ -213,14 +238,14 @@ struct tdm_conn {
 	const char *last_error;		/* static string, or NULL */
 	bool peer_said;			/* last_error is the peer's reason */
 	/* primary side */
-	struct list_head sendq;		/* tdm_req to send, in submission order */
+	struct list_head sendq;		/* tdm_sendq_item to send, in submission order */
 	DECLARE_HASHTABLE(unacked, TDM_UNACKED_BITS); /* sync: sent, awaiting ack */
 	struct tdm_async_slot *aslots;	/* async: TDM_ASYNC_SLOTS, see above */
 	u64 next_seq;
 	u32 epoch;
 	bool epoch_closed;		/* a write completed since the epoch began */
 	u64 pending;			/* writes on sendq */
-	u64 backlog;			/* async: bytes queued and not yet sent */
+	u64 backlog;			/* bytes queued and not yet sent */
 	bool ahead;			/* async: writes only marked until the link catches up */
 	bool ahead_owed;		/* ...and RESYNC_OWED is on disk for them */
 	unsigned long last_app_write;	/* jiffies of the last write queued */
@@ -237,6 +262,7 @@ struct tdm_conn {
 	bool rs_read_error;
 	u64 rs_total, rs_done;		/* bytes out of sync at start, and synced since */
 	unsigned long rs_start;		/* jiffies */
+	unsigned long rs_event_at;	/* jiffies of the last progress event */
 	/* verify (verify.c) */
 	struct list_head vfq;		/* tdm_vf_req to send */
 	struct list_head vf_pending;	/* our requests awaiting the peer's checksums */
@@ -288,6 +314,8 @@ struct tdm_device {
 	struct bio_list deferred;	/* such writes, until it is on disk */
 	struct work_struct gen_work;	/* writes it, then submits them */
 	unsigned long flags;		/* TDM_DEV_* bits, atomic */
+	unsigned long events;		/* enum tandem_event bits to report, atomic */
+	struct work_struct event_work;	/* reports them (netlink.c) */
 
 	struct mutex md_lock;		/* protects md, gen and md_page; serializes
 					 * metadata writes */
@@ -322,13 +350,20 @@ static inline u32 tdm_disk_state(struct tdm_device *dev)
 	return d;
 }
 
+void tdm_event(struct tdm_device *dev, enum tandem_event event);
+void tdm_event_work(struct work_struct *work);
+
 static inline void tdm_set_disk_state(struct tdm_device *dev, u32 d)
 {
 	unsigned long flags;
+	bool changed;
 
 	spin_lock_irqsave(&dev->state_lock, flags);
+	changed = dev->disk_state != d;
 	dev->disk_state = d;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
+	if (changed)
+		tdm_event(dev, TANDEM_EVENT_DISK);
 }
 
 /* main.c: the registry of resources. */
@@ -379,6 +414,9 @@ void tdm_dispatch(struct tdm_device *dev, struct tdm_req *req);
 
 /* replication.c: the primary's side of a replicated write. */
 bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req);
+void tdm_wire_write(struct bio *bio, struct tdm_data *d, u16 *flags);
+void tdm_acopy_free(struct tdm_acopy *c);
+void tdm_sendq_drop(struct tdm_device *dev, struct list_head *items);
 void tdm_async_acked(struct tdm_conn *conn, u64 seq);
 bool tdm_async_forget(struct tdm_conn *conn);
 void tdm_req_put(struct tdm_req *req);
@@ -401,6 +439,7 @@ void tdm_verify_stop(struct tdm_conn *conn);
 void tdm_resync_start(struct tdm_conn *conn);
 void tdm_catch_up(struct tdm_conn *conn);
 void tdm_rs_req_free(struct tdm_rs_req *rs);
+void tdm_resync_progress(struct tdm_conn *conn);
 void tdm_resync_stop(struct tdm_conn *conn);
 void tdm_resync_spoil(struct tdm_conn *conn, sector_t sector, u32 sectors);
 void tdm_resync_write_done(struct tdm_device *dev, struct bio *bio);

@@ -95,6 +95,7 @@ static void tdm_vf_finish(struct tdm_conn *conn)
 	spin_unlock_irq(&conn->lock);
 	pr_info(TDM_LOG_PREFIX "%s: verify done: %llu MiB compared, %llu KiB differ\n", dev->name,
 		conn->vf_done >> 20, diff >> 10);
+	tdm_event(dev, TANDEM_EVENT_VERIFY);
 	if (!diff)
 		return;
 	/* Owe the peer those blocks, on disk, then reconnect to resync them. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install everything tandem needs to build, test and demo on Debian 12.
+# Install everything tandem needs to build, test and demo on Debian 12;
+# "setup.sh bench" adds what make bench needs (DRBD's tools, matplotlib).
 # Idempotent: when every package is present it returns in well under a second.
 set -euo pipefail
 
@@ -8,9 +9,10 @@ PKGS=(
 	libnl-3-dev libnl-genl-3-dev libblkid-dev
 	linux-image-amd64 linux-headers-amd64 kmod
 	qemu-system-x86 busybox-static cpio
-	fio e2fsprogs iproute2 util-linux
-	sparse python3
+	fio iperf3 e2fsprogs iproute2 util-linux
+	sparse python3 groff-base
 )
+[ "${1:-}" != bench ] || PKGS+=(drbd-utils python3-matplotlib)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -15,55 +15,11 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+#include "config.h"
+#include "resfile.h"
 #include "tandemctl.h"
 #include "nl.h"
 #include "tandem_netlink.h"
-
-struct endpoint {
-	unsigned char addr[16];
-	int addr_len;		/* 4 or 16 */
-	uint16_t port;
-};
-
-/* "1.2.3.4:7789" or "[fe80::1]:7789" */
-static int parse_endpoint(const char *s, struct endpoint *ep)
-{
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *colon, *h = s;
-	size_t hlen;
-	char *end;
-	long port;
-
-	if (s[0] == '[') {
-		colon = strstr(s, "]:");
-		if (!colon)
-			return -1;
-		h = s + 1;
-		hlen = colon - h;
-		colon++;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon)
-			return -1;
-		hlen = colon - s;
-	}
-	if (hlen == 0 || hlen >= sizeof(host))
-		return -1;
-	memcpy(host, h, hlen);
-	host[hlen] = '\0';
-	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
-		return -1;
-	ep->port = (uint16_t)port;
-	if (inet_pton(AF_INET, host, ep->addr) == 1)
-		ep->addr_len = 4;
-	else if (inet_pton(AF_INET6, host, ep->addr) == 1)
-		ep->addr_len = 16;
-	else
-		return -1;
-	return 0;
-}
 
 int tdm_format_addr(struct nlattr *addr, struct nlattr *port, char *buf, unsigned int len)
 {
@@ -112,21 +68,9 @@ static int read_secret(const char *path, unsigned char *buf, size_t *len)
 	return 0;
 }
 
-struct connect_args {
-	struct endpoint local, peer;
-	uint32_t protocol;
-	uint32_t timeout_ms;
-	int assume_clean;
-	int discard_mine;
-	uint32_t resync_rate;
-	uint32_t congestion_limit;
-	unsigned char secret[TANDEM_SECRET_MAX + 1];
-	size_t secret_len;
-};
-
 static int put_connect(struct nl_msg *msg, void *arg)
 {
-	struct connect_args *a = arg;
+	struct tdm_connect_args *a = arg;
 
 	return nla_put(msg, TANDEM_A_LOCAL_ADDR, a->local.addr_len, a->local.addr) ||
 	       nla_put_u16(msg, TANDEM_A_LOCAL_PORT, a->local.port) ||
@@ -156,21 +100,21 @@ int cmd_connect(int argc, char **argv)
 		{ "congestion-limit", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct connect_args a = { .protocol = TANDEM_PROTO_SYNC };
-	int have_local = 0, have_peer = 0, c, ret;
+	struct tdm_connect_args a = { .protocol = TANDEM_PROTO_SYNC };
+	int have_local = 0, have_peer = 0, have_protocol = 0, c, ret;
 	const char *name;
-	char what[128], *end;
+	char *end;
 	long t;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			if (parse_endpoint(optarg, &a.local))
+			if (tdm_parse_endpoint(optarg, &a.local))
 				return tdm_usage_error("connect", "--local '%s': expected ADDR:PORT", optarg);
 			have_local = 1;
 			break;
 		case 'p':
-			if (parse_endpoint(optarg, &a.peer))
+			if (tdm_parse_endpoint(optarg, &a.peer))
 				return tdm_usage_error("connect", "--peer '%s': expected ADDR:PORT", optarg);
 			have_peer = 1;
 			break;
@@ -181,6 +125,7 @@ int cmd_connect(int argc, char **argv)
 				a.protocol = TANDEM_PROTO_SYNC;
 			else
 				return tdm_usage_error("connect", "--protocol is async or sync");
+			have_protocol = 1;
 			break;
 		case 's':
 			if (read_secret(optarg, a.secret, &a.secret_len))
@@ -220,12 +165,55 @@ int cmd_connect(int argc, char **argv)
 	ret = tdm_take_name("connect", argc, argv, &name);
 	if (ret)
 		return ret;
-	if (!have_local || !have_peer)
-		return tdm_usage_error("connect", "--local and --peer are required");
+	if (have_local != have_peer)
+		return tdm_usage_error("connect", "--local and --peer go together (or neither: from the resource file)");
+	if (!have_local) {
+		ret = tdm_connect_from_config(name, &a, have_protocol);
+		if (ret)
+			return ret;
+	}
+	return tdm_connect_res(name, &a);
+}
+
+int tdm_connect_res(const char *name, struct tdm_connect_args *a)
+{
+	char what[128];
+	int ret;
+
 	snprintf(what, sizeof(what), "connect %s", name);
-	ret = tdm_do(what, TANDEM_CMD_CONNECT, name, put_connect, &a);
-	memset(a.secret, 0, sizeof(a.secret));
+	ret = tdm_do(what, TANDEM_CMD_CONNECT, name, put_connect, a);
+	memset(a->secret, 0, sizeof(a->secret));
 	return ret;
+}
+
+/* Command-line values win over the file's. */
+int tdm_connect_from_config(const char *name, struct tdm_connect_args *a, int have_protocol)
+{
+	const struct tdm_cfg_opts *o;
+	struct tdm_local l;
+	struct tdm_cfg cfg;
+	int ret;
+
+	ret = tdm_cfg_load(&cfg) ?: tdm_cfg_local(&cfg, name, &l);
+	if (ret)
+		return ret;
+	o = &l.res->opts;
+	if (tdm_parse_endpoint(l.me->address, &a->local) ||
+	    tdm_parse_endpoint(l.peer->address, &a->peer))
+		return TDM_EXIT_CONFIG;
+	if (!have_protocol && o->protocol)
+		a->protocol = (uint32_t)o->protocol;
+	if (!a->timeout_ms)
+		a->timeout_ms = o->timeout_ms;
+	if (!a->resync_rate)
+		a->resync_rate = o->resync_rate;
+	if (!a->congestion_limit)
+		a->congestion_limit = o->congestion_limit;
+	if (!a->secret_len && o->secret_file[0] &&
+	    (tdm_secret_file_ok(o->secret_file) ||
+	     read_secret(o->secret_file, a->secret, &a->secret_len)))
+		return TDM_EXIT_CONFIG;
+	return 0;
 }
 
 int cmd_disconnect(int argc, char **argv)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <blkid/blkid.h>
 
+#include "resfile.h"
 #include "tandemctl.h"
 #include "nl.h"
 #include "output.h"
@@ -91,9 +92,9 @@ int cmd_attach(int argc, char **argv)
 	};
 	const char *name, *disk_spec = NULL;
 	long minor = -1;
-	char what[128 + PATH_MAX];
-	struct attach_args a;
-	char *disk, *end;
+	struct tdm_local l;
+	struct tdm_cfg cfg;
+	char *end;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "m:d:", opts, NULL)) != -1) {
@@ -116,10 +117,25 @@ int cmd_attach(int argc, char **argv)
 	ret = tdm_take_name("attach", argc, argv, &name);
 	if (ret)
 		return ret;
-	if (minor < 0)
-		return tdm_usage_error("attach", "missing --minor");
-	if (!disk_spec || !disk_spec[0])
-		return tdm_usage_error("attach", "missing --disk");
+	if (disk_spec && !disk_spec[0])
+		return tdm_usage_error("attach", "--disk is empty");
+	if (minor >= 0 && disk_spec)
+		return tdm_attach_res(name, minor, disk_spec);
+	if (minor >= 0 || disk_spec)
+		return tdm_usage_error("attach", "missing %s (or neither: both from the resource file)",
+				       minor < 0 ? "--minor" : "--disk");
+	ret = tdm_cfg_load(&cfg) ?: tdm_cfg_local(&cfg, name, &l);
+	if (ret)
+		return ret;
+	return tdm_attach_res(name, l.res->minor, l.me->disk);
+}
+
+int tdm_attach_res(const char *name, long minor, const char *disk_spec)
+{
+	char what[128 + PATH_MAX];
+	struct attach_args a;
+	char *disk;
+	int ret;
 
 	disk = tdm_resolve_disk(disk_spec);
 	if (!disk) {
@@ -184,7 +200,7 @@ static void print_sync(struct nlattr **attrs)
 		      nla_get_u32(attrs[TANDEM_A_SYNC_ELAPSED_MS]) : 0;
 	char pct[16];
 
-	out_str("sync", enum_name(attrs[TANDEM_A_SYNC_STATE], states, sizeof(states) / sizeof(states[0])));
+	out_state("sync", enum_name(attrs[TANDEM_A_SYNC_STATE], states, sizeof(states) / sizeof(states[0])));
 	if (!attrs[TANDEM_A_SYNC_TOTAL])
 		return;
 	snprintf(pct, sizeof(pct), "%.1f", total ? 100.0 * (double)(total - (left < total ? left : total)) /
@@ -217,9 +233,9 @@ static void print_replication(struct nlattr **attrs)
 #define N(a) (sizeof(a) / sizeof(a[0]))
 	char addr[INET6_ADDRSTRLEN + 16];
 
-	out_str("role", enum_name(attrs[TANDEM_A_ROLE], roles, N(roles)));
-	out_str("disk_state", enum_name(attrs[TANDEM_A_DISK_STATE], disks, N(disks)));
-	out_str("connection", enum_name(attrs[TANDEM_A_CONN_STATE], conns, N(conns)));
+	out_state("role", enum_name(attrs[TANDEM_A_ROLE], roles, N(roles)));
+	out_state("disk_state", enum_name(attrs[TANDEM_A_DISK_STATE], disks, N(disks)));
+	out_state("connection", enum_name(attrs[TANDEM_A_CONN_STATE], conns, N(conns)));
 	if (attrs[TANDEM_A_PROTOCOL])
 		out_str("protocol", enum_name(attrs[TANDEM_A_PROTOCOL], protos, N(protos)));
 	if (!tdm_format_addr(attrs[TANDEM_A_LOCAL_ADDR], attrs[TANDEM_A_LOCAL_PORT],
@@ -229,11 +245,15 @@ static void print_replication(struct nlattr **attrs)
 			     addr, sizeof(addr)))
 		out_str("peer", addr);
 	if (attrs[TANDEM_A_PEER_ROLE])
-		out_str("peer_role", enum_name(attrs[TANDEM_A_PEER_ROLE], roles, N(roles)));
+		out_state("peer_role", enum_name(attrs[TANDEM_A_PEER_ROLE], roles, N(roles)));
 	if (attrs[TANDEM_A_PEER_DISK_STATE])
-		out_str("peer_disk_state", enum_name(attrs[TANDEM_A_PEER_DISK_STATE], disks, N(disks)));
+		out_state("peer_disk_state", enum_name(attrs[TANDEM_A_PEER_DISK_STATE], disks, N(disks)));
 	if (attrs[TANDEM_A_RESYNC_RATE])
 		out_u64("resync_rate_mib", nla_get_u32(attrs[TANDEM_A_RESYNC_RATE]));
+	if (attrs[TANDEM_A_TIMEOUT_MS])
+		out_u64("timeout_ms", nla_get_u32(attrs[TANDEM_A_TIMEOUT_MS]));
+	if (attrs[TANDEM_A_CONGESTION_LIMIT])
+		out_u64("congestion_limit_mib", nla_get_u32(attrs[TANDEM_A_CONGESTION_LIMIT]));
 	if (attrs[TANDEM_A_AUTHENTICATED])
 		out_str("authentication", nla_get_u8(attrs[TANDEM_A_AUTHENTICATED]) ?
 			"hmac-sha256" : "none");
@@ -256,29 +276,30 @@ static void print_replication(struct nlattr **attrs)
 #undef N
 }
 
-static int print_status(struct nlattr **attrs, void *arg)
+void tdm_print_resource(struct nlattr **attrs, const char *event)
 {
 	struct nlattr *st[TANDEM_STAT_MAX + 1];
-	int *count = arg;
+	char dev[32];
 
-	if (!attrs[TANDEM_A_RES_NAME])
-		return -EPROTO;
 	out_obj_begin(NULL);
+	if (event)
+		out_str("event", event);
 	out_str("name", nla_get_string(attrs[TANDEM_A_RES_NAME]));
-	if (attrs[TANDEM_A_MINOR]) {
-		char dev[32];
-
-		out_u64("minor", nla_get_u32(attrs[TANDEM_A_MINOR]));
-		snprintf(dev, sizeof(dev), "/dev/tandem%u", nla_get_u32(attrs[TANDEM_A_MINOR]));
-		out_str("device", dev);
+	if (!attrs[TANDEM_A_MINOR]) {
+		/* A detach event names the resource alone. */
+		out_obj_end();
+		return;
 	}
+	out_u64("minor", nla_get_u32(attrs[TANDEM_A_MINOR]));
+	snprintf(dev, sizeof(dev), "/dev/tandem%u", nla_get_u32(attrs[TANDEM_A_MINOR]));
+	out_str("device", dev);
 	if (attrs[TANDEM_A_DISK])
 		out_str("disk", nla_get_string(attrs[TANDEM_A_DISK]));
 	out_bytes("size", get_u64(attrs, TANDEM_A_SIZE));
 	if (attrs[TANDEM_A_OPEN_COUNT])
 		out_u64("open_count", nla_get_u32(attrs[TANDEM_A_OPEN_COUNT]));
 	print_replication(attrs);
-	if (attrs[TANDEM_A_STATS] &&
+	if (!event && attrs[TANDEM_A_STATS] &&
 	    !nla_parse_nested(st, TANDEM_STAT_MAX, attrs[TANDEM_A_STATS], NULL)) {
 		out_obj_begin("io");
 		out_u64("reads", get_u64(st, TANDEM_STAT_READS));
@@ -302,6 +323,15 @@ static int print_status(struct nlattr **attrs, void *arg)
 		}
 	}
 	out_obj_end();
+}
+
+static int print_status(struct nlattr **attrs, void *arg)
+{
+	int *count = arg;
+
+	if (!attrs[TANDEM_A_RES_NAME] || !attrs[TANDEM_A_MINOR])
+		return -EPROTO;
+	tdm_print_resource(attrs, NULL);
 	(*count)++;
 	return 0;
 }
@@ -351,5 +381,59 @@ int cmd_status(int argc, char **argv)
 	}
 	if (!name && !count && !json)
 		printf("no resources\n");
+	return TDM_EXIT_OK;
+}
+
+struct udev_name {
+	unsigned long minor;
+	char name[TANDEM_NAME_MAX];
+};
+
+static int take_udev_name(struct nlattr **attrs, void *arg)
+{
+	struct udev_name *u = arg;
+
+	if (attrs[TANDEM_A_MINOR] && attrs[TANDEM_A_RES_NAME] &&
+	    nla_get_u32(attrs[TANDEM_A_MINOR]) == u->minor)
+		snprintf(u->name, sizeof(u->name), "%s", nla_get_string(attrs[TANDEM_A_RES_NAME]));
+	return 0;
+}
+
+/* For the udev rule: the resource behind kernel device tandemN. */
+int cmd_udev_name(int argc, char **argv)
+{
+	struct udev_name u = { 0 };
+	const char *dev;
+	char why[512], *end;
+	struct tdm_nl nl;
+	struct nl_msg *msg;
+	int ret;
+
+	if (argc != 2)
+		return tdm_usage_error("udev-name", "one device name expected");
+	dev = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
+	if (strncmp(dev, "tandem", 6))
+		return tdm_usage_error("udev-name", "'%s' is not a tandem device", argv[1]);
+	errno = 0;
+	u.minor = strtoul(dev + 6, &end, 10);
+	if (errno || *end || end == dev + 6 || u.minor > TANDEM_MINOR_MAX)
+		return tdm_usage_error("udev-name", "'%s' is not a tandem device", argv[1]);
+	ret = tdm_nl_open(&nl);
+	if (ret)
+		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
+	msg = tdm_nl_new(&nl, TANDEM_CMD_STATUS, 1);
+	if (!msg) {
+		tdm_nl_close(&nl);
+		return tdm_report("udev-name", -ENOMEM, NULL);
+	}
+	ret = tdm_nl_request(&nl, msg, take_udev_name, &u, why, sizeof(why));
+	tdm_nl_close(&nl);
+	if (ret)
+		return tdm_report("udev-name", ret, why);
+	if (!u.name[0]) {
+		fprintf(stderr, "tandemctl: udev-name: no resource has minor %lu\n", u.minor);
+		return TDM_EXIT_NOTFOUND;
+	}
+	printf("%s\n", u.name);
 	return TDM_EXIT_OK;
 }

@@ -17,6 +17,7 @@
 #include <linux/fs.h>
 #include <blkid/blkid.h>
 
+#include "resfile.h"
 #include "tandemctl.h"
 #include "output.h"
 #include "core/meta.h"
@@ -121,6 +122,35 @@ static int md_random_u64(uint64_t *v)
 	return n == sizeof(*v) ? 0 : -1;
 }
 
+/*
+ * The disk a metadata command works on: --disk, or this node's disk in the
+ * resource file; a tag resolved. 0 with *path malloc'ed, or an exit code.
+ */
+static int md_disk_path(const char *cmd, const char *name, const char *spec, char **path)
+{
+	struct tdm_local l;
+	struct tdm_cfg cfg;
+	const char *dir;
+	int ret;
+
+	if (spec && !spec[0])
+		return tdm_usage_error(cmd, "--disk is empty");
+	if (!spec && !tdm_cfg_present(&dir))
+		return tdm_usage_error(cmd, "missing --disk (no resource files in %s to take it from)", dir);
+	if (!spec) {
+		ret = tdm_cfg_load(&cfg) ?: tdm_cfg_local(&cfg, name, &l);
+		if (ret)
+			return ret;
+		spec = l.me->disk;
+	}
+	*path = tdm_resolve_disk(spec);
+	if (!*path) {
+		fprintf(stderr, "tandemctl %s: no disk has %s\n", cmd, spec);
+		return TDM_EXIT_NOTFOUND;
+	}
+	return 0;
+}
+
 int cmd_create_md(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -151,13 +181,9 @@ int cmd_create_md(int argc, char **argv)
 	ret = tdm_take_name("create-md", argc, argv, &name);
 	if (ret)
 		return ret;
-	if (!spec || !spec[0])
-		return tdm_usage_error("create-md", "missing --disk");
-	path = tdm_resolve_disk(spec);
-	if (!path) {
-		fprintf(stderr, "tandemctl create-md: no disk has %s\n", spec);
-		return TDM_EXIT_NOTFOUND;
-	}
+	ret = md_disk_path("create-md", name, spec, &path);
+	if (ret)
+		return ret;
 	ret = md_open(&d, path, O_RDWR | O_EXCL, "create-md");
 	if (ret)
 		goto out_free;
@@ -251,13 +277,9 @@ int cmd_dump_md(int argc, char **argv)
 	ret = tdm_take_name("dump-md", argc, argv, &name);
 	if (ret)
 		return ret;
-	if (!spec || !spec[0])
-		return tdm_usage_error("dump-md", "missing --disk");
-	path = tdm_resolve_disk(spec);
-	if (!path) {
-		fprintf(stderr, "tandemctl dump-md: no disk has %s\n", spec);
-		return TDM_EXIT_NOTFOUND;
-	}
+	ret = md_disk_path("dump-md", name, spec, &path);
+	if (ret)
+		return ret;
 	ret = md_open(&d, path, O_RDONLY, "dump-md");
 	if (ret)
 		goto out_free;

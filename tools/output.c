@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "output.h"
 
 #define OUT_MAX_DEPTH 8
 
 static bool json;
+static bool colour;		/* text on a terminal, and $NO_COLOR unset */
 static int depth;
 static bool first[OUT_MAX_DEPTH];	/* no item printed yet at this depth */
 
 void out_init(bool as_json)
 {
 	json = as_json;
+	colour = !json && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	depth = 0;
 	first[0] = true;
 }
@@ -145,4 +150,39 @@ void out_bytes(const char *key, uint64_t val)
 		printf("%" PRIu64 "B", val);
 	else
 		printf("%.1f%s", v, unit[u]);
+}
+
+/* ANSI colour of a state word: green healthy, yellow in between, red needs care. */
+static const char *out_state_colour(const char *val)
+{
+	static const char *const green[] = { "uptodate", "connected", NULL };
+	static const char *const red[] = { "standalone", "inconsistent", NULL };
+	static const char *const yellow[] = { "connecting", "outdated", "consistent", "source",
+					      "target", "ahead", NULL };
+	unsigned int i;
+
+	if (!strcmp(val, "primary"))
+		return "\033[1m";
+	for (i = 0; green[i]; i++)
+		if (!strcmp(val, green[i]))
+			return "\033[32m";
+	for (i = 0; red[i]; i++)
+		if (!strcmp(val, red[i]))
+			return "\033[31m";
+	for (i = 0; yellow[i]; i++)
+		if (!strcmp(val, yellow[i]))
+			return "\033[33m";
+	return NULL;
+}
+
+void out_state(const char *key, const char *val)
+{
+	const char *c = colour ? out_state_colour(val) : NULL;
+
+	if (!c) {
+		out_str(key, val);
+		return;
+	}
+	out_key(key);
+	printf("%s%s\033[0m", c, val);
 }

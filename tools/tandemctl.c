@@ -7,21 +7,30 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "resfile.h"
 #include "tandemctl.h"
 
 static int cmd_help(int argc, char **argv);
 
 static const struct tdm_cmd tdm_cmds[] = {
-	{ "create-md", cmd_create_md, "<res> --disk PATH|UUID=..|LABEL=.. [--force]",
+	{ "up", cmd_up, "<res>|all",
+	  "attach and connect as the resource file says (what is up already is left alone)" },
+	{ "down", cmd_down, "<res>|all",
+	  "secondary, disconnect, detach; refused while /dev/tandemN is open" },
+	{ "adjust", cmd_adjust, "<res>|all",
+	  "apply the resource file to a running resource: up what is down, change options live, say what cannot change" },
+	{ "check-config", cmd_check_config, "",
+	  "read and check every resource file; show each resource as this node sees it" },
+	{ "create-md", cmd_create_md, "<res> [--disk PATH|UUID=..|LABEL=..] [--force]",
 	  "write fresh tandem metadata at the end of a disk (refuses if it holds data)" },
-	{ "dump-md", cmd_dump_md, "<res> --disk PATH [--json]",
+	{ "dump-md", cmd_dump_md, "<res> [--disk PATH] [--json]",
 	  "print a disk's tandem metadata" },
-	{ "attach", cmd_attach, "<res> --minor N --disk PATH|UUID=..|LABEL=..",
+	{ "attach", cmd_attach, "<res> [--minor N] [--disk PATH|UUID=..|LABEL=..]",
 	  "create /dev/tandemN on top of a backing disk" },
 	{ "detach", cmd_detach, "<res>",
 	  "remove /dev/tandemN and release the backing disk" },
 	{ "connect", cmd_connect,
-	  "<res> --local ADDR:PORT --peer ADDR:PORT [--protocol async|sync] "
+	  "<res> [--local ADDR:PORT --peer ADDR:PORT] [--protocol async|sync] "
 	  "[--secret-file FILE] [--timeout MS] [--assume-clean] [--discard-my-data] "
 	  "[--resync-rate MiB/s] [--congestion-limit MiB]",
 	  "replicate to the peer (sync by default)" },
@@ -35,6 +44,10 @@ static const struct tdm_cmd tdm_cmds[] = {
 	  "wait until connected and in sync, both disks up to date" },
 	{ "status", cmd_status, "[<res>] [--json]",
 	  "show resources: disk, size, openers, roles, connection, I/O counters" },
+	{ "events", cmd_events, "[<res>] [--json] [--now]",
+	  "print state changes as they happen, one line each (--now: current state first)" },
+	{ "udev-name", cmd_udev_name, "tandemN",
+	  "print the resource behind a device (for the udev rule)" },
 	{ "help", cmd_help, "", "show this help" },
 };
 
@@ -44,12 +57,15 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: tandemctl <command> [arguments]\n\ncommands:\n");
+	fprintf(f, "usage: tandemctl [--config-dir DIR] [--node NAME] <command> [arguments]\n\n"
+		   "Resource files: DIR/tandem.conf and DIR/*.res (DIR: $TANDEM_CONFIG_DIR or\n"
+		   "/etc/tandem); this node is the one named by --node, $TANDEM_NODE or the host\n"
+		   "name. What attach and connect are not told comes from there.\n\ncommands:\n");
 	for (i = 0; i < N_CMDS; i++)
 		fprintf(f, "  %s %s\n      %s\n", tdm_cmds[i].name, tdm_cmds[i].args,
 			tdm_cmds[i].help);
 	fprintf(f, "\nexit codes: 0 success, 1 refused or failed, 2 usage error, "
-		   "3 resource or module not found\n");
+		   "3 resource or module not found, 4 configuration error\n");
 }
 
 static int cmd_help(int argc, char **argv)
@@ -92,6 +108,15 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return TDM_EXIT_USAGE;
+	}
+	/* Global options, before the command. */
+	while (argc > 2 && (!strcmp(argv[1], "--config-dir") || !strcmp(argv[1], "--node"))) {
+		if (!strcmp(argv[1], "--config-dir"))
+			tdm_config_dir = argv[2];
+		else
+			tdm_node_name = argv[2];
+		argc -= 2;
+		argv += 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(argc, argv);

@@ -8,6 +8,7 @@ enum {
 	TDM_EXIT_FAIL = 1,	/* the kernel refused, or a system call failed */
 	TDM_EXIT_USAGE = 2,	/* bad command line */
 	TDM_EXIT_NOTFOUND = 3,	/* no such resource, or module not loaded */
+	TDM_EXIT_CONFIG = 4,	/* the configuration files are wrong */
 };
 
 struct tdm_cmd {
@@ -17,21 +18,54 @@ struct tdm_cmd {
 	const char *help;
 };
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "tandem_netlink.h"
+
 struct nl_msg;
 struct nlattr;
+
+/* What a connect request carries; zero fields are left to the module's defaults. */
+struct tdm_connect_args {
+	struct tdm_endpoint local, peer;
+	uint32_t protocol;
+	uint32_t timeout_ms;
+	int assume_clean;
+	int discard_mine;
+	uint32_t resync_rate;
+	uint32_t congestion_limit;
+	unsigned char secret[TANDEM_SECRET_MAX + 1];
+	size_t secret_len;
+};
 
 /* cmd_device.c */
 int cmd_attach(int argc, char **argv);
 int cmd_detach(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_udev_name(int argc, char **argv);
 int tdm_take_name(const char *cmd, int argc, char **argv, const char **name);
 /* A disk path made absolute, or a UUID=/PARTUUID=/LABEL= tag resolved; malloc'ed. */
 char *tdm_resolve_disk(const char *spec);
 /* Send @cmd for resource @name, with more attributes from @put; report failure as @what. */
 int tdm_do(const char *what, int cmd, const char *name,
 	   int (*put)(struct nl_msg *msg, void *arg), void *arg);
+/* One resource's record from a STATUS reply or an event (@event names it; no counters then). */
+void tdm_print_resource(struct nlattr **attrs, const char *event);
+/* Attach @name on @disk_spec (path or tag) as minor @minor. */
+int tdm_attach_res(const char *name, long minor, const char *disk_spec);
 /* A command taking the resource name alone. */
 int tdm_name_only_cmd(const char *cmdname, int cmd, int argc, char **argv);
+
+/* cmd_res.c */
+int cmd_check_config(int argc, char **argv);
+int cmd_up(int argc, char **argv);
+int cmd_down(int argc, char **argv);
+int cmd_adjust(int argc, char **argv);
+
+/* cmd_events.c */
+int cmd_events(int argc, char **argv);
 
 /* cmd_md.c */
 int cmd_create_md(int argc, char **argv);
@@ -44,6 +78,10 @@ int cmd_connect(int argc, char **argv);
 int cmd_disconnect(int argc, char **argv);
 int cmd_primary(int argc, char **argv);
 int cmd_secondary(int argc, char **argv);
+/* Connect @name with @a (its secret is wiped). */
+int tdm_connect_res(const char *name, struct tdm_connect_args *a);
+/* Fill what @a lacks from @name's resource file; 0 or an exit code (said why). */
+int tdm_connect_from_config(const char *name, struct tdm_connect_args *a, int have_protocol);
 /* "ADDR:PORT" or "[ADDR6]:PORT" of two attributes; 0 or -1 if absent. */
 int tdm_format_addr(struct nlattr *addr, struct nlattr *port, char *buf, unsigned int len);
 

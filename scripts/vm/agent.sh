@@ -17,7 +17,7 @@ ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 ip link set lo up
 ip addr add "10.0.0.$id/24" dev eth0 && ip link set eth0 up
-ip addr add "10.99.0.$id/24" dev eth1 && ip link set eth1 up
+ip addr add "10.99.0.$id/24" dev eth1 && ip link set eth1 mtu 9000 up
 echo 0 > /proc/sys/kernel/panic_on_oops
 dmesg -n 5
 

@@ -3,33 +3,33 @@
 #   pair.sh start        boot both, with the built tandem installed (kills a running pair first)
 #   pair.sh run VM CMD   run CMD (a bash script text) in VM, print its output, exit with its code
 #   pair.sh kill VM      SIGKILL one VM's qemu (a power cut)
-#   pair.sh restart beta boot beta again after a kill (beta dials alpha's links, so
-#                        they come back; alpha's restart would need beta's too)
+#   pair.sh restart VM   boot VM again after a kill
 #   pair.sh stop         power both off
 # Each VM: 1 GiB disk (vda) and 256 MiB disk (vdb), sparse files under build/vm/<vm>/;
 # eth0 on the service network 10.0.0.0/24, eth1 on the replication link 10.99.0.0/24.
+# Each link is a pair of Unix datagram sockets, one Ethernet frame per
+# datagram: unlike QEMU's TCP "socket" netdev, no host-side Nagle or delayed
+# ACK adds tens of milliseconds to a small frame; a full receiver makes the
+# sender wait rather than drop; and either VM can boot (or reboot) first.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 VMS=(alpha beta)
 vm_id() { case $1 in alpha) echo 1 ;; beta) echo 2 ;; *) echo "unknown VM $1" >&2; return 1 ;; esac; }
 
-port_listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
-
-pick_ports() {
-	local base
-	while :; do
-		base=$((20000 + RANDOM % 20000))
-		port_listening $base || port_listening $((base + 1)) || break
-	done
-	echo "$base $((base + 1))" > "$TDM_VMDIR/ports"
+# dgram_netdev LINK VM: VM's end of a link, a datagram socket bound at
+# <vmdir>/LINK-VM.sock that sends to the other VM's end.
+dgram_netdev() {
+	local link=$1 vm=$2 peer
+	peer=$([ "$vm" == alpha ] && echo beta || echo alpha)
+	rm -f "$TDM_VMDIR/$link-$vm.sock"
+	echo "dgram,id=$link,local.type=unix,local.path=$TDM_VMDIR/$link-$vm.sock,remote.type=unix,remote.path=$TDM_VMDIR/$link-$peer.sock"
 }
 
 start_vm() {
-	local vm=$1 mode=$2 id dir svc rep
+	local vm=$1 id dir
 	id=$(vm_id "$vm")
 	dir=$TDM_VMDIR/$vm
-	read -r svc rep < "$TDM_VMDIR/ports"
 	rm -rf "$dir/ctl"
 	mkdir -p "$dir/ctl"
 	[ -e "$dir/vda.img" ] || truncate -s 1G "$dir/vda.img"
@@ -44,9 +44,9 @@ start_vm() {
 		-virtfs "local,path=$dir/ctl,mount_tag=ctl,security_model=none" \
 		-drive "file=$dir/vda.img,if=virtio,format=raw,cache=none,aio=threads,discard=unmap" \
 		-drive "file=$dir/vdb.img,if=virtio,format=raw,cache=none,aio=threads,discard=unmap" \
-		-netdev "socket,id=svc,$mode=127.0.0.1:$svc" \
+		-netdev "$(dgram_netdev svc "$vm")" \
 		-device "virtio-net-pci,netdev=svc,mac=52:54:00:00:00:0$id" \
-		-netdev "socket,id=rep,$mode=127.0.0.1:$rep" \
+		-netdev "$(dgram_netdev rep "$vm")" \
 		-device "virtio-net-pci,netdev=rep,mac=52:54:00:00:01:0$id" \
 		> "$dir/qemu.log" 2>&1 &
 	echo $! > "$dir/qemu.pid"
@@ -113,23 +113,16 @@ done"
 }
 
 do_start() {
-	local i t0
+	local t0
 	KV=$(tdm_vm_kver)
 	INITRD=$("$TDM_TOP/scripts/vm/mkinitrd.sh")
 	do_stop
 	mkdir -p "$TDM_VMDIR"
 	[ -e "$TDM_TOP/kmod/tandem.ko" ] || { echo "pair: build the module first (make vm-build)" >&2; return 1; }
 	stage_modules
-	pick_ports
 	t0=$(date +%s.%N)
-	start_vm alpha listen
-	# The connecting side must not start before the listener listens, or its link is dead.
-	for ((i = 0; i < 100; i++)); do
-		read -r svc rep < "$TDM_VMDIR/ports"
-		port_listening "$svc" && port_listening "$rep" && break
-		sleep 0.05
-	done
-	start_vm beta connect
+	start_vm alpha
+	start_vm beta
 	wait_ready alpha
 	wait_ready beta
 	provision alpha
@@ -168,13 +161,13 @@ do_kill() {
 }
 
 do_restart() {
-	[ "$1" == beta ] || { echo "pair: only beta can be restarted alone" >&2; return 2; }
+	vm_id "$1" >/dev/null || return 2
 	KV=$(tdm_vm_kver)
 	INITRD=$("$TDM_TOP/scripts/vm/mkinitrd.sh")
-	do_kill beta 2>/dev/null || true
-	start_vm beta connect
-	wait_ready beta
-	provision beta
+	do_kill "$1" 2>/dev/null || true
+	start_vm "$1"
+	wait_ready "$1"
+	provision "$1"
 }
 
 case ${1:-} in
@@ -183,5 +176,5 @@ restart) do_restart "$2" ;;
 stop) do_stop ;;
 run) shift; do_run "$@" ;;
 kill) do_kill "$2" ;;
-*) echo "usage: $0 start|stop|run VM CMD|kill VM|restart beta" >&2; exit 2 ;;
+*) echo "usage: $0 start|stop|run VM CMD|kill VM|restart VM" >&2; exit 2 ;;
 esac

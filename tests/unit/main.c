@@ -12,6 +12,7 @@ static const struct {
 	{ "meta", test_meta },
 	{ "gen", test_gen },
 	{ "bitmap", test_bitmap },
+	{ "config", test_config },
 };
 
 int main(void)

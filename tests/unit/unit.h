@@ -34,5 +34,6 @@ void test_wire(void);
 void test_meta(void);
 void test_gen(void);
 void test_bitmap(void);
+void test_config(void);
 
 #endif

@@ -48,7 +48,9 @@ run_test() {
 	refused_unchanged alpha 'tandemctl attach --minor 1 --disk /dev/vdb' 'missing resource name'
 	refused_unchanged alpha 'tandemctl attach r1 --minor 1 --disk /dev/vdb --bogus' 'unknown option|unrecognized'
 	refused_unchanged alpha 'tandemctl frobnicate' "unknown command 'frobnicate'"
-	refused alpha 'tandemctl attach r1; echo "exit=$?"; exit 1' 'exit=2'
+	step "attach with the name alone reads the resource files, which are missing here"
+	refused_unchanged alpha 'tandemctl attach r1' 'no resource files \(\*\.res\) in /etc/tandem'
+	refused alpha 'tandemctl attach r1; echo "exit=$?"; exit 1' 'exit=4'
 
 	step "detach"
 	refused_unchanged alpha 'tandemctl detach nosuch' 'detach nosuch: no such resource'

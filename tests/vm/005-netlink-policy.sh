@@ -1,9 +1,9 @@
 description="malformed netlink requests are refused with an extack message and change nothing"
 
 # Attribute and command numbers from include/tandem_netlink.h.
-ATTACH=1 DETACH=2 STATUS=3 CONNECT=4 DISCONNECT=5 PRIMARY=6 SECONDARY=7 VERIFY=8
+ATTACH=1 DETACH=2 STATUS=3 CONNECT=4 DISCONNECT=5 PRIMARY=6 SECONDARY=7 VERIFY=8 EVENT=9 OPTIONS=10
 NAME=1 MINOR=2 DISK=3 SIZE=4 STATS=6 LADDR=8 LPORT=9 PADDR=10 PPORT=11 PROTO=12 SECRET=13
-TIMEOUT=14 FORCE=16 ROLE=17 RATE=34
+TIMEOUT=14 FORCE=16 ROLE=17 RATE=34 CONGESTION=35 EVENT_A=36
 
 nl_refused() {
 	local want=$1 before after
@@ -67,6 +67,14 @@ run_test() {
 	nl_refused 'error 107: resource is not connected' $VERIFY $NAME:str:r0
 	nl_refused 'error 34: ' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789 $RATE:u32:0
 	nl_refused 'error 34: ' $CONNECT $NAME:str:r0 $LADDR:u32:$A $LPORT:u16:7789 $PADDR:u32:$B $PPORT:u16:7789 $RATE:u32:30001
+
+	step "live options, and events (multicast only)"
+	nl_refused 'error 107: not connected: options are given with connect' $OPTIONS $NAME:str:r0 $RATE:u32:10
+	nl_refused 'error 34: ' $OPTIONS $NAME:str:r0 $TIMEOUT:u32:100
+	nl_refused 'error 34: ' $OPTIONS $NAME:str:r0 $CONGESTION:u32:0
+	nl_refused 'error 22: .*[Uu]nsupported attribute' $OPTIONS $NAME:str:r0 $PROTO:u32:1
+	nl_refused 'error 2: no such resource' $OPTIONS $NAME:str:r9 $RATE:u32:10
+	nl_refused 'error 95: ' $EVENT $NAME:str:r0 $EVENT_A:u32:1
 
 	step "a well-formed raw request works"
 	ok alpha "tandemctl create-md r9 --disk /dev/vdb --force >/dev/null && nlraw $ATTACH $NAME:str:r9 $MINOR:u32:9 $DISK:str:/dev/vdb && nlraw $DETACH $NAME:str:r9 && tandemctl status"

@@ -16,7 +16,7 @@ mkdir -p "$LOGDIR"
 # Undo whatever a test left: mounts, resources, the module, dm devices.
 reset_vm() {
 	on "$1" 'for m in $(awk "\$2 ~ \"^/mnt/\" {print \$2}" /proc/mounts); do umount -l "$m"; done
-fuser -k /dev/tandem* 2>/dev/null; sleep 0.2
+fuser -k /dev/tandem* 2>/dev/null; pkill -f "tandemctl events"; sleep 0.2
 if [ -d /sys/module/tandem ]; then
 	for r in $(tandemctl status --json | grep -o "\"name\":\"[^\"]*\"" | cut -d\" -f4); do
 		tandemctl detach "$r" || true

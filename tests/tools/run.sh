@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# What "make install-tools" puts in place, checked on the host (no VM, no
+# module): paths substituted in the systemd unit and the udev rule, the unit
+# accepted by systemd-analyze, man pages that groff renders without warnings
+# and that name every command, the man page's example accepted by
+# check-config, and the bash completion.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0 failed=0
+check() {
+	local what=$1
+	shift
+	if "$@" >"$TMP/out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $what"
+		sed 's/^/    | /' "$TMP/out"
+	fi
+}
+
+D=$TMP/root
+make -s -C "$TOP" install-tools DESTDIR="$D" PREFIX=/usr UNITDIR=/lib/systemd/system \
+	UDEVDIR=/lib/udev >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; exit 1; }
+for f in usr/sbin/tandemctl usr/share/man/man8/tandemctl.8 usr/share/man/man5/tandem.conf.5 \
+	usr/share/bash-completion/completions/tandemctl lib/systemd/system/tandem@.service \
+	lib/udev/rules.d/65-tandem.rules etc/tandem; do
+	check "installed: /$f" test -e "$D/$f"
+done
+check "unit runs /usr/sbin/tandemctl up/down" \
+	grep -qx 'ExecStart=/usr/sbin/tandemctl up %i' "$D/lib/systemd/system/tandem@.service"
+check "unit stops with down" \
+	grep -qx 'ExecStop=/usr/sbin/tandemctl down %i' "$D/lib/systemd/system/tandem@.service"
+check "udev rule calls /usr/sbin/tandemctl udev-name" \
+	grep -q 'PROGRAM="/usr/sbin/tandemctl udev-name %k", SYMLINK+="tandem/by-res/%c"' \
+	"$D/lib/udev/rules.d/65-tandem.rules"
+check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
+
+# systemd-analyze checks the unit's syntax and that ExecStart exists: point it at the
+# installed binary. Its only allowed complaint: the man pages are not in the host's man path.
+# Only where it is quiet about a minimal valid unit (it may not work in every container).
+printf '[Unit]\nDescription=x\n[Service]\nType=oneshot\nExecStart=/bin/true\n' > "$TMP/calib.service"
+if ! command -v systemd-analyze >/dev/null || [ -n "$(systemd-analyze verify "$TMP/calib.service" 2>&1)" ]; then
+	echo "tools: systemd-analyze missing or not usable here: the unit's syntax is not verified"
+else
+	sed "s|/usr/sbin/tandemctl|$D/usr/sbin/tandemctl|" "$D/lib/systemd/system/tandem@.service" \
+		> "$TMP/tandem@.service"
+	cp "$TMP/tandem@.service" "$TMP/tandem@r0.service"
+	check "systemd-analyze verify tandem@r0.service" bash -c \
+		"systemd-analyze verify '$TMP/tandem@r0.service' 2>&1 | { ! grep -v -e \"Command 'man \" -e '^$'; }"
+fi
+
+for m in "$D/usr/share/man/man8/tandemctl.8" "$D/usr/share/man/man5/tandem.conf.5"; do
+	check "groff renders $(basename "$m") without warnings" \
+		bash -c "out=\$(groff -man -ww -z '$m' 2>&1); [ -z \"\$out\" ] || { echo \"\$out\"; false; }"
+done
+cmds=$("$TOP/tools/tandemctl" help | sed -n 's/^  \([a-z-]*\).*/\1/p')
+for c in $cmds; do
+	[ "$c" == help ] && continue
+	check "tandemctl.8 describes $c" grep -q "^\.B[IR]* *\"\?${c//-/\\\\-}\b" "$TOP/tools/man/tandemctl.8"
+	check "completion offers $c" bash -c ". '$TOP/tools/etc/tandemctl.bash-completion'; COMP_WORDS=(tandemctl '$c'); COMP_CWORD=1; _tandemctl; printf '%s\n' \"\${COMPREPLY[@]}\" | grep -qx -- '$c'"
+done
+
+# The man page's example is a valid resource file.
+mkdir -p "$TMP/conf"
+sed -n '/^\.SH EXAMPLE/,/^\.SH/p' "$TOP/tools/man/tandem.conf.5" | sed -n '/^\.nf/,/^\.fi/p' |
+	sed -e '/^\.nf/d' -e '/^\.fi/d' -e 's/\\-/-/g' > "$TMP/conf/r0.res"
+check "the man page's example passes check-config" \
+	"$TOP/tools/tandemctl" --config-dir "$TMP/conf" --node node1 check-config
+
+# Completion: commands, options, resource names from the files, --config-dir honoured.
+printf 'resource s1 {\n minor 0;\n}\n  resource web.1 { minor 1; }\n' > "$TMP/conf/more.res"
+complete_words() {
+	bash -c ". '$TOP/tools/etc/tandemctl.bash-completion'; COMP_WORDS=($1); COMP_CWORD=$2; _tandemctl; echo \"\${COMPREPLY[*]}\""
+}
+expect_completion() {
+	local got
+	got=$(complete_words "$1" "$2" | tr ' ' '\n' | sort | tr '\n' ' ')
+	[ "$got" == "$3 " ] || { echo "completing '$1' (word $2): got '$got', expected '$3 '"; return 1; }
+}
+check "complete a command" expect_completion "tandemctl ch ''" 1 "check-config"
+check "complete up's resources" expect_completion "tandemctl --config-dir $TMP/conf up ''" 4 "all r0 s1 web.1"
+check "complete primary's resource" expect_completion "tandemctl --config-dir $TMP/conf primary w" 4 "web.1"
+check "complete connect's options" expect_completion "tandemctl connect r0 --p" 3 "--peer --protocol"
+check "complete --protocol's value" expect_completion "tandemctl connect r0 --protocol ''" 4 "async sync"
+
+echo "tools: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The resource-file parser (tools/config.c): valid forms, and each error with its position. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+#include "config.h"
+#include "tandem_netlink.h"
+
+static struct tdm_cfg cfg;
+static struct tdm_cfg_err err;
+
+#define CHECK_STR(a, b) do {						\
+	if (!strcmp((a), (b))) {					\
+		unit_passed++;						\
+	} else {							\
+		unit_failed++;						\
+		fprintf(stderr, "%s:%d: %s: \"%s\", expected \"%s\"\n",	\
+			__FILE__, __LINE__, __func__, (a), (b));	\
+	}								\
+} while (0)
+
+static const char *MAIN =
+	"# defaults\n"
+	"common {\n"
+	"    protocol async;\n"
+	"    options { timeout 4000; congestion-limit 32; }\n"
+	"}\n";
+
+static const char *R0 =
+	"resource r0 {\n"
+	"\tminor 0;\n"
+	"\tprotocol sync;   # overrides common\n"
+	"\tsecret-file \"/etc/tandem/r0 secret\";\n"
+	"\toptions { resync-rate 200; }\n"
+	"\tnode alpha { disk /dev/sdb; address 10.99.0.1:7789; }\n"
+	"\tnode beta {\n"
+	"\t\tdisk UUID=0a1b-22;\n"
+	"\t\taddress 10.99.0.2:7789;\n"
+	"\t}\n"
+	"}\n"
+	"resource web.1 { minor 7; node a { disk LABEL=web; address [fd00::1]:7790; }"
+	" node b { disk /dev/vdc; address [fd00::2]:7790; } }\n";
+
+static void test_valid(void)
+{
+	const struct tdm_cfg_res *r;
+	const struct tdm_cfg_node *n;
+
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", MAIN, true, &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "r0.res", R0, false, &err), 0);
+	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
+	CHECK_EQ(cfg.nr_res, 2);
+	r = tdm_cfg_find(&cfg, "r0");
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	CHECK_EQ(r->minor, 0);
+	CHECK_EQ(r->line, 1);
+	CHECK_EQ(r->opts.protocol, TANDEM_PROTO_SYNC);
+	CHECK_EQ(r->opts.timeout_ms, 4000);
+	CHECK_EQ(r->opts.congestion_limit, 32);
+	CHECK_EQ(r->opts.resync_rate, 200);
+	CHECK_STR(r->opts.secret_file, "/etc/tandem/r0 secret");
+	n = tdm_cfg_node(r, "beta");
+	CHECK(n != NULL);
+	if (n) {
+		CHECK_STR(n->disk, "UUID=0a1b-22");
+		CHECK_STR(n->address, "10.99.0.2:7789");
+	}
+	CHECK(tdm_cfg_node(r, "gamma") == NULL);
+	r = tdm_cfg_find(&cfg, "web.1");
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	CHECK_EQ(r->minor, 7);
+	CHECK_EQ(r->opts.protocol, TANDEM_PROTO_ASYNC);
+	CHECK_EQ(r->opts.resync_rate, 0);
+	CHECK_STR(r->nodes[0].address, "[fd00::1]:7790");
+	CHECK(tdm_cfg_find(&cfg, "r1") == NULL);
+}
+
+/* Without a common block, unset options stay 0 (the module's defaults). */
+static void test_defaults(void)
+{
+	const struct tdm_cfg_res *r;
+
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "", true, &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "r.res", "resource r{minor 1;node a{disk /d;address 1.2.3.4:1;}"
+			       "node b{disk /e;address 1.2.3.5:1;}}", false, &err), 0);
+	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
+	r = tdm_cfg_find(&cfg, "r");
+	CHECK(r && !r->opts.protocol && !r->opts.timeout_ms && !r->opts.secret_file[0]);
+}
+
+/*
+ * Parse TEXT (a .res file, or tandem.conf if IS_MAIN); with CHECK, then check
+ * it too. The first failure must be exactly WANT.
+ */
+static void expect_error(const char *text, bool is_main, bool check, const char *want, int line)
+{
+	char buf[512];
+	int ret;
+
+	tdm_cfg_init(&cfg);
+	memset(&err, 0, sizeof(err));
+	ret = tdm_cfg_parse(&cfg, is_main ? "tandem.conf" : "x.res", text, is_main, &err);
+	if (!ret && check)
+		ret = tdm_cfg_check(&cfg, &err);
+	if (!ret) {
+		unit_failed++;
+		fprintf(stderr, "%s:%d: accepted, expected \"%s\"\n", __FILE__, line, want);
+		return;
+	}
+	tdm_cfg_strerror(&err, buf, sizeof(buf));
+	if (!strcmp(buf, want)) {
+		unit_passed++;
+	} else {
+		unit_failed++;
+		fprintf(stderr, "%s:%d: \"%s\", expected \"%s\"\n", __FILE__, line, buf, want);
+	}
+}
+
+#define EXPECT_ERROR(text, want) expect_error(text, false, false, want, __LINE__)
+
+static void test_syntax_errors(void)
+{
+	EXPECT_ERROR("resource r0 {\n  minor 0\n  node a { }\n}\n",
+		     "x.res:3:3: expected ';' after the value of 'minor', found 'node'");
+	EXPECT_ERROR("resource r0 {\n  minr 0;\n}\n",
+		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, secret-file, options or node)");
+	EXPECT_ERROR("resource r0 {\n  options { timeout 100; }\n}\n",
+		     "x.res:2:21: 'timeout' must be a number from 500 to 30000, not '100'");
+	EXPECT_ERROR("resource r0 {\n  options { timeout 5s; }\n}\n",
+		     "x.res:2:21: 'timeout' must be a number from 500 to 30000, not '5s'");
+	EXPECT_ERROR("resource r0 {\n  options { speed 5; }\n}\n",
+		     "x.res:2:13: unknown option 'speed' (expected timeout, resync-rate or congestion-limit)");
+	EXPECT_ERROR("resource r0 { minor 1024; }",
+		     "x.res:1:21: 'minor' must be a number from 0 to 1023, not '1024'");
+	EXPECT_ERROR("resource r0 { minor -1; }",
+		     "x.res:1:21: 'minor' must be a number from 0 to 1023, not '-1'");
+	EXPECT_ERROR("resource r0 {\n protocol C;\n}",
+		     "x.res:2:2: protocol must be async or sync, not 'C'");
+	EXPECT_ERROR("resource r0 {\n secret-file \"/etc/x\n}",
+		     "x.res:2:14: unterminated string");
+	EXPECT_ERROR("resource r0 { minor 0; } $",
+		     "x.res:1:26: unexpected character '$'");
+	EXPECT_ERROR("resource r0 {\n minor 0;\n",
+		     "x.res:3:1: expected a resource setting or '}', found the end of the file");
+	EXPECT_ERROR("resource {", "x.res:1:10: expected a resource name after 'resource', found '{'");
+	EXPECT_ERROR("resource .r0 {}",
+		     "x.res:1:10: bad resource name '.r0': resource name must not start with '.' or '-'");
+	EXPECT_ERROR("resource r0 minor 0;", "x.res:1:13: expected '{' after the resource name, found 'minor'");
+	EXPECT_ERROR("common { }", "x.res:1:1: unknown keyword 'common' (expected resource)");
+	EXPECT_ERROR("; resource r0 {}", "x.res:1:1: expected 'resource', found ';'");
+	EXPECT_ERROR("resource r0 { node a { disk /d; port 7; } }",
+		     "x.res:1:33: unknown keyword 'port' in a node (expected disk or address)");
+	EXPECT_ERROR("resource r0 { node a { disk; } }",
+		     "x.res:1:28: expected a value after 'disk', found ';'");
+	EXPECT_ERROR("resource r0 { node a {} node b {} node c {} }",
+		     "x.res:1:35: resource 'r0' has more than two nodes");
+	expect_error("resource r0 {}", true, false,
+		     "tandem.conf:1:1: unknown keyword 'resource' (expected common; resources go in <name>.res files)",
+		     __LINE__);
+	expect_error("common {\n  minor 0;\n}", true, false,
+		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, secret-file or options)",
+		     __LINE__);
+}
+
+#define NODES "node a { disk /d; address 1.2.3.4:7789; } node b { disk /e; address 1.2.3.5:7789; }"
+#define EXPECT_CHECK(text, want) expect_error(text, false, true, want, __LINE__)
+
+static void test_check_errors(void)
+{
+	EXPECT_CHECK("resource r0 { " NODES " }", "x.res:1:1: resource 'r0' has no minor");
+	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; address 1.2.3.4:1; } }",
+		     "x.res:1:1: resource 'r0' needs two nodes, it has 1");
+	EXPECT_CHECK("resource r0 { minor 0;\nnode a { disk /d; address 1.2.3.4:1; }\n"
+		     "node a { disk /e; address 1.2.3.5:1; } }",
+		     "x.res:3:1: resource 'r0': both nodes are named 'a'");
+	EXPECT_CHECK("resource r0 { minor 0; node a { address 1.2.3.4:1; } node b { disk /e; address 1.2.3.5:1; } }",
+		     "x.res:1:24: resource 'r0', node 'a': no disk");
+	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; } node b { disk /e; address 1.2.3.5:1; } }",
+		     "x.res:1:24: resource 'r0', node 'a': no address");
+	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; address 1.2.3.4; } node b { disk /e; address 1.2.3.5:1; } }",
+		     "x.res:1:24: resource 'r0', node 'a': address '1.2.3.4' is not ADDR:PORT or [ADDR6]:PORT");
+	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; address host:1; } node b { disk /e; address 1.2.3.5:1; } }",
+		     "x.res:1:24: resource 'r0', node 'a': address 'host:1' is not ADDR:PORT or [ADDR6]:PORT");
+	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; address 1.2.3.4:70000; } node b { disk /e; address 1.2.3.5:1; } }",
+		     "x.res:1:24: resource 'r0', node 'a': address '1.2.3.4:70000' is not ADDR:PORT or [ADDR6]:PORT");
+	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; address 1.2.3.4:1; } node b { disk /e; address [::1]:1; } }",
+		     "x.res:1:1: resource 'r0': one node's address is IPv4, the other's IPv6");
+	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; address 1.2.3.4:1; }\nnode b { disk /e; address 1.2.3.4:1; } }",
+		     "x.res:2:1: resource 'r0': both nodes have the address 1.2.3.4:1");
+	EXPECT_CHECK("resource r0 { minor 0; " NODES " }\nresource r1 { minor 0; " NODES " }",
+		     "x.res:2:1: resources 'r0' and 'r1' both use minor 0");
+	EXPECT_CHECK("resource r0 { minor 0; " NODES " }\nresource r0 { minor 1; " NODES " }",
+		     "x.res:2:1: resource 'r0' is also defined in x.res:1");
+}
+
+static void test_endpoint(void)
+{
+	struct tdm_endpoint ep;
+
+	CHECK_EQ(tdm_parse_endpoint("10.0.0.1:7789", &ep), 0);
+	CHECK_EQ(ep.addr_len, 4);
+	CHECK_EQ(ep.port, 7789);
+	CHECK_EQ(tdm_parse_endpoint("[fe80::1]:1", &ep), 0);
+	CHECK_EQ(ep.addr_len, 16);
+	CHECK_EQ(tdm_parse_endpoint("fe80::1:1", &ep), 0);
+	CHECK_EQ(tdm_parse_endpoint("10.0.0.1:0", &ep), -1);
+	CHECK_EQ(tdm_parse_endpoint("10.0.0.1:", &ep), -1);
+	CHECK_EQ(tdm_parse_endpoint(":7789", &ep), -1);
+	CHECK_EQ(tdm_parse_endpoint("[fe80::1]7789", &ep), -1);
+	CHECK_EQ(tdm_parse_endpoint("10.0.0.256:1", &ep), -1);
+}
+
+void test_config(void)
+{
+	test_valid();
+	test_defaults();
+	test_syntax_errors();
+	test_check_errors();
+	test_endpoint();
+}

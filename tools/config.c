@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandemctl: the resource-file parser and checks (see config.h). A syntax
+ * error stops at the first problem and says file, line, column and what was
+ * expected there; an unknown keyword is an error, never ignored.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "core/names.h"
+#include "tandem_netlink.h"
+
+enum tdm_tok { TOK_EOF, TOK_WORD, TOK_OPEN, TOK_CLOSE, TOK_SEMI };
+
+struct tdm_lexer {
+	const char *p;
+	const char *file;
+	int line, col;
+	struct tdm_cfg_err *err;
+	/* the current token */
+	enum tdm_tok tok;
+	char word[TDM_CFG_WORD_MAX];
+	int tline, tcol;
+};
+
+static int tdm_cfg_fail(struct tdm_cfg_err *err, const char *file, int line, int col,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int tdm_cfg_fail(struct tdm_cfg_err *err, const char *file, int line, int col,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	err->line = line;
+	err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void tdm_cfg_strerror(const struct tdm_cfg_err *err, char *buf, size_t len)
+{
+	if (err->file[0] && err->line)
+		snprintf(buf, len, "%s:%d:%d: %s", err->file, err->line, err->col, err->msg);
+	else if (err->file[0])
+		snprintf(buf, len, "%s: %s", err->file, err->msg);
+	else
+		snprintf(buf, len, "%s", err->msg);
+}
+
+static void tdm_lex_advance(struct tdm_lexer *lx)
+{
+	if (*lx->p == '\n') {
+		lx->line++;
+		lx->col = 1;
+	} else {
+		lx->col++;
+	}
+	lx->p++;
+}
+
+static bool tdm_word_char(char c)
+{
+	return isalnum((unsigned char)c) || (c && strchr("-_./:=[]@+,", c));
+}
+
+/* Read the next token into lx; -1 on a lexical error. */
+static int tdm_lex(struct tdm_lexer *lx)
+{
+	size_t n = 0;
+
+	for (;;) {
+		while (*lx->p && isspace((unsigned char)*lx->p))
+			tdm_lex_advance(lx);
+		if (*lx->p != '#')
+			break;
+		while (*lx->p && *lx->p != '\n')
+			tdm_lex_advance(lx);
+	}
+	lx->tline = lx->line;
+	lx->tcol = lx->col;
+	switch (*lx->p) {
+	case '\0':
+		lx->tok = TOK_EOF;
+		return 0;
+	case '{':
+		lx->tok = TOK_OPEN;
+		tdm_lex_advance(lx);
+		return 0;
+	case '}':
+		lx->tok = TOK_CLOSE;
+		tdm_lex_advance(lx);
+		return 0;
+	case ';':
+		lx->tok = TOK_SEMI;
+		tdm_lex_advance(lx);
+		return 0;
+	case '"':
+		tdm_lex_advance(lx);
+		while (*lx->p != '"') {
+			if (!*lx->p || *lx->p == '\n')
+				return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+						    "unterminated string");
+			if (*lx->p == '\\' && (lx->p[1] == '"' || lx->p[1] == '\\'))
+				tdm_lex_advance(lx);
+			if (n + 1 >= sizeof(lx->word))
+				return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+						    "string longer than %zu characters",
+						    sizeof(lx->word) - 1);
+			lx->word[n++] = *lx->p;
+			tdm_lex_advance(lx);
+		}
+		tdm_lex_advance(lx);
+		break;
+	default:
+		if (!tdm_word_char(*lx->p))
+			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+					    "unexpected character '%c'", *lx->p);
+		while (tdm_word_char(*lx->p)) {
+			if (n + 1 >= sizeof(lx->word))
+				return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+						    "word longer than %zu characters",
+						    sizeof(lx->word) - 1);
+			lx->word[n++] = *lx->p;
+			tdm_lex_advance(lx);
+		}
+		break;
+	}
+	lx->word[n] = '\0';
+	lx->tok = TOK_WORD;
+	return 0;
+}
+
+static const char *tdm_tok_str(const struct tdm_lexer *lx, char *buf, size_t len)
+{
+	switch (lx->tok) {
+	case TOK_EOF:
+		return "the end of the file";
+	case TOK_OPEN:
+		return "'{'";
+	case TOK_CLOSE:
+		return "'}'";
+	case TOK_SEMI:
+		return "';'";
+	default:
+		snprintf(buf, len, "'%s'", lx->word);
+		return buf;
+	}
+}
+
+/* Fail at the current token: "expected WHAT, found X". */
+static int tdm_expected(struct tdm_lexer *lx, const char *what)
+{
+	char buf[TDM_CFG_WORD_MAX + 2];
+
+	return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol, "expected %s, found %s",
+			    what, tdm_tok_str(lx, buf, sizeof(buf)));
+}
+
+/* The next token must be @tok. */
+static int tdm_want(struct tdm_lexer *lx, enum tdm_tok tok, const char *what)
+{
+	if (tdm_lex(lx))
+		return -1;
+	return lx->tok == tok ? 0 : tdm_expected(lx, what);
+}
+
+/* Inside a block: a word (0), the block's end (1), or an error (-1). */
+static int tdm_block_next(struct tdm_lexer *lx, const char *what)
+{
+	if (tdm_lex(lx))
+		return -1;
+	if (lx->tok == TOK_CLOSE)
+		return 1;
+	return lx->tok == TOK_WORD ? 0 : tdm_expected(lx, what);
+}
+
+/* "KEY VALUE;": the value into @out. */
+static int tdm_value(struct tdm_lexer *lx, const char *key, char *out, size_t len)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "a value after '%s'", key);
+	if (tdm_want(lx, TOK_WORD, what))
+		return -1;
+	snprintf(out, len, "%s", lx->word);
+	snprintf(what, sizeof(what), "';' after the value of '%s'", key);
+	return tdm_want(lx, TOK_SEMI, what);
+}
+
+/* "KEY N;" with N in [min, max]. */
+static int tdm_number(struct tdm_lexer *lx, const char *key, unsigned long min,
+		      unsigned long max, unsigned int *out)
+{
+	char buf[TDM_CFG_WORD_MAX], *end;
+	int line, col;
+	unsigned long v;
+
+	if (tdm_lex(lx))
+		return -1;
+	line = lx->tline;
+	col = lx->tcol;
+	if (lx->tok != TOK_WORD)
+		return tdm_expected(lx, "a number");
+	snprintf(buf, sizeof(buf), "%s", lx->word);
+	errno = 0;
+	v = strtoul(buf, &end, 10);
+	if (!isdigit((unsigned char)buf[0]) || *end || errno || v < min || v > max)
+		return tdm_cfg_fail(lx->err, lx->file, line, col,
+				    "'%s' must be a number from %lu to %lu, not '%s'",
+				    key, min, max, buf);
+	*out = (unsigned int)v;
+	snprintf(buf, sizeof(buf), "';' after the value of '%s'", key);
+	return tdm_want(lx, TOK_SEMI, buf);
+}
+
+/* The options block's keys, their ranges (the module's) and where they go. */
+static const struct {
+	const char *key;
+	unsigned long min, max;
+	size_t offset;
+} tdm_options[] = {
+	{ "timeout", 500, 30000, offsetof(struct tdm_cfg_opts, timeout_ms) },
+	{ "resync-rate", 1, 30000, offsetof(struct tdm_cfg_opts, resync_rate) },
+	{ "congestion-limit", 1, 30000, offsetof(struct tdm_cfg_opts, congestion_limit) },
+};
+
+/* options { timeout N; resync-rate N; congestion-limit N; } */
+static int tdm_parse_options(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
+{
+	size_t i;
+	int ret;
+
+	if (tdm_want(lx, TOK_OPEN, "'{' after 'options'"))
+		return -1;
+	while (!(ret = tdm_block_next(lx, "an option or '}'"))) {
+		for (i = 0; i < sizeof(tdm_options) / sizeof(tdm_options[0]); i++)
+			if (!strcmp(lx->word, tdm_options[i].key))
+				break;
+		if (i == sizeof(tdm_options) / sizeof(tdm_options[0]))
+			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+					    "unknown option '%s' (expected timeout, resync-rate or congestion-limit)",
+					    lx->word);
+		if (tdm_number(lx, tdm_options[i].key, tdm_options[i].min, tdm_options[i].max,
+			       (unsigned int *)((char *)o + tdm_options[i].offset)))
+			return -1;
+	}
+	return ret < 0 ? -1 : 0;
+}
+
+/* protocol, secret-file or options: 1 if the current word is none of them. */
+static int tdm_parse_shared(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
+{
+	char v[TDM_CFG_WORD_MAX];
+	int line, col;
+
+	if (!strcmp(lx->word, "protocol")) {
+		line = lx->tline;
+		col = lx->tcol;
+		if (tdm_value(lx, "protocol", v, sizeof(v)))
+			return -1;
+		if (!strcmp(v, "async"))
+			o->protocol = TANDEM_PROTO_ASYNC;
+		else if (!strcmp(v, "sync"))
+			o->protocol = TANDEM_PROTO_SYNC;
+		else
+			return tdm_cfg_fail(lx->err, lx->file, line, col,
+					    "protocol must be async or sync, not '%s'", v);
+		return 0;
+	}
+	if (!strcmp(lx->word, "secret-file"))
+		return tdm_value(lx, "secret-file", o->secret_file, sizeof(o->secret_file));
+	if (!strcmp(lx->word, "options"))
+		return tdm_parse_options(lx, o);
+	return 1;
+}
+
+/* Set fields of @over replace those of @base. */
+static void tdm_opts_merge(struct tdm_cfg_opts *base, const struct tdm_cfg_opts *over)
+{
+	if (over->protocol)
+		base->protocol = over->protocol;
+	if (over->secret_file[0])
+		memcpy(base->secret_file, over->secret_file, sizeof(base->secret_file));
+	if (over->timeout_ms)
+		base->timeout_ms = over->timeout_ms;
+	if (over->resync_rate)
+		base->resync_rate = over->resync_rate;
+	if (over->congestion_limit)
+		base->congestion_limit = over->congestion_limit;
+}
+
+/* node NAME { disk D; address A; } */
+static int tdm_parse_node(struct tdm_lexer *lx, struct tdm_cfg_res *r)
+{
+	struct tdm_cfg_node *n;
+	int ret;
+
+	if (r->nr_nodes == 2)
+		return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+				    "resource '%s' has more than two nodes", r->name);
+	n = &r->nodes[r->nr_nodes++];
+	n->line = lx->tline;
+	n->col = lx->tcol;
+	if (tdm_want(lx, TOK_WORD, "a host name after 'node'"))
+		return -1;
+	snprintf(n->name, sizeof(n->name), "%s", lx->word);
+	if (tdm_want(lx, TOK_OPEN, "'{' after the node's name"))
+		return -1;
+	while (!(ret = tdm_block_next(lx, "'disk', 'address' or '}'"))) {
+		if (!strcmp(lx->word, "disk")) {
+			if (tdm_value(lx, "disk", n->disk, sizeof(n->disk)))
+				return -1;
+		} else if (!strcmp(lx->word, "address")) {
+			if (tdm_value(lx, "address", n->address, sizeof(n->address)))
+				return -1;
+		} else {
+			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+					    "unknown keyword '%s' in a node (expected disk or address)",
+					    lx->word);
+		}
+	}
+	return ret < 0 ? -1 : 0;
+}
+
+static int tdm_parse_resource(struct tdm_lexer *lx, struct tdm_cfg *cfg)
+{
+	struct tdm_cfg_opts own = { 0 };
+	struct tdm_cfg_res *r;
+	unsigned int minor;
+	int ret;
+
+	if (cfg->nr_res == TDM_CFG_MAX_RES)
+		return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+				    "more than %d resources", TDM_CFG_MAX_RES);
+	r = &cfg->res[cfg->nr_res];
+	memset(r, 0, sizeof(*r));
+	r->minor = -1;
+	r->line = lx->tline;
+	snprintf(r->file, sizeof(r->file), "%s", lx->file);
+	if (tdm_want(lx, TOK_WORD, "a resource name after 'resource'"))
+		return -1;
+	if (tdm_name_check(lx->word) != TDM_NAME_OK)
+		return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+				    "bad resource name '%s': %s", lx->word,
+				    tdm_name_strerror(tdm_name_check(lx->word)));
+	snprintf(r->name, sizeof(r->name), "%s", lx->word);
+	if (tdm_want(lx, TOK_OPEN, "'{' after the resource name"))
+		return -1;
+	while (!(ret = tdm_block_next(lx, "a resource setting or '}'"))) {
+		ret = tdm_parse_shared(lx, &own);
+		if (ret < 0)
+			return -1;
+		if (!ret)
+			continue;
+		if (!strcmp(lx->word, "minor")) {
+			if (tdm_number(lx, "minor", 0, TANDEM_MINOR_MAX, &minor))
+				return -1;
+			r->minor = (int)minor;
+		} else if (!strcmp(lx->word, "node")) {
+			if (tdm_parse_node(lx, r))
+				return -1;
+		} else {
+			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+					    "unknown keyword '%s' in a resource (expected minor, protocol, secret-file, options or node)",
+					    lx->word);
+		}
+	}
+	if (ret < 0)
+		return -1;
+	r->opts = cfg->common;
+	tdm_opts_merge(&r->opts, &own);
+	cfg->nr_res++;
+	return 0;
+}
+
+/* common { protocol ...; secret-file ...; options { ... } } */
+static int tdm_parse_common(struct tdm_lexer *lx, struct tdm_cfg *cfg)
+{
+	int ret;
+
+	if (tdm_want(lx, TOK_OPEN, "'{' after 'common'"))
+		return -1;
+	while (!(ret = tdm_block_next(lx, "a common setting or '}'"))) {
+		ret = tdm_parse_shared(lx, &cfg->common);
+		if (ret < 0)
+			return -1;
+		if (ret)
+			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+					    "unknown keyword '%s' in common (expected protocol, secret-file or options)",
+					    lx->word);
+	}
+	return ret < 0 ? -1 : 0;
+}
+
+void tdm_cfg_init(struct tdm_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+int tdm_cfg_parse(struct tdm_cfg *cfg, const char *file, const char *text, bool is_main,
+		  struct tdm_cfg_err *err)
+{
+	struct tdm_lexer lx = { .p = text, .file = file, .line = 1, .col = 1, .err = err };
+
+	for (;;) {
+		if (tdm_lex(&lx))
+			return -1;
+		if (lx.tok == TOK_EOF)
+			return 0;
+		if (lx.tok != TOK_WORD)
+			return tdm_expected(&lx, is_main ? "'common'" : "'resource'");
+		if (is_main && !strcmp(lx.word, "common")) {
+			if (tdm_parse_common(&lx, cfg))
+				return -1;
+		} else if (!is_main && !strcmp(lx.word, "resource")) {
+			if (tdm_parse_resource(&lx, cfg))
+				return -1;
+		} else {
+			return tdm_cfg_fail(err, file, lx.tline, lx.tcol,
+					    "unknown keyword '%s' (expected %s)", lx.word,
+					    is_main ? "common; resources go in <name>.res files" :
+					    "resource");
+		}
+	}
+}
+
+int tdm_parse_endpoint(const char *s, struct tdm_endpoint *ep)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon, *h = s;
+	size_t hlen;
+	char *end;
+	long port;
+
+	if (s[0] == '[') {
+		colon = strstr(s, "]:");
+		if (!colon)
+			return -1;
+		h = s + 1;
+		hlen = colon - h;
+		colon++;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -1;
+		hlen = colon - s;
+	}
+	if (hlen == 0 || hlen >= sizeof(host))
+		return -1;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
+		return -1;
+	ep->port = (uint16_t)port;
+	if (inet_pton(AF_INET, host, ep->addr) == 1)
+		ep->addr_len = 4;
+	else if (inet_pton(AF_INET6, host, ep->addr) == 1)
+		ep->addr_len = 16;
+	else
+		return -1;
+	return 0;
+}
+
+static int tdm_check_res(const struct tdm_cfg_res *r, struct tdm_cfg_err *err)
+{
+	struct tdm_endpoint ep[2];
+	int i;
+
+	if (r->minor < 0)
+		return tdm_cfg_fail(err, r->file, r->line, 1, "resource '%s' has no minor", r->name);
+	if (r->nr_nodes != 2)
+		return tdm_cfg_fail(err, r->file, r->line, 1,
+				    "resource '%s' needs two nodes, it has %d", r->name, r->nr_nodes);
+	if (!strcmp(r->nodes[0].name, r->nodes[1].name))
+		return tdm_cfg_fail(err, r->file, r->nodes[1].line, r->nodes[1].col,
+				    "resource '%s': both nodes are named '%s'", r->name,
+				    r->nodes[0].name);
+	for (i = 0; i < 2; i++) {
+		const struct tdm_cfg_node *n = &r->nodes[i];
+
+		if (!n->disk[0])
+			return tdm_cfg_fail(err, r->file, n->line, n->col,
+					    "resource '%s', node '%s': no disk", r->name, n->name);
+		if (!n->address[0])
+			return tdm_cfg_fail(err, r->file, n->line, n->col,
+					    "resource '%s', node '%s': no address", r->name, n->name);
+		if (tdm_parse_endpoint(n->address, &ep[i]))
+			return tdm_cfg_fail(err, r->file, n->line, n->col,
+					    "resource '%s', node '%s': address '%s' is not ADDR:PORT or [ADDR6]:PORT",
+					    r->name, n->name, n->address);
+	}
+	if (ep[0].addr_len != ep[1].addr_len)
+		return tdm_cfg_fail(err, r->file, r->line, 1,
+				    "resource '%s': one node's address is IPv4, the other's IPv6", r->name);
+	if (!memcmp(ep[0].addr, ep[1].addr, ep[0].addr_len) && ep[0].port == ep[1].port)
+		return tdm_cfg_fail(err, r->file, r->nodes[1].line, r->nodes[1].col,
+				    "resource '%s': both nodes have the address %s", r->name,
+				    r->nodes[0].address);
+	return 0;
+}
+
+int tdm_cfg_check(const struct tdm_cfg *cfg, struct tdm_cfg_err *err)
+{
+	int i, j;
+
+	for (i = 0; i < cfg->nr_res; i++) {
+		const struct tdm_cfg_res *r = &cfg->res[i];
+
+		if (tdm_check_res(r, err))
+			return -1;
+		for (j = 0; j < i; j++) {
+			const struct tdm_cfg_res *o = &cfg->res[j];
+
+			if (!strcmp(o->name, r->name))
+				return tdm_cfg_fail(err, r->file, r->line, 1,
+						    "resource '%s' is also defined in %s:%d",
+						    r->name, o->file, o->line);
+			if (o->minor == r->minor)
+				return tdm_cfg_fail(err, r->file, r->line, 1,
+						    "resources '%s' and '%s' both use minor %d",
+						    o->name, r->name, r->minor);
+		}
+	}
+	return 0;
+}
+
+const struct tdm_cfg_res *tdm_cfg_find(const struct tdm_cfg *cfg, const char *name)
+{
+	int i;
+
+	for (i = 0; i < cfg->nr_res; i++)
+		if (!strcmp(cfg->res[i].name, name))
+			return &cfg->res[i];
+	return NULL;
+}
+
+const struct tdm_cfg_node *tdm_cfg_node(const struct tdm_cfg_res *res, const char *host)
+{
+	int i;
+
+	for (i = 0; i < res->nr_nodes; i++)
+		if (!strcmp(res->nodes[i].name, host))
+			return &res->nodes[i];
+	return NULL;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tandemctl: resource files. Pure C (no netlink, no libblkid), so that the
+ * unit tests drive it from strings. The grammar, by example:
+ *
+ *   # /etc/tandem/tandem.conf: defaults for every resource
+ *   common {
+ *       protocol sync;
+ *       options { timeout 2500; resync-rate 200; congestion-limit 64; }
+ *   }
+ *
+ *   # /etc/tandem/r0.res
+ *   resource r0 {
+ *       minor 0;
+ *       protocol sync;                       # async | sync
+ *       secret-file /etc/tandem/r0.secret;
+ *       options { timeout 2500; }            # ms; resync-rate MiB/s; congestion-limit MiB
+ *       node alpha { disk /dev/sdb; address 10.99.0.1:7789; }
+ *       node beta  { disk UUID=...; address 10.99.0.2:7789; }
+ *   }
+ *
+ * Words are bare (letters, digits and -_./:=[]@+,) or double-quoted; '#'
+ * starts a comment; every statement ends with ';' and blocks need no ';'.
+ */
+#ifndef TDMCTL_CONFIG_H
+#define TDMCTL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TDM_CFG_MAX_RES 64
+#define TDM_CFG_WORD_MAX 256
+
+struct tdm_cfg_node {
+	char name[TDM_CFG_WORD_MAX];	/* host name */
+	char disk[TDM_CFG_WORD_MAX];	/* path, or UUID=/PARTUUID=/LABEL= */
+	char address[TDM_CFG_WORD_MAX];	/* ADDR:PORT or [ADDR6]:PORT */
+	int line, col;			/* of its "node" keyword */
+};
+
+/* Options: 0 means not set (the module's default applies). */
+struct tdm_cfg_opts {
+	int protocol;			/* enum tandem_protocol */
+	char secret_file[TDM_CFG_WORD_MAX];
+	unsigned int timeout_ms;
+	unsigned int resync_rate;	/* MiB/s */
+	unsigned int congestion_limit;	/* MiB */
+};
+
+struct tdm_cfg_res {
+	char name[TDM_CFG_WORD_MAX];
+	char file[TDM_CFG_WORD_MAX];	/* where it is defined */
+	int line;
+	int minor;			/* -1: not set */
+	struct tdm_cfg_opts opts;	/* the common block's, then its own */
+	struct tdm_cfg_node nodes[2];
+	int nr_nodes;
+};
+
+struct tdm_cfg {
+	struct tdm_cfg_opts common;
+	struct tdm_cfg_res res[TDM_CFG_MAX_RES];
+	int nr_res;
+};
+
+/* Where and why parsing or checking failed. */
+struct tdm_cfg_err {
+	char file[TDM_CFG_WORD_MAX];
+	int line, col;			/* 0: not about one place */
+	char msg[256];
+};
+
+void tdm_cfg_init(struct tdm_cfg *cfg);
+/*
+ * Parse @text (the contents of @file) into @cfg: tandem.conf (@is_main) may
+ * hold a common block, and is parsed first; a .res file holds resources,
+ * which take the common settings and override them. 0, or -1 with @err.
+ */
+int tdm_cfg_parse(struct tdm_cfg *cfg, const char *file, const char *text, bool is_main,
+		  struct tdm_cfg_err *err);
+/* Rules across the whole configuration (names, minors, nodes, addresses). */
+int tdm_cfg_check(const struct tdm_cfg *cfg, struct tdm_cfg_err *err);
+const struct tdm_cfg_res *tdm_cfg_find(const struct tdm_cfg *cfg, const char *name);
+/* The node of @res named @host, or NULL. */
+const struct tdm_cfg_node *tdm_cfg_node(const struct tdm_cfg_res *res, const char *host);
+struct tdm_endpoint {
+	unsigned char addr[16];
+	int addr_len;			/* 4 or 16 */
+	uint16_t port;
+};
+
+/* "1.2.3.4:7789" or "[fe80::1]:7789"; 0 or -1. */
+int tdm_parse_endpoint(const char *s, struct tdm_endpoint *ep);
+/* "file:line:col: msg" (or without the parts not set) into @buf. */
+void tdm_cfg_strerror(const struct tdm_cfg_err *err, char *buf, size_t len);
+
+#endif
