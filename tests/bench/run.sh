@@ -1,64 +1,194 @@
 #!/usr/bin/env bash
-# tandem benchmark: the same fio jobs on alpha's raw backing disk, on tandem
-# async and on tandem sync (replicating to beta over the VMs' link), printed
-# as one table with the ratio to raw. Figures, not pass/fail.
-#   RUNTIME=10 (seconds per job)
+# tandem benchmark: in one boot of the VM pair, on the same disks and link,
+# the link itself (iperf3, ping), the raw backing disk, tandem async and sync,
+# and DRBD 8.4 (the kernel's drbd.ko) protocols A and C, with the same fio
+# jobs; then the initial full sync of the device and the resync after 64 MiB
+# of scattered writes. Each figure is the median of REPS runs, with their
+# spread. Figures, not pass/fail.
+#   RUNTIME=5 (seconds per fio run)  REPS=3  DRBD=1 (0: skip DRBD)
+# Results: build/bench/results.json, build/bench/results.png, the table on stdout.
 set -uo pipefail
 TDM_TOP=$(cd "$(dirname "$0")/../.." && pwd)
 TDM_BUILD=${TDM_BUILD:-$TDM_TOP/build}
 export TDM_TOP TDM_BUILD
 . "$TDM_TOP/tests/vm/lib.sh"
-RUNTIME=${RUNTIME:-10}
-OUTDIR=$TDM_BUILD/bench
-mkdir -p "$OUTDIR"
+RUNTIME=${RUNTIME:-5}
+REPS=${REPS:-3}
+DRBD=${DRBD:-1}
+OUT=$TDM_BUILD/bench
+rm -rf "$OUT"
+mkdir -p "$OUT"
 
-# fio job lines: name, options
+# fio jobs: name|options
 JOBS=(
 	"seq-1m-qd8|--rw=write --bs=1m --iodepth=8"
 	"rand-4k-qd1|--rw=randwrite --bs=4k --iodepth=1"
 	"rand-4k-qd32|--rw=randwrite --bs=4k --iodepth=32"
+	"mix-4k-qd8|--rw=randrw --rwmixread=70 --bs=4k --iodepth=8"
 )
 
+say() { echo "bench: $*" >&2; }
+fail() { echo "bench: $1" >&2; [ -z "${2:-}" ] || echo "$2" >&2; exit 1; }
+ok() { OUT_=$(on "$1" "$2" 2>&1) || fail "$1: $2" "$OUT_"; }
+
+# CPU jiffies (USER_HZ) a VM spent busy: user, nice, system, irq, softirq.
+busy() { on "$1" 'head -n1 /proc/stat' | awk '{print $2 + $3 + $4 + $7 + $8}'; }
+
+# run_jobs CONFIG DEV: every job REPS times; fio JSON and CPU used per run.
 run_jobs() {
-	local config=$1 dev=$2 j name opts
+	local config=$1 dev=$2 j name opts r a0 b0
 	for j in "${JOBS[@]}"; do
 		name=${j%%|*}
 		opts=${j#*|}
-		on alpha "fio --name=$name --filename=$dev --direct=1 --ioengine=libaio $opts \
-			--size=512m --time_based --runtime=$RUNTIME --ramp_time=2 \
-			--output-format=json" > "$OUTDIR/$config-$name.json" ||
-			{ echo "bench: fio failed for $config $name" >&2; return 1; }
-		echo "  $config $name done" >&2
+		for ((r = 1; r <= REPS; r++)); do
+			a0=$(busy alpha)
+			b0=$(busy beta)
+			on alpha "fio --name=$name --filename=$dev --direct=1 --ioengine=libaio $opts \
+				--size=512m --time_based --runtime=$RUNTIME --ramp_time=1 \
+				--output-format=json" > "$OUT/$config.$name.$r.json" ||
+				fail "fio failed for $config $name"
+			echo "$(($(busy alpha) - a0)) $(($(busy beta) - b0))" > "$OUT/$config.$name.$r.cpu"
+			# An async run that pulled ahead leaves a resync: say so, and let it end before the next.
+			if [[ $config == tandem-* ]]; then
+				on alpha 'dmesg -c | grep -c "pulling ahead"' > "$OUT/$config.$name.$r.ahead"
+				ok alpha 'tandemctl wait-sync r0 --timeout 900'
+			fi
+		done
+		say "$config $name done"
 	done
+}
+
+# secs CMD...: wall seconds a host-side command took.
+secs() {
+	local t0
+	t0=$(date +%s.%N)
+	"$@" >/dev/null || return 1
+	echo "$(date +%s.%N) - $t0" | bc -l
+}
+
+tandem_down() {
+	local vm
+	for vm in alpha beta; do
+		on "$vm" 'tandemctl disconnect r0; tandemctl detach r0; blkdiscard -f /dev/vda' >/dev/null 2>&1
+	done
+}
+
+# The initial full sync of a fresh pair, then the resync of 64 MiB of scattered writes.
+tandem_syncs() {
+	local vm t
+	for vm in alpha beta; do
+		ok "$vm" 'blkdiscard -f /dev/vda && tandemctl create-md r0 --disk /dev/vda >/dev/null &&
+			tandemctl attach r0 --minor 0 --disk /dev/vda'
+	done
+	connect_res alpha --protocol sync
+	connect_res beta --protocol sync
+	wait_field alpha connection connected
+	t=$(secs on alpha 'tandemctl primary r0 --force && tandemctl wait-sync r0 --timeout 900') ||
+		fail "tandem's initial sync did not finish"
+	echo "$t" > "$OUT/tandem.fullsync.secs"
+	on alpha 'echo $(($(cat /sys/block/tandem0/size) * 512))' > "$OUT/tandem.fullsync.bytes"
+	ok beta 'tandemctl disconnect r0'
+	ok alpha 'fio --name=scatter --filename=/dev/tandem0 --direct=1 --ioengine=libaio --rw=randwrite \
+		--bs=4k --iodepth=16 --number_ios=16384 --size=1000m --norandommap --randrepeat=0 >/dev/null'
+	on alpha 'tandemctl status r0 --json' | grep -o '"out_of_sync":[0-9]*' | cut -d: -f2 > "$OUT/tandem.resync.bytes"
+	connect_res beta --protocol sync
+	t=$(secs on alpha 'tandemctl wait-sync r0 --timeout 900') || fail "tandem's resync did not finish"
+	echo "$t" > "$OUT/tandem.resync.secs"
+	tandem_down
+}
+
+D84=/usr/lib/drbd/drbdsetup-84
+drbd_ip() { [ "$1" == alpha ] && echo 10.99.0.1 || echo 10.99.0.2; }
+
+# drbd_up PROTO [fresh]: resource r0 on /dev/vda of both, connected; without
+# "fresh" the initial sync is skipped (new-current-uuid --clear-bitmap).
+drbd_up() {
+	local proto=$1 fresh=${2:-} vm
+	for vm in alpha beta; do
+		ok "$vm" "modprobe drbd && echo /bin/true > /sys/module/drbd/parameters/usermode_helper &&
+			mkdir -p /run/lock && blkdiscard -f /dev/vda &&
+			yes | drbdmeta --force 0 v08 /dev/vda internal create-md >/dev/null 2>&1 &&
+			$D84 new-resource r0 && $D84 new-minor r0 0 0 && $D84 attach 0 /dev/vda /dev/vda internal &&
+			$D84 disk-options 0 --c-plan-ahead=0 --resync-rate=1000M &&
+			$D84 connect r0 ipv4:$(drbd_ip $vm):7789 ipv4:$(drbd_ip "$(peer_of $vm)"):7789 --protocol=$proto"
+	done
+	drbd_wait alpha 'cs:Connected' 60
+	if [ -z "$fresh" ]; then
+		ok alpha "$D84 new-current-uuid --clear-bitmap 0 && $D84 primary 0"
+		drbd_wait alpha 'ds:UpToDate/UpToDate' 60
+	fi
+}
+
+# drbd_wait VM PATTERN SECS: poll /proc/drbd.
+drbd_wait() {
+	local i
+	for ((i = 0; i < $3 * 4; i++)); do
+		on "$1" 'cat /proc/drbd' | grep -q "$2" && return 0
+		sleep 0.25
+	done
+	fail "DRBD on $1: no '$2' after $3 s" "$(on "$1" 'cat /proc/drbd; dmesg | grep drbd | tail')"
+}
+
+drbd_down() {
+	local vm
+	for vm in alpha beta; do
+		on "$vm" "$D84 down r0; rmmod drbd; blkdiscard -f /dev/vda" >/dev/null 2>&1
+	done
+}
+
+drbd_syncs() {
+	local t0
+	drbd_up C fresh
+	t0=$(date +%s.%N)
+	ok alpha "$D84 primary 0 --force"
+	drbd_wait alpha 'ds:UpToDate/UpToDate' 900
+	echo "$(date +%s.%N) - $t0" | bc -l > "$OUT/drbd.fullsync.secs"
+	on alpha 'blockdev --getsize64 /dev/drbd0' > "$OUT/drbd.fullsync.bytes"
+	ok beta "$D84 disconnect ipv4:10.99.0.2:7789 ipv4:10.99.0.1:7789"
+	ok alpha 'fio --name=scatter --filename=/dev/drbd0 --direct=1 --ioengine=libaio --rw=randwrite \
+		--bs=4k --iodepth=16 --number_ios=16384 --size=1000m --norandommap --randrepeat=0 >/dev/null'
+	on alpha 'cat /proc/drbd' | sed -n 's/.*oos:\([0-9]*\).*/\1/p' | awk '{print $1 * 1024}' > "$OUT/drbd.resync.bytes"
+	t0=$(date +%s.%N)
+	ok beta "$D84 connect r0 ipv4:10.99.0.2:7789 ipv4:10.99.0.1:7789 --protocol=C"
+	drbd_wait alpha 'cs:Connected.*ds:UpToDate/UpToDate' 900
+	echo "$(date +%s.%N) - $t0" | bc -l > "$OUT/drbd.resync.secs"
+	drbd_down
 }
 
 "$PAIR" start || exit 1
 trap '"$PAIR" stop' EXIT
-ok() { OUT=$(on "$1" "$2" 2>&1) || { echo "bench: $1: $2: $OUT" >&2; exit 1; }; }
-fail() { echo "bench: $1" >&2; [ -z "${2:-}" ] || echo "$2" >&2; exit 1; }
 
-echo "raw backing disk" >&2
-ok alpha 'blkdiscard -f /dev/vda >/dev/null'
-run_jobs raw /dev/vda || exit 1
-for proto in async sync; do
-	echo "tandem $proto" >&2
-	pair_up "$proto"
-	run_jobs "$proto" /dev/tandem0 || exit 1
-	for vm in alpha beta; do on "$vm" 'tandemctl disconnect r0; tandemctl detach r0' >/dev/null; done
+say "the link: iperf3 and ping on the replication NIC"
+on beta 'iperf3 -s -D -B 10.99.0.2 >/dev/null 2>&1; sleep 1'
+for ((r = 1; r <= REPS; r++)); do
+	on alpha 'iperf3 -c 10.99.0.2 -t 5 -J' > "$OUT/link.iperf.$r.json" || fail "iperf3 failed"
 done
+on alpha 'busybox ping -c 20 -i 0.2 -q 10.99.0.2' > "$OUT/link.ping.txt" || fail "ping failed"
+on beta 'pkill iperf3' >/dev/null
 
-python3 - "$OUTDIR" <<'PY'
-import json, sys
-d = sys.argv[1]
-jobs = ["seq-1m-qd8", "rand-4k-qd1", "rand-4k-qd32"]
-def load(cfg, job):
-    w = json.load(open(f"{d}/{cfg}-{job}.json"))["jobs"][0]["write"]
-    return w["bw_bytes"] / 1e6, w["iops"], w["clat_ns"]["mean"] / 1e6, \
-        w["clat_ns"]["percentile"].get("99.000000", 0) / 1e6
-print(f"{'job':<14}{'config':<8}{'MB/s':>9}{'IOPS':>9}{'mean ms':>9}{'p99 ms':>9}{'vs raw':>8}")
-for job in jobs:
-    raw = load("raw", job)
-    for cfg in ["raw", "async", "sync"]:
-        mb, iops, mean, p99 = load(cfg, job)
-        print(f"{job:<14}{cfg:<8}{mb:9.1f}{iops:9.0f}{mean:9.2f}{p99:9.2f}{iops / raw[1]:8.2f}")
-PY
+say "raw backing disk"
+ok alpha 'blkdiscard -f /dev/vda'
+run_jobs raw /dev/vda
+ok alpha 'modprobe tandem'
+ok beta 'modprobe tandem'
+for proto in async sync; do
+	say "tandem $proto"
+	pair_up "$proto"
+	run_jobs "tandem-$proto" /dev/tandem0
+	tandem_down
+done
+say "tandem: initial sync and resync"
+tandem_syncs
+if [ "$DRBD" == 1 ]; then
+	for proto in A C; do
+		say "DRBD 8.4 protocol $proto"
+		drbd_up "$proto"
+		run_jobs "drbd-$proto" /dev/drbd0
+		drbd_down
+	done
+	say "DRBD: initial sync and resync"
+	drbd_syncs
+fi
+
+# Debian's python3 (which has python3-matplotlib), whatever python3 is first on PATH.
+/usr/bin/python3 "$TDM_TOP/tests/bench/report.py" "$OUT" "$RUNTIME" "$REPS"
