@@ -9,7 +9,7 @@
 #   make lint            the module with W=1, sparse (C=2) and -Werror
 #   make bench           link, raw disk, tandem and DRBD 8.4 side by side, in the VMs
 #   make install         module into /lib/modules/$(KVER); tandemctl, man pages,
-#                        completion, systemd unit, udev rule (install-tools)
+#                        completion, systemd unit, udev rule, OCF agent (install-tools)
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -18,6 +18,7 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= /etc/systemd/system
 UDEVDIR ?= /etc/udev
+OCFDIR ?= /usr/lib/ocf/resource.d/tandem
 # The kernel the test VMs boot (Debian's, with headers), not the host's.
 VM_KVER = $(shell bash -c '. scripts/vm/common.sh && tdm_vm_kver')
 VM_KDIR = /lib/modules/$(VM_KVER)/build
@@ -69,11 +70,13 @@ install: install-module install-tools
 install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
-# tandemctl, its man pages and bash completion, the systemd unit, the udev rule.
+# tandemctl, its man pages and bash completion, the systemd unit, the udev rule,
+# the Pacemaker resource agent (ocf:tandem:tandem).
 install-tools: tools
 	install -D -m 0755 tools/tandemctl $(DESTDIR)$(SBINDIR)/tandemctl
 	install -D -m 0644 tools/man/tandemctl.8 $(DESTDIR)$(MANDIR)/man8/tandemctl.8
 	install -D -m 0644 tools/man/tandem.conf.5 $(DESTDIR)$(MANDIR)/man5/tandem.conf.5
+	install -D -m 0755 tools/ha/tandem.ocf $(DESTDIR)$(OCFDIR)/tandem
 	install -D -m 0644 tools/etc/tandemctl.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/tandemctl
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)/etc/tandem

@@ -91,6 +91,7 @@ enum tandem_cmd {
 				 * replies carry it (DETACH: RES_NAME alone) */
 	TANDEM_CMD_NET_OPTIONS,	/* RES_NAME, [TIMEOUT_MS, RESYNC_RATE (0: no limit),
 				 * CONGESTION_LIMIT]: change a connection's options live */
+	TANDEM_CMD_OUTDATE,	/* RES_NAME: a disconnected secondary's data is outdated */
 	__TANDEM_CMD_MAX,
 };
 #define TANDEM_CMD_MAX (__TANDEM_CMD_MAX - 1)

@@ -338,6 +338,19 @@ static int tdm_nl_secondary(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int tdm_nl_outdate(struct sk_buff *skb, struct genl_info *info)
+{
+	struct tdm_device *dev;
+	int ret;
+
+	ret = tdm_nl_lock_dev(info, &dev);
+	if (ret)
+		return ret;
+	ret = tdm_outdate(dev, info->extack);
+	tdm_nl_unlock_dev(dev);
+	return ret;
+}
+
 /* Change a connection's options in place; the others need a new connect. */
 static int tdm_nl_net_options(struct sk_buff *skb, struct genl_info *info)
 {
@@ -646,6 +659,13 @@ static const struct genl_ops tdm_genl_ops[] = {
 		.cmd	= TANDEM_CMD_NET_OPTIONS,
 		.doit	= tdm_nl_net_options,
 		.policy	= tdm_options_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= TANDEM_CMD_OUTDATE,
+		.doit	= tdm_nl_outdate,
+		.policy	= tdm_name_policy,
 		.maxattr = TANDEM_A_MAX,
 		.flags	= GENL_ADMIN_PERM,
 	},

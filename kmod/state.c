@@ -96,6 +96,11 @@ int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *exta
 	if (dev->role == TANDEM_ROLE_PRIMARY)
 		return 0;
 	uptodate = tdm_disk_state(dev) == TANDEM_DISK_UPTODATE;
+	if (!force && tdm_disk_state(dev) == TANDEM_DISK_OUTDATED) {
+		NL_SET_ERR_MSG(extack,
+			       "local data is outdated: the peer wrote without it; connect to resync, or --force if the peer's data is lost");
+		return -EINVAL;
+	}
 	if (!force && !uptodate) {
 		NL_SET_ERR_MSG(extack,
 			       "local data is not known to be up to date; use --force to make it the authority");
@@ -145,6 +150,45 @@ int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *exta
 	pr_info(TDM_LOG_PREFIX "%s: primary%s\n", dev->name,
 		force ? " (forced: this node's data is the authority)" : "");
 	tdm_event(dev, TANDEM_EVENT_ROLE);
+	return 0;
+}
+
+/*
+ * Mark this node's data outdated: the fence a primary that lost its peer
+ * asks for (through its cluster manager), so that this node is not
+ * promoted over newer writes without --force. Persisted; the next sync
+ * with the peer clears it. Only a secondary cut off from the peer. The
+ * caller holds dev->cfg_lock.
+ */
+int tdm_outdate(struct tdm_device *dev, struct netlink_ext_ack *extack)
+{
+	struct tdm_conn *conn = tdm_conn_of(dev);
+	u32 disk = tdm_disk_state(dev);
+	bool connected = false;
+	int ret;
+
+	if (READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY) {
+		NL_SET_ERR_MSG(extack, "this node is primary: its data is the newest");
+		return -EBUSY;
+	}
+	if (conn) {
+		spin_lock_irq(&conn->lock);
+		connected = conn->cstate == TANDEM_CONN_CONNECTED;
+		spin_unlock_irq(&conn->lock);
+	}
+	if (connected) {
+		NL_SET_ERR_MSG(extack, "connected to the peer: the data follows it, nothing to outdate");
+		return -EBUSY;
+	}
+	if (disk == TANDEM_DISK_OUTDATED || disk == TANDEM_DISK_INCONSISTENT)
+		return 0;
+	ret = tdm_md_set_flags(dev, TDM_MDF_OUTDATED, 0);
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "cannot write the metadata");
+		return ret;
+	}
+	tdm_set_disk_state(dev, TANDEM_DISK_OUTDATED);
+	pr_info(TDM_LOG_PREFIX "%s: data outdated; promoting it now needs --force\n", dev->name);
 	return 0;
 }
 

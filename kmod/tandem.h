@@ -461,6 +461,7 @@ int tdm_auth_mac(const u8 *secret, unsigned int secret_len, const u8 *msg,
 /* state.c: roles. */
 int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *extack);
 int tdm_demote(struct tdm_device *dev, struct netlink_ext_ack *extack);
+int tdm_outdate(struct tdm_device *dev, struct netlink_ext_ack *extack);
 
 /* netlink.c: the generic netlink family. */
 int tdm_genl_init(void);

@@ -11,6 +11,7 @@ PKGS=(
 	qemu-system-x86 busybox-static cpio
 	fio iperf3 e2fsprogs iproute2 util-linux
 	sparse python3 groff-base
+	libxml2-utils resource-agents
 )
 [ "${1:-}" != bench ] || PKGS+=(drbd-utils python3-matplotlib)
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tandemctl: connect, disconnect, primary, secondary.
+ * tandemctl: connect, disconnect, primary, secondary, outdate.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -251,6 +251,11 @@ int cmd_primary(int argc, char **argv)
 int cmd_secondary(int argc, char **argv)
 {
 	return tdm_name_only_cmd("secondary", TANDEM_CMD_SECONDARY, argc, argv);
+}
+
+int cmd_outdate(int argc, char **argv)
+{
+	return tdm_name_only_cmd("outdate", TANDEM_CMD_OUTDATE, argc, argv);
 }
 
 struct sync_view {

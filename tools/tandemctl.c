@@ -38,6 +38,8 @@ static const struct tdm_cmd tdm_cmds[] = {
 	{ "primary", cmd_primary, "<res> [--force]",
 	  "take the primary role (--force: declare this node's data the authority)" },
 	{ "secondary", cmd_secondary, "<res>", "give up the primary role" },
+	{ "outdate", cmd_outdate, "<res>",
+	  "mark a disconnected secondary's data outdated: not promoted again without --force until it resyncs" },
 	{ "verify", cmd_verify, "<res>",
 	  "compare every block with the peer's by checksum; resync those that differ" },
 	{ "wait-sync", cmd_wait_sync, "<res> [--timeout S]",

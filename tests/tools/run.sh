@@ -26,7 +26,7 @@ make -s -C "$TOP" install-tools DESTDIR="$D" PREFIX=/usr UNITDIR=/lib/systemd/sy
 	UDEVDIR=/lib/udev >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; exit 1; }
 for f in usr/sbin/tandemctl usr/share/man/man8/tandemctl.8 usr/share/man/man5/tandem.conf.5 \
 	usr/share/bash-completion/completions/tandemctl lib/systemd/system/tandem@.service \
-	lib/udev/rules.d/65-tandem.rules etc/tandem; do
+	lib/udev/rules.d/65-tandem.rules usr/lib/ocf/resource.d/tandem/tandem etc/tandem; do
 	check "installed: /$f" test -e "$D/$f"
 done
 check "unit runs /usr/sbin/tandemctl up/down" \
@@ -36,6 +36,8 @@ check "unit stops with down" \
 check "udev rule calls /usr/sbin/tandemctl udev-name" \
 	grep -q 'PROGRAM="/usr/sbin/tandemctl udev-name %k", SYMLINK+="tandem/by-res/%c"' \
 	"$D/lib/udev/rules.d/65-tandem.rules"
+check "the OCF agent is executable and says its meta-data" \
+	bash -c "'$D/usr/lib/ocf/resource.d/tandem/tandem' meta-data | grep -q '<resource-agent name=\"tandem\"'"
 check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
 
 # systemd-analyze checks the unit's syntax and that ExecStart exists: point it at the

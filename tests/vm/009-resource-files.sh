@@ -1,29 +1,5 @@
 description="resource files: check-config errors with their position, up/down/adjust by name, udev-name, status colours, the user story (create-md, up, primary, mkfs, mount, switch over) from the files alone"
 
-CONF=/tmp/tandem-conf
-
-# write_conf VM: the same files on both nodes, plus a private secret.
-write_conf() {
-	ok "$1" "mkdir -p $CONF && rm -f $CONF/*.res $CONF/tandem.conf &&
-cat > $CONF/tandem.conf <<'EOF'
-# defaults for every resource
-common {
-	protocol sync;
-	options { timeout 3000; }
-}
-EOF
-cat > $CONF/r0.res <<'EOF'
-resource r0 {
-	minor 0;
-	secret-file $CONF/r0.secret;
-	options { resync-rate 500; }
-	node alpha { disk /dev/vda; address 10.99.0.1:7789; }
-	node beta { disk /dev/vda; address 10.99.0.2:7789; }
-}
-EOF
-printf 'shared secret of r0' > $CONF/r0.secret && chmod 600 $CONF/r0.secret"
-}
-
 run_test() {
 	local vm
 	for vm in alpha beta; do

@@ -133,3 +133,28 @@ wait_drained() {
 	wait_field "${1:-alpha}" pending 0
 	wait_field "${1:-alpha}" unacked 0
 }
+
+# Resource files: r0 between alpha and beta on /dev/vda, sync, authenticated.
+CONF=/tmp/tandem-conf
+
+# write_conf VM: the same files on both nodes, plus a private secret.
+write_conf() {
+	ok "$1" "mkdir -p $CONF && rm -f $CONF/*.res $CONF/tandem.conf &&
+cat > $CONF/tandem.conf <<'EOF'
+# defaults for every resource
+common {
+	protocol sync;
+	options { timeout 3000; }
+}
+EOF
+cat > $CONF/r0.res <<'EOF'
+resource r0 {
+	minor 0;
+	secret-file $CONF/r0.secret;
+	options { resync-rate 500; }
+	node alpha { disk /dev/vda; address 10.99.0.1:7789; }
+	node beta { disk /dev/vda; address 10.99.0.2:7789; }
+}
+EOF
+printf 'shared secret of r0' > $CONF/r0.secret && chmod 600 $CONF/r0.secret"
+}
