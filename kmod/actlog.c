@@ -12,6 +12,12 @@
  * slots or evicts the least recently used idle extents (their bitmap blocks
  * are written first), writes the new set as one transaction (FUA) in the
  * next slot of the on-disk ring, then submits the waiting writes.
+ *
+ * An extent idle for al_retire_ms leaves the log (bitmap first, then a
+ * transaction without it), so that after a crash only the extents written
+ * in the last seconds are resynced, not every extent touched since the
+ * log filled (DRBD keeps them until they are evicted: a whole disk after
+ * an mkfs that discards it).
  */
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -21,6 +27,15 @@
 static unsigned int al_extents = 256;
 module_param(al_extents, uint, 0444);
 MODULE_PARM_DESC(al_extents, "activity log size in 4 MiB extents (64-1016, default 256)");
+
+static unsigned int al_retire_ms = 5000;
+module_param(al_retire_ms, uint, 0644);
+MODULE_PARM_DESC(al_retire_ms, "an extent idle this long leaves the activity log (100-3600000, default 5000)");
+
+static unsigned long tdm_al_retire_delay(void)
+{
+	return msecs_to_jiffies(clamp(READ_ONCE(al_retire_ms), 100u, 3600000u));
+}
 
 static void tdm_al_span(struct bio *bio, u32 *first, u32 *last)
 {
@@ -113,12 +128,16 @@ void tdm_al_put(struct tdm_device *dev, sector_t sector, u32 sectors)
 		s = tdm_al_find(al, e);
 		if (WARN_ON_ONCE(!s || !s->refs))
 			continue;
-		if (!--s->refs && !list_empty(&al->waiting))
+		if (--s->refs)
+			continue;
+		s->idle_since = jiffies;
+		if (!list_empty(&al->waiting))
 			wake = true;
 	}
 	spin_unlock_irqrestore(&al->lock, flags);
 	if (wake)
 		queue_work(system_unbound_wq, &al->work);
+	queue_delayed_work(system_unbound_wq, &al->retire, tdm_al_retire_delay());
 }
 
 /* A slot for @extent: a free one, or the least recently used idle one. */
@@ -223,6 +242,64 @@ static void tdm_al_work(struct work_struct *work)
 }
 
 /*
+ * The extents idle since before @now minus the retire delay: dropped from
+ * the set (@drop) or only counted. *next: when the next idle one is due
+ * (0: none is idle).
+ */
+static unsigned int tdm_al_idle_scan(struct tdm_actlog *al, unsigned long now, bool drop,
+				     unsigned long *next)
+{
+	unsigned long delay = tdm_al_retire_delay();
+	unsigned int i, n = 0;
+	struct tdm_al_slot *s;
+
+	*next = 0;
+	spin_lock_irq(&al->lock);
+	for (i = 0; i < al->nr; i++) {
+		s = &al->slots[i];
+		if (!s->in_use || s->refs)
+			continue;
+		if (time_before(now, s->idle_since + delay)) {
+			if (!*next || time_before(s->idle_since + delay, *next))
+				*next = s->idle_since + delay;
+			continue;
+		}
+		n++;
+		if (drop) {
+			hash_del(&s->node);
+			s->in_use = false;
+		}
+	}
+	spin_unlock_irq(&al->lock);
+	return n;
+}
+
+/*
+ * Drop the extents idle for the retire delay, and come back when the next
+ * is due. Their writes are on the peer or marked in the bitmap, which goes
+ * to disk first: idle since before @now, their marks are in what it writes.
+ */
+static void tdm_al_retire_work(struct work_struct *work)
+{
+	struct tdm_device *dev = container_of(to_delayed_work(work), struct tdm_device, al.retire);
+	struct tdm_actlog *al = &dev->al;
+	unsigned long now = jiffies, next;
+
+	if (tdm_al_idle_scan(al, now, false, &next)) {
+		if (tdm_bm_write(dev, false)) {
+			next = now + tdm_al_retire_delay();
+		} else if (tdm_al_idle_scan(al, now, true, &next)) {
+			mutex_lock(&dev->md_lock);
+			tdm_al_write_tx(dev);
+			mutex_unlock(&dev->md_lock);
+		}
+	}
+	if (next)
+		queue_delayed_work(system_unbound_wq, &al->retire,
+				   time_after(next, jiffies) ? next - jiffies : 0);
+}
+
+/*
  * At attach: read the log; after a crash while primary (@crashed), mark its
  * extents out of sync (every block if no transaction is readable). Then
  * start an empty log with a newer transaction.
@@ -237,6 +314,7 @@ int tdm_al_attach(struct tdm_device *dev, bool crashed)
 	hash_init(al->hash);
 	INIT_LIST_HEAD(&al->waiting);
 	INIT_WORK(&al->work, tdm_al_work);
+	INIT_DELAYED_WORK(&al->retire, tdm_al_retire_work);
 	al->nr = clamp(al_extents, 64u, (unsigned int)TDM_AL_MAX_EXTENTS);
 	al->slots = kcalloc(al->nr, sizeof(*al->slots), GFP_KERNEL);
 	al->tx = kmalloc(sizeof(*al->tx), GFP_KERNEL);
@@ -298,6 +376,7 @@ err:
 void tdm_al_detach(struct tdm_device *dev)
 {
 	cancel_work_sync(&dev->al.work);
+	cancel_delayed_work_sync(&dev->al.retire);
 	kfree(dev->al.tx);
 	kfree(dev->al.slots);
 }

@@ -66,6 +66,7 @@ struct tdm_al_slot {
 	u32 extent;
 	u32 refs;			/* writes not yet on the peer nor in the bitmap */
 	u64 used;			/* LRU stamp */
+	unsigned long idle_since;	/* jiffies when refs last dropped to 0 */
 	bool in_use;
 };
 
@@ -77,6 +78,7 @@ struct tdm_actlog {
 	u64 clock;
 	struct list_head waiting;	/* tdm_req (by send_node) waiting for extents */
 	struct work_struct work;
+	struct delayed_work retire;	/* drops extents idle for al_retire_ms */
 	/* on-disk ring, under the device's md_lock */
 	u64 seq;
 	unsigned int next;

@@ -12,6 +12,7 @@ PKGS=(
 	fio iperf3 e2fsprogs iproute2 util-linux
 	sparse python3 groff-base
 	libxml2-utils resource-agents
+	mariadb-server mariadb-client
 )
 [ "${1:-}" != bench ] || PKGS+=(drbd-utils python3-matplotlib)
 
@@ -31,5 +32,16 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# MariaDB is for the VMs (which run the host's binaries): keep the package
+# from starting a server on this machine, unless a policy is in place already.
+policy=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	policy=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+	$SUDO chmod 755 "$policy"
+fi
+rc=0
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+[ -z "$policy" ] || $SUDO rm -f "$policy"
+[ $rc -eq 0 ] || exit $rc
 echo "setup: done"

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# MariaDB with its datadir on /dev/tandem0, inside a test VM (Debian's
+# mariadb-server from the host's root). Used by the demo and the VM tests.
+#   mariadb.sh create      mkfs.ext4 on /dev/tandem0, mount, a fresh datadir, start, database "app"
+#   mariadb.sh start       mount /dev/tandem0 and start the server (InnoDB recovers what a crash left)
+#   mariadb.sh stop        stop the server, unmount
+#   mariadb.sh writer HOST N   insert rows 1..N into app.t on HOST, one commit each;
+#                          prints each id once its commit returned (an acknowledged commit)
+#   mariadb.sh rows        the ids in app.t, one per line, sorted
+set -euo pipefail
+
+DATADIR=/var/lib/mysql
+SOCK=/run/mysqld/mysqld.sock
+ERRLOG=/run/mysqld/error.log
+
+mysqld_up() {
+	mkdir -p /run/mysqld
+	chown mysql:mysql /run/mysqld "$DATADIR"
+	mariadbd --user=mysql --datadir="$DATADIR" --socket="$SOCK" --bind-address=0.0.0.0 \
+		--pid-file=/run/mysqld/mysqld.pid --log-error="$ERRLOG" \
+		--innodb-buffer-pool-size=64M --innodb-log-file-size=16M \
+		--innodb-flush-log-at-trx-commit=1 --skip-name-resolve &
+	for _ in $(seq 600); do
+		mariadb-admin --socket="$SOCK" ping >/dev/null 2>&1 && return 0
+		kill -0 $! 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "mariadb did not start:" >&2
+	tail -n 20 "$ERRLOG" >&2
+	return 1
+}
+
+case ${1:-} in
+create)
+	mkfs.ext4 -q -F /dev/tandem0
+	mkdir -p "$DATADIR"
+	mount /dev/tandem0 "$DATADIR"
+	mariadb-install-db --user=mysql --datadir="$DATADIR" --skip-test-db \
+		--auth-root-authentication-method=socket >/dev/null
+	mysqld_up
+	mariadb --socket="$SOCK" -e "CREATE DATABASE app;
+		CREATE TABLE app.t (id INT PRIMARY KEY, at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB;
+		CREATE USER 'app'@'%' IDENTIFIED BY 'app'; GRANT ALL ON app.* TO 'app'@'%';"
+	;;
+start)
+	mkdir -p "$DATADIR"
+	mountpoint -q "$DATADIR" || mount /dev/tandem0 "$DATADIR"
+	mysqld_up
+	;;
+stop)
+	mariadb-admin --socket="$SOCK" shutdown 2>/dev/null || true
+	umount "$DATADIR"
+	;;
+writer)
+	# One session; each INSERT commits (autocommit) before the SELECT that
+	# echoes its id runs, so a printed id is a commit the server acknowledged.
+	seq 1 "$3" | sed 's/.*/INSERT INTO t (id) VALUES (&); SELECT &;/' |
+		mariadb --unbuffered -N -B -h "$2" -u app -papp --connect-timeout=5 app
+	;;
+rows)
+	mariadb --socket="$SOCK" -N -B -e 'SELECT id FROM app.t ORDER BY id'
+	;;
+*)
+	echo "usage: $0 create|start|stop|writer HOST N|rows" >&2
+	exit 2
+	;;
+esac
