@@ -19,6 +19,7 @@ MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= /etc/systemd/system
 UDEVDIR ?= /etc/udev
 OCFDIR ?= /usr/lib/ocf/resource.d/tandem
+LIBEXECDIR ?= /usr/lib/tandem
 # The kernel the test VMs boot (Debian's, with headers), not the host's.
 VM_KVER = $(shell bash -c '. scripts/vm/common.sh && tdm_vm_kver')
 VM_KDIR = /lib/modules/$(VM_KVER)/build
@@ -71,12 +72,14 @@ install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
 # tandemctl, its man pages and bash completion, the systemd unit, the udev rule,
-# the Pacemaker resource agent (ocf:tandem:tandem).
+# the Pacemaker resource agent (ocf:tandem:tandem), keepalived's script and example.
 install-tools: tools
 	install -D -m 0755 tools/tandemctl $(DESTDIR)$(SBINDIR)/tandemctl
 	install -D -m 0644 tools/man/tandemctl.8 $(DESTDIR)$(MANDIR)/man8/tandemctl.8
 	install -D -m 0644 tools/man/tandem.conf.5 $(DESTDIR)$(MANDIR)/man5/tandem.conf.5
 	install -D -m 0755 tools/ha/tandem.ocf $(DESTDIR)$(OCFDIR)/tandem
+	install -D -m 0755 tools/ha/tandem-vrrp $(DESTDIR)$(LIBEXECDIR)/tandem-vrrp
+	install -D -m 0644 tools/ha/keepalived.conf.example $(DESTDIR)$(LIBEXECDIR)/keepalived.conf.example
 	install -D -m 0644 tools/etc/tandemctl.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/tandemctl
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)/etc/tandem

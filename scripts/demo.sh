@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# The demo: two VMs, alpha and beta; /dev/tandem0 on alpha replicated in sync
-# mode to beta over their private link; files written on alpha read back on
-# beta after a switchover. Run through `make demo`, which builds everything.
+# The demo: MariaDB on tandem in two VMs, alpha and beta. /dev/tandem0 is
+# replicated in sync mode over the private link (eth1); keepalived moves a
+# virtual IP (10.0.0.100, on the service network eth0) and, through
+# tools/ha/tandem-vrrp, promotes, mounts and starts MariaDB where it goes.
+# A client commits rows through the virtual IP while alpha loses power;
+# beta takes over with every acknowledged row; alpha comes back, resyncs
+# what it missed and takes the service back. Run through `make demo`.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 PAIR=$TOP/scripts/vm/pair.sh
+DB=$TOP/scripts/vm/mariadb.sh
+VIP=10.0.0.100
 T0=$SECONDS
 STEP_T=$SECONDS
+declare -a SUMMARY
 
 say() {
 	printf '\n\033[1m[%3ds] %s\033[0m (previous step: %ds)\n' $((SECONDS - T0)) "$*" $((SECONDS - STEP_T))
@@ -15,49 +22,144 @@ say() {
 # show VM CMD: print the command as typed in the VM, then its output.
 show() {
 	printf '%s# %s\n' "$1" "$2"
-	"$PAIR" run "$1" "$2" | sed 's/^/    /'
+	"$PAIR" run "$1" "$2" 2>&1 | sed 's/^/    /'
+	return "${PIPESTATUS[0]}"
 }
+on() { "$PAIR" run "$@"; }
 trap '"$PAIR" stop' EXIT
+
+# configure VM PRIORITY: the resource file, its secret, keepalived and what
+# tandem-vrrp mounts and runs (a VM's / is a tmpfs overlay: again after a reboot).
+configure() {
+	on "$1" "mkdir -p /etc/tandem /etc/keepalived
+cat > /etc/tandem/r0.res <<'EOF'
+resource r0 {
+	minor 0;
+	protocol sync;
+	secret-file /etc/tandem/r0.secret;
+	options { timeout 2000; }
+	node alpha { disk /dev/vda; address 10.99.0.1:7789; }
+	node beta { disk /dev/vda; address 10.99.0.2:7789; }
+}
+EOF
+printf 'demo secret' > /etc/tandem/r0.secret && chmod 600 /etc/tandem/r0.secret
+cat > /etc/tandem/r0.vrrp <<'EOF'
+MOUNT=/var/lib/mysql
+START='$DB start'
+STOP='$DB halt'
+EOF
+sed -e 's|/usr/lib/tandem/|$TOP/tools/ha/|' -e 's/priority 100 .*/priority $2/' \
+	$TOP/tools/ha/keepalived.conf.example > /etc/keepalived/keepalived.conf
+modprobe tandem"
+}
+
+keepalived_start() { on "$1" 'keepalived -f /etc/keepalived/keepalived.conf'; }
+keepalived_stop() {
+	on "$1" 'kill $(cat /run/keepalived.pid); while [ -e /run/keepalived.pid ]; do sleep 0.1; done'
+}
+
+# wait_for VM WHAT SCRIPT [SECONDS]: poll until SCRIPT succeeds in VM.
+wait_for() {
+	local end=$((SECONDS + ${4:-60}))
+	while [ $SECONDS -lt $end ]; do
+		on "$1" "$3" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	echo "demo: $2 did not happen on $1 in ${4:-60} s" >&2
+	on "$1" 'tandemctl status; cat /run/tandem-vrrp-r0.log 2>/dev/null; tail -n 20 /run/mysqld/error.log 2>/dev/null' >&2 || true
+	return 1
+}
+
+# The client, in beta: one connection per commit through the virtual IP, as
+# a web page would; "id time" in /tmp/acked once committed, the time of each
+# try that failed in /tmp/refused. Retries the same id until it lands (a
+# commit whose answer was lost is found by the SELECT).
+CLIENT='i=1
+while [ ! -e /tmp/client.stop ]; do
+	if mariadb -h '$VIP' -u app -papp --connect-timeout=1 app -e "INSERT INTO t (id) VALUES ($i)" 2>/dev/null ||
+	   mariadb -h '$VIP' -u app -papp --connect-timeout=1 app -N -e "SELECT id FROM t WHERE id = $i" 2>/dev/null | grep -qx "$i"; then
+		echo "$i $EPOCHREALTIME" >> /tmp/acked; i=$((i + 1))
+	else
+		echo "$EPOCHREALTIME" >> /tmp/refused; sleep 0.2
+	fi
+done'
+
+# timeline VM: the master steps of VM's tandem-vrrp log and, on beta, the
+# client's first commit after the cut, in seconds from /tmp/t0.
+TIMELINE='t0=$(cat /tmp/t0)
+{ grep " master: " /run/tandem-vrrp-r0.log | awk -v t0="$t0" "\$1 >= t0 { printf \"  %5.1f s  %s\n\", \$1 - t0, substr(\$0, index(\$0, \$4)) }"
+[ ! -e /tmp/acked ] || awk -v t0="$t0" "\$2 >= t0 { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
 
 say "booting alpha and beta (Debian's kernel under qemu, software emulation)"
 "$PAIR" start
 
-say "on both: write tandem's metadata on the (zeroed) disk /dev/vda, load tandem, attach it as r0"
+say "on both: the resource file /etc/tandem/r0.res, tandem's metadata on the (zeroed) /dev/vda"
+configure alpha 100
+configure beta 90
+show alpha 'cat /etc/tandem/r0.res'
 for vm in alpha beta; do
-	show $vm 'blkdiscard -f /dev/vda >/dev/null && tandemctl create-md r0 --disk /dev/vda && modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda'
+	show $vm 'blkdiscard -f /dev/vda >/dev/null && tandemctl create-md r0'
 done
 
-say "connect over the replication link (eth1), sync mode; beta's zeroed disk is declared identical"
-show alpha 'tandemctl connect r0 --local 10.99.0.1:7789 --peer 10.99.0.2:7789 --protocol sync'
-show beta 'tandemctl connect r0 --local 10.99.0.2:7789 --peer 10.99.0.1:7789 --protocol sync --assume-clean'
-show alpha 'for i in $(seq 40); do tandemctl status r0 | grep -q connection:connected && break; sleep 0.25; done; tandemctl status r0'
+say "up on both (beta's zeroed disk is declared identical: no initial sync); alpha's data is the authority"
+show alpha 'tandemctl up r0'
+show beta 'tandemctl attach r0 && tandemctl connect r0 --assume-clean'
+wait_for alpha "connection" 'tandemctl status r0 | grep -q connection:connected'
+show alpha 'tandemctl primary r0 --force && tandemctl status r0'
 
-say "alpha becomes primary (its data is the authority); mkfs, mount, write files"
-show alpha 'tandemctl primary r0 --force'
-show alpha 'mkfs.ext4 -q -F /dev/tandem0 && mkdir -p /mnt/data && mount /dev/tandem0 /mnt/data'
-show alpha 'cp -a /usr/share/doc/fio /mnt/data/ && head -c 32M /dev/urandom > /mnt/data/blob && sync'
-show alpha 'cd /mnt/data && find . -type f | sort | xargs sha256sum > /tmp/sums && wc -l < /tmp/sums && sha256sum blob'
-show alpha 'tandemctl status r0'
+say "alpha: ext4 on /dev/tandem0 as MariaDB's datadir, database app; then handed to keepalived"
+show alpha "$DB create && mariadb -e 'SELECT VERSION()' && $DB stop && tandemctl secondary r0"
 
-say "beta, the secondary, cannot be opened: its data is alpha's to change"
-show beta 'mount /dev/tandem0 /mnt 2>&1 || true; tandemctl status r0'
+say "keepalived on both (alpha first): the virtual IP $VIP and MariaDB go to the master"
+keepalived_start alpha
+wait_for alpha "MariaDB on the virtual IP" "ip -4 addr show eth0 | grep -q $VIP && mariadb-admin -h $VIP -u app -papp ping"
+keepalived_start beta
+show alpha 'cat /run/tandem-vrrp-r0.log; tandemctl status r0'
 
-say "beta goes away; alpha keeps writing alone and its bitmap records what beta misses"
-show beta 'tandemctl disconnect r0'
-show alpha 'head -c 48M /dev/urandom > /mnt/data/blob2 && sync && tandemctl status r0'
+say "a client on beta commits rows through $VIP, one connection each, like a web page"
+on beta "rm -f /tmp/acked /tmp/refused /tmp/client.stop; (nohup bash -c '$CLIENT' >/dev/null 2>&1 &)"
+sleep 15
+show beta 'echo "$(wc -l < /tmp/acked) commits acknowledged so far"'
 
-say "beta comes back: only the blocks alpha changed are resynced"
-show beta 'tandemctl connect r0 --local 10.99.0.2:7789 --peer 10.99.0.1:7789 --protocol sync'
-show alpha 'sleep 1; tandemctl status r0; tandemctl wait-sync r0 --timeout 120 && dmesg | grep -E "resync (to|done)" | tail -n 2'
-show alpha 'cd /mnt/data && find . -type f | sort | xargs sha256sum > /tmp/sums'
+say "power cut: alpha's qemu is killed (SIGKILL) in the middle of the commits"
+on beta 'date +%s.%N > /tmp/t0'
+"$PAIR" kill alpha
+wait_for beta "the takeover" "mariadb-admin -h $VIP -u app -papp ping && grep -q 'service started' /run/tandem-vrrp-r0.log" 120
+n0=$(on beta 'wc -l < /tmp/acked')
+wait_for beta "a commit after the takeover" "[ \$(wc -l < /tmp/acked) -gt $n0 ]" 60
+on beta 'touch /tmp/client.stop; sleep 1.5' >/dev/null
+echo "timeline on beta, from the power cut (tandem drops a silent peer after 2 s, keepalived after ~3.5 s):"
+on beta "$TIMELINE
+echo \"client: \$(wc -l < /tmp/acked) commits acknowledged, \$(wc -l < /tmp/refused) tries refused while the service moved\"" | sed 's/^/    /'
+SUMMARY+=("failover, power cut to the client's next commit: $(on beta "$TIMELINE" | grep 'first commit' | awk '{print $1, $2}')")
 
-say "switch over: alpha unmounts and steps down, beta becomes primary and mounts"
-show alpha 'umount /mnt/data && tandemctl secondary r0'
-show beta 'sleep 0.5; tandemctl primary r0 && mkdir -p /mnt/data && mount /dev/tandem0 /mnt/data && ls /mnt/data'
-SUMS=$("$PAIR" run alpha 'cat /tmp/sums')
-show beta "cd /mnt/data && sha256sum --quiet -c <<'EOS' && echo \"all \$(ls -R | wc -l) entries, every checksum matches alpha's\"
-$SUMS
-EOS"
-show beta 'tandemctl status r0'
+say "every acknowledged commit is in beta's database"
+show beta "$DB rows > /tmp/rows; missing=\$(comm -23 <(cut -d' ' -f1 /tmp/acked | sort) <(sort /tmp/rows) | wc -l)
+echo \"\$(wc -l < /tmp/acked) acknowledged, \$(wc -l < /tmp/rows) rows in app.t, \$missing missing\"; [ \$missing -eq 0 ]"
+SUMMARY+=("acknowledged commits lost: $(on beta "comm -23 <(cut -d' ' -f1 /tmp/acked | sort) <(sort /tmp/rows) | wc -l")")
 
-say "done: the data written on alpha is served by beta"
+say "alpha's power comes back: up r0; it resyncs what beta wrote, before it may serve"
+"$PAIR" restart alpha
+configure alpha 100
+show alpha 'tandemctl up r0 && tandemctl primary r0 2>&1 || echo "(refused, as it should be)"'
+keepalived_start alpha
+show alpha 'tandemctl wait-sync r0 --timeout 300 && dmesg | grep -E "activity log|resync (target|done)"; tandemctl status r0'
+SUMMARY+=("resync of alpha after the crash: $(on alpha 'dmesg | grep -o "resync done: [0-9]* MiB" | tail -n1 | cut -d" " -f3-') (of 1023 MiB)")
+
+say "failback: keepalived stops on beta, which hands over (MariaDB stops, unmount, secondary); alpha takes over"
+on alpha 'date +%s.%N > /tmp/t0'
+keepalived_stop beta
+show beta "$TOP/tools/ha/tandem-vrrp r0 stop && tail -n 4 /run/tandem-vrrp-r0.log | cut -d' ' -f2-"
+wait_for alpha "the failback" "mariadb-admin -h $VIP -u app -papp ping && grep -q 'service started' /run/tandem-vrrp-r0.log" 120
+echo "timeline on alpha, from keepalived's stop on beta:"
+on alpha "$TIMELINE" | sed 's/^/    /'
+SUMMARY+=("failback, keepalived stopped on beta to MariaDB up on alpha: $(on alpha "$TIMELINE" | tail -n1 | awk '{print $1, $2}')")
+keepalived_start beta
+
+say "alpha serves every row beta had; verify compares both disks block by block"
+ROWS=$(on beta 'wc -l < /tmp/rows')
+show alpha "n=\$(mariadb -h $VIP -u app -papp app -N -e 'SELECT COUNT(*) FROM t'); echo \"\$n rows on alpha (beta had $ROWS)\"; [ \$n -eq $ROWS ]"
+show alpha 'tandemctl verify r0 && tandemctl status r0'
+
+say "done"
+printf '  %s\n' "${SUMMARY[@]}"

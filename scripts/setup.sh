@@ -12,7 +12,7 @@ PKGS=(
 	fio iperf3 e2fsprogs iproute2 util-linux
 	sparse python3 groff-base
 	libxml2-utils resource-agents
-	mariadb-server mariadb-client
+	mariadb-server mariadb-client keepalived bc
 )
 [ "${1:-}" != bench ] || PKGS+=(drbd-utils python3-matplotlib)
 
@@ -32,8 +32,8 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# MariaDB is for the VMs (which run the host's binaries): keep the package
-# from starting a server on this machine, unless a policy is in place already.
+# MariaDB and keepalived are for the VMs (which run the host's binaries): keep
+# their packages from starting them on this machine, unless a policy is in place already.
 policy=
 if [ ! -e /usr/sbin/policy-rc.d ]; then
 	policy=/usr/sbin/policy-rc.d

@@ -3,7 +3,8 @@
 # mariadb-server from the host's root). Used by the demo and the VM tests.
 #   mariadb.sh create      mkfs.ext4 on /dev/tandem0, mount, a fresh datadir, start, database "app"
 #   mariadb.sh start       mount /dev/tandem0 and start the server (InnoDB recovers what a crash left)
-#   mariadb.sh stop        stop the server, unmount
+#   mariadb.sh halt        stop the server and wait until it is gone
+#   mariadb.sh stop        halt, unmount
 #   mariadb.sh writer HOST N   insert rows 1..N into app.t on HOST, one commit each;
 #                          prints each id once its commit returned (an acknowledged commit)
 #   mariadb.sh rows        the ids in app.t, one per line, sorted
@@ -14,8 +15,8 @@ SOCK=/run/mysqld/mysqld.sock
 ERRLOG=/run/mysqld/error.log
 
 mysqld_up() {
-	mkdir -p /run/mysqld
-	chown mysql:mysql /run/mysqld "$DATADIR"
+	install -d -m 0755 -o mysql -g mysql /run/mysqld
+	chown mysql:mysql "$DATADIR"
 	mariadbd --user=mysql --datadir="$DATADIR" --socket="$SOCK" --bind-address=0.0.0.0 \
 		--pid-file=/run/mysqld/mysqld.pid --log-error="$ERRLOG" \
 		--innodb-buffer-pool-size=64M --innodb-log-file-size=16M \
@@ -47,9 +48,10 @@ start)
 	mountpoint -q "$DATADIR" || mount /dev/tandem0 "$DATADIR"
 	mysqld_up
 	;;
-stop)
+halt | stop)
 	mariadb-admin --socket="$SOCK" shutdown 2>/dev/null || true
-	umount "$DATADIR"
+	while pidof mariadbd >/dev/null; do sleep 0.1; done
+	[ "$1" == halt ] || umount "$DATADIR"
 	;;
 writer)
 	# One session; each INSERT commits (autocommit) before the SELECT that
@@ -61,7 +63,7 @@ rows)
 	mariadb --socket="$SOCK" -N -B -e 'SELECT id FROM app.t ORDER BY id'
 	;;
 *)
-	echo "usage: $0 create|start|stop|writer HOST N|rows" >&2
+	echo "usage: $0 create|start|halt|stop|writer HOST N|rows" >&2
 	exit 2
 	;;
 esac

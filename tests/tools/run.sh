@@ -26,7 +26,8 @@ make -s -C "$TOP" install-tools DESTDIR="$D" PREFIX=/usr UNITDIR=/lib/systemd/sy
 	UDEVDIR=/lib/udev >"$TMP/install.log" 2>&1 || { cat "$TMP/install.log"; exit 1; }
 for f in usr/sbin/tandemctl usr/share/man/man8/tandemctl.8 usr/share/man/man5/tandem.conf.5 \
 	usr/share/bash-completion/completions/tandemctl lib/systemd/system/tandem@.service \
-	lib/udev/rules.d/65-tandem.rules usr/lib/ocf/resource.d/tandem/tandem etc/tandem; do
+	lib/udev/rules.d/65-tandem.rules usr/lib/ocf/resource.d/tandem/tandem \
+	usr/lib/tandem/tandem-vrrp usr/lib/tandem/keepalived.conf.example etc/tandem; do
 	check "installed: /$f" test -e "$D/$f"
 done
 check "unit runs /usr/sbin/tandemctl up/down" \
@@ -38,6 +39,10 @@ check "udev rule calls /usr/sbin/tandemctl udev-name" \
 	"$D/lib/udev/rules.d/65-tandem.rules"
 check "the OCF agent is executable and says its meta-data" \
 	bash -c "'$D/usr/lib/ocf/resource.d/tandem/tandem' meta-data | grep -q '<resource-agent name=\"tandem\"'"
+sed "s|/usr/lib/tandem/|$D/usr/lib/tandem/|" "$D/usr/lib/tandem/keepalived.conf.example" > "$TMP/keepalived.conf"
+check "keepalived accepts the example configuration" keepalived --config-test -f "$TMP/keepalived.conf"
+check "tandem-vrrp check fails without the resource" bash -c "! '$D/usr/lib/tandem/tandem-vrrp' r0 check"
+check "tandem-vrrp refuses an unknown state" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 bogus 2>&1 | grep -q usage"
 check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
 
 # systemd-analyze checks the unit's syntax and that ExecStart exists: point it at the

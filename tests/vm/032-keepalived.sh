@@ -1,0 +1,80 @@
+description="keepalived recipe: the virtual IP and the mount follow the primary; the primary killed, beta takes over; alpha back is kept out (track script) until resynced and does not preempt; a planned switch-over"
+
+VIP=10.0.0.100
+
+# keepalived_up VM PRIORITY: the example configuration with this tree's script;
+# tandem-vrrp (/etc/tandem/r0.vrrp) mounts /dev/tandem0 on /mnt/svc and
+# "serves" by writing a file.
+keepalived_up() {
+	ok "$1" "mkdir -p /etc/tandem && cat > /etc/tandem/r0.vrrp <<'EOF'
+MOUNT=/mnt/svc
+START='date +%s.%N > /mnt/svc/served-by-\$(hostname)'
+STOP='sync'
+EOF
+sed -e 's|/usr/lib/tandem/|$TDM_TOP/tools/ha/|' -e 's/priority 100 .*/priority $2/' \
+	tools/ha/keepalived.conf.example > /tmp/keepalived.conf
+keepalived -f /tmp/keepalived.conf"
+}
+
+# has_vip VM: 0 if VM holds the virtual IP.
+has_vip() { on "$1" "ip -4 addr show eth0 | grep -q ' $VIP/'"; }
+
+wait_vip() {
+	local vm=$1 i
+	for ((i = 0; i < 120; i++)); do
+		has_vip "$vm" && on "$vm" "grep -qs 'service started' /run/tandem-vrrp-r0.log" && return 0
+		sleep 0.5
+	done
+	fail "$vm did not take the virtual IP and the service" "$(on "$vm" 'cat /run/tandem-vrrp-r0.log; tandemctl status r0')"
+}
+
+run_test() {
+	local vm
+	for vm in alpha beta; do
+		write_conf "$vm"
+		ok "$vm" "modprobe tandem && blkdiscard -f /dev/vda && TANDEM_CONFIG_DIR=$CONF tandemctl create-md r0 >/dev/null"
+	done
+	ok alpha "TANDEM_CONFIG_DIR=$CONF tandemctl up r0"
+	ok beta "TANDEM_CONFIG_DIR=$CONF tandemctl attach r0 && TANDEM_CONFIG_DIR=$CONF tandemctl connect r0 --assume-clean"
+	wait_field alpha connection connected
+	ok alpha 'tandemctl primary r0 --force && mkfs.ext4 -q -F /dev/tandem0 && tandemctl secondary r0'
+
+	step "keepalived on both: alpha (first, priority 100) takes the address, promotes and mounts"
+	keepalived_up alpha 100
+	wait_vip alpha
+	keepalived_up beta 90
+	sleep 3
+	has_vip beta && fail "beta should be backup"
+	expect_eq "$(field alpha role)" primary "alpha's role"
+	expect_eq "$(field beta role)" secondary "beta's role"
+	ok alpha 'echo "written on alpha" > /mnt/svc/note && sync'
+
+	step "power cut of alpha: beta takes the address and the data"
+	"$PAIR" kill alpha
+	wait_vip beta
+	ok beta 'cat /mnt/svc/note; ls /mnt/svc'
+	grep -q "written on alpha" <<<"$OUT" || fail "alpha's file on beta" "$OUT"
+	grep -q "served-by-beta" <<<"$OUT" || fail "beta's service should have started" "$OUT"
+	ok beta 'echo "written on beta" > /mnt/svc/note2 && sync'
+
+	step "alpha returns: FAULT (its data is not known up to date) until resynced, then backup: no preemption"
+	"$PAIR" restart alpha
+	write_conf alpha
+	ok alpha "modprobe tandem && TANDEM_CONFIG_DIR=$CONF tandemctl attach r0"
+	keepalived_up alpha 100
+	sleep 4
+	has_vip alpha && fail "alpha took the address with stale data"
+	expect_eq "$(field alpha role)" secondary "alpha's role before its resync"
+	ok alpha "TANDEM_CONFIG_DIR=$CONF tandemctl connect r0 && tandemctl wait-sync r0 --timeout 60"
+	sleep 4
+	has_vip alpha && fail "alpha preempted beta (nopreempt)"
+	has_vip beta || fail "beta should still hold the address"
+
+	step "planned switch-over: keepalived stopped on beta, tandem-vrrp hands over, alpha takes the service"
+	ok beta "kill \$(cat /run/keepalived.pid); while [ -e /run/keepalived.pid ]; do sleep 0.1; done;
+		tools/ha/tandem-vrrp r0 stop"
+	wait_vip alpha
+	ok alpha 'cat /mnt/svc/note2'
+	expect_eq "$OUT" "written on beta" "beta's file on alpha"
+	expect_eq "$(field beta role)" secondary "beta's role after the switch-over"
+}
