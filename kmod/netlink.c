@@ -325,7 +325,9 @@ static int tdm_nl_verify(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int tdm_nl_secondary(struct sk_buff *skb, struct genl_info *info)
+/* A command that is one call on the named resource, under its cfg_lock. */
+static int tdm_nl_dev_op(struct genl_info *info,
+			 int (*op)(struct tdm_device *dev, struct netlink_ext_ack *extack))
 {
 	struct tdm_device *dev;
 	int ret;
@@ -333,22 +335,19 @@ static int tdm_nl_secondary(struct sk_buff *skb, struct genl_info *info)
 	ret = tdm_nl_lock_dev(info, &dev);
 	if (ret)
 		return ret;
-	ret = tdm_demote(dev, info->extack);
+	ret = op(dev, info->extack);
 	tdm_nl_unlock_dev(dev);
 	return ret;
 }
 
+static int tdm_nl_secondary(struct sk_buff *skb, struct genl_info *info)
+{
+	return tdm_nl_dev_op(info, tdm_demote);
+}
+
 static int tdm_nl_outdate(struct sk_buff *skb, struct genl_info *info)
 {
-	struct tdm_device *dev;
-	int ret;
-
-	ret = tdm_nl_lock_dev(info, &dev);
-	if (ret)
-		return ret;
-	ret = tdm_outdate(dev, info->extack);
-	tdm_nl_unlock_dev(dev);
-	return ret;
+	return tdm_nl_dev_op(info, tdm_outdate);
 }
 
 /* Change a connection's options in place; the others need a new connect. */

@@ -3,14 +3,8 @@ description="MariaDB on tandem (sync): the primary killed during a stream of com
 DB=scripts/vm/mariadb.sh
 
 run_test() {
-	local vm acked rows missing t0 kib
-	for vm in alpha beta; do
-		write_conf "$vm"
-		ok "$vm" "modprobe tandem && blkdiscard -f /dev/vda && TANDEM_CONFIG_DIR=$CONF tandemctl create-md r0 >/dev/null"
-	done
-	ok alpha "TANDEM_CONFIG_DIR=$CONF tandemctl up r0"
-	ok beta "TANDEM_CONFIG_DIR=$CONF tandemctl attach r0 && TANDEM_CONFIG_DIR=$CONF tandemctl connect r0 --assume-clean"
-	wait_field alpha connection connected
+	local acked rows missing t0 kib
+	conf_pair_up
 	ok alpha 'tandemctl primary r0 --force'
 	wait_field beta disk_state uptodate
 

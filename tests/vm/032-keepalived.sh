@@ -29,14 +29,7 @@ wait_vip() {
 }
 
 run_test() {
-	local vm
-	for vm in alpha beta; do
-		write_conf "$vm"
-		ok "$vm" "modprobe tandem && blkdiscard -f /dev/vda && TANDEM_CONFIG_DIR=$CONF tandemctl create-md r0 >/dev/null"
-	done
-	ok alpha "TANDEM_CONFIG_DIR=$CONF tandemctl up r0"
-	ok beta "TANDEM_CONFIG_DIR=$CONF tandemctl attach r0 && TANDEM_CONFIG_DIR=$CONF tandemctl connect r0 --assume-clean"
-	wait_field alpha connection connected
+	conf_pair_up
 	ok alpha 'tandemctl primary r0 --force && mkfs.ext4 -q -F /dev/tandem0 && tandemctl secondary r0'
 
 	step "keepalived on both: alpha (first, priority 100) takes the address, promotes and mounts"

@@ -158,3 +158,16 @@ resource r0 {
 EOF
 printf 'shared secret of r0' > $CONF/r0.secret && chmod 600 $CONF/r0.secret"
 }
+
+# conf_pair_up: fresh zeroed disks, r0 up on both from the resource files
+# (beta's disk declared identical), connected; neither is primary yet.
+conf_pair_up() {
+	local vm
+	for vm in alpha beta; do
+		write_conf "$vm"
+		ok "$vm" "modprobe tandem && blkdiscard -f /dev/vda && TANDEM_CONFIG_DIR=$CONF tandemctl create-md r0 >/dev/null"
+	done
+	ok alpha "TANDEM_CONFIG_DIR=$CONF tandemctl up r0"
+	ok beta "TANDEM_CONFIG_DIR=$CONF tandemctl attach r0 && TANDEM_CONFIG_DIR=$CONF tandemctl connect r0 --assume-clean"
+	wait_field alpha connection connected
+}
