@@ -42,6 +42,34 @@ check "the OCF agent is executable and says its meta-data" \
 sed "s|/usr/lib/tandem/|$D/usr/lib/tandem/|" "$D/usr/lib/tandem/keepalived.conf.example" > "$TMP/keepalived.conf"
 check "keepalived accepts the example configuration" keepalived --config-test -f "$TMP/keepalived.conf"
 check "tandem-vrrp check fails without the resource" bash -c "! '$D/usr/lib/tandem/tandem-vrrp' r0 check"
+
+# The track script's decisions, against a stand-in tandemctl: status from
+# $STUB_STATUS, "outdate" recorded in $TMP/vrrp/outdated.
+mkdir -p "$TMP/vrrp/bin"
+printf '#!/bin/sh\ncase $1 in\nstatus) [ -n "$STUB_STATUS" ] && echo "$STUB_STATUS" ;;\noutdate) echo "$2" >> "$TANDEM_VRRP_RUNDIR/outdated" ;;\n*) exit 1 ;;\nesac\n' \
+	> "$TMP/vrrp/bin/tandemctl"
+chmod +x "$TMP/vrrp/bin/tandemctl"
+# vrrp_check WHAT KEEPALIVED_STATE OUTDATE_AFTER WANT_RC WANT_OUTDATES ROLE DISK CONN
+vrrp_check() {
+	local v=$TMP/vrrp
+	rm -f "$v"/tandem-vrrp-* "$v/outdated"
+	echo "$2" > "$v/tandem-vrrp-r0.state"
+	echo "OUTDATE_AFTER=$3" > "$v/r0.vrrp"
+	check "tandem-vrrp check: $1" env PATH="$v/bin:$PATH" TANDEM_VRRP_RUNDIR="$v" \
+		TANDEM_VRRP_CONF="$v/r0.vrrp" WANT_RC="$4" WANT_OUTDATES="$5" \
+		STUB_STATUS="{\"name\":\"r0\",\"role\":\"$6\",\"disk_state\":\"$7\",\"connection\":\"$8\",\"peer_disk_state\":\"uptodate\"}" \
+		bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 check; rc=\$?
+		[ \$rc -eq \$WANT_RC ] || { echo \"exit code \$rc, expected \$WANT_RC\"; exit 1; }
+		[ \$(cat '$v/outdated' 2>/dev/null | wc -l) -eq \$WANT_OUTDATES ] || { echo 'outdate calls:'; cat '$v/outdated'; exit 1; }"
+}
+vrrp_check "in sync backup is eligible" backup 0 0 0 secondary uptodate connected
+vrrp_check "primary alone is eligible" master 0 0 0 primary uptodate connecting
+vrrp_check "backup just cut off is still eligible (the master may be dead)" backup 60 0 0 secondary uptodate connecting
+vrrp_check "backup cut off while the master lives outdates itself" backup 0 1 1 secondary uptodate connecting
+vrrp_check "a node in fault does not outdate" fault 0 0 0 secondary uptodate connecting
+vrrp_check "consistent (just attached) is not eligible" backup 0 1 0 secondary consistent connecting
+vrrp_check "outdated is not eligible" backup 0 1 0 secondary outdated standalone
+vrrp_check "resync target is not eligible" backup 0 1 0 secondary inconsistent connected
 check "tandem-vrrp refuses an unknown state" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 bogus 2>&1 | grep -q usage"
 check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
 
