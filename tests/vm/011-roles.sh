@@ -7,8 +7,8 @@ run_test() {
 
 	step "the secondary refuses to be opened: no writer, no mount, not even a reader"
 	refused beta 'dd if=/dev/zero of=/dev/tandem0 bs=4k count=1 oflag=direct' 'Read-only file system'
-	refused beta 'mkdir -p /mnt/t && mount /dev/tandem0 /mnt/t' 'wrong medium type|Wrong medium type'
-	refused beta 'mount -o ro /dev/tandem0 /mnt/t' 'wrong medium type|Wrong medium type'
+	refused beta 'mkdir -p /mnt/t && mount -t ext4 /dev/tandem0 /mnt/t' 'wrong medium type|Wrong medium type'
+	refused beta 'mount -t ext4 -o ro /dev/tandem0 /mnt/t' 'wrong medium type|Wrong medium type'
 	refused beta 'dd if=/dev/tandem0 of=/dev/null bs=4k count=1' 'Wrong medium type'
 	refused beta 'tandemctl primary r0' 'the peer is primary; make it secondary first'
 	refused beta 'tandemctl primary r0 --force' 'the peer is primary'
