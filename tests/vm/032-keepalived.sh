@@ -1,4 +1,4 @@
-description="keepalived recipe: the virtual IP and the mount follow the primary; the primary killed, beta takes over; alpha back is kept out (track script) until resynced and does not preempt; a planned switch-over"
+description="keepalived recipe: the virtual IP and the mount follow the primary; the primary killed, beta takes over; alpha back is kept out (track script) until resynced and does not preempt; a planned switch-over; a backup cut off from its primary's replication link outdates itself and does not take over stale data"
 
 VIP=10.0.0.100
 
@@ -70,4 +70,18 @@ run_test() {
 	ok alpha 'cat /mnt/svc/note2'
 	expect_eq "$OUT" "written on beta" "beta's file on alpha"
 	expect_eq "$(field beta role)" secondary "beta's role after the switch-over"
+
+	step "the replication link alone fails: beta, still hearing alpha on VRRP, outdates its data"
+	keepalived_up beta 90
+	sleep 3
+	ok beta 'ip route add blackhole 10.99.0.1/32'
+	ok alpha 'echo "written on alpha after the cut" > /mnt/svc/note3 && sync'
+	wait_field beta disk_state outdated 60
+	ok beta 'grep "data outdated" /run/tandem-vrrp-r0.log'
+	step "alpha's power is cut: beta does not take over with data that lacks alpha's last writes"
+	"$PAIR" kill alpha
+	sleep 10
+	has_vip beta && fail "beta took over with outdated data" "$(on beta 'cat /run/tandem-vrrp-r0.log')"
+	expect_eq "$(field beta role)" secondary "beta's role with outdated data"
+	refused beta 'tandemctl primary r0' 'outdated'
 }
