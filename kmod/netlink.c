@@ -310,21 +310,6 @@ static int tdm_nl_primary(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int tdm_nl_verify(struct sk_buff *skb, struct genl_info *info)
-{
-	struct tdm_device *dev;
-	int ret;
-
-	ret = tdm_nl_lock_dev(info, &dev);
-	if (ret)
-		return ret;
-	ret = tdm_verify_start(dev, info->extack);
-	if (ret == -ENOTCONN)
-		NL_SET_ERR_MSG(info->extack, "resource is not connected");
-	tdm_nl_unlock_dev(dev);
-	return ret;
-}
-
 /* A command that is one call on the named resource, under its cfg_lock. */
 static int tdm_nl_dev_op(struct genl_info *info,
 			 int (*op)(struct tdm_device *dev, struct netlink_ext_ack *extack))
@@ -348,6 +333,11 @@ static int tdm_nl_secondary(struct sk_buff *skb, struct genl_info *info)
 static int tdm_nl_outdate(struct sk_buff *skb, struct genl_info *info)
 {
 	return tdm_nl_dev_op(info, tdm_outdate);
+}
+
+static int tdm_nl_verify(struct sk_buff *skb, struct genl_info *info)
+{
+	return tdm_nl_dev_op(info, tdm_verify_start);
 }
 
 /* Change a connection's options in place; the others need a new connect. */

@@ -158,8 +158,10 @@ int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack)
 	struct task_struct *t;
 	const char *why = NULL;
 
-	if (!conn)
+	if (!conn) {
+		NL_SET_ERR_MSG(extack, "resource is not connected");
 		return -ENOTCONN;
+	}
 	spin_lock_irq(&conn->lock);
 	if (conn->cstate != TANDEM_CONN_CONNECTED || conn->dead)
 		why = "not connected to the peer";

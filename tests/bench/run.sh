@@ -66,12 +66,15 @@ secs() {
 	echo "$(date +%s.%N) - $t0" | bc -l
 }
 
-tandem_down() {
+# on_both CMD: run CMD in both VMs, quietly, whatever it returns (teardown).
+on_both() {
 	local vm
 	for vm in alpha beta; do
-		on "$vm" 'tandemctl disconnect r0; tandemctl detach r0; blkdiscard -f /dev/vda' >/dev/null 2>&1
+		on "$vm" "$1" >/dev/null 2>&1
 	done
 }
+
+tandem_down() { on_both 'tandemctl disconnect r0; tandemctl detach r0; blkdiscard -f /dev/vda'; }
 
 # The initial full sync of a fresh pair, then the resync of 64 MiB of scattered writes.
 tandem_syncs() {
@@ -129,12 +132,7 @@ drbd_wait() {
 	fail "DRBD on $1: no '$2' after $3 s" "$(on "$1" 'cat /proc/drbd; dmesg | grep drbd | tail')"
 }
 
-drbd_down() {
-	local vm
-	for vm in alpha beta; do
-		on "$vm" "$D84 down r0; rmmod drbd; blkdiscard -f /dev/vda" >/dev/null 2>&1
-	done
-}
+drbd_down() { on_both "$D84 down r0; rmmod drbd; blkdiscard -f /dev/vda"; }
 
 drbd_syncs() {
 	local t0
