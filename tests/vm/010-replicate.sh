@@ -1,7 +1,7 @@
 description="async then sync: fio --verify on the primary, both disks identical, fail over to beta and read alpha's files"
 
 replicate_with() {
-	local proto=$1 a b sums
+	local proto=$1 sums
 	step "$proto: connect, promote alpha"
 	pair_up "$proto"
 	ok beta 'tandemctl status r0'
@@ -21,9 +21,7 @@ replicate_with() {
 	wait_drained
 	ok alpha 'tandemctl status r0 --json'
 	grep -qE '"sent":[1-9]' <<<"$OUT" || fail "alpha sent nothing" "$OUT"
-	a=$(disk_sum alpha)
-	b=$(disk_sum beta)
-	expect_eq "$b" "$a" "checksum of beta's data vs alpha's ($proto)"
+	same_data "$proto"
 	ok beta 'tandemctl status r0 --json'
 	grep -q '"errors":0' <<<"$OUT" || fail "beta errors" "$OUT"
 
