@@ -8,6 +8,8 @@
 #   make check-vm [T=x]  VM tests (all, or those whose name contains x)
 #   make lint            the module with W=1, sparse (C=2) and -Werror
 #   make bench           link, raw disk, tandem and DRBD 8.4 side by side, in the VMs
+#   make experiment      the paper's failover experiment: httperf through the virtual
+#                        IP while the master dies and comes back (RATES= REPS= CONNS=)
 #   make install         module into /lib/modules/$(KVER); tandemctl, man pages,
 #                        completion, systemd unit, udev rule, OCF agent (install-tools)
 
@@ -66,6 +68,9 @@ bench: vm-build
 	@scripts/setup.sh bench
 	tests/bench/run.sh
 
+experiment: vm-build
+	tests/experiment/run.sh
+
 install: install-module install-tools
 
 install-module: module
@@ -93,5 +98,5 @@ clean:
 	rm -rf kmod/*.o kmod/core/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
 		kmod/core/.*.cmd kmod/modules.order modules.order Module.symvers .*.cmd
 
-.PHONY: all module tools setup lint vm-build check check-unit check-tools check-vm demo bench \
+.PHONY: all module tools setup lint vm-build check check-unit check-tools check-vm demo bench experiment \
 	install install-module install-tools clean

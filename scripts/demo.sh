@@ -8,9 +8,7 @@
 # what it missed and takes the service back. Run through `make demo`.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-PAIR=$TOP/scripts/vm/pair.sh
-DB=$TOP/scripts/vm/mariadb.sh
-VIP=10.0.0.100
+. "$TOP/scripts/vm/ha.sh"
 T0=$SECONDS
 STEP_T=$SECONDS
 declare -a SUMMARY
@@ -25,50 +23,7 @@ show() {
 	"$PAIR" run "$1" "$2" 2>&1 | sed 's/^/    /'
 	return "${PIPESTATUS[0]}"
 }
-on() { "$PAIR" run "$@"; }
 trap '"$PAIR" stop' EXIT
-
-# configure VM PRIORITY: the resource file, its secret, keepalived and what
-# tandem-vrrp mounts and runs (a VM's / is a tmpfs overlay: again after a reboot).
-configure() {
-	on "$1" "mkdir -p /etc/tandem /etc/keepalived
-cat > /etc/tandem/r0.res <<'EOF'
-resource r0 {
-	minor 0;
-	protocol sync;
-	secret-file /etc/tandem/r0.secret;
-	options { timeout 2000; }
-	node alpha { disk /dev/vda; address 10.99.0.1:7789; }
-	node beta { disk /dev/vda; address 10.99.0.2:7789; }
-}
-EOF
-printf 'demo secret' > /etc/tandem/r0.secret && chmod 600 /etc/tandem/r0.secret
-cat > /etc/tandem/r0.vrrp <<'EOF'
-MOUNT=/var/lib/mysql
-START='$DB start'
-STOP='$DB halt'
-EOF
-sed -e 's|/usr/lib/tandem/|$TOP/tools/ha/|' -e 's/priority 100 .*/priority $2/' \
-	$TOP/tools/ha/keepalived.conf.example > /etc/keepalived/keepalived.conf
-modprobe tandem"
-}
-
-keepalived_start() { on "$1" 'keepalived -f /etc/keepalived/keepalived.conf'; }
-keepalived_stop() {
-	on "$1" 'kill $(cat /run/keepalived.pid); while [ -e /run/keepalived.pid ]; do sleep 0.1; done'
-}
-
-# wait_for VM WHAT SCRIPT [SECONDS]: poll until SCRIPT succeeds in VM.
-wait_for() {
-	local end=$((SECONDS + ${4:-60}))
-	while [ $SECONDS -lt $end ]; do
-		on "$1" "$3" >/dev/null 2>&1 && return 0
-		sleep 0.25
-	done
-	echo "demo: $2 did not happen on $1 in ${4:-60} s" >&2
-	on "$1" 'tandemctl status; cat /run/tandem-vrrp-r0.log 2>/dev/null; tail -n 20 /run/mysqld/error.log 2>/dev/null' >&2 || true
-	return 1
-}
 
 # The client, in beta: one connection per commit through the virtual IP, as
 # a web page would; "id time" in /tmp/acked once committed, the time of each

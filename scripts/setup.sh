@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything tandem needs to build, test and demo on Debian 12;
-# "setup.sh bench" adds what make bench needs (DRBD's tools, matplotlib).
+# "setup.sh bench" adds what make bench needs (DRBD's tools, matplotlib),
+# "setup.sh experiment" what make experiment needs (nginx, PHP, httperf).
 # Idempotent: when every package is present it returns in well under a second.
 set -euo pipefail
 
@@ -14,7 +15,10 @@ PKGS=(
 	libxml2-utils resource-agents
 	mariadb-server mariadb-client keepalived bc
 )
-[ "${1:-}" != bench ] || PKGS+=(drbd-utils python3-matplotlib)
+case ${1:-} in
+bench) PKGS+=(drbd-utils python3-matplotlib) ;;
+experiment) PKGS+=(nginx-light php-fpm php-mysql httperf python3-matplotlib) ;;
+esac
 
 missing=()
 for p in "${PKGS[@]}"; do

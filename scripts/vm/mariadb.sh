@@ -7,7 +7,7 @@
 #   mariadb.sh stop        halt, unmount
 #   mariadb.sh writer HOST N   insert rows 1..N into app.t on HOST, one commit each;
 #                          prints each id once its commit returned (an acknowledged commit)
-#   mariadb.sh rows        the ids in app.t, one per line, sorted
+#   mariadb.sh rows [TABLE]  the ids in app.TABLE (default t), one per line, sorted
 set -euo pipefail
 
 DATADIR=/var/lib/mysql
@@ -60,10 +60,10 @@ writer)
 		mariadb --unbuffered -N -B -h "$2" -u app -papp --connect-timeout=5 app
 	;;
 rows)
-	mariadb --socket="$SOCK" -N -B -e 'SELECT id FROM app.t ORDER BY id'
+	mariadb --socket="$SOCK" -N -B -e "SELECT id FROM app.${2:-t} ORDER BY id"
 	;;
 *)
-	echo "usage: $0 create|start|halt|stop|writer HOST N|rows" >&2
+	echo "usage: $0 create|start|halt|stop|writer HOST N|rows [TABLE]" >&2
 	exit 2
 	;;
 esac

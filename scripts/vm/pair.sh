@@ -7,6 +7,8 @@
 #   pair.sh stop         power both off
 # Each VM: 1 GiB disk (vda) and 256 MiB disk (vdb), sparse files under build/vm/<vm>/;
 # eth0 on the service network 10.0.0.0/24, eth1 on the replication link 10.99.0.0/24.
+# With TDM_SVC_NETNS=NS, eth0 is instead the tap device tdm-<vm> in network
+# namespace NS (made by the caller, e.g. bridged there with a client).
 # Each link is a pair of Unix datagram sockets, one Ethernet frame per
 # datagram: unlike QEMU's TCP "socket" netdev, no host-side Nagle or delayed
 # ACK adds tens of milliseconds to a small frame; a full receiver makes the
@@ -27,7 +29,7 @@ dgram_netdev() {
 }
 
 start_vm() {
-	local vm=$1 id dir
+	local vm=$1 id dir svc netns=()
 	id=$(vm_id "$vm")
 	dir=$TDM_VMDIR/$vm
 	rm -rf "$dir/ctl"
@@ -35,7 +37,12 @@ start_vm() {
 	[ -e "$dir/vda.img" ] || truncate -s 1G "$dir/vda.img"
 	[ -e "$dir/vdb.img" ] || truncate -s 256M "$dir/vdb.img"
 	: > "$dir/console.log"
-	qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
+	svc=$(dgram_netdev svc "$vm")
+	if [ -n "${TDM_SVC_NETNS:-}" ]; then
+		svc="tap,id=svc,ifname=tdm-$vm,script=no,downscript=no"
+		netns=(ip netns exec "$TDM_SVC_NETNS")
+	fi
+	"${netns[@]}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
 		-name "tandem-$vm" -display none -monitor none -no-reboot \
 		-serial "file:$dir/console.log" \
 		-kernel "/boot/vmlinuz-$KV" -initrd "$INITRD" \
@@ -44,7 +51,7 @@ start_vm() {
 		-virtfs "local,path=$dir/ctl,mount_tag=ctl,security_model=none" \
 		-drive "file=$dir/vda.img,if=virtio,format=raw,cache=none,aio=threads,discard=unmap" \
 		-drive "file=$dir/vdb.img,if=virtio,format=raw,cache=none,aio=threads,discard=unmap" \
-		-netdev "$(dgram_netdev svc "$vm")" \
+		-netdev "$svc" \
 		-device "virtio-net-pci,netdev=svc,mac=52:54:00:00:00:0$id" \
 		-netdev "$(dgram_netdev rep "$vm")" \
 		-device "virtio-net-pci,netdev=rep,mac=52:54:00:00:01:0$id" \

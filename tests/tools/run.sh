@@ -121,5 +121,38 @@ check "complete primary's resource" expect_completion "tandemctl --config-dir $T
 check "complete connect's options" expect_completion "tandemctl connect r0 --p" 3 "--peer --protocol"
 check "complete --protocol's value" expect_completion "tandemctl connect r0 --protocol ''" 4 "async sync"
 
+# The experiment's report (tests/experiment/report.py) on a real httperf
+# output: 10 connections, one timed out, one answered 503, 8 hits, one of
+# them not in the database.
+E=$TOP/tests/experiment
+printf '%s\n' 1 2 3 4 6 8 10 > "$TMP/rows"     # hit 9 is missing
+printf '%s\n' 1 2 3 4 6 8 9 10 > "$TMP/acked"
+printf '1.90 promoting\n2.10 primary\n2.60 mounted /var/lib/mysql\n5.30 service started\n7.00 promoting\n' > "$TMP/steps"
+python3 "$E/report.py" run --kind failover --rate 10 --rep 1 --event 100.5 --up 106.25 \
+	--httperf "$E/testdata/httperf.txt" --acked "$TMP/acked" --rows "$TMP/rows" \
+	--steps "$TMP/steps" > "$TMP/run.json" 2>&1
+# expect_run EXPR VALUE: the Python expression over the run's JSON (r) is VALUE.
+expect_run() {
+	local got
+	got=$(python3 -c "import json; r = json.load(open('$TMP/run.json')); print($1)" 2>&1)
+	[ "$got" == "$2" ] || { echo "$1: got '$got', expected '$2'"; return 1; }
+}
+check "report: httperf's totals" expect_run "r['connections'], r['requests'], r['replies']" "10 10 9"
+check "report: reply status and errors" expect_run "r['status']['2xx'], r['status']['5xx'], r['errors'], r['error_kinds']" \
+	"8 1 1 {'client-timo': 1}"
+check "report: acknowledged hits, and those missing from the database" expect_run "r['ok'], r['lost']" "8 1"
+check "report: the first of each step, service up from the event" \
+	expect_run "sorted(r['steps_s'].items())" \
+	"[('database_up', 5.3), ('detected', 1.9), ('mounted', 2.6), ('promoted', 2.1), ('service_up', 5.75)]"
+mkdir -p "$TMP/exp"
+cp "$TMP/run.json" "$TMP/exp/failover-10-1.json"
+sed 's/"rep": 1/"rep": 2/; s/"lost": 1/"lost": 0/' "$TMP/run.json" > "$TMP/exp/failover-10-2.json"
+check "report: the table names the paper's figure, and the goals it misses" bash -c \
+	"python3 '$E/report.py' table '$TMP/exp' > '$TMP/table' && cat '$TMP/table' &&
+	grep -q '^  10/s .* 9 \[9-9\] .* 90.0% .* 1  *1940 (97.0%)  *1836 (91.8%)' '$TMP/table' &&
+	grep -q 'NOT met.*failover 10/s: no acknowledged hit lost (1)' '$TMP/table' &&
+	grep -q 'NOT met.*failover under 5 s end to end (median 5.8 s)' '$TMP/table' &&
+	[ -s '$TMP/exp/results.json' ]"
+
 echo "tools: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

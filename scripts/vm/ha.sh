@@ -1,0 +1,69 @@
+# The HA pair the demo and the experiment share: tandem resource r0 (sync)
+# on both VMs' /dev/vda, MariaDB on it, keepalived moving the virtual IP
+# 10.0.0.100 and calling tools/ha/tandem-vrrp. Sourced, not run; needs TOP.
+# shellcheck shell=bash
+
+PAIR=$TOP/scripts/vm/pair.sh
+DB=$TOP/scripts/vm/mariadb.sh
+VIP=10.0.0.100
+
+on() { "$PAIR" run "$@"; }
+
+# configure VM PRIORITY: the resource file, its secret, keepalived and what
+# tandem-vrrp mounts and runs (a VM's / is a tmpfs overlay: again after a reboot).
+configure() {
+	on "$1" "mkdir -p /etc/tandem /etc/keepalived
+cat > /etc/tandem/r0.res <<'EOF'
+resource r0 {
+	minor 0;
+	protocol sync;
+	secret-file /etc/tandem/r0.secret;
+	options { timeout 2000; }
+	node alpha { disk /dev/vda; address 10.99.0.1:7789; }
+	node beta { disk /dev/vda; address 10.99.0.2:7789; }
+}
+EOF
+printf 'demo secret' > /etc/tandem/r0.secret && chmod 600 /etc/tandem/r0.secret
+cat > /etc/tandem/r0.vrrp <<'EOF'
+MOUNT=/var/lib/mysql
+START='$DB start'
+STOP='$DB halt'
+EOF
+sed -e 's|/usr/lib/tandem/|$TOP/tools/ha/|' -e 's/priority 100 .*/priority $2/' \
+	$TOP/tools/ha/keepalived.conf.example > /etc/keepalived/keepalived.conf
+modprobe tandem"
+}
+
+keepalived_start() { on "$1" 'keepalived -f /etc/keepalived/keepalived.conf'; }
+keepalived_stop() {
+	on "$1" 'kill $(cat /run/keepalived.pid); while [ -e /run/keepalived.pid ]; do sleep 0.1; done'
+}
+
+# wait_for VM WHAT SCRIPT [SECONDS]: poll until SCRIPT succeeds in VM.
+wait_for() {
+	local end=$((SECONDS + ${4:-60}))
+	while [ $SECONDS -lt $end ]; do
+		on "$1" "$3" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	echo "${0##*/}: $2 did not happen on $1 in ${4:-60} s" >&2
+	on "$1" 'tandemctl status; cat /run/tandem-vrrp-r0.log 2>/dev/null; tail -n 20 /run/mysqld/error.log 2>/dev/null' >&2 || true
+	return 1
+}
+
+# fresh_pair: metadata on both zeroed disks, up (beta's declared identical:
+# no initial sync), MariaDB's datadir created on alpha, keepalived on both
+# with alpha the master.
+fresh_pair() {
+	local vm
+	for vm in alpha beta; do
+		on $vm 'blkdiscard -f /dev/vda >/dev/null && tandemctl create-md r0'
+	done
+	on alpha 'tandemctl up r0'
+	on beta 'tandemctl attach r0 && tandemctl connect r0 --assume-clean'
+	wait_for alpha "connection" 'tandemctl status r0 | grep -q connection:connected'
+	on alpha "tandemctl primary r0 --force && $DB create && $DB stop && tandemctl secondary r0"
+	keepalived_start alpha
+	wait_for alpha "MariaDB on the virtual IP" "ip -4 addr show eth0 | grep -q $VIP && mariadb-admin -h $VIP -u app -papp ping"
+	keepalived_start beta
+}

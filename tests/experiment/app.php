@@ -1,0 +1,28 @@
+<?php
+// SPDX-License-Identifier: GPL-2.0
+// The experiment's page: every request commits one row (a hit) to MariaDB
+// through the virtual IP and reads the latest ones back. The database is
+// reached through the virtual IP, as an application server would: while it
+// moves, the page keeps trying for up to 25 s (a connection pool's retry),
+// then answers 503. The body names the row it committed: "hit ID".
+mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
+header('Content-Type: text/plain');
+$deadline = microtime(true) + 25;
+for (;;) {
+	try {
+		$db = new mysqli('10.0.0.100', 'app', 'app', 'app');
+		$db->query('INSERT INTO hits () VALUES ()');
+		$id = $db->insert_id;
+		$latest = $db->query('SELECT id FROM hits ORDER BY id DESC LIMIT 5')->fetch_all();
+		echo "hit $id\n";
+		echo 'latest: ' . implode(' ', array_column($latest, 0)) . "\n";
+		exit;
+	} catch (mysqli_sql_exception $e) {
+		if (microtime(true) > $deadline) {
+			http_response_code(503);
+			echo 'database unavailable: ' . $e->getMessage() . "\n";
+			exit;
+		}
+		usleep(200000);
+	}
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""The failover experiment's figures, from run.sh's raw files.
+
+usage: report.py run --kind K --rate R --rep N --event T --up T --httperf F
+                     --acked F --rows F --steps F [--resync MIB]
+           one run's JSON on stdout
+       report.py line RUN.json       one run in a line
+       report.py table OUTDIR        the tables, OUTDIR/results.json and results.png
+
+A reply is an HTTP answer of any status, as httperf counts them (the paper's
+"replies"); "ok" are the 200s, each naming the row it committed; "lost" are
+those rows missing from the database after the move.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+# The paper's failover figures: replies of 2000 connections per rate, on
+# native servers and on virtual ones (only the 10 and 50 conn/s figures
+# are given for the latter).
+PAPER_NATIVE = {10: 1940, 20: 1882, 30: 1774, 40: 1682, 50: 1516}
+PAPER_VIRTUAL = {10: 1836, 50: 1006}
+GOAL_PCT = 99.5
+GOAL_FAILOVER_S = 5.0
+
+# tandem-vrrp's log messages, in the order they happen, and their names here.
+STEPS = [
+    ("service stopped", "old_service_stopped"),
+    ("unmounted", "old_unmounted"),
+    ("secondary", "old_secondary"),
+    ("promoting", "detected"),
+    ("primary", "promoted"),
+    ("mounted", "mounted"),
+    ("service started", "database_up"),
+]
+
+
+def parse_httperf(path):
+    text = open(path).read()
+    m = re.search(r"Total: connections (\d+) requests (\d+) replies (\d+) test-duration ([\d.]+) s", text)
+    if not m:
+        sys.exit(f"report: no httperf summary in {path}:\n{text[-2000:]}")
+    out = {"connections": int(m[1]), "requests": int(m[2]), "replies": int(m[3]),
+           "duration_s": float(m[4])}
+    m = re.search(r"Reply status: 1xx=(\d+) 2xx=(\d+) 3xx=(\d+) 4xx=(\d+) 5xx=(\d+)", text)
+    out["status"] = dict(zip(["1xx", "2xx", "3xx", "4xx", "5xx"], map(int, m.groups())))
+    errors = {}
+    for line in re.findall(r"^Errors: (.*)$", text, re.M):
+        words = line.split()
+        errors.update({k: int(v) for k, v in zip(words[::2], words[1::2])})
+    out["errors"] = errors.pop("total")
+    out["error_kinds"] = {k: v for k, v in errors.items() if v}
+    return out
+
+
+def parse_steps(path):
+    """'seconds message' lines -> {step name: seconds since the event}."""
+    steps = {}
+    for line in open(path):
+        t, _, msg = line.strip().partition(" ")
+        for prefix, name in STEPS:
+            if msg == prefix or msg.startswith(prefix + " "):
+                steps.setdefault(name, float(t))
+    return steps
+
+
+def cmd_run(argv):
+    ap = argparse.ArgumentParser(prog="report.py run")
+    for a in ("kind", "httperf", "acked", "rows", "steps", "event", "up", "resync"):
+        ap.add_argument("--" + a, default="")
+    ap.add_argument("--rate", type=int, required=True)
+    ap.add_argument("--rep", type=int, required=True)
+    a = ap.parse_args(argv)
+    run = {"kind": a.kind, "rate": a.rate, "rep": a.rep}
+    run.update(parse_httperf(a.httperf))
+    acked = set(open(a.acked).read().split())
+    rows = set(open(a.rows).read().split())
+    run["ok"] = len(acked)
+    run["lost"] = len(acked - rows)
+    run["steps_s"] = parse_steps(a.steps)
+    if a.up:
+        run["steps_s"]["service_up"] = round(float(a.up) - float(a.event), 2)
+    if a.resync:
+        run["resync_mib"] = int(a.resync)
+    json.dump(run, sys.stdout)
+    print()
+
+
+def describe(run):
+    s = run["steps_s"]
+    return (f"{run['kind']} {run['rate']}/s rep {run['rep']}: {run['replies']}/{run['connections']} replies "
+            f"({run['ok']} ok), {run['errors']} errors {run['error_kinds'] or ''}, lost {run['lost']}, "
+            f"service back after {s.get('service_up', float('nan')):.1f} s")
+
+
+def spread(values):
+    med = statistics.median(values)
+    if len(values) == 1:
+        return f"{med:g}"
+    return f"{med:g} [{min(values):g}-{max(values):g}]"
+
+
+def cmd_table(out):
+    runs = [json.load(open(p)) for p in sorted(glob.glob(os.path.join(out, "*-*-*.json")))]
+    if not runs:
+        sys.exit(f"report: no runs in {out}")
+    conns = runs[0]["connections"]
+    results = {"connections": conns, "runs": runs, "paper": {"native": PAPER_NATIVE, "virtual": PAPER_VIRTUAL},
+               "summary": {}}
+    goals = []
+    for kind in ("failover", "failback"):
+        mine = [r for r in runs if r["kind"] == kind]
+        if not mine:
+            continue
+        reps = max(r["rep"] for r in mine)
+        print(f"\n{kind.upper()}: {conns} connections per run, httperf without retries; "
+              f"median of {reps} run(s) [min-max]")
+        head = f"{'rate':>6} {'requests':>10} {'replies':>18} {'errors':>12} {'replies %':>10} {'lost':>5}"
+        if kind == "failover":
+            head += f"  {'paper native':>14} {'paper virtual':>14}"
+        print(head)
+        summary = results["summary"].setdefault(kind, {})
+        for rate in sorted({r["rate"] for r in mine}):
+            rr = [r for r in mine if r["rate"] == rate]
+            pct = statistics.median(r["replies"] / r["connections"] * 100 for r in rr)
+            worst_ok = min(r["ok"] / r["connections"] * 100 for r in rr)
+            lost = sum(r["lost"] for r in rr)
+            line = (f"{rate:>4}/s {spread([r['requests'] for r in rr]):>10} {spread([r['replies'] for r in rr]):>18} "
+                    f"{spread([r['errors'] for r in rr]):>12} {pct:>9.1f}% {lost:>5}")
+            if kind == "failover":
+                nat = PAPER_NATIVE.get(rate)
+                vir = PAPER_VIRTUAL.get(rate)
+                line += f"  {f'{nat} ({nat / 20:.1f}%)' if nat else '-':>14} {f'{vir} ({vir / 20:.1f}%)' if vir else '-':>14}"
+            print(line)
+            summary[str(rate)] = {"replies_median": statistics.median(r["replies"] for r in rr),
+                                  "replies_pct_median": pct, "ok_pct_worst": worst_ok, "lost": lost}
+            goals.append((f"{kind} {rate}/s: every run >= {GOAL_PCT}% answered 200 (worst {worst_ok:.2f}%)",
+                          worst_ok >= GOAL_PCT))
+            goals.append((f"{kind} {rate}/s: no acknowledged hit lost ({lost})", lost == 0))
+        names = [n for _, n in STEPS if any(n in r["steps_s"] for r in mine)] + ["service_up"]
+        print(f"\n{kind} time line, seconds from the {'power cut' if kind == 'failover' else 'switch-over'}"
+              " (median [min-max] over all runs):")
+        for n in names:
+            vals = [r["steps_s"][n] for r in mine if n in r["steps_s"]]
+            if vals:
+                print(f"  {n:<22} {spread(vals)} s")
+        ups = [r["steps_s"]["service_up"] for r in mine if "service_up" in r["steps_s"]]
+        if kind == "failover" and ups:
+            goals.append((f"failover under {GOAL_FAILOVER_S:g} s end to end (median {statistics.median(ups):.1f} s)",
+                          statistics.median(ups) < GOAL_FAILOVER_S))
+        resync = [r["resync_mib"] for r in mine if "resync_mib" in r]
+        if resync:
+            print(f"  resync of the old master before failback: {spread(resync)} MiB")
+    print("\ngoals:")
+    for text, met in goals:
+        print(f"  [{'met' if met else 'NOT met'}] {text}")
+    json.dump(results, open(os.path.join(out, "results.json"), "w"), indent=1)
+    plot(out, runs)
+
+
+def plot(out, runs):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("\n(no matplotlib: no plot)")
+        return
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    for kind, colour in (("failover", "tab:blue"), ("failback", "tab:green")):
+        mine = [r for r in runs if r["kind"] == kind]
+        rates = sorted({r["rate"] for r in mine})
+        if not rates:
+            continue
+        med = [statistics.median(r["replies"] / r["connections"] * 100 for r in mine if r["rate"] == x) for x in rates]
+        ax1.plot(rates, med, "o-", color=colour, label=f"tandem {kind}")
+        ups = [[r["steps_s"].get("service_up", 0) for r in mine if r["rate"] == x] for x in rates]
+        ax2.boxplot(ups, positions=[x + (-1 if kind == "failover" else 1) for x in rates], widths=1.5,
+                    patch_artist=True, boxprops={"facecolor": colour})
+    ax1.plot(list(PAPER_NATIVE), [v / 20 for v in PAPER_NATIVE.values()], "s--", color="grey",
+             label="paper, native")
+    ax1.plot(list(PAPER_VIRTUAL), [v / 20 for v in PAPER_VIRTUAL.values()], "^--", color="tab:orange",
+             label="paper, virtual")
+    ax1.set(xlabel="connections/s", ylabel="replies, % of connections", title="replies during the move")
+    ax1.legend(fontsize=8)
+    ax2.set(xlabel="connections/s (failover left, failback right)", ylabel="s",
+            title="event to the first 200 sent after it")
+    ax2.set_xticks(sorted({r["rate"] for r in runs}))
+    ax2.set_xticklabels(sorted({r["rate"] for r in runs}))
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "results.png"), dpi=90)
+    print(f"\nplot: {os.path.join(out, 'results.png')}; data: {os.path.join(out, 'results.json')}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "line", "table"):
+        sys.exit(__doc__)
+    if sys.argv[1] == "run":
+        cmd_run(sys.argv[2:])
+    elif sys.argv[1] == "line":
+        print(describe(json.load(open(sys.argv[2]))))
+    else:
+        cmd_table(sys.argv[2])

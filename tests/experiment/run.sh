@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make experiment: the failover experiment of the paper tandem comes from,
+# on tandem in the two VMs. A PHP page (nginx + PHP-FPM) that commits a row
+# to MariaDB on each request is served through keepalived's virtual IP;
+# MariaDB's datadir is an ext4 on /dev/tandem0 (sync). httperf, in a network
+# namespace bridged to both VMs' service NICs, opens CONNS connections at
+# each RATE; halfway through a run alpha (the master) loses power (its qemu
+# is SIGKILLed) and beta takes over: the failover run. alpha then boots,
+# resyncs, and halfway through a second run takes the service back (a
+# planned switch-over: keepalived stopped on beta): the failback run.
+# REPS repetitions of both per rate. httperf does not retry: a request in
+# flight on the dead master times out (TIMEOUT s); one sent while no node
+# holds the address is retried by TCP's own SYN retransmissions; the page
+# waits up to 25 s for its database while it moves.
+#   RATES="10 20 30 40 50"  REPS=5  CONNS=2000  TIMEOUT=30
+# Results: build/experiment/results.json, results.png, the tables on stdout.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+RATES=${RATES:-10 20 30 40 50}
+REPS=${REPS:-5}
+CONNS=${CONNS:-2000}
+TIMEOUT=${TIMEOUT:-30}
+OUT=${TDM_BUILD:-$TOP/build}/experiment
+NS=tdm-exp
+CLIENT=10.0.0.200
+export TDM_SVC_NETNS=$NS
+. "$TOP/scripts/vm/ha.sh"
+WEB=$TOP/tests/experiment/web.sh
+VRRP=$TOP/tools/ha/tandem-vrrp
+
+say() { printf '[%4ds] %s\n' $SECONDS "$*" >&2; }
+in_ns() { ip netns exec $NS "$@"; }
+
+# The client's side of the service network: a bridge in namespace NS with
+# the VMs' tap devices and the client's address.
+netns_up() {
+	local vm
+	ip netns del $NS 2>/dev/null || true
+	ip netns add $NS
+	ip -n $NS link set lo up
+	ip -n $NS link add br0 type bridge
+	for vm in alpha beta; do
+		ip -n $NS tuntap add dev tdm-$vm mode tap
+		ip -n $NS link set tdm-$vm master br0 up
+	done
+	ip -n $NS addr add $CLIENT/24 dev br0
+	ip -n $NS link set br0 up
+}
+cleanup() {
+	"$PAIR" stop || true
+	ip netns del $NS 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# mark VM...: each VM's clock now, in its /tmp/t0 (its log is read against it).
+mark() { local vm; for vm in "$@"; do on "$vm" 'date +%s.%N > /tmp/t0'; done; }
+
+# steps VM STATE: "name seconds" for each of tandem-vrrp's STATE steps
+# logged on VM since its mark.
+steps() {
+	on "$1" "awk -v t0=\$(cat /tmp/t0) -v st='$2:' '\$1 >= t0 && \$3 == st {
+		\$3 = \"\"; t = \$1; \$1 = \$2 = \"\"; gsub(/^ +/, \"\"); printf \"%.2f %s\n\", t - t0, \$0 }' /run/tandem-vrrp-r0.log"
+}
+
+# probe: in the background, a request every 0.2 s (each waiting up to 60 s)
+# until one is answered 200; prints that answer's arrival, host clock.
+probe() {
+	in_ns bash -c 'd=$(mktemp -d); end=$((SECONDS + 120))
+	while [ ! -s $d/ok ] && [ $SECONDS -lt $end ]; do
+		( [ "$(curl -s -o /dev/null -w "%{http_code}" -m 60 http://'$VIP'/app.php)" = 200 ] && echo $EPOCHREALTIME >> $d/ok ) &
+		sleep 0.2
+	done
+	kill $(jobs -p) 2>/dev/null; wait; sort -n $d/ok | head -n1; rm -rf $d'
+}
+
+# httperf_start RUN RATE: the load, in the background, its output in RUN.httperf.
+httperf_start() {
+	in_ns bash -c "ulimit -n 65536; exec httperf --hog --server $VIP --uri /app.php \
+		--num-conns $CONNS --rate $2 --timeout $TIMEOUT --print-reply=body" > "$1.httperf" 2>&1 &
+	HTTPERF=$!
+}
+
+# The runs set T_EVENT: the host's clock when alpha was killed, or when
+# the switch-over began.
+# finish RUN KIND RATE REP SURVIVOR: wait for the load and the probe,
+# then write RUN.json: httperf's counts, the steps of the move, and how many
+# of the hits answered 200 are missing from the database now.
+finish() {
+	local run=$1 up=""
+	wait $HTTPERF || true
+	up=$(cat "$run.probe")
+	on "$5" "$DB rows hits" > "$run.rows"
+	grep -o '^RB[0-9]*:hit [0-9]*' "$run.httperf" | awk '{print $2}' | sort -u > "$run.acked"
+	/usr/bin/python3 "$TOP/tests/experiment/report.py" run --kind "$2" --rate "$3" --rep "$4" \
+		--event "$T_EVENT" --up "$up" --httperf "$run.httperf" --acked "$run.acked" --rows "$run.rows" \
+		--steps "$run.steps" --resync "$(cat "$run.resync" 2>/dev/null || echo)" > "$run.json"
+	/usr/bin/python3 "$TOP/tests/experiment/report.py" line "$run.json" >&2
+}
+
+# alpha_back FILE: alpha boots again, resyncs what beta wrote, and stands by.
+alpha_back() {
+	"$PAIR" restart alpha
+	configure alpha 100
+	on alpha "tandemctl up r0 >/dev/null && $WEB start"
+	keepalived_start alpha
+	on alpha 'tandemctl wait-sync r0 --timeout 900 >/dev/null &&
+		dmesg | grep -o "resync done: [0-9]* MiB" | tail -n1 | cut -d" " -f3' > "$1"
+	wait_for alpha "standing by" 'grep -qx backup /run/tandem-vrrp-r0.state' 60
+}
+
+failover() {
+	local run=$1 rate=$2
+	httperf_start "$run" "$rate"
+	sleep "$(echo "$CONNS / 2 / $rate" | bc -l)"
+	mark beta
+	T_EVENT=$EPOCHREALTIME
+	probe > "$run.probe" &
+	"$PAIR" kill alpha
+	wait $!
+	steps beta master > "$run.steps"
+	say "  beta took over: $(tr '\n' ';' < "$run.steps")"
+}
+
+failback() {
+	local run=$1 rate=$2
+	httperf_start "$run" "$rate"
+	sleep "$(echo "$CONNS / 2 / $rate" | bc -l)"
+	mark alpha beta
+	T_EVENT=$EPOCHREALTIME
+	probe > "$run.probe" &
+	keepalived_stop beta
+	on beta "$VRRP r0 stop"
+	wait $!
+	{ steps beta stop; steps alpha master; } > "$run.steps"
+	keepalived_start beta
+	say "  alpha took over: $(tr '\n' ';' < "$run.steps")"
+}
+
+bash "$TOP/scripts/setup.sh" experiment
+rm -rf "$OUT"
+mkdir -p "$OUT"
+say "booting alpha and beta, their service NICs bridged with the client ($CLIENT) in namespace $NS"
+netns_up
+"$PAIR" start
+configure alpha 100
+configure beta 90
+say "tandem r0 (sync), MariaDB on alpha, keepalived on both, the web tier on both"
+fresh_pair
+on alpha "mariadb -h $VIP -u app -papp app -e 'CREATE TABLE hits (id INT AUTO_INCREMENT PRIMARY KEY, at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB'"
+for vm in alpha beta; do on $vm "$WEB start"; done
+in_ns curl -sf -m 30 http://$VIP/app.php >/dev/null || { echo "experiment: the page does not answer" >&2; exit 1; }
+
+for ((rep = 1; rep <= REPS; rep++)); do
+	for rate in $RATES; do
+		run=$OUT/failover-$rate-$rep
+		say "rep $rep, $rate conn/s: failover run ($CONNS connections, alpha killed halfway)"
+		failover "$run" "$rate"
+		finish "$run" failover "$rate" "$rep" beta
+		say "  alpha comes back and resyncs"
+		run=$OUT/failback-$rate-$rep
+		alpha_back "$run.resync"
+		say "rep $rep, $rate conn/s: failback run (service moved back to alpha halfway)"
+		failback "$run" "$rate"
+		finish "$run" failback "$rate" "$rep" alpha
+	done
+done
+/usr/bin/python3 "$TOP/tests/experiment/report.py" table "$OUT"
