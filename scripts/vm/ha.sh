@@ -18,7 +18,7 @@ resource r0 {
 	minor 0;
 	protocol sync;
 	secret-file /etc/tandem/r0.secret;
-	options { timeout 2000; }
+	options { timeout 1000; }
 	node alpha { disk /dev/vda; address 10.99.0.1:7789; }
 	node beta { disk /dev/vda; address 10.99.0.2:7789; }
 }

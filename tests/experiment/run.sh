@@ -56,22 +56,26 @@ trap cleanup EXIT
 # mark VM...: each VM's clock now, in its /tmp/t0 (its log is read against it).
 mark() { local vm; for vm in "$@"; do on "$vm" 'date +%s.%N > /tmp/t0'; done; }
 
-# steps VM STATE: "name seconds" for each of tandem-vrrp's STATE steps
-# logged on VM since its mark.
+# steps VM STATE [LAST]: "seconds message" for each of tandem-vrrp's STATE
+# steps logged on VM since its mark, once the message LAST is among them.
 steps() {
-	on "$1" "awk -v t0=\$(cat /tmp/t0) -v st='$2:' '\$1 >= t0 && \$3 == st {
+	local script="awk -v t0=\$(cat /tmp/t0) -v st='$2:' '\$1 >= t0 && \$3 == st {
 		\$3 = \"\"; t = \$1; \$1 = \$2 = \"\"; gsub(/^ +/, \"\"); printf \"%.2f %s\n\", t - t0, \$0 }' /run/tandem-vrrp-r0.log"
+	# Waited for inside the VM: polling it from here would load it while it recovers.
+	[ -z "${3:-}" ] || on "$1" "for i in \$(seq 240); do $script | grep -q ' $3\$' && break; sleep 0.5; done"
+	on "$1" "$script"
 }
 
-# probe: in the background, a request every 0.2 s (each waiting up to 60 s)
-# until one is answered 200; prints that answer's arrival, host clock.
+# probe: a request every 0.2 s (each waiting up to 60 s) until one is
+# answered 200; prints that answer's arrival, host clock. Started once the
+# address has left the old master (killed, or its keepalived stopped).
 probe() {
 	in_ns bash -c 'd=$(mktemp -d); end=$((SECONDS + 120))
 	while [ ! -s $d/ok ] && [ $SECONDS -lt $end ]; do
 		( [ "$(curl -s -o /dev/null -w "%{http_code}" -m 60 http://'$VIP'/app.php)" = 200 ] && echo $EPOCHREALTIME >> $d/ok ) &
 		sleep 0.2
 	done
-	kill $(jobs -p) 2>/dev/null; wait; sort -n $d/ok | head -n1; rm -rf $d'
+	pkill -f "^curl .*'$VIP'/app.php" ; wait; sort -n $d/ok | head -n1; rm -rf $d'
 }
 
 # httperf_start RUN RATE: the load, in the background, its output in RUN.httperf.
@@ -115,10 +119,9 @@ failover() {
 	sleep "$(echo "$CONNS / 2 / $rate" | bc -l)"
 	mark beta
 	T_EVENT=$EPOCHREALTIME
-	probe > "$run.probe" &
 	"$PAIR" kill alpha
-	wait $!
-	steps beta master > "$run.steps"
+	probe > "$run.probe"
+	steps beta master "service started" > "$run.steps"
 	say "  beta took over: $(tr '\n' ';' < "$run.steps")"
 }
 
@@ -128,11 +131,11 @@ failback() {
 	sleep "$(echo "$CONNS / 2 / $rate" | bc -l)"
 	mark alpha beta
 	T_EVENT=$EPOCHREALTIME
-	probe > "$run.probe" &
 	keepalived_stop beta
+	probe > "$run.probe" &
 	on beta "$VRRP r0 stop"
 	wait $!
-	{ steps beta stop; steps alpha master; } > "$run.steps"
+	{ steps beta stop secondary; steps alpha master "service started"; } > "$run.steps"
 	keepalived_start beta
 	say "  alpha took over: $(tr '\n' ';' < "$run.steps")"
 }

@@ -23,9 +23,10 @@ listen.owner = www-data
 listen.group = www-data
 listen.backlog = 4096
 pm = static
-pm.max_children = 12
+pm.max_children = 8
 CONF
 	cat > $RUN/nginx.conf <<CONF
+user www-data;
 worker_processes 1;
 worker_rlimit_nofile 8192;
 pid $RUN/nginx.pid;
