@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """The failover experiment's figures, from run.sh's raw files.
 
-usage: report.py run --kind K --rate R --rep N --event T --up T --httperf F
+usage: report.py run --kind K --rate R --rep N --event T --up T --httperf F...
                      --acked F --rows F --steps F [--resync MIB]
            one run's JSON on stdout
        report.py line RUN.json       one run in a line
        report.py table OUTDIR        the tables, OUTDIR/results.json and results.png
 
-A reply is an HTTP answer of any status, as httperf counts them (the paper's
+The httperf clients' counts are added up. A reply is an HTTP answer of any status, as httperf counts them (the paper's
 "replies"); "ok" are the 200s, each naming the row it committed; "lost" are
 those rows missing from the database after the move.
 """
@@ -57,6 +57,22 @@ def parse_httperf(path):
     return out
 
 
+def add_httperf(paths):
+    """The clients' counts added up; the longest test duration."""
+    total = None
+    for part in map(parse_httperf, paths):
+        if total is None:
+            total = part
+            continue
+        for k in ("connections", "requests", "replies", "errors"):
+            total[k] += part[k]
+        total["duration_s"] = max(total["duration_s"], part["duration_s"])
+        for group in ("status", "error_kinds"):
+            for k, v in part[group].items():
+                total[group][k] = total[group].get(k, 0) + v
+    return total
+
+
 def parse_steps(path):
     """'seconds message' lines -> {step name: seconds since the event}."""
     steps = {}
@@ -70,13 +86,14 @@ def parse_steps(path):
 
 def cmd_run(argv):
     ap = argparse.ArgumentParser(prog="report.py run")
-    for a in ("kind", "httperf", "acked", "rows", "steps", "event", "up", "resync"):
+    for a in ("kind", "acked", "rows", "steps", "event", "up", "resync"):
         ap.add_argument("--" + a, default="")
+    ap.add_argument("--httperf", nargs="+", required=True)
     ap.add_argument("--rate", type=int, required=True)
     ap.add_argument("--rep", type=int, required=True)
     a = ap.parse_args(argv)
     run = {"kind": a.kind, "rate": a.rate, "rep": a.rep}
-    run.update(parse_httperf(a.httperf))
+    run.update(add_httperf(a.httperf))
     acked = set(open(a.acked).read().split())
     rows = set(open(a.rows).read().split())
     run["ok"] = len(acked)

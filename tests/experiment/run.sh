@@ -78,13 +78,20 @@ probe() {
 	pkill -f "^curl .*'$VIP'/app.php" ; wait; sort -n $d/ok | head -n1; rm -rf $d'
 }
 
-# httperf_start RUN RATE: the load, in the background, its output in RUN.httperf.
+# httperf_start RUN RATE: the load, in the background: two httperf clients
+# at RATE/2 each (one alone stops at 1024 open connections, its select()'s
+# limit, while the service moves), their outputs in RUN.httperf.0 and .1.
 # httperf spins on its CPU between events: at nice 19, it takes what the
 # VMs' emulation leaves, not half of a two-core machine.
 httperf_start() {
-	in_ns bash -c "ulimit -n 65536; exec nice -n 19 httperf --hog --server $VIP --uri /app.php \
-		--num-conns $CONNS --rate $2 --timeout $TIMEOUT --print-reply=body" > "$1.httperf" 2>&1 &
-	HTTPERF=$!
+	local i
+	HTTPERF=()
+	for i in 0 1; do
+		in_ns bash -c "ulimit -n 65536; exec nice -n 19 httperf --hog --server $VIP --uri /app.php \
+			--num-conns $((CONNS / 2)) --rate $(echo "$2 / 2" | bc -l) --timeout $TIMEOUT \
+			--print-reply=body" > "$1.httperf.$i" 2>&1 &
+		HTTPERF+=($!)
+	done
 }
 
 # The runs set T_EVENT: the host's clock when alpha was killed, or when
@@ -94,12 +101,12 @@ httperf_start() {
 # of the hits answered 200 are missing from the database now.
 finish() {
 	local run=$1 up=""
-	wait $HTTPERF || true
+	wait "${HTTPERF[@]}" || true
 	up=$(cat "$run.probe")
 	on "$5" "$DB rows hits" > "$run.rows"
-	grep -o '^RB[0-9]*:hit [0-9]*' "$run.httperf" | awk '{print $2}' | sort -u > "$run.acked"
+	cat "$run".httperf.* | grep -o '^RB[0-9]*:hit [0-9]*' | awk '{print $2}' | sort -u > "$run.acked"
 	/usr/bin/python3 "$TOP/tests/experiment/report.py" run --kind "$2" --rate "$3" --rep "$4" \
-		--event "$T_EVENT" --up "$up" --httperf "$run.httperf" --acked "$run.acked" --rows "$run.rows" \
+		--event "$T_EVENT" --up "$up" --httperf "$run".httperf.* --acked "$run.acked" --rows "$run.rows" \
 		--steps "$run.steps" --resync "$(cat "$run.resync" 2>/dev/null || echo)" > "$run.json"
 	/usr/bin/python3 "$TOP/tests/experiment/report.py" line "$run.json" >&2
 }

@@ -140,6 +140,9 @@ expect_run() {
 check "report: httperf's totals" expect_run "r['connections'], r['requests'], r['replies']" "10 10 9"
 check "report: reply status and errors" expect_run "r['status']['2xx'], r['status']['5xx'], r['errors'], r['error_kinds']" \
 	"8 1 1 {'client-timo': 1}"
+check "report: two clients' counts added up" bash -c "python3 '$E/report.py' run --kind failback --rate 10 --rep 1 \
+	--httperf '$E/testdata/httperf.txt' '$E/testdata/httperf.txt' --acked '$TMP/acked' --rows '$TMP/rows' \
+	--steps '$TMP/steps' | grep -q '\"connections\": 20, \"requests\": 20, \"replies\": 18, .*\"status\": {\"1xx\": 0, \"2xx\": 16, \"3xx\": 0, \"4xx\": 0, \"5xx\": 2}, \"errors\": 2, \"error_kinds\": {\"client-timo\": 2}'"
 check "report: acknowledged hits, and those missing from the database" expect_run "r['ok'], r['lost']" "8 1"
 check "report: the first of each step, service up from the event" \
 	expect_run "sorted(r['steps_s'].items())" \
