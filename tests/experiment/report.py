@@ -195,17 +195,18 @@ def plot(out, runs):
             continue
         med = [statistics.median(r["replies"] / r["connections"] * 100 for r in mine if r["rate"] == x) for x in rates]
         ax1.plot(rates, med, "o-", color=colour, label=f"tandem {kind}")
-        ups = [[r["steps_s"].get("service_up", 0) for r in mine if r["rate"] == x] for x in rates]
-        ax2.boxplot(ups, positions=[x + (-1 if kind == "failover" else 1) for x in rates], widths=1.5,
-                    patch_artist=True, boxprops={"facecolor": colour})
+        timed = [r for r in mine if "service_up" in r["steps_s"]]
+        ax2.scatter([r["rate"] + (-1 if kind == "failover" else 1) for r in timed],
+                    [r["steps_s"]["service_up"] for r in timed], color=colour, label=f"tandem {kind}")
     ax1.plot(list(PAPER_NATIVE), [v / 20 for v in PAPER_NATIVE.values()], "s--", color="grey",
              label="paper, native")
     ax1.plot(list(PAPER_VIRTUAL), [v / 20 for v in PAPER_VIRTUAL.values()], "^--", color="tab:orange",
              label="paper, virtual")
     ax1.set(xlabel="connections/s", ylabel="replies, % of connections", title="replies during the move")
     ax1.legend(fontsize=8)
-    ax2.set(xlabel="connections/s (failover left, failback right)", ylabel="s",
-            title="event to the first 200 sent after it")
+    ax2.set(xlabel="connections/s", ylabel="s", ylim=(0, None),
+            title="from the event to the first page served after it")
+    ax2.legend(fontsize=8)
     ax2.set_xticks(sorted({r["rate"] for r in runs}))
     ax2.set_xticklabels(sorted({r["rate"] for r in runs}))
     fig.tight_layout()
