@@ -4,9 +4,10 @@
 # on tandem in the two VMs. A PHP page (nginx + PHP-FPM) that commits a row
 # to MariaDB on each request is served through keepalived's virtual IP;
 # MariaDB's datadir is an ext4 on /dev/tandem0 (sync). httperf, in a network
-# namespace bridged to both VMs' service NICs, opens CONNS connections at
-# each RATE; halfway through a run alpha (the master) loses power (its qemu
-# is SIGKILLed) and beta takes over: the failover run. alpha then boots,
+# namespace bridged to both VMs' service NICs (two clients at RATE/2 each),
+# opens CONNS connections at each RATE; halfway through a run alpha (the
+# master) loses power (its qemu is SIGKILLed) and beta takes over: the
+# failover run. alpha then boots,
 # resyncs, and halfway through a second run takes the service back (a
 # planned switch-over: keepalived stopped on beta): the failback run.
 # REPS repetitions of both per rate. httperf does not retry: a request in
