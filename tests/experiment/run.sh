@@ -7,9 +7,9 @@
 # namespace bridged to both VMs' service NICs (two clients at RATE/2 each),
 # opens CONNS connections at each RATE; halfway through a run alpha (the
 # master) loses power (its qemu is SIGKILLed) and beta takes over: the
-# failover run. alpha then boots,
-# resyncs, and halfway through a second run takes the service back (a
-# planned switch-over: keepalived stopped on beta): the failback run.
+# failover run. alpha then boots, resyncs, and halfway through a second
+# run takes the service back (a planned switch-over: keepalived stopped on
+# beta): the failback run.
 # REPS repetitions of both per rate. httperf does not retry: a request in
 # flight on the dead master times out (TIMEOUT s); one sent while no node
 # holds the address is retried by TCP's own SYN retransmissions; the page
