@@ -10,7 +10,8 @@ VIP=10.0.0.100
 on() { "$PAIR" run "$@"; }
 
 # configure VM PRIORITY: the resource file, its secret, keepalived and what
-# tandem-vrrp mounts and runs (a VM's / is a tmpfs overlay: again after a reboot).
+# tandem-vrrp mounts and runs (a VM's / is a tmpfs overlay: again after a
+# reboot); MariaDB's files in the page cache (mariadb.sh warm).
 configure() {
 	on "$1" "mkdir -p /etc/tandem /etc/keepalived
 cat > /etc/tandem/r0.res <<'EOF'
@@ -31,10 +32,15 @@ STOP='$DB halt'
 EOF
 sed -e 's|/usr/lib/tandem/|$TOP/tools/ha/|' -e 's/priority 100 .*/priority $2/' \
 	$TOP/tools/ha/keepalived.conf.example > /etc/keepalived/keepalived.conf
+$DB warm
 modprobe tandem"
 }
 
-keepalived_start() { on "$1" 'keepalived -f /etc/keepalived/keepalived.conf'; }
+# keepalived and tandem-vrrp log to syslog: a busybox syslogd keeps it in /run/syslog.
+keepalived_start() {
+	on "$1" 'pidof syslogd >/dev/null || busybox syslogd -O /run/syslog
+		keepalived -D -f /etc/keepalived/keepalived.conf'
+}
 keepalived_stop() {
 	on "$1" 'kill $(cat /run/keepalived.pid); while [ -e /run/keepalived.pid ]; do sleep 0.1; done'
 }
@@ -47,8 +53,15 @@ wait_for() {
 		sleep 0.25
 	done
 	echo "${0##*/}: $2 did not happen on $1 in ${4:-60} s" >&2
-	on "$1" 'tandemctl status; cat /run/tandem-vrrp-r0.log 2>/dev/null; tail -n 20 /run/mysqld/error.log 2>/dev/null' >&2 || true
+	diagnose "$1" >&2
 	return 1
+}
+
+# diagnose VM: what tandem, keepalived, tandem-vrrp and MariaDB say on VM.
+diagnose() {
+	on "$1" 'tandemctl status; cat /run/tandem-vrrp-r0.log 2>/dev/null
+		grep -E "Keepalived|tandem-vrrp" /run/syslog 2>/dev/null | tail -n 40
+		tail -n 20 /run/mysqld/error.log 2>/dev/null' || true
 }
 
 # fresh_pair: metadata on both zeroed disks, up (beta's declared identical:

@@ -104,7 +104,12 @@ finish() {
 	local run=$1 up=""
 	wait "${HTTPERF[@]}" || true
 	up=$(cat "$run.probe")
-	on "$5" "$DB rows hits" > "$run.rows"
+	if ! on "$5" "$DB rows hits" > "$run.rows"; then
+		diagnose "$5" > "$run.diag"
+		echo "experiment: cannot count the rows on $5; what it says ($run.diag):" >&2
+		cat "$run.diag" >&2
+		return 1
+	fi
 	cat "$run".httperf.* | grep -o '^RB[0-9]*:hit [0-9]*' | awk '{print $2}' | sort -u > "$run.acked"
 	/usr/bin/python3 "$TOP/tests/experiment/report.py" run --kind "$2" --rate "$3" --rep "$4" \
 		--event "$T_EVENT" --up "$up" --httperf "$run".httperf.* --acked "$run.acked" --rows "$run.rows" \

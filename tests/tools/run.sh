@@ -70,6 +70,36 @@ vrrp_check "a node in fault does not outdate" fault 0 0 0 secondary uptodate con
 vrrp_check "consistent (just attached) is not eligible" backup 0 1 0 secondary consistent connecting
 vrrp_check "outdated is not eligible" backup 0 1 0 secondary outdated standalone
 vrrp_check "resync target is not eligible" backup 0 1 0 secondary inconsistent connected
+
+# The transitions, against stand-ins that record their calls in $TMP/move/calls:
+# tandemctl (primary refused twice, as while the old primary steps down;
+# status gives role $STUB_ROLE and device /dev/tandem0), mount and umount.
+m=$TMP/move
+mkdir -p "$m/bin"
+printf '#!/bin/sh\necho "tandemctl $*" >> "$TANDEM_VRRP_RUNDIR/calls"\ncase $1 in\nstatus) echo "{\\"role\\":\\"$STUB_ROLE\\",\\"device\\":\\"/dev/tandem0\\"}" ;;\nprimary) [ $(grep -c "tandemctl primary" "$TANDEM_VRRP_RUNDIR/calls") -gt 2 ] ;;\nesac\n' \
+	> "$m/bin/tandemctl"
+printf '#!/bin/sh\necho "${0##*/} $*" >> "$TANDEM_VRRP_RUNDIR/calls"\n' > "$m/bin/mount"
+cp "$m/bin/mount" "$m/bin/umount"
+chmod +x "$m/bin/"*
+# vrrp_move WHAT STATE ROLE MOUNT WANT: the calls of "tandem-vrrp r0 STATE"
+# (with a service whose start and stop are recorded too) are WANT.
+vrrp_move() {
+	rm -f "$m/calls" "$m"/tandem-vrrp-*
+	printf 'MOUNT=%s\nSTART="echo start >> %s"\nSTOP="echo stop >> %s"\n' "$4" "$m/calls" "$m/calls" > "$m/r0.vrrp"
+	check "tandem-vrrp $2: $1" env PATH="$m/bin:$PATH" TANDEM_VRRP_RUNDIR="$m" TANDEM_VRRP_CONF="$m/r0.vrrp" \
+		STUB_ROLE="$3" WANT="$5" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 $2 || exit 1
+		[ \"\$(tr '\n' ';' < '$m/calls')\" = \"\$WANT\" ] || { echo \"calls: \$(tr '\n' ';' < '$m/calls')\"; exit 1; }"
+}
+vrrp_move "promotes (retried), mounts what is not mounted, starts" master secondary "$m/mnt/" \
+	"tandemctl primary r0;tandemctl primary r0;tandemctl primary r0;tandemctl status r0 --json;mount /dev/tandem0 $m/mnt/;start;"
+check "tandem-vrrp master: makes the mount point" test -d "$m/mnt"
+vrrp_move "does not mount what is mounted" master secondary /proc \
+	"tandemctl primary r0;tandemctl primary r0;tandemctl primary r0;start;"
+vrrp_move "stops, unmounts, demotes" backup primary /proc \
+	"tandemctl status r0 --json;stop;umount /proc;tandemctl secondary r0;"
+vrrp_move "does not unmount what is not mounted" fault primary "$m/mnt" \
+	"tandemctl status r0 --json;stop;tandemctl secondary r0;"
+vrrp_move "a secondary has nothing to stop" stop secondary /proc "tandemctl status r0 --json;"
 check "tandem-vrrp refuses an unknown state" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 bogus 2>&1 | grep -q usage"
 check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
 
