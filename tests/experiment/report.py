@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """The failover experiment's figures, from run.sh's raw files.
 
-usage: report.py run --kind K --rate R --rep N --event T --up T --httperf F...
-                     --acked F --rows F --steps F [--resync MIB]
+usage: report.py run --kind K --rate R --rep N --event T --up T
+                     (--httperf F... | --browser F) --acked F --rows F --steps F [--resync MIB]
            one run's JSON on stdout
        report.py line RUN.json       one run in a line
        report.py table OUTDIR        the tables, OUTDIR/results.json and results.png
 
-The httperf clients' counts are added up. A reply is an HTTP answer of any status, as httperf counts them (the paper's
-"replies"); "ok" are the 200s, each naming the row it committed; "lost" are
-those rows missing from the database after the move.
+The httperf clients' counts are added up. A reply is an HTTP answer of any
+status, as httperf counts them (the paper's "replies"); "ok" are the 200s,
+each naming the row it committed; "lost" are those rows missing from the
+database after the move. With browser.py's load (--browser), a connection
+is a visit, a reply is a visit answered 200 in the end (after its retries),
+and ok_first those answered on the first attempt.
 """
 import argparse
 import glob
@@ -73,6 +76,14 @@ def add_httperf(paths):
     return total
 
 
+def parse_browser(path):
+    b = json.load(open(path))
+    return {"client": "browser", "retries": b["retries"], "reload_s": b["reload_s"],
+            "connections": b["visits"], "requests": b["attempts"], "replies": b["ok"],
+            "ok_first": b["ok_first"], "duration_s": b["duration_s"], "errors": b["visits"] - b["ok"],
+            "error_kinds": b["error_kinds"]}
+
+
 def parse_steps(path):
     """'seconds message' lines -> {step name: seconds since the event}."""
     steps = {}
@@ -88,12 +99,14 @@ def cmd_run(argv):
     ap = argparse.ArgumentParser(prog="report.py run")
     for a in ("kind", "acked", "rows", "steps", "event", "up", "resync"):
         ap.add_argument("--" + a, default="")
-    ap.add_argument("--httperf", nargs="+", required=True)
+    load = ap.add_mutually_exclusive_group(required=True)
+    load.add_argument("--httperf", nargs="+")
+    load.add_argument("--browser")
     ap.add_argument("--rate", type=int, required=True)
     ap.add_argument("--rep", type=int, required=True)
     a = ap.parse_args(argv)
     run = {"kind": a.kind, "rate": a.rate, "rep": a.rep}
-    run.update(add_httperf(a.httperf))
+    run.update(parse_browser(a.browser) if a.browser else add_httperf(a.httperf))
     acked = set(open(a.acked).read().split())
     rows = set(open(a.rows).read().split())
     run["ok"] = len(acked)
@@ -109,8 +122,9 @@ def cmd_run(argv):
 
 def describe(run):
     s = run["steps_s"]
+    first = f", {run['ok_first']} on the first try" if "ok_first" in run else ""
     return (f"{run['kind']} {run['rate']}/s rep {run['rep']}: {run['replies']}/{run['connections']} replies "
-            f"({run['ok']} ok), {run['errors']} errors {run['error_kinds'] or ''}, lost {run['lost']}, "
+            f"({run['ok']} ok{first}), {run['errors']} errors {run['error_kinds'] or ''}, lost {run['lost']}, "
             f"service back after {s.get('service_up', float('nan')):.1f} s")
 
 
@@ -134,9 +148,14 @@ def cmd_table(out):
         if not mine:
             continue
         reps = max(r["rep"] for r in mine)
-        print(f"\n{kind.upper()}: {conns} connections per run, httperf without retries; "
-              f"median of {reps} run(s) [min-max]")
+        browser = mine[0].get("client") == "browser"
+        client = (f"browser-like clients (a failed attempt tried again {mine[0]['reload_s']:g} s later, "
+                  f"up to {mine[0]['retries']} times; replies: answered 200 in the end)"
+                  if browser else "httperf without retries")
+        print(f"\n{kind.upper()}: {conns} connections per run, {client}; median of {reps} run(s) [min-max]")
         head = f"{'rate':>6} {'requests':>10} {'replies':>18} {'errors':>12} {'replies %':>10} {'lost':>5}"
+        if browser:
+            head += f" {'first try':>12}"
         if kind == "failover":
             head += f"  {'paper native':>14} {'paper virtual':>14}"
         print(head)
@@ -148,6 +167,8 @@ def cmd_table(out):
             lost = sum(r["lost"] for r in rr)
             line = (f"{rate:>4}/s {spread([r['requests'] for r in rr]):>10} {spread([r['replies'] for r in rr]):>18} "
                     f"{spread([r['errors'] for r in rr]):>12} {pct:>9.1f}% {lost:>5}")
+            if browser:
+                line += f" {spread([r['ok_first'] for r in rr]):>12}"
             if kind == "failover":
                 nat = PAPER_NATIVE.get(rate)
                 vir = PAPER_VIRTUAL.get(rate)

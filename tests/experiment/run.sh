@@ -13,16 +13,26 @@
 # REPS repetitions of both per rate. httperf does not retry: a request in
 # flight on the dead master times out (TIMEOUT s); one sent while no node
 # holds the address is retried by TCP's own SYN retransmissions; the page
-# waits up to 25 s for its database while it moves.
+# waits up to 25 s for its database while it moves. With CLIENT=browser,
+# the load is browser.py's instead: the same connections at the same rate,
+# but a failed one (no full answer within TIMEOUT s, refused, reset, not
+# 200) is tried again RELOAD s later, as a user reloads a page, up to
+# RETRIES times.
 #   RATES="10 20 30 40 50"  REPS=5  CONNS=2000  TIMEOUT=30
-# Results: build/experiment/results.json, results.png, the tables on stdout.
+#   CLIENT=httperf  (or browser: RETRIES=2 RELOAD=1)
+# Results: build/experiment/results.json, results.png, the tables on stdout
+# (build/experiment-browser/ with CLIENT=browser).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 RATES=${RATES:-10 20 30 40 50}
 REPS=${REPS:-5}
 CONNS=${CONNS:-2000}
 TIMEOUT=${TIMEOUT:-30}
-OUT=${TDM_BUILD:-$TOP/build}/experiment
+CLIENT=${CLIENT:-httperf}
+RETRIES=${RETRIES:-2}
+RELOAD=${RELOAD:-1}
+case $CLIENT in httperf | browser) ;; *) echo "experiment: CLIENT is httperf or browser" >&2; exit 2 ;; esac
+OUT=${TDM_BUILD:-$TOP/build}/experiment$([ "$CLIENT" = httperf ] || echo "-$CLIENT")
 NS=tdm-exp
 CLIENT=10.0.0.200
 export TDM_SVC_NETNS=$NS
@@ -79,19 +89,27 @@ probe() {
 	pkill -f "^curl .*'$VIP'/app.php" ; wait; sort -n $d/ok | head -n1; rm -rf $d'
 }
 
-# httperf_start RUN RATE: the load, in the background: two httperf clients
-# at RATE/2 each (one alone stops at 1024 open connections, its select()'s
-# limit, while the service moves), their outputs in RUN.httperf.0 and .1.
-# httperf spins on its CPU between events: at nice 19, it takes what the
-# VMs' emulation leaves, not half of a two-core machine.
-httperf_start() {
+# load_start RUN RATE: the load, in the background, at nice 19 (httperf
+# spins on its CPU between events: it takes what the VMs' emulation leaves,
+# not half of a two-core machine). httperf: two clients at RATE/2 each (one
+# alone stops at 1024 open connections, its select()'s limit, while the
+# service moves), their outputs in RUN.httperf.0 and .1. browser: browser.py,
+# its output in RUN.browser.
+load_start() {
 	local i
-	HTTPERF=()
+	LOAD=()
+	if [ "$CLIENT" = browser ]; then
+		in_ns bash -c "ulimit -n 65536; exec nice -n 19 /usr/bin/python3 $TOP/tests/experiment/browser.py \
+			http://$VIP/app.php --rate $2 --conns $CONNS --timeout $TIMEOUT \
+			--retries $RETRIES --reload $RELOAD" > "$1.browser" &
+		LOAD+=($!)
+		return
+	fi
 	for i in 0 1; do
 		in_ns bash -c "ulimit -n 65536; exec nice -n 19 httperf --hog --server $VIP --uri /app.php \
 			--num-conns $((CONNS / 2)) --rate $(echo "$2 / 2" | bc -l) --timeout $TIMEOUT \
 			--print-reply=body" > "$1.httperf.$i" 2>&1 &
-		HTTPERF+=($!)
+		LOAD+=($!)
 	done
 }
 
@@ -101,8 +119,8 @@ httperf_start() {
 # then write RUN.json: httperf's counts, the steps of the move, and how many
 # of the hits answered 200 are missing from the database now.
 finish() {
-	local run=$1 up=""
-	wait "${HTTPERF[@]}" || true
+	local run=$1 up="" load
+	wait "${LOAD[@]}" || true
 	up=$(cat "$run.probe")
 	if ! on "$5" "$DB rows hits" > "$run.rows"; then
 		diagnose "$5" > "$run.diag"
@@ -110,9 +128,15 @@ finish() {
 		cat "$run.diag" >&2
 		return 1
 	fi
-	cat "$run".httperf.* | grep -o '^RB[0-9]*:hit [0-9]*' | awk '{print $2}' | sort -u > "$run.acked"
+	if [ "$CLIENT" = browser ]; then
+		grep -o '"hit [0-9]*' "$run.browser" | cut -d' ' -f2 | sort -u > "$run.acked"
+		load=(--browser "$run.browser")
+	else
+		cat "$run".httperf.* | grep -o '^RB[0-9]*:hit [0-9]*' | awk '{print $2}' | sort -u > "$run.acked"
+		load=(--httperf "$run".httperf.*)
+	fi
 	/usr/bin/python3 "$TOP/tests/experiment/report.py" run --kind "$2" --rate "$3" --rep "$4" \
-		--event "$T_EVENT" --up "$up" --httperf "$run".httperf.* --acked "$run.acked" --rows "$run.rows" \
+		--event "$T_EVENT" --up "$up" "${load[@]}" --acked "$run.acked" --rows "$run.rows" \
 		--steps "$run.steps" --resync "$(cat "$run.resync" 2>/dev/null || echo)" > "$run.json"
 	/usr/bin/python3 "$TOP/tests/experiment/report.py" line "$run.json" >&2
 }
@@ -130,7 +154,7 @@ alpha_back() {
 
 failover() {
 	local run=$1 rate=$2
-	httperf_start "$run" "$rate"
+	load_start "$run" "$rate"
 	sleep "$(echo "$CONNS / 2 / $rate" | bc -l)"
 	mark beta
 	T_EVENT=$EPOCHREALTIME
@@ -142,7 +166,7 @@ failover() {
 
 failback() {
 	local run=$1 rate=$2
-	httperf_start "$run" "$rate"
+	load_start "$run" "$rate"
 	sleep "$(echo "$CONNS / 2 / $rate" | bc -l)"
 	mark alpha beta
 	T_EVENT=$EPOCHREALTIME

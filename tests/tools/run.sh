@@ -187,5 +187,56 @@ check "report: the table names the paper's figure, and the goals it misses" bash
 	grep -q 'NOT met.*failover under 5 s end to end (median 5.8 s)' '$TMP/table' &&
 	[ -s '$TMP/exp/results.json' ]"
 
+# browser.py, the experiment's retrying client, against a server on
+# loopback that answers 503 to every third request ("hit N" otherwise),
+# one that accepts connections and never answers, and a closed port.
+cat > "$TMP/srv.py" <<'EOF'
+import http.server, itertools, socket
+n = itertools.count(1)
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        i = next(n)
+        self.send_response(503 if i % 3 == 0 else 200)
+        self.end_headers()
+        self.wfile.write(b"busy\n" if i % 3 == 0 else f"hit {i}\n".encode())
+    def log_message(self, *a): pass
+mute = socket.socket()
+mute.bind(("127.0.0.1", 0))
+mute.listen(64)
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], mute.getsockname()[1], flush=True)
+s.serve_forever()
+EOF
+python3 "$TMP/srv.py" > "$TMP/ports" &
+srv=$!
+for _ in $(seq 50); do [ -s "$TMP/ports" ] && break; sleep 0.1; done
+read -r port mute < "$TMP/ports"
+# expect_browser ARGS -- EXPR VALUE: browser.py ARGS's output (b) gives VALUE.
+expect_browser() {
+	local args=() got
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	got=$(python3 "$E/browser.py" "${args[@]}" --rate 100 --reload 0.05 |
+		python3 -c "import json, sys; b = json.load(sys.stdin); print($2)" 2>&1)
+	[ "$got" == "$3" ] || { echo "$2: got '$got', expected '$3'"; return 1; }
+}
+check "browser: a 503 is reloaded until it answers" expect_browser "http://127.0.0.1:$port/app.php" --conns 30 -- \
+	"b['visits'], b['ok'], b['ok_first'] < 30, b['attempts'] - b['ok'] == b['error_kinds']['http 503'], len(set(b['bodies']))" \
+	"30 30 True True 30"
+check "browser: without retries, what failed is lost" expect_browser "http://127.0.0.1:$port/" --conns 30 --retries 0 -- \
+	"b['ok'] == b['ok_first'], b['attempts'], b['ok'] + b['error_kinds']['http 503']" "True 30 30"
+check "browser: no answer is a timeout, tried again" expect_browser "http://127.0.0.1:$mute/" --conns 2 --timeout 0.3 -- \
+	"b['ok'], b['attempts'], b['error_kinds']" "0 6 {'timeout': 6}"
+check "browser: a closed port is refused" expect_browser "http://127.0.0.1:1/" --conns 2 --retries 1 -- \
+	"b['ok'], b['error_kinds']" "0 {'refused': 4}"
+kill $srv
+
+# The report of a browser run: visits, answered in the end and on the first try.
+printf '{"visits": 10, "ok": 9, "ok_first": 7, "attempts": 14, "retries": 2, "timeout_s": 30, "reload_s": 1, "error_kinds": {"timeout": 3, "reset": 2}, "bodies": [], "duration_s": 1.5}\n' > "$TMP/browser"
+check "report: a browser run's counts" bash -c "python3 '$E/report.py' run --kind failover --rate 10 --rep 1 \
+	--browser '$TMP/browser' --acked '$TMP/acked' --rows '$TMP/rows' --steps '$TMP/steps' > '$TMP/exp-b.json' &&
+	mkdir -p '$TMP/expb' && cp '$TMP/exp-b.json' '$TMP/expb/failover-10-1.json' &&
+	python3 '$E/report.py' table '$TMP/expb' | tee /dev/stderr |
+	grep -q '^  10/s  *14  *9  *1  *90.0%  *1  *7 '"
+
 echo "tools: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
