@@ -34,7 +34,7 @@ RELOAD=${RELOAD:-1}
 case $CLIENT in httperf | browser) ;; *) echo "experiment: CLIENT is httperf or browser" >&2; exit 2 ;; esac
 OUT=${TDM_BUILD:-$TOP/build}/experiment$([ "$CLIENT" = httperf ] || echo "-$CLIENT")
 NS=tdm-exp
-CLIENT=10.0.0.200
+CLIENT_IP=10.0.0.200
 export TDM_SVC_NETNS=$NS
 . "$TOP/scripts/vm/ha.sh"
 WEB=$TOP/tests/experiment/web.sh
@@ -55,7 +55,7 @@ netns_up() {
 		ip -n $NS tuntap add dev tdm-$vm mode tap
 		ip -n $NS link set tdm-$vm master br0 up
 	done
-	ip -n $NS addr add $CLIENT/24 dev br0
+	ip -n $NS addr add $CLIENT_IP/24 dev br0
 	ip -n $NS link set br0 up
 }
 cleanup() {
@@ -116,14 +116,15 @@ load_start() {
 # The runs set T_EVENT: the host's clock when alpha was killed, or when
 # the switch-over began.
 # finish RUN KIND RATE REP SURVIVOR: wait for the load and the probe,
-# then write RUN.json: httperf's counts, the steps of the move, and how many
-# of the hits answered 200 are missing from the database now.
+# then write RUN.json: the client's counts, the steps of the move, and how
+# many of the hits answered 200 are missing from the database now; what
+# SURVIVOR's tandem, keepalived and MariaDB logged in RUN.diag.
 finish() {
 	local run=$1 up="" load
 	wait "${LOAD[@]}" || true
 	up=$(cat "$run.probe")
+	diagnose "$5" > "$run.diag"
 	if ! on "$5" "$DB rows hits" > "$run.rows"; then
-		diagnose "$5" > "$run.diag"
 		echo "experiment: cannot count the rows on $5; what it says ($run.diag):" >&2
 		cat "$run.diag" >&2
 		return 1
@@ -182,7 +183,7 @@ failback() {
 bash "$TOP/scripts/setup.sh" experiment
 rm -rf "$OUT"
 mkdir -p "$OUT"
-say "booting alpha and beta, their service NICs bridged with the client ($CLIENT) in namespace $NS"
+say "booting alpha and beta, their service NICs bridged with the client ($CLIENT_IP) in namespace $NS"
 netns_up
 "$PAIR" start
 configure alpha 100
