@@ -25,7 +25,8 @@ async def attempt(host, port, path, timeout):
     try:
         async with asyncio.timeout(timeout):
             reader, writer = await asyncio.open_connection(host, port)
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+            # HTTP/1.0: the body comes as it is, not in chunks.
+            writer.write(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
             await writer.drain()
             answer = await reader.read()
     except TimeoutError:

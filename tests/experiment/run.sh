@@ -99,14 +99,14 @@ load_start() {
 	local i
 	LOAD=()
 	if [ "$CLIENT" = browser ]; then
-		in_ns bash -c "ulimit -n 65536; exec nice -n 19 /usr/bin/python3 $TOP/tests/experiment/browser.py \
+		in_ns bash -c "ulimit -n \$(ulimit -Hn); exec nice -n 19 /usr/bin/python3 $TOP/tests/experiment/browser.py \
 			http://$VIP/app.php --rate $2 --conns $CONNS --timeout $TIMEOUT \
 			--retries $RETRIES --reload $RELOAD" > "$1.browser" &
 		LOAD+=($!)
 		return
 	fi
 	for i in 0 1; do
-		in_ns bash -c "ulimit -n 65536; exec nice -n 19 httperf --hog --server $VIP --uri /app.php \
+		in_ns bash -c "ulimit -n \$(ulimit -Hn); exec nice -n 19 httperf --hog --server $VIP --uri /app.php \
 			--num-conns $((CONNS / 2)) --rate $(echo "$2 / 2" | bc -l) --timeout $TIMEOUT \
 			--print-reply=body" > "$1.httperf.$i" 2>&1 &
 		LOAD+=($!)
@@ -130,10 +130,10 @@ finish() {
 		return 1
 	fi
 	if [ "$CLIENT" = browser ]; then
-		grep -o '"hit [0-9]*' "$run.browser" | cut -d' ' -f2 | sort -u > "$run.acked"
+		{ grep -o '"hit [0-9]*' "$run.browser" || true; } | cut -d' ' -f2 | sort -u > "$run.acked"
 		load=(--browser "$run.browser")
 	else
-		cat "$run".httperf.* | grep -o '^RB[0-9]*:hit [0-9]*' | awk '{print $2}' | sort -u > "$run.acked"
+		{ grep -ho '^RB[0-9]*:hit [0-9]*' "$run".httperf.* || true; } | awk '{print $2}' | sort -u > "$run.acked"
 		load=(--httperf "$run".httperf.*)
 	fi
 	/usr/bin/python3 "$TOP/tests/experiment/report.py" run --kind "$2" --rate "$3" --rep "$4" \

@@ -194,11 +194,17 @@ cat > "$TMP/srv.py" <<'EOF'
 import http.server, itertools, socket
 n = itertools.count(1)
 class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"    # and a body in chunks to an HTTP/1.1 request, as nginx does
     def do_GET(self):
         i = next(n)
+        body = b"busy\n" if i % 3 == 0 else f"hit {i}\n".encode()
         self.send_response(503 if i % 3 == 0 else 200)
+        if self.request_version == "HTTP/1.1":
+            body = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+            self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(b"busy\n" if i % 3 == 0 else f"hit {i}\n".encode())
+        self.wfile.write(body)
     def log_message(self, *a): pass
 mute = socket.socket()
 mute.bind(("127.0.0.1", 0))
@@ -216,12 +222,12 @@ expect_browser() {
 	local args=() got
 	while [ "$1" != -- ]; do args+=("$1"); shift; done
 	got=$(python3 "$E/browser.py" "${args[@]}" --rate 100 --reload 0.05 |
-		python3 -c "import json, sys; b = json.load(sys.stdin); print($2)" 2>&1)
+		python3 -c "import json, re, sys; b = json.load(sys.stdin); print($2)" 2>&1)
 	[ "$got" == "$3" ] || { echo "$2: got '$got', expected '$3'"; return 1; }
 }
 check "browser: a 503 is reloaded until it answers" expect_browser "http://127.0.0.1:$port/app.php" --conns 30 -- \
-	"b['visits'], b['ok'], b['ok_first'] < 30, b['attempts'] - b['ok'] == b['error_kinds']['http 503'], len(set(b['bodies']))" \
-	"30 30 True True 30"
+	"b['visits'], b['ok'], b['ok_first'] < 30, b['attempts'] - b['ok'] == b['error_kinds']['http 503'], len(set(b['bodies'])), all(re.fullmatch(r'hit \\d+\n', x) for x in b['bodies'])" \
+	"30 30 True True 30 True"
 check "browser: without retries, what failed is lost" expect_browser "http://127.0.0.1:$port/" --conns 30 --retries 0 -- \
 	"b['ok'] == b['ok_first'], b['attempts'], b['ok'] + b['error_kinds']['http 503']" "True 30 30"
 check "browser: no answer is a timeout, tried again" expect_browser "http://127.0.0.1:$mute/" --conns 2 --timeout 0.3 -- \
