@@ -216,6 +216,10 @@ def plot(out, runs):
             continue
         med = [statistics.median(r["replies"] / r["connections"] * 100 for r in mine if r["rate"] == x) for x in rates]
         ax1.plot(rates, med, "o-", color=colour, label=f"tandem {kind}")
+        if all("ok_first" in r for r in mine):
+            first = [statistics.median(r["ok_first"] / r["connections"] * 100 for r in mine if r["rate"] == x)
+                     for x in rates]
+            ax1.plot(rates, first, "o:", color=colour, label=f"tandem {kind}, first try")
         timed = [r for r in mine if "service_up" in r["steps_s"]]
         ax2.scatter([r["rate"] + (-1 if kind == "failover" else 1) for r in timed],
                     [r["steps_s"]["service_up"] for r in timed], color=colour, label=f"tandem {kind}")
