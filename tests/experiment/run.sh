@@ -99,19 +99,21 @@ load_start() {
 	local i
 	LOAD=()
 	if [ "$CLIENT" = browser ]; then
-		in_ns bash -c "ulimit -n \$(ulimit -Hn); exec nice -n 19 /usr/bin/python3 $TOP/tests/experiment/browser.py \
-			http://$VIP/app.php --rate $2 --conns $CONNS --timeout $TIMEOUT \
-			--retries $RETRIES --reload $RELOAD" > "$1.browser" &
+		client /usr/bin/python3 "$TOP/tests/experiment/browser.py" "http://$VIP/app.php" --rate "$2" \
+			--conns "$CONNS" --timeout "$TIMEOUT" --retries "$RETRIES" --reload "$RELOAD" > "$1.browser" &
 		LOAD+=($!)
 		return
 	fi
 	for i in 0 1; do
-		in_ns bash -c "ulimit -n \$(ulimit -Hn); exec nice -n 19 httperf --hog --server $VIP --uri /app.php \
-			--num-conns $((CONNS / 2)) --rate $(echo "$2 / 2" | bc -l) --timeout $TIMEOUT \
-			--print-reply=body" > "$1.httperf.$i" 2>&1 &
+		client httperf --hog --server "$VIP" --uri /app.php --num-conns $((CONNS / 2)) \
+			--rate "$(echo "$2 / 2" | bc -l)" --timeout "$TIMEOUT" --print-reply=body > "$1.httperf.$i" 2>&1 &
 		LOAD+=($!)
 	done
 }
+
+# client CMD...: CMD in the client's namespace, at nice 19, with as many
+# open files as it may have.
+client() { in_ns bash -c 'ulimit -n "$(ulimit -Hn)" && exec nice -n 19 "$@"' client "$@"; }
 
 # The runs set T_EVENT: the host's clock when alpha was killed, or when
 # the switch-over began.

@@ -76,9 +76,18 @@ vrrp_check "resync target is not eligible" backup 0 1 0 secondary inconsistent c
 # status gives role $STUB_ROLE and device /dev/tandem0), mount and umount.
 m=$TMP/move
 mkdir -p "$m/bin"
-printf '#!/bin/sh\necho "tandemctl $*" >> "$TANDEM_VRRP_RUNDIR/calls"\ncase $1 in\nstatus) echo "{\\"role\\":\\"$STUB_ROLE\\",\\"device\\":\\"/dev/tandem0\\"}" ;;\nprimary) [ $(grep -c "tandemctl primary" "$TANDEM_VRRP_RUNDIR/calls") -gt 2 ] ;;\nesac\n' \
-	> "$m/bin/tandemctl"
-printf '#!/bin/sh\necho "${0##*/} $*" >> "$TANDEM_VRRP_RUNDIR/calls"\n' > "$m/bin/mount"
+cat > "$m/bin/tandemctl" <<'EOF'
+#!/bin/sh
+echo "tandemctl $*" >> "$TANDEM_VRRP_RUNDIR/calls"
+case $1 in
+status) echo "{\"role\":\"$STUB_ROLE\",\"device\":\"/dev/tandem0\"}" ;;
+primary) [ "$(grep -c "tandemctl primary" "$TANDEM_VRRP_RUNDIR/calls")" -gt 2 ] ;;
+esac
+EOF
+cat > "$m/bin/mount" <<'EOF'
+#!/bin/sh
+echo "${0##*/} $*" >> "$TANDEM_VRRP_RUNDIR/calls"
+EOF
 cp "$m/bin/mount" "$m/bin/umount"
 chmod +x "$m/bin/"*
 # vrrp_move WHAT STATE ROLE MOUNT WANT: the calls of "tandem-vrrp r0 STATE"
