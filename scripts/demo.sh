@@ -83,7 +83,7 @@ wait_for beta "the takeover" "mariadb-admin -h $VIP -u app -papp ping && grep -q
 n0=$(on beta 'wc -l < /tmp/acked')
 wait_for beta "a commit after the takeover" "[ \$(wc -l < /tmp/acked) -gt $n0 ]" 60
 on beta 'touch /tmp/client.stop; sleep 1.5' >/dev/null
-echo "timeline on beta, from the power cut (tandem drops a silent peer after 1 s, keepalived after ~1.8 s):"
+echo "timeline on beta, from the power cut (tandem drops a silent peer after 1 s, keepalived after ~1.1 s):"
 on beta "$TIMELINE
 echo \"client: \$(wc -l < /tmp/acked) commits acknowledged, \$(wc -l < /tmp/refused) tries refused while the service moved\"" | sed 's/^/    /'
 SUMMARY+=("failover, power cut to the client's next commit: $(on beta "$TIMELINE" | grep 'first commit' | awk '{print $1, $2}')")

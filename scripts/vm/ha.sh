@@ -27,7 +27,8 @@ EOF
 printf 'demo secret' > /etc/tandem/r0.secret && chmod 600 /etc/tandem/r0.secret
 cat > /etc/tandem/r0.vrrp <<'EOF'
 MOUNT=/var/lib/mysql
-START='$DB start'
+FSTYPE=ext4
+START='$DB serve'
 STOP='$DB halt'
 EOF
 sed -e 's|/usr/lib/tandem/|$TOP/tools/ha/|' -e 's/priority 100 .*/priority $2/' \

@@ -32,6 +32,7 @@ GOAL_FAILOVER_S = 5.0
 
 # tandem-vrrp's log messages, in the order they happen, and their names here.
 STEPS = [
+    ("stepping down", "old_stepping_down"),
     ("service stopped", "old_service_stopped"),
     ("unmounted", "old_unmounted"),
     ("secondary", "old_secondary"),

@@ -73,7 +73,8 @@ vrrp_check "resync target is not eligible" backup 0 1 0 secondary inconsistent c
 
 # The transitions, against stand-ins that record their calls in $TMP/move/calls:
 # tandemctl (primary refused twice, as while the old primary steps down;
-# status gives role $STUB_ROLE and device /dev/tandem0), mount and umount.
+# status gives role $STUB_ROLE and device /dev/tandem0), mount, umount and
+# modprobe.
 m=$TMP/move
 mkdir -p "$m/bin"
 cat > "$m/bin/tandemctl" <<'EOF'
@@ -89,12 +90,14 @@ cat > "$m/bin/mount" <<'EOF'
 echo "${0##*/} $*" >> "$TANDEM_VRRP_RUNDIR/calls"
 EOF
 cp "$m/bin/mount" "$m/bin/umount"
+cp "$m/bin/mount" "$m/bin/modprobe"
 chmod +x "$m/bin/"*
-# vrrp_move WHAT STATE ROLE MOUNT WANT: the calls of "tandem-vrrp r0 STATE"
-# (with a service whose start and stop are recorded too) are WANT.
+# vrrp_move WHAT STATE ROLE MOUNT WANT [FSTYPE]: the calls of "tandem-vrrp r0
+# STATE" (with a service whose start and stop are recorded too) are WANT.
 vrrp_move() {
 	rm -f "$m/calls" "$m"/tandem-vrrp-*
-	printf 'MOUNT=%s\nSTART="echo start >> %s"\nSTOP="echo stop >> %s"\n' "$4" "$m/calls" "$m/calls" > "$m/r0.vrrp"
+	printf 'MOUNT=%s\nFSTYPE=%s\nSTART="echo start >> %s"\nSTOP="echo stop >> %s"\n' \
+		"$4" "${6:-}" "$m/calls" "$m/calls" > "$m/r0.vrrp"
 	check "tandem-vrrp $2: $1" env PATH="$m/bin:$PATH" TANDEM_VRRP_RUNDIR="$m" TANDEM_VRRP_CONF="$m/r0.vrrp" \
 		STUB_ROLE="$3" WANT="$5" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 $2 || exit 1
 		[ \"\$(tr '\n' ';' < '$m/calls')\" = \"\$WANT\" ] || { echo \"calls: \$(tr '\n' ';' < '$m/calls')\"; exit 1; }"
@@ -109,6 +112,11 @@ vrrp_move "stops, unmounts, demotes" backup primary /proc \
 vrrp_move "does not unmount what is not mounted" fault primary "$m/mnt" \
 	"tandemctl status r0 --json;stop;tandemctl secondary r0;"
 vrrp_move "a secondary has nothing to stop" stop secondary /proc "tandemctl status r0 --json;"
+vrrp_move "with FSTYPE, mounts it without a probe" master secondary "$m/mnt/" \
+	"tandemctl primary r0;tandemctl primary r0;tandemctl primary r0;tandemctl status r0 --json;mount -t ext4 /dev/tandem0 $m/mnt/;start;" ext4
+vrrp_move "a backup loads FSTYPE's module ahead" backup secondary /proc \
+	"tandemctl status r0 --json;modprobe -q ext4;" ext4
+vrrp_move "a fault does not" fault secondary /proc "tandemctl status r0 --json;" ext4
 check "tandem-vrrp refuses an unknown state" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 bogus 2>&1 | grep -q usage"
 check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
 
