@@ -2,15 +2,16 @@
 """The failover experiment's figures, from run.sh's raw files.
 
 usage: report.py run --kind K --rate R --rep N --event T --up T
-                     (--httperf F... | --browser F) --acked F --rows F --steps F [--resync MIB]
+                     (--httperf F... | --browser F) --rows F --steps F [--resync MIB]
            one run's JSON on stdout
        report.py line RUN.json       one run in a line
        report.py table OUTDIR        the tables, OUTDIR/results.json and results.png
 
 The httperf clients' counts are added up. A reply is an HTTP answer of any
 status, as httperf counts them (the paper's "replies"); "ok" are the 200s,
-each naming the row it committed; "lost" are those rows missing from the
-database after the move. With browser.py's load (--browser), a connection
+each naming the row it committed ("hit N" in httperf's printed bodies, or in
+browser.py's); "lost" are those rows missing from the database (--rows: its
+ids) after the move. With browser.py's load (--browser), a connection
 is a visit, a reply is a visit answered 200 in the end (after its retries),
 and ok_first those answered on the first attempt.
 """
@@ -77,12 +78,22 @@ def add_httperf(paths):
     return total
 
 
+def httperf_hits(paths):
+    """The rows the 200 answers committed, from the bodies httperf printed."""
+    return {m for p in paths for m in re.findall(r"^RB\d+:hit (\d+)$", open(p).read(), re.M)}
+
+
 def parse_browser(path):
     b = json.load(open(path))
     return {"client": "browser", "retries": b["retries"], "reload_s": b["reload_s"],
             "connections": b["visits"], "requests": b["attempts"], "replies": b["ok"],
             "ok_first": b["ok_first"], "duration_s": b["duration_s"], "errors": b["visits"] - b["ok"],
             "error_kinds": b["error_kinds"]}
+
+
+def browser_hits(path):
+    """The rows the 200 answers committed, from the bodies browser.py kept."""
+    return {m[1] for body in json.load(open(path))["bodies"] if (m := re.match(r"hit (\d+)\n", body))}
 
 
 def parse_steps(path):
@@ -98,7 +109,7 @@ def parse_steps(path):
 
 def cmd_run(argv):
     ap = argparse.ArgumentParser(prog="report.py run")
-    for a in ("kind", "acked", "rows", "steps", "event", "up", "resync"):
+    for a in ("kind", "rows", "steps", "event", "up", "resync"):
         ap.add_argument("--" + a, default="")
     load = ap.add_mutually_exclusive_group(required=True)
     load.add_argument("--httperf", nargs="+")
@@ -108,7 +119,7 @@ def cmd_run(argv):
     a = ap.parse_args(argv)
     run = {"kind": a.kind, "rate": a.rate, "rep": a.rep}
     run.update(parse_browser(a.browser) if a.browser else add_httperf(a.httperf))
-    acked = set(open(a.acked).read().split())
+    acked = browser_hits(a.browser) if a.browser else httperf_hits(a.httperf)
     rows = set(open(a.rows).read().split())
     run["ok"] = len(acked)
     run["lost"] = len(acked - rows)

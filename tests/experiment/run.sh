@@ -131,15 +131,10 @@ finish() {
 		cat "$run.diag" >&2
 		return 1
 	fi
-	if [ "$CLIENT" = browser ]; then
-		{ grep -o '"hit [0-9]*' "$run.browser" || true; } | cut -d' ' -f2 | sort -u > "$run.acked"
-		load=(--browser "$run.browser")
-	else
-		{ grep -ho '^RB[0-9]*:hit [0-9]*' "$run".httperf.* || true; } | awk '{print $2}' | sort -u > "$run.acked"
-		load=(--httperf "$run".httperf.*)
-	fi
+	load=(--httperf "$run".httperf.*)
+	[ "$CLIENT" = httperf ] || load=(--browser "$run.browser")
 	/usr/bin/python3 "$TOP/tests/experiment/report.py" run --kind "$2" --rate "$3" --rep "$4" \
-		--event "$T_EVENT" --up "$up" "${load[@]}" --acked "$run.acked" --rows "$run.rows" \
+		--event "$T_EVENT" --up "$up" "${load[@]}" --rows "$run.rows" \
 		--steps "$run.steps" --resync "$(cat "$run.resync" 2>/dev/null || echo)" > "$run.json"
 	/usr/bin/python3 "$TOP/tests/experiment/report.py" line "$run.json" >&2
 }

@@ -173,10 +173,9 @@ check "complete --protocol's value" expect_completion "tandemctl connect r0 --pr
 # them not in the database.
 E=$TOP/tests/experiment
 printf '%s\n' 1 2 3 4 6 8 10 > "$TMP/rows"     # hit 9 is missing
-printf '%s\n' 1 2 3 4 6 8 9 10 > "$TMP/acked"
 printf '1.90 promoting\n2.10 primary\n2.60 mounted /var/lib/mysql\n5.30 service started\n7.00 promoting\n' > "$TMP/steps"
 python3 "$E/report.py" run --kind failover --rate 10 --rep 1 --event 100.5 --up 106.25 \
-	--httperf "$E/testdata/httperf.txt" --acked "$TMP/acked" --rows "$TMP/rows" \
+	--httperf "$E/testdata/httperf.txt" --rows "$TMP/rows" \
 	--steps "$TMP/steps" > "$TMP/run.json" 2>&1
 # expect_run EXPR VALUE: the Python expression over the run's JSON (r) is VALUE.
 expect_run() {
@@ -188,7 +187,7 @@ check "report: httperf's totals" expect_run "r['connections'], r['requests'], r[
 check "report: reply status and errors" expect_run "r['status']['2xx'], r['status']['5xx'], r['errors'], r['error_kinds']" \
 	"8 1 1 {'client-timo': 1}"
 check "report: two clients' counts added up" bash -c "python3 '$E/report.py' run --kind failback --rate 10 --rep 1 \
-	--httperf '$E/testdata/httperf.txt' '$E/testdata/httperf.txt' --acked '$TMP/acked' --rows '$TMP/rows' \
+	--httperf '$E/testdata/httperf.txt' '$E/testdata/httperf.txt' --rows '$TMP/rows' \
 	--steps '$TMP/steps' | grep -q '\"connections\": 20, \"requests\": 20, \"replies\": 18, .*\"status\": {\"1xx\": 0, \"2xx\": 16, \"3xx\": 0, \"4xx\": 0, \"5xx\": 2}, \"errors\": 2, \"error_kinds\": {\"client-timo\": 2}'"
 check "report: acknowledged hits, and those missing from the database" expect_run "r['ok'], r['lost']" "8 1"
 check "report: the first of each step, service up from the event" \
@@ -253,10 +252,11 @@ check "browser: a closed port is refused" expect_browser "http://127.0.0.1:1/" -
 	"b['ok'], b['error_kinds']" "0 {'refused': 4}"
 kill $srv
 
-# The report of a browser run: visits, answered in the end and on the first try.
-printf '{"visits": 10, "ok": 9, "ok_first": 7, "attempts": 14, "retries": 2, "timeout_s": 30, "reload_s": 1, "error_kinds": {"timeout": 3, "reset": 2}, "bodies": [], "duration_s": 1.5}\n' > "$TMP/browser"
+# The report of a browser run: visits, answered in the end and on the first
+# try, and the rows its answers named (hit 9 is missing).
+printf '{"visits": 10, "ok": 9, "ok_first": 7, "attempts": 14, "retries": 2, "timeout_s": 30, "reload_s": 1, "error_kinds": {"timeout": 3, "reset": 2}, "bodies": ["hit 1\\n", "hit 2\\n", "hit 9\\nlatest: 9 8\\n", "busy\\n"], "duration_s": 1.5}\n' > "$TMP/browser"
 check "report: a browser run's counts" bash -c "python3 '$E/report.py' run --kind failover --rate 10 --rep 1 \
-	--browser '$TMP/browser' --acked '$TMP/acked' --rows '$TMP/rows' --steps '$TMP/steps' > '$TMP/exp-b.json' &&
+	--browser '$TMP/browser' --rows '$TMP/rows' --steps '$TMP/steps' > '$TMP/exp-b.json' &&
 	mkdir -p '$TMP/expb' && cp '$TMP/exp-b.json' '$TMP/expb/failover-10-1.json' &&
 	python3 '$E/report.py' table '$TMP/expb' | tee /dev/stderr |
 	grep -q '^  10/s  *14  *9  *1  *90.0%  *1  *7 '"
