@@ -286,6 +286,18 @@ static int take_sync_view(struct nlattr **attrs, void *arg)
 	return 0;
 }
 
+/* @name's status into @v; an exit code, said as @what's failure. */
+static int get_sync_view(struct tdm_nl *nl, const char *name, struct sync_view *v,
+			 const char *what)
+{
+	char why[512];
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	ret = tdm_nl_status(nl, name, take_sync_view, v, why, sizeof(why));
+	return ret ? tdm_report(what, ret, why) : TDM_EXIT_OK;
+}
+
 /*
  * Poll status until connected, no resync running, nothing out of sync and
  * both disks up to date. A connection that will not be retried (split
@@ -301,8 +313,8 @@ int cmd_wait_sync(int argc, char **argv)
 	struct sync_view v;
 	struct tdm_nl nl;
 	const char *name;
-	char why[512], *end;
 	double timeout = 0;
+	char *end;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -320,19 +332,9 @@ int cmd_wait_sync(int argc, char **argv)
 		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		struct nl_msg *msg = tdm_nl_new(&nl, TANDEM_CMD_STATUS, 0);
-
-		if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name)) {
-			nlmsg_free(msg);
-			ret = tdm_report("wait-sync", -ENOMEM, NULL);
+		ret = get_sync_view(&nl, name, &v, "wait-sync");
+		if (ret)
 			break;
-		}
-		memset(&v, 0, sizeof(v));
-		ret = tdm_nl_request(&nl, msg, take_sync_view, &v, why, sizeof(why));
-		if (ret) {
-			ret = tdm_report("wait-sync", ret, why);
-			break;
-		}
 		if (v.cstate == TANDEM_CONN_CONNECTED && v.sync == TANDEM_SYNC_STATE_NONE &&
 		    !v.out_of_sync && v.disk == TANDEM_DISK_UPTODATE &&
 		    v.peer_disk == TANDEM_DISK_UPTODATE) {
@@ -357,22 +359,6 @@ int cmd_wait_sync(int argc, char **argv)
 	}
 	tdm_nl_close(&nl);
 	return ret;
-}
-
-static int get_sync_view(struct tdm_nl *nl, const char *name, struct sync_view *v,
-			 const char *what)
-{
-	struct nl_msg *msg = tdm_nl_new(nl, TANDEM_CMD_STATUS, 0);
-	char why[512];
-	int ret;
-
-	if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name)) {
-		nlmsg_free(msg);
-		return tdm_report(what, -ENOMEM, NULL);
-	}
-	memset(v, 0, sizeof(*v));
-	ret = tdm_nl_request(nl, msg, take_sync_view, v, why, sizeof(why));
-	return ret ? tdm_report(what, ret, why) : TDM_EXIT_OK;
 }
 
 /*

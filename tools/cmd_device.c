@@ -346,7 +346,6 @@ int cmd_status(int argc, char **argv)
 	bool json = false;
 	char why[512], what[128];
 	struct tdm_nl nl;
-	struct nl_msg *msg;
 	int c, ret, count = 0;
 
 	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
@@ -362,16 +361,10 @@ int cmd_status(int argc, char **argv)
 	ret = tdm_nl_open(&nl);
 	if (ret)
 		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
-	msg = tdm_nl_new(&nl, TANDEM_CMD_STATUS, name == NULL);
-	if (!msg || (name && nla_put_string(msg, TANDEM_A_RES_NAME, name))) {
-		nlmsg_free(msg);
-		tdm_nl_close(&nl);
-		return tdm_report("status", -ENOMEM, NULL);
-	}
 	out_init(json);
 	if (!name)
 		out_list_begin();
-	ret = tdm_nl_request(&nl, msg, print_status, &count, why, sizeof(why));
+	ret = tdm_nl_status(&nl, name, print_status, &count, why, sizeof(why));
 	if (!name)
 		out_list_end();
 	tdm_nl_close(&nl);
@@ -406,7 +399,6 @@ int cmd_udev_name(int argc, char **argv)
 	const char *dev;
 	char why[512], *end;
 	struct tdm_nl nl;
-	struct nl_msg *msg;
 	int ret;
 
 	if (argc != 2)
@@ -421,12 +413,7 @@ int cmd_udev_name(int argc, char **argv)
 	ret = tdm_nl_open(&nl);
 	if (ret)
 		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
-	msg = tdm_nl_new(&nl, TANDEM_CMD_STATUS, 1);
-	if (!msg) {
-		tdm_nl_close(&nl);
-		return tdm_report("udev-name", -ENOMEM, NULL);
-	}
-	ret = tdm_nl_request(&nl, msg, take_udev_name, &u, why, sizeof(why));
+	ret = tdm_nl_status(&nl, NULL, take_udev_name, &u, why, sizeof(why));
 	tdm_nl_close(&nl);
 	if (ret)
 		return tdm_report("udev-name", ret, why);

@@ -72,18 +72,12 @@ static int print_now(struct tdm_events *ev)
 {
 	char why[512];
 	struct tdm_nl nl;
-	struct nl_msg *msg;
 	int ret;
 
 	ret = tdm_nl_open(&nl);
 	if (ret)
 		return ret;
-	msg = tdm_nl_new(&nl, TANDEM_CMD_STATUS, 1);
-	if (!msg) {
-		tdm_nl_close(&nl);
-		return -ENOMEM;
-	}
-	ret = tdm_nl_request(&nl, msg, print_exists, ev, why, sizeof(why));
+	ret = tdm_nl_status(&nl, NULL, print_exists, ev, why, sizeof(why));
 	tdm_nl_close(&nl);
 	if (ret)
 		tdm_report("events --now", ret, why);

@@ -52,20 +52,13 @@ static int tdm_res_state(const char *name, struct tdm_res_state *st)
 {
 	char why[512], what[128];
 	struct tdm_nl nl;
-	struct nl_msg *msg;
 	int ret;
 
 	memset(st, 0, sizeof(*st));
 	ret = tdm_nl_open(&nl);
 	if (ret)
 		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
-	msg = tdm_nl_new(&nl, TANDEM_CMD_STATUS, 0);
-	if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name)) {
-		nlmsg_free(msg);
-		tdm_nl_close(&nl);
-		return tdm_report("status", -ENOMEM, NULL);
-	}
-	ret = tdm_nl_request(&nl, msg, take_state, st, why, sizeof(why));
+	ret = tdm_nl_status(&nl, name, take_state, st, why, sizeof(why));
 	tdm_nl_close(&nl);
 	if (ret == -ENOENT)
 		return 0;

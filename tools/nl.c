@@ -182,3 +182,16 @@ out:
 	nl_cb_put(cb);
 	return ctx.err;
 }
+
+int tdm_nl_status(struct tdm_nl *nl, const char *name, tdm_nl_reply_fn fn, void *arg,
+		  char *why, size_t why_len)
+{
+	struct nl_msg *msg = tdm_nl_new(nl, TANDEM_CMD_STATUS, !name);
+
+	why[0] = '\0';
+	if (!msg || (name && nla_put_string(msg, TANDEM_A_RES_NAME, name))) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return tdm_nl_request(nl, msg, fn, arg, why, why_len);
+}

@@ -26,5 +26,8 @@ struct nl_msg *tdm_nl_new(struct tdm_nl *nl, int cmd, int dump);
  */
 int tdm_nl_request(struct tdm_nl *nl, struct nl_msg *msg, tdm_nl_reply_fn fn,
 		   void *arg, char *why, size_t why_len);
+/* STATUS of resource @name, or of every resource if @name is NULL: as tdm_nl_request(). */
+int tdm_nl_status(struct tdm_nl *nl, const char *name, tdm_nl_reply_fn fn, void *arg,
+		  char *why, size_t why_len);
 
 #endif
