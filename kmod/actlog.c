@@ -37,10 +37,16 @@ static unsigned long tdm_al_retire_delay(void)
 	return msecs_to_jiffies(clamp(READ_ONCE(al_retire_ms), 100u, 3600000u));
 }
 
-static void tdm_al_span(struct bio *bio, u32 *first, u32 *last)
+/* The extents [first, last] that [sector, +sectors) touches. */
+static void tdm_al_span(sector_t sector, u32 sectors, u32 *first, u32 *last)
 {
-	*first = bio->bi_iter.bi_sector >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
-	*last = (bio_end_sector(bio) - 1) >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
+	*first = sector >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
+	*last = (sector + sectors - 1) >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
+}
+
+static void tdm_al_req_span(struct tdm_req *req, u32 *first, u32 *last)
+{
+	tdm_al_span(req->orig->bi_iter.bi_sector, bio_sectors(req->orig), first, last);
 }
 
 static struct tdm_al_slot *tdm_al_find(struct tdm_actlog *al, u32 extent)
@@ -82,7 +88,7 @@ bool tdm_al_begin(struct tdm_device *dev, struct tdm_req *req)
 	u32 first, last;
 	bool ok;
 
-	tdm_al_span(req->orig, &first, &last);
+	tdm_al_req_span(req, &first, &last);
 	spin_lock_irqsave(&al->lock, flags);
 	ok = tdm_al_try_get(al, first, last);
 	if (!ok)
@@ -99,11 +105,11 @@ bool tdm_al_begin(struct tdm_device *dev, struct tdm_req *req)
 void tdm_al_get_more(struct tdm_device *dev, sector_t sector, u32 sectors)
 {
 	struct tdm_actlog *al = &dev->al;
-	u32 first = sector >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
-	u32 last = (sector + sectors - 1) >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT), e;
 	struct tdm_al_slot *s;
 	unsigned long flags;
+	u32 first, last, e;
 
+	tdm_al_span(sector, sectors, &first, &last);
 	spin_lock_irqsave(&al->lock, flags);
 	for (e = first; e <= last; e++) {
 		s = tdm_al_find(al, e);
@@ -117,12 +123,12 @@ void tdm_al_get_more(struct tdm_device *dev, sector_t sector, u32 sectors)
 void tdm_al_put(struct tdm_device *dev, sector_t sector, u32 sectors)
 {
 	struct tdm_actlog *al = &dev->al;
-	u32 first = sector >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
-	u32 last = (sector + sectors - 1) >> (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT), e;
 	struct tdm_al_slot *s;
 	unsigned long flags;
+	u32 first, last, e;
 	bool wake = false;
 
+	tdm_al_span(sector, sectors, &first, &last);
 	spin_lock_irqsave(&al->lock, flags);
 	for (e = first; e <= last; e++) {
 		s = tdm_al_find(al, e);
@@ -220,7 +226,7 @@ static void tdm_al_work(struct work_struct *work)
 
 	spin_lock_irq(&al->lock);
 	list_for_each_entry_safe(req, tmp, &al->waiting, wait_node) {
-		tdm_al_span(req->orig, &first, &last);
+		tdm_al_req_span(req, &first, &last);
 		if (!tdm_al_place(al, first, last, &changed, &evicted))
 			break;	/* every slot busy: a put requeues us */
 		req->al_held = true;

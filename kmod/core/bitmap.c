@@ -29,7 +29,8 @@ static u64 clamp_end(u64 nbits, u64 first, u64 n)
 	return n > nbits - first ? nbits : first + n;
 }
 
-u64 tdm_bits_set(u8 *map, u64 nbits, u64 first, u64 n)
+/* Set or clear the bits of [first, first + n) below nbits; how many changed. */
+static u64 bits_change(u8 *map, u64 nbits, u64 first, u64 n, bool set)
 {
 	u64 end = clamp_end(nbits, first, n), b, changed = 0;
 
@@ -37,26 +38,22 @@ u64 tdm_bits_set(u8 *map, u64 nbits, u64 first, u64 n)
 		return 0;
 	for (b = first / 8; b <= (end - 1) / 8; b++) {
 		u8 m = byte_mask(b, first, end);
+		u8 flip = m & (u8)(set ? ~map[b] : map[b]);
 
-		changed += popcount8(m & ~map[b]);
-		map[b] |= m;
+		changed += popcount8(flip);
+		map[b] ^= flip;
 	}
 	return changed;
 }
 
+u64 tdm_bits_set(u8 *map, u64 nbits, u64 first, u64 n)
+{
+	return bits_change(map, nbits, first, n, true);
+}
+
 u64 tdm_bits_clear(u8 *map, u64 nbits, u64 first, u64 n)
 {
-	u64 end = clamp_end(nbits, first, n), b, changed = 0;
-
-	if (first >= end)
-		return 0;
-	for (b = first / 8; b <= (end - 1) / 8; b++) {
-		u8 m = byte_mask(b, first, end);
-
-		changed += popcount8(m & map[b]);
-		map[b] &= (u8)~m;
-	}
-	return changed;
+	return bits_change(map, nbits, first, n, false);
 }
 
 u64 tdm_bits_count(const u8 *map, u64 nbits)
