@@ -63,7 +63,7 @@ start_vm() {
 # (seconds of emulated CPU at every boot, and nothing of tandem's) are
 # skipped, and the soft-lockup report waits 60 s, not 20 s, for a vCPU
 # thread the host did not schedule. Hung tasks are still reported at 120 s.
-BOOT_ARGS="cryptomgr.notests=1 watchdog_thresh=30"
+BOOT_ARGS="cryptomgr.notests=1 watchdog_thresh=30 clocksource=tsc tsc=reliable"
 BOOT_TIMEOUT=${TDM_BOOT_TIMEOUT:-300}
 
 wait_ready() {
