@@ -25,8 +25,9 @@
 
 #include "tandem.h"
 
+/* Connect retries: a peer that comes back is found within half a second. */
 #define TDM_BACKOFF_MIN_MS 100
-#define TDM_BACKOFF_MAX_MS 2000
+#define TDM_BACKOFF_MAX_MS 500
 #define TDM_TICK_MS 250
 
 static void tdm_set_error(struct tdm_conn *conn, const char *msg, bool peer_said)
@@ -651,6 +652,7 @@ static int tdm_conn_thread(void *data)
 			continue;
 		}
 		conn->sock = tdm_establish(conn, listener);
+		conn->rx_head = conn->rx_tail = 0;
 		if (!conn->sock) {
 			if (!listener) {
 				schedule_timeout_interruptible(msecs_to_jiffies(backoff));
@@ -690,10 +692,15 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	init_waitqueue_head(&conn->wq);
 	init_waitqueue_head(&conn->rs_wq);
 	conn->sync = TDM_SYNC_FRESH;
+	conn->rx = kvmalloc(TDM_RX_SIZE, GFP_KERNEL);
+	if (!conn->rx)
+		return -ENOMEM;
 	if (conn->protocol == TANDEM_PROTO_ASYNC) {
 		conn->aslots = kvcalloc(TDM_ASYNC_SLOTS, sizeof(*conn->aslots), GFP_KERNEL);
-		if (!conn->aslots)
-			return -ENOMEM;
+		if (!conn->aslots) {
+			ret = -ENOMEM;
+			goto err_free_rx;
+		}
 	}
 	conn->cstate = TANDEM_CONN_CONNECTING;
 	conn->send_promote_reply = -1;
@@ -702,20 +709,19 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	/* Fail now, not in the thread, if the local address cannot be used. */
 	ret = tdm_bound_socket(conn, conn->acceptor, &probe);
 	if (ret) {
-		kvfree(conn->aslots);
 		if (ret == -EADDRINUSE)
 			NL_SET_ERR_MSG(extack, "local address is already in use");
 		else
 			NL_SET_ERR_MSG(extack, "cannot bind the local address (is it an address of this node?)");
-		return ret;
+		goto err_free_slots;
 	}
 	sock_release(probe);
 
 	conn->thread = kthread_create(tdm_conn_thread, conn, "tandem/%s", dev->name);
 	if (IS_ERR(conn->thread)) {
 		NL_SET_ERR_MSG(extack, "cannot start the connection thread");
-		kvfree(conn->aslots);
-		return PTR_ERR(conn->thread);
+		ret = PTR_ERR(conn->thread);
+		goto err_free_slots;
 	}
 	get_task_struct(conn->thread);
 	rcu_assign_pointer(dev->conn, conn);
@@ -725,6 +731,12 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 		&conn->local, &conn->peer, tdm_proto_str(conn->protocol),
 		conn->acceptor ? "listening" : "connecting");
 	return 0;
+
+err_free_slots:
+	kvfree(conn->aslots);
+err_free_rx:
+	kvfree(conn->rx);
+	return ret;
 }
 
 /* Disconnect; the caller holds dev->cfg_lock. Writes go on locally. */
@@ -742,5 +754,6 @@ void tdm_conn_stop(struct tdm_device *dev)
 	pr_info(TDM_LOG_PREFIX "%s: disconnected\n", dev->name);
 	tdm_event(dev, TANDEM_EVENT_CONNECTION);
 	kvfree(conn->aslots);
+	kvfree(conn->rx);
 	kfree_sensitive(conn);
 }

@@ -256,15 +256,14 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 			  offsetof(struct tdm_peer_req, bio), BIOSET_NEED_BVECS);
 	if (ret)
 		goto err_exit_bioset;
-	ret = -ENOMEM;
-	dev->page_pool = mempool_create_page_pool(TDM_WIRE_MAX_DATA / PAGE_SIZE, 0);
-	if (!dev->page_pool)
+	ret = tdm_pages_init(&dev->pages);
+	if (ret)
 		goto err_exit_peer_bioset;
 
 	dev->backing = tdm_open_backing(dev, path, extack);
 	if (IS_ERR(dev->backing)) {
 		ret = PTR_ERR(dev->backing);
-		goto err_destroy_pool;
+		goto err_exit_pages;
 	}
 	ret = tdm_md_attach(dev, extack);
 	if (ret)
@@ -306,8 +305,8 @@ err_md_detach:
 	tdm_md_detach(dev);
 err_put_backing:
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
-err_destroy_pool:
-	mempool_destroy(dev->page_pool);
+err_exit_pages:
+	tdm_pages_exit(&dev->pages);
 err_exit_peer_bioset:
 	bioset_exit(&dev->peer_bio_set);
 err_exit_bioset:
@@ -361,7 +360,7 @@ void tdm_device_destroy(struct tdm_device *dev)
 	put_disk(dev->disk);
 	tdm_md_detach(dev);
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
-	mempool_destroy(dev->page_pool);
+	tdm_pages_exit(&dev->pages);
 	bioset_exit(&dev->peer_bio_set);
 	bioset_exit(&dev->bio_set);
 	free_percpu(dev->stats);

@@ -106,12 +106,12 @@ void tdm_wire_write(struct bio *bio, struct tdm_data *d, u16 *flags)
 	}
 }
 
-void tdm_acopy_free(struct tdm_acopy *c)
+void tdm_acopy_free(struct tdm_device *dev, struct tdm_acopy *c)
 {
 	unsigned int i;
 
 	for (i = 0; i < c->nr_pages; i++)
-		put_page(c->pages[i].bv_page);
+		tdm_page_put(&dev->pages, c->pages[i].bv_page);
 	kfree(c);
 }
 
@@ -119,7 +119,7 @@ void tdm_acopy_free(struct tdm_acopy *c)
  * Copy @bio's write for the sender. It gives up rather than wait for
  * memory: the caller then pulls ahead or queues the bio itself.
  */
-static struct tdm_acopy *tdm_acopy_alloc(struct bio *bio)
+static struct tdm_acopy *tdm_acopy_alloc(struct tdm_device *dev, struct bio *bio)
 {
 	const gfp_t gfp = GFP_NOIO | __GFP_NORETRY | __GFP_NOWARN;
 	struct tdm_acopy *c;
@@ -141,10 +141,10 @@ static struct tdm_acopy *tdm_acopy_alloc(struct bio *bio)
 	c->flags = flags;
 	c->nr_pages = 0;
 	for (i = 0, left = c->d.size; i < nr; i++) {
-		struct page *page = alloc_page(gfp);
+		struct page *page = tdm_page_get(&dev->pages, gfp);
 
 		if (!page) {
-			tdm_acopy_free(c);
+			tdm_acopy_free(dev, c);
 			return NULL;
 		}
 		bvec_set_page(&c->pages[i], page, min_t(u32, left, PAGE_SIZE), 0);
@@ -221,7 +221,7 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 		return false;
 	want_copy = tdm_want_copy(dev);
 	if (want_copy)
-		copy = tdm_acopy_alloc(req->orig);
+		copy = tdm_acopy_alloc(dev, req->orig);
 	rcu_read_lock();
 	conn = rcu_dereference(dev->conn);
 	if (!conn)
@@ -269,7 +269,7 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 out:
 	rcu_read_unlock();
 	if (copy)
-		tdm_acopy_free(copy);
+		tdm_acopy_free(dev, copy);
 	return queued;
 }
 

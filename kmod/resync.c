@@ -26,12 +26,12 @@
 
 #include "tandem.h"
 
-void tdm_rs_req_free(struct tdm_rs_req *rs)
+void tdm_rs_req_free(struct tdm_device *dev, struct tdm_rs_req *rs)
 {
 	unsigned int i;
 
 	for (i = 0; i < rs->nr_pages; i++)
-		__free_page(rs->pages[i].bv_page);
+		tdm_page_put(&dev->pages, rs->pages[i].bv_page);
 	kfree(rs);
 }
 
@@ -61,6 +61,8 @@ static void tdm_rs_read_endio(struct bio *bio)
 {
 	struct tdm_rs_req *rs = bio->bi_private;
 	struct tdm_conn *conn = rs->conn;
+	/* Outlives conn, which may be freed once the lock is dropped. */
+	struct tdm_device *dev = conn->dev;
 	unsigned long flags;
 	bool queued = false;
 
@@ -81,7 +83,7 @@ static void tdm_rs_read_endio(struct bio *bio)
 	spin_unlock_irqrestore(&conn->lock, flags);
 	bio_put(bio);
 	if (!queued)
-		tdm_rs_req_free(rs);
+		tdm_rs_req_free(dev, rs);
 }
 
 /*
@@ -103,10 +105,10 @@ static int tdm_resync_read(struct tdm_conn *conn, u64 start, u64 n)
 	rs->sector = start << (TDM_BM_SHIFT - SECTOR_SHIFT);
 	rs->size = size;
 	for (i = 0; i < nr_pages; i++) {
-		struct page *page = alloc_page(GFP_NOIO);
+		struct page *page = tdm_page_get(&dev->pages, GFP_NOIO);
 
 		if (!page) {
-			tdm_rs_req_free(rs);
+			tdm_rs_req_free(dev, rs);
 			return -ENOMEM;
 		}
 		bvec_set_page(&rs->pages[i], page, PAGE_SIZE, 0);
@@ -207,7 +209,10 @@ static int tdm_resync_fn(void *data)
 {
 	struct tdm_conn *conn = data;
 	u64 cursor = 0, start, n;
+	struct blk_plug plug;
 
+	/* Reads issued back to back reach the disk together (at the next sleep). */
+	blk_start_plug(&plug);
 	while (!kthread_should_stop() && !READ_ONCE(conn->dead)) {
 		/* A busy application's writes do not wake us: poll then. */
 		wait_event_interruptible_timeout(conn->rs_wq, tdm_rs_window_open(conn, false),
@@ -238,6 +243,7 @@ static int tdm_resync_fn(void *data)
 		}
 		cursor = start + n;
 	}
+	blk_finish_plug(&plug);
 	if (conn->rs_read_error && !READ_ONCE(conn->dead)) {
 		/* Cannot read our own disk: the peer cannot be made whole. */
 		pr_err(TDM_LOG_PREFIX "%s: resync: cannot read the local disk\n", conn->dev->name);
@@ -365,7 +371,7 @@ void tdm_resync_stop(struct tdm_conn *conn)
 	spin_unlock_irq(&conn->lock);
 	list_for_each_entry_safe(rs, tmp, &rsq, node) {
 		list_del(&rs->node);
-		tdm_rs_req_free(rs);
+		tdm_rs_req_free(conn->dev, rs);
 	}
 }
 

@@ -168,7 +168,7 @@ static int tdm_send_item(struct tdm_conn *conn, struct tdm_sendq_item *item, boo
 
 		size = c->d.op == TDM_OP_WRITE ? c->d.size : 0;
 		ret = tdm_send_acopy(conn, c, more);
-		tdm_acopy_free(c);
+		tdm_acopy_free(conn->dev, c);
 	} else {
 		struct tdm_req *req = container_of(item, struct tdm_req, q);
 
@@ -223,7 +223,7 @@ void tdm_peer_req_free(struct tdm_peer_req *preq)
 	struct bvec_iter_all iter;
 
 	bio_for_each_segment_all(bv, &preq->bio, iter)
-		mempool_free(bv->bv_page, dev->page_pool);
+		tdm_page_put(&dev->pages, bv->bv_page);
 	bio_put(&preq->bio);
 }
 
@@ -366,7 +366,7 @@ void tdm_sendq_drop(struct tdm_device *dev, struct list_head *items)
 			struct tdm_acopy *c = container_of(item, struct tdm_acopy, q);
 
 			tdm_bm_set(dev, c->d.sector, c->d.size >> SECTOR_SHIFT);
-			tdm_acopy_free(c);
+			tdm_acopy_free(dev, c);
 		} else {
 			struct tdm_req *req = container_of(item, struct tdm_req, q);
 
@@ -397,7 +397,7 @@ static void tdm_sender_discard(struct tdm_conn *conn, struct list_head *data,
 	tdm_sendq_drop(conn->dev, data);
 	list_for_each_entry_safe(rs, rtmp, rsq, node) {
 		list_del(&rs->node);
-		tdm_rs_req_free(rs);
+		tdm_rs_req_free(conn->dev, rs);
 	}
 	list_for_each_entry_safe(preq, ptmp, acks, node) {
 		list_del(&preq->node);
@@ -452,7 +452,7 @@ int tdm_sender_fn(void *data)
 				break;
 			list_del(&rs->node);
 			ret = tdm_send_rs(conn, rs, !list_empty(&rsq) || !list_empty(&reqs));
-			tdm_rs_req_free(rs);
+			tdm_rs_req_free(conn->dev, rs);
 		}
 		list_for_each_entry_safe(item, tmp, &reqs, node) {
 			if (ret)

@@ -9,7 +9,7 @@
  *   tdm_device.open_lock
  *   tdm_conn.lock     (spinlock, irq-safe: the I/O path and the threads)
  *   tdm_actlog.lock   (spinlock, irq-safe)
- *   tdm_device.state_lock, tdm_bitmap.lock (spinlocks, innermost)
+ *   tdm_device.state_lock, tdm_bitmap.lock, tdm_pages.lock (spinlocks, innermost)
  * tdm_device.md_lock (mutex: metadata I/O) is taken with no spinlock held.
  * Nothing holds open_lock while calling into the block layer; no spinlock
  * is held across network I/O.
@@ -208,6 +208,9 @@ struct tdm_async_slot {
  * receive loop) and, while a session is up, a sender thread. Created by
  * connect, freed by disconnect or detach.
  */
+/* The receiver reads small packets ahead, this much at most (receiver.c). */
+#define TDM_RX_SIZE (32u << 10)
+
 struct tdm_conn {
 	struct tdm_device *dev;
 	/* configuration: fixed for the life of the connection */
@@ -229,6 +232,8 @@ struct tdm_conn {
 	struct task_struct *resyncer;	/* "tandem-rs/<res>", while a source resyncs;
 					 * set and taken under lock */
 	struct socket *sock;		/* the session's socket; owned by thread */
+	u8 *rx;				/* TDM_RX_SIZE bytes read ahead from sock */
+	unsigned int rx_head, rx_tail;	/* [head, tail) not yet taken; thread's own */
 
 	spinlock_t lock;		/* protects everything below */
 	u32 cstate;			/* enum tandem_conn_state */
@@ -288,6 +293,14 @@ struct tdm_conn {
 	wait_queue_head_t rs_wq;	/* resync: acks came back */
 };
 
+/* Payload pages kept for reuse (pages.c). */
+struct tdm_pages {
+	spinlock_t lock;		/* protects free and nr_free; irq-safe */
+	struct page *free;		/* chained through page_private */
+	unsigned int nr_free;
+	mempool_t *reserve;		/* the receiver's guaranteed pages */
+};
+
 /* One resource: /dev/tandemN stacked on a backing disk. */
 struct tdm_device {
 	char name[TANDEM_NAME_MAX];
@@ -299,7 +312,7 @@ struct tdm_device {
 	struct tdm_io_stats __percpu *stats;
 
 	struct bio_set peer_bio_set;	/* bios applying the peer's writes */
-	mempool_t *page_pool;		/* their pages */
+	struct tdm_pages pages;		/* payload pages: theirs, copies, reads */
 
 	struct mutex open_lock;		/* protects the two below, and role writes */
 	unsigned int open_count;	/* openers of /dev/tandemN */
@@ -417,7 +430,7 @@ void tdm_dispatch(struct tdm_device *dev, struct tdm_req *req);
 /* replication.c: the primary's side of a replicated write. */
 bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req);
 void tdm_wire_write(struct bio *bio, struct tdm_data *d, u16 *flags);
-void tdm_acopy_free(struct tdm_acopy *c);
+void tdm_acopy_free(struct tdm_device *dev, struct tdm_acopy *c);
 void tdm_sendq_drop(struct tdm_device *dev, struct list_head *items);
 void tdm_async_acked(struct tdm_conn *conn, u64 seq);
 bool tdm_async_forget(struct tdm_conn *conn);
@@ -440,7 +453,14 @@ void tdm_verify_stop(struct tdm_conn *conn);
 /* resync.c: copying out-of-sync blocks to the peer. */
 void tdm_resync_start(struct tdm_conn *conn);
 void tdm_catch_up(struct tdm_conn *conn);
-void tdm_rs_req_free(struct tdm_rs_req *rs);
+void tdm_rs_req_free(struct tdm_device *dev, struct tdm_rs_req *rs);
+
+/* pages.c */
+int tdm_pages_init(struct tdm_pages *p);
+void tdm_pages_exit(struct tdm_pages *p);
+struct page *tdm_page_get(struct tdm_pages *p, gfp_t gfp);
+struct page *tdm_page_get_reserved(struct tdm_pages *p);
+void tdm_page_put(struct tdm_pages *p, struct page *page);
 void tdm_resync_progress(struct tdm_conn *conn);
 void tdm_resync_stop(struct tdm_conn *conn);
 void tdm_resync_spoil(struct tdm_conn *conn, sector_t sector, u32 sectors);

@@ -47,7 +47,7 @@ static int tdm_vf_read(struct tdm_device *dev, sector_t sector, u32 size, u32 *c
 	bio = bio_alloc(dev->backing, nr, REQ_OP_READ, GFP_NOIO);
 	bio->bi_iter.bi_sector = sector;
 	for (i = 0; i < nr; i++) {
-		struct page *page = alloc_page(GFP_NOIO);
+		struct page *page = tdm_page_get(&dev->pages, GFP_NOIO);
 
 		if (!page)
 			goto out;
@@ -62,7 +62,7 @@ out:
 		struct bvec_iter_all it;
 
 		bio_for_each_segment_all(bv, bio, it)
-			__free_page(bv->bv_page);
+			tdm_page_put(&dev->pages, bv->bv_page);
 	}
 	bio_put(bio);
 	return ret;
