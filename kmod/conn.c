@@ -691,6 +691,7 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	init_waitqueue_head(&conn->send_wq);
 	init_waitqueue_head(&conn->wq);
 	init_waitqueue_head(&conn->rs_wq);
+	timer_setup(&conn->ack_timer, tdm_ack_timer_fn, 0);
 	conn->sync = TDM_SYNC_FRESH;
 	conn->rx = kvmalloc(TDM_RX_SIZE, GFP_KERNEL);
 	if (!conn->rx)

@@ -117,7 +117,7 @@ static void tdm_peer_endio(struct bio *bio)
 		conn->received++;
 		conn->received_bytes += bio_op(bio) == REQ_OP_WRITE ? preq->size : 0;
 	}
-	wake_up(&conn->send_wq);
+	tdm_ack_queued(conn, preq);
 	spin_unlock_irqrestore(&conn->lock, flags);
 }
 
@@ -471,8 +471,12 @@ void tdm_receiver_drain(struct tdm_conn *conn)
 	LIST_HEAD(acks);
 
 	tdm_drain_applying(conn);
+	/* No write completes any more: nothing arms the timer again. */
+	del_timer_sync(&conn->ack_timer);
 	spin_lock_irq(&conn->lock);
 	list_splice_init(&conn->acks, &acks);
+	conn->acks_held = 0;
+	conn->acks_due = false;
 	spin_unlock_irq(&conn->lock);
 	list_for_each_entry_safe(preq, tmp, &acks, node) {
 		list_del(&preq->node);

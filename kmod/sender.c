@@ -228,6 +228,40 @@ void tdm_peer_req_free(struct tdm_peer_req *preq)
 }
 
 #define TDM_ACK_BATCH 32
+/* An async write's ack waits at most this long for others to share its packet. */
+#define TDM_ACK_DELAY msecs_to_jiffies(10)
+
+/*
+ * @preq's ack is on conn->acks; conn->lock held. The primary completes an
+ * async write without its ack, which only frees a slot there: such acks
+ * wait until TDM_ACK_BATCH of them are queued or TDM_ACK_DELAY has passed
+ * since the first, or anything else is sent, so that a stream of writes
+ * costs the two nodes one ack packet (and one wakeup) per batch, not per
+ * write. Sync writes' acks, resync acks and errors go at once.
+ */
+void tdm_ack_queued(struct tdm_conn *conn, struct tdm_peer_req *preq)
+{
+	lockdep_assert_held(&conn->lock);
+	if (conn->protocol == TANDEM_PROTO_ASYNC && !preq->resync && !preq->status) {
+		if (conn->acks_held++ == 0)
+			mod_timer(&conn->ack_timer, jiffies + TDM_ACK_DELAY);
+		if (conn->acks_held < TDM_ACK_BATCH)
+			return;
+	}
+	conn->acks_due = true;
+	wake_up(&conn->send_wq);
+}
+
+void tdm_ack_timer_fn(struct timer_list *t)
+{
+	struct tdm_conn *conn = from_timer(conn, t, ack_timer);
+	unsigned long flags;
+
+	spin_lock_irqsave(&conn->lock, flags);
+	conn->acks_due = true;
+	wake_up(&conn->send_wq);
+	spin_unlock_irqrestore(&conn->lock, flags);
+}
 
 static int tdm_send_acks(struct tdm_conn *conn, struct list_head *acks, bool more)
 {
@@ -317,7 +351,7 @@ static bool tdm_sender_has_work(struct tdm_conn *conn)
 	bool work;
 
 	spin_lock_irq(&conn->lock);
-	work = !list_empty(&conn->sendq) || !list_empty(&conn->acks) ||
+	work = !list_empty(&conn->sendq) || conn->acks_due ||
 	       !list_empty(&conn->rsq) || !list_empty(&conn->vfq) ||
 	       conn->send_gen || conn->send_sync_done || conn->send_rs_start ||
 	       conn->send_ping || conn->send_pong || conn->send_state ||
@@ -338,7 +372,6 @@ static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
 	list_splice_tail_init(&conn->rsq, rsq);
 	list_splice_tail_init(&conn->sendq, data);
 	conn->pending = 0;
-	list_splice_tail_init(&conn->acks, acks);
 	c->ping = conn->send_ping;
 	c->pong = conn->send_pong;
 	c->state = conn->send_state;
@@ -353,6 +386,15 @@ static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
 	conn->send_ping = conn->send_pong = conn->send_state = false;
 	conn->send_promote = false;
 	conn->send_promote_reply = -1;
+	/* Held acks ride along with anything else that goes. */
+	if (conn->acks_due || !list_empty(data) || !list_empty(rsq) || !list_empty(vfq) ||
+	    c->ping || c->pong || c->state || c->promote || c->gen || c->sync_done ||
+	    c->rs_start || c->promote_reply >= 0) {
+		list_splice_tail_init(&conn->acks, acks);
+		conn->acks_held = 0;
+		conn->acks_due = false;
+		del_timer(&conn->ack_timer);
+	}
 }
 
 /* Writes the peer will not get: mark them out of sync, drop our part of them. */

@@ -259,6 +259,9 @@ struct tdm_conn {
 	/* secondary side */
 	struct list_head applying;	/* tdm_peer_req being written locally */
 	struct list_head acks;		/* tdm_peer_req written, ack to send */
+	unsigned int acks_held;		/* async writes' acks on acks, waiting for company */
+	bool acks_due;			/* acks must go now (sender.c) */
+	struct timer_list ack_timer;	/* makes them due TDM_ACK_DELAY after the first */
 	unsigned int applying_n;
 	u32 peer_epoch;			/* epoch of the writes being applied */
 	/* resync source: requests queued, chunk being read (see resync.c) */
@@ -471,6 +474,8 @@ int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src);
 /* sender.c, receiver.c: one session's threads. */
 int tdm_sender_fn(void *data);
 void tdm_peer_req_free(struct tdm_peer_req *preq);
+void tdm_ack_queued(struct tdm_conn *conn, struct tdm_peer_req *preq);
+void tdm_ack_timer_fn(struct timer_list *t);
 int tdm_receive_loop(struct tdm_conn *conn);
 void tdm_receiver_drain(struct tdm_conn *conn);
 int tdm_send_all(struct tdm_conn *conn, const void *buf, size_t len, int flags);
