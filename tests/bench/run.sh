@@ -2,8 +2,9 @@
 # tandem benchmark: in one boot of the VM pair, on the same disks and link,
 # the link itself (iperf3, ping), the raw backing disk, tandem async and sync,
 # and DRBD 8.4 (the kernel's drbd.ko) protocols A and C, with the same fio
-# jobs; then the initial full sync of the device and the resync after 64 MiB
-# of scattered writes. Each figure is the median of REPS runs, with their
+# jobs (the raw disk also while beta runs the job on its own disk); then
+# the initial full sync of the device and the resync after 64 MiB of
+# scattered writes. Each figure is the median of REPS runs, with their
 # spread. Figures, not pass/fail.
 #   RUNTIME=5 (seconds per fio run)  REPS=3  DRBD=1 (0: skip DRBD)
 # Results: build/bench/results.json, build/bench/results.png, the table on stdout.
@@ -35,19 +36,23 @@ ok() { OUT_=$(on "$1" "$2" 2>&1) || fail "$1: $2" "$OUT_"; }
 busy() { on "$1" 'head -n1 /proc/stat' | awk '{print $2 + $3 + $4 + $7 + $8}'; }
 
 # run_jobs CONFIG DEV: every job REPS times; fio JSON and CPU used per run.
+# Config raw-both: beta runs the same job on its own disk meanwhile, as a
+# replica's disk writes would: both VMs share this machine's two cores.
 run_jobs() {
-	local config=$1 dev=$2 j name opts r a0 b0
+	local config=$1 dev=$2 j name opts r a0 b0 fio
 	for j in "${JOBS[@]}"; do
 		name=${j%%|*}
 		opts=${j#*|}
+		fio="fio --name=$name --filename=$dev --direct=1 --ioengine=libaio $opts --size=512m --time_based"
 		for ((r = 1; r <= REPS; r++)); do
 			a0=$(busy alpha)
 			b0=$(busy beta)
-			on alpha "fio --name=$name --filename=$dev --direct=1 --ioengine=libaio $opts \
-				--size=512m --time_based --runtime=$RUNTIME --ramp_time=1 \
-				--output-format=json" > "$OUT/$config.$name.$r.json" ||
-				fail "fio failed for $config $name"
+			[ "$config" != raw-both ] ||
+				ok beta "setsid nohup $fio --runtime=$((RUNTIME + 3)) </dev/null >/dev/null 2>&1 &"
+			on alpha "$fio --runtime=$RUNTIME --ramp_time=1 --output-format=json" \
+				> "$OUT/$config.$name.$r.json" || fail "fio failed for $config $name"
 			echo "$(($(busy alpha) - a0)) $(($(busy beta) - b0))" > "$OUT/$config.$name.$r.cpu"
+			[ "$config" != raw-both ] || ok beta 'while pgrep -x fio >/dev/null; do sleep 0.2; done'
 			# An async run that pulled ahead leaves a resync: say so, and let it end before the next.
 			if [[ $config == tandem-* ]]; then
 				on alpha 'dmesg -c | grep -c "pulling ahead"' > "$OUT/$config.$name.$r.ahead"
@@ -166,7 +171,10 @@ on beta 'pkill iperf3' >/dev/null
 
 say "raw backing disk"
 ok alpha 'blkdiscard -f /dev/vda'
+ok beta 'blkdiscard -f /dev/vda'
 run_jobs raw /dev/vda
+say "raw backing disk, beta writing its own meanwhile"
+run_jobs raw-both /dev/vda
 ok alpha 'modprobe tandem'
 ok beta 'modprobe tandem'
 for proto in async sync; do
