@@ -203,14 +203,14 @@ struct tdm_async_slot {
 	bool al;			/* holds activity-log extents (its own reference) */
 };
 
+/* The receiver reads small packets ahead, this much at most (receiver.c). */
+#define TDM_RX_SIZE (32u << 10)
+
 /*
  * A configured peer: the connection thread (connect/accept, handshake,
  * receive loop) and, while a session is up, a sender thread. Created by
  * connect, freed by disconnect or detach.
  */
-/* The receiver reads small packets ahead, this much at most (receiver.c). */
-#define TDM_RX_SIZE (32u << 10)
-
 struct tdm_conn {
 	struct tdm_device *dev;
 	/* configuration: fixed for the life of the connection */
@@ -457,19 +457,19 @@ void tdm_verify_stop(struct tdm_conn *conn);
 void tdm_resync_start(struct tdm_conn *conn);
 void tdm_catch_up(struct tdm_conn *conn);
 void tdm_rs_req_free(struct tdm_device *dev, struct tdm_rs_req *rs);
-
-/* pages.c */
-int tdm_pages_init(struct tdm_pages *p);
-void tdm_pages_exit(struct tdm_pages *p);
-struct page *tdm_page_get(struct tdm_pages *p, gfp_t gfp);
-struct page *tdm_page_get_reserved(struct tdm_pages *p);
-void tdm_page_put(struct tdm_pages *p, struct page *page);
 void tdm_resync_progress(struct tdm_conn *conn);
 void tdm_resync_stop(struct tdm_conn *conn);
 void tdm_resync_spoil(struct tdm_conn *conn, sector_t sector, u32 sectors);
 void tdm_resync_write_done(struct tdm_device *dev, struct bio *bio);
 int tdm_resync_acked(struct tdm_conn *conn, const struct tdm_hdr *h);
 int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src);
+
+/* pages.c: payload pages, kept for reuse. */
+int tdm_pages_init(struct tdm_pages *p);
+void tdm_pages_exit(struct tdm_pages *p);
+struct page *tdm_page_get(struct tdm_pages *p, gfp_t gfp);
+struct page *tdm_page_get_reserved(struct tdm_pages *p);
+void tdm_page_put(struct tdm_pages *p, struct page *page);
 
 /* sender.c, receiver.c: one session's threads. */
 int tdm_sender_fn(void *data);
