@@ -235,7 +235,7 @@ void tdm_peer_req_free(struct tdm_peer_req *preq)
  * @preq's ack is on conn->acks; conn->lock held. The primary completes an
  * async write without its ack, which only frees a slot there: such acks
  * wait until TDM_ACK_BATCH of them are queued or TDM_ACK_DELAY has passed
- * since the first, or anything else is sent, so that a stream of writes
+ * since the first, or anything else wakes the sender, so that a stream of writes
  * costs the two nodes one ack packet (and one wakeup) per batch, not per
  * write. Sync writes' acks, resync acks and errors go at once.
  */
@@ -386,15 +386,11 @@ static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
 	conn->send_ping = conn->send_pong = conn->send_state = false;
 	conn->send_promote = false;
 	conn->send_promote_reply = -1;
-	/* Held acks ride along with anything else that goes. */
-	if (conn->acks_due || !list_empty(data) || !list_empty(rsq) || !list_empty(vfq) ||
-	    c->ping || c->pong || c->state || c->promote || c->gen || c->sync_done ||
-	    c->rs_start || c->promote_reply >= 0) {
-		list_splice_tail_init(&conn->acks, acks);
-		conn->acks_held = 0;
-		conn->acks_due = false;
-		del_timer(&conn->ack_timer);
-	}
+	/* Held acks do not wake us (tdm_ack_queued): they ride along with what does. */
+	list_splice_tail_init(&conn->acks, acks);
+	conn->acks_held = 0;
+	conn->acks_due = false;
+	del_timer(&conn->ack_timer);
 }
 
 /* Writes the peer will not get: mark them out of sync, drop our part of them. */
