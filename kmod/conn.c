@@ -6,7 +6,7 @@
  * sorts lower connects, the other listens: they meet whichever starts first,
  * and only the listener has a port open, which accepts the configured peer's
  * IP address only. After a session ends, the connector retries with a
- * backoff from 100 ms doubling up to 2 s; the listener just listens.
+ * backoff from 100 ms doubling up to 500 ms; the listener just listens.
  *
  * A session: HELLO both ways (versions, name, size, protocol), then if a
  * secret is set an HMAC challenge-response (each side signs the other's

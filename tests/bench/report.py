@@ -7,7 +7,8 @@ Per job and configuration: the median over the repetitions of MB/s, IOPS,
 mean and p99 completion latency (for the read/write mix: both directions,
 the mean weighted by IOPS, the larger p99), the spread of IOPS over the
 repetitions ((max - min) / median), the ratio to raw and to the matching
-DRBD protocol, and the CPU time of both VMs per GiB written.
+DRBD protocol, and the CPU time of both VMs per GiB written; for the initial
+sync and the resync, the median rate over the repetitions and its spread.
 """
 import glob
 import json
@@ -66,12 +67,20 @@ def link():
 
 
 def sync_rate(name, kind):
-    try:
-        secs = float(open(os.path.join(OUT, f"{name}.{kind}.secs")).read())
-        nbytes = int(open(os.path.join(OUT, f"{name}.{kind}.bytes")).read())
-    except (OSError, ValueError):
-        return None
-    return {"seconds": secs, "bytes": nbytes, "mbs": nbytes / secs / 1e6}
+    runs = []
+    for r in range(1, REPS + 1):
+        base = os.path.join(OUT, f"{name}.{kind}.{r}")
+        try:
+            secs = float(open(base + ".secs").read())
+            nbytes = int(open(base + ".bytes").read())
+        except (OSError, ValueError):
+            return None
+        runs.append({"seconds": secs, "bytes": nbytes, "mbs": nbytes / secs / 1e6})
+    mbs = [x["mbs"] for x in runs]
+    med = {k: statistics.median(x[k] for x in runs) for k in runs[0]}
+    med["spread_pct"] = 100 * (max(mbs) - min(mbs)) / med["mbs"]
+    med["runs"] = runs
+    return med
 
 
 results = {"runtime_s": int(RUNTIME), "repetitions": REPS, "link": link(), "rows": {}, "syncs": {}}
@@ -90,7 +99,8 @@ json.dump(results, open(os.path.join(OUT, "results.json"), "w"), indent=1)
 L = results["link"]
 print(f"link: iperf3 {L['iperf3_mbs']:.1f} MB/s (runs: "
       + ", ".join(f"{x:.1f}" for x in L["iperf3_runs"]) + f"), ping RTT {L['rtt_ms']} ms")
-print(f"fio: {RUNTIME} s per run, median of {REPS} runs; spread = (max - min) / median of IOPS\n")
+print(f"fio: {RUNTIME} s per run, median of {REPS} rounds (each round runs every configuration);")
+print("spread = (max - min) / median of IOPS (of MB/s for the syncs)\n")
 hdr = f"{'job':<13}{'config':<14}{'MB/s':>8}{'IOPS':>8}{'mean ms':>9}{'p99 ms':>9}" \
       f"{'spread':>8}{'vs raw':>8}{'vs DRBD':>8}{'CPU s/GiB':>10}"
 print(hdr)
@@ -115,7 +125,7 @@ print("tandem async pulls ahead above 64 MiB unsent (its default): such a run's"
 print("writes are resynced after it (not timed); DRBD A runs with its default, on-congestion block.\n")
 for key, s in results["syncs"].items():
     print(f"{key:<16} {s['bytes'] / 2**20:8.0f} MiB in {s['seconds']:6.1f} s = {s['mbs']:6.1f} MB/s"
-          f" ({s['mbs'] / L['iperf3_mbs']:.2f} x iperf3)")
+          f" ({s['mbs'] / L['iperf3_mbs']:.2f} x iperf3), spread {s['spread_pct']:.0f}%")
 
 # The goals of issue 6, as figures (not pass/fail: one noisy run proves little).
 print("\ngoals (issue 6):")
@@ -146,7 +156,9 @@ if a and raw:
 # Scattered 4 KiB blocks: the target writes them at its disk's random-write rate at best.
 q32 = rows.get("raw/rand-4k-qd32")
 for kind in ("fullsync", "resync"):
-    s = results["syncs"].get(f"tandem/{kind}")
+    s, d = results["syncs"].get(f"tandem/{kind}"), results["syncs"].get(f"drbd/{kind}")
+    if s and d:
+        goal(f"tandem {kind} >= DRBD: {s['mbs']:.1f} vs {d['mbs']:.1f} MB/s", s["mbs"] >= d["mbs"])
     if s:
         goal(f"tandem {kind} >= 0.9 x iperf3: {s['mbs']:.1f} vs {0.9 * L['iperf3_mbs']:.1f} MB/s"
              + (f" (the disk's 4 KiB QD32 random writes: {q32['mbs']:.1f} MB/s)"

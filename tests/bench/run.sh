@@ -5,7 +5,9 @@
 # jobs (the raw disk also while beta runs the job on its own disk); then
 # the initial full sync of the device and the resync after 64 MiB of
 # scattered writes. Each figure is the median of REPS runs, with their
-# spread. Figures, not pass/fail.
+# spread. The repetitions are rounds: each round measures every
+# configuration once, so that a slow spell of this shared machine falls on
+# all of them rather than on whichever ran then. Figures, not pass/fail.
 #   RUNTIME=5 (seconds per fio run)  REPS=3  DRBD=1 (0: skip DRBD)
 # Results: build/bench/results.json, build/bench/results.png, the table on stdout.
 set -uo pipefail
@@ -35,32 +37,30 @@ ok() { OUT_=$(on "$1" "$2" 2>&1) || fail "$1: $2" "$OUT_"; }
 # CPU jiffies (USER_HZ) a VM spent busy: user, nice, system, irq, softirq.
 busy() { on "$1" 'head -n1 /proc/stat' | awk '{print $2 + $3 + $4 + $7 + $8}'; }
 
-# run_jobs CONFIG DEV: every job REPS times; fio JSON and CPU used per run.
+# run_jobs CONFIG DEV R: every job once, as repetition R; fio JSON and CPU used.
 # Config raw-both: beta runs the same job on its own disk meanwhile, as a
 # replica's disk writes would: both VMs share this machine's two cores.
 run_jobs() {
-	local config=$1 dev=$2 j name opts r a0 b0 fio
+	local config=$1 dev=$2 r=$3 j name opts a0 b0 fio
 	for j in "${JOBS[@]}"; do
 		name=${j%%|*}
 		opts=${j#*|}
 		fio="fio --name=$name --filename=$dev --direct=1 --ioengine=libaio $opts --size=512m --time_based"
-		for ((r = 1; r <= REPS; r++)); do
-			a0=$(busy alpha)
-			b0=$(busy beta)
-			[ "$config" != raw-both ] ||
-				ok beta "setsid nohup $fio --runtime=$((RUNTIME + 3)) </dev/null >/dev/null 2>&1 &"
-			on alpha "$fio --runtime=$RUNTIME --ramp_time=1 --output-format=json" \
-				> "$OUT/$config.$name.$r.json" || fail "fio failed for $config $name"
-			echo "$(($(busy alpha) - a0)) $(($(busy beta) - b0))" > "$OUT/$config.$name.$r.cpu"
-			[ "$config" != raw-both ] || ok beta 'while pgrep -x fio >/dev/null; do sleep 0.2; done'
-			# An async run that pulled ahead leaves a resync: say so, and let it end before the next.
-			if [[ $config == tandem-* ]]; then
-				on alpha 'dmesg -c | grep -c "pulling ahead"' > "$OUT/$config.$name.$r.ahead"
-				ok alpha 'tandemctl wait-sync r0 --timeout 900'
-			fi
-		done
-		say "$config $name done"
+		a0=$(busy alpha)
+		b0=$(busy beta)
+		[ "$config" != raw-both ] ||
+			ok beta "setsid nohup $fio --runtime=$((RUNTIME + 3)) </dev/null >/dev/null 2>&1 &"
+		on alpha "$fio --runtime=$RUNTIME --ramp_time=1 --output-format=json" \
+			> "$OUT/$config.$name.$r.json" || fail "fio failed for $config $name"
+		echo "$(($(busy alpha) - a0)) $(($(busy beta) - b0))" > "$OUT/$config.$name.$r.cpu"
+		[ "$config" != raw-both ] || ok beta 'while pgrep -x fio >/dev/null; do sleep 0.2; done'
+		# An async run that pulled ahead leaves a resync: say so, and let it end before the next.
+		if [[ $config == tandem-* ]]; then
+			on alpha 'dmesg -c | grep -c "pulling ahead"' > "$OUT/$config.$name.$r.ahead"
+			ok alpha 'tandemctl wait-sync r0 --timeout 900'
+		fi
 	done
+	say "round $r: $config done"
 }
 
 # secs CMD...: wall seconds a host-side command took.
@@ -81,9 +81,10 @@ on_both() {
 
 tandem_down() { on_both 'tandemctl disconnect r0; tandemctl detach r0; blkdiscard -f /dev/vda'; }
 
-# The initial full sync of a fresh pair, then the resync of 64 MiB of scattered writes.
+# tandem_syncs R: the initial full sync of a fresh pair, then the resync of
+# 64 MiB of scattered writes, as repetition R.
 tandem_syncs() {
-	local vm t
+	local r=$1 vm t
 	for vm in alpha beta; do
 		ok "$vm" 'blkdiscard -f /dev/vda && tandemctl create-md r0 --disk /dev/vda >/dev/null &&
 			tandemctl attach r0 --minor 0 --disk /dev/vda'
@@ -93,15 +94,15 @@ tandem_syncs() {
 	wait_field alpha connection connected
 	t=$(secs on alpha 'tandemctl primary r0 --force && tandemctl wait-sync r0 --timeout 900') ||
 		fail "tandem's initial sync did not finish"
-	echo "$t" > "$OUT/tandem.fullsync.secs"
-	on alpha 'echo $(($(cat /sys/block/tandem0/size) * 512))' > "$OUT/tandem.fullsync.bytes"
+	echo "$t" > "$OUT/tandem.fullsync.$r.secs"
+	on alpha 'echo $(($(cat /sys/block/tandem0/size) * 512))' > "$OUT/tandem.fullsync.$r.bytes"
 	ok beta 'tandemctl disconnect r0'
 	ok alpha 'fio --name=scatter --filename=/dev/tandem0 --direct=1 --ioengine=libaio --rw=randwrite \
 		--bs=4k --iodepth=16 --number_ios=16384 --size=1000m --norandommap --randrepeat=0 >/dev/null'
-	on alpha 'tandemctl status r0 --json' | grep -o '"out_of_sync":[0-9]*' | cut -d: -f2 > "$OUT/tandem.resync.bytes"
+	on alpha 'tandemctl status r0 --json' | grep -o '"out_of_sync":[0-9]*' | cut -d: -f2 > "$OUT/tandem.resync.$r.bytes"
 	connect_res beta --protocol sync
 	t=$(secs on alpha 'tandemctl wait-sync r0 --timeout 900') || fail "tandem's resync did not finish"
-	echo "$t" > "$OUT/tandem.resync.secs"
+	echo "$t" > "$OUT/tandem.resync.$r.secs"
 	tandem_down
 }
 
@@ -139,62 +140,56 @@ drbd_wait() {
 
 drbd_down() { on_both "$D84 down r0; rmmod drbd; blkdiscard -f /dev/vda"; }
 
+# drbd_syncs R: the same with DRBD.
 drbd_syncs() {
-	local t0
+	local r=$1 t0
 	drbd_up C fresh
 	t0=$(date +%s.%N)
 	ok alpha "$D84 primary 0 --force"
 	drbd_wait alpha 'ds:UpToDate/UpToDate' 900
-	echo "$(date +%s.%N) - $t0" | bc -l > "$OUT/drbd.fullsync.secs"
-	on alpha 'blockdev --getsize64 /dev/drbd0' > "$OUT/drbd.fullsync.bytes"
+	echo "$(date +%s.%N) - $t0" | bc -l > "$OUT/drbd.fullsync.$r.secs"
+	on alpha 'blockdev --getsize64 /dev/drbd0' > "$OUT/drbd.fullsync.$r.bytes"
 	ok beta "$D84 disconnect ipv4:10.99.0.2:7789 ipv4:10.99.0.1:7789"
 	ok alpha 'fio --name=scatter --filename=/dev/drbd0 --direct=1 --ioengine=libaio --rw=randwrite \
 		--bs=4k --iodepth=16 --number_ios=16384 --size=1000m --norandommap --randrepeat=0 >/dev/null'
-	on alpha 'cat /proc/drbd' | sed -n 's/.*oos:\([0-9]*\).*/\1/p' | awk '{print $1 * 1024}' > "$OUT/drbd.resync.bytes"
+	on alpha 'cat /proc/drbd' | sed -n 's/.*oos:\([0-9]*\).*/\1/p' | awk '{print $1 * 1024}' > "$OUT/drbd.resync.$r.bytes"
 	t0=$(date +%s.%N)
 	ok beta "$D84 connect r0 ipv4:10.99.0.2:7789 ipv4:10.99.0.1:7789 --protocol=C"
 	drbd_wait alpha 'cs:Connected.*ds:UpToDate/UpToDate' 900
-	echo "$(date +%s.%N) - $t0" | bc -l > "$OUT/drbd.resync.secs"
+	echo "$(date +%s.%N) - $t0" | bc -l > "$OUT/drbd.resync.$r.secs"
 	drbd_down
 }
 
 "$PAIR" start || exit 1
 trap '"$PAIR" stop' EXIT
 
-say "the link: iperf3 and ping on the replication NIC"
-on beta 'iperf3 -s -D -B 10.99.0.2 >/dev/null 2>&1; sleep 1'
-for ((r = 1; r <= REPS; r++)); do
-	on alpha 'iperf3 -c 10.99.0.2 -t 5 -J' > "$OUT/link.iperf.$r.json" || fail "iperf3 failed"
-done
+say "the link: ping, and iperf3 in every round, on the replication NIC"
 on alpha 'busybox ping -c 20 -i 0.2 -q 10.99.0.2' > "$OUT/link.ping.txt" || fail "ping failed"
-on beta 'pkill iperf3' >/dev/null
-
-say "raw backing disk"
-ok alpha 'blkdiscard -f /dev/vda'
-ok beta 'blkdiscard -f /dev/vda'
-run_jobs raw /dev/vda
-say "raw backing disk, beta writing its own meanwhile"
-run_jobs raw-both /dev/vda
+on beta 'iperf3 -s -D -B 10.99.0.2 >/dev/null 2>&1; sleep 1'
 ok alpha 'modprobe tandem'
 ok beta 'modprobe tandem'
-for proto in async sync; do
-	say "tandem $proto"
-	pair_up "$proto"
-	run_jobs "tandem-$proto" /dev/tandem0
-	tandem_down
-done
-say "tandem: initial sync and resync"
-tandem_syncs
-if [ "$DRBD" == 1 ]; then
+for ((r = 1; r <= REPS; r++)); do
+	on alpha 'iperf3 -c 10.99.0.2 -t 5 -J' > "$OUT/link.iperf.$r.json" || fail "iperf3 failed"
+	ok alpha 'blkdiscard -f /dev/vda'
+	ok beta 'blkdiscard -f /dev/vda'
+	run_jobs raw /dev/vda "$r"
+	run_jobs raw-both /dev/vda "$r"
+	for proto in async sync; do
+		pair_up "$proto"
+		run_jobs "tandem-$proto" /dev/tandem0 "$r"
+		tandem_down
+	done
+	tandem_syncs "$r"
+	say "round $r: tandem's initial sync and resync done"
+	[ "$DRBD" == 1 ] || continue
 	for proto in A C; do
-		say "DRBD 8.4 protocol $proto"
 		drbd_up "$proto"
-		run_jobs "drbd-$proto" /dev/drbd0
+		run_jobs "drbd-$proto" /dev/drbd0 "$r"
 		drbd_down
 	done
-	say "DRBD: initial sync and resync"
-	drbd_syncs
-fi
+	drbd_syncs "$r"
+	say "round $r: DRBD's initial sync and resync done"
+done
 
 # Debian's python3 (which has python3-matplotlib), whatever python3 is first on PATH.
 /usr/bin/python3 "$TDM_TOP/tests/bench/report.py" "$OUT" "$RUNTIME" "$REPS"
