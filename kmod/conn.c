@@ -610,12 +610,8 @@ static void tdm_session_end(struct tdm_conn *conn)
 		tdm_event(dev, TANDEM_EVENT_CONNECTION);
 
 	/* Writes only marked while ahead: resync them even if nothing else changes. */
-	if (ahead) {
-		mutex_lock(&dev->md_lock);
-		dev->gen.flags |= TDM_GEN_RESYNC_OWED;
-		tdm_md_write_sb(dev);
-		mutex_unlock(&dev->md_lock);
-	}
+	if (ahead)
+		tdm_md_owe_resync(dev);
 	if (primary && (missed || !list_empty(&unsent) || !list_empty(&unacked))) {
 		queue_work(system_unbound_wq, &dev->gen_work);
 		flush_work(&dev->gen_work);
@@ -681,7 +677,7 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	conn->dev = dev;
 	spin_lock_init(&conn->lock);
 	INIT_LIST_HEAD(&conn->sendq);
-	INIT_LIST_HEAD(&conn->applying);
+	conn->applying = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&conn->acks);
 	INIT_LIST_HEAD(&conn->rsq);
 	INIT_LIST_HEAD(&conn->rs_reading);

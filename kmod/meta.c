@@ -61,6 +61,18 @@ int tdm_md_write_sb(struct tdm_device *dev)
 	return ret;
 }
 
+/* The peer is owed a resync of the marked blocks: say so on disk. */
+int tdm_md_owe_resync(struct tdm_device *dev)
+{
+	int ret;
+
+	mutex_lock(&dev->md_lock);
+	dev->gen.flags |= TDM_GEN_RESYNC_OWED;
+	ret = tdm_md_write_sb(dev);
+	mutex_unlock(&dev->md_lock);
+	return ret;
+}
+
 /* Set and clear superblock flags, and write it if they changed. */
 int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear)
 {

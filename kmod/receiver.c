@@ -7,11 +7,18 @@
  * overlapping writes be in flight together, so that its disk ends up with
  * the writes in the order the primary sent them.
  */
+#include <linux/interval_tree_generic.h>
 #include <linux/kthread.h>
 #include <linux/net.h>
 #include <linux/uio.h>
 
 #include "tandem.h"
+
+/* conn->applying: the writes being applied, found by overlap in O(log n). */
+#define TDM_PREQ_FIRST(p) ((p)->sector)
+#define TDM_PREQ_LAST(p) ((p)->sector + ((p)->size >> SECTOR_SHIFT) - 1)
+INTERVAL_TREE_DEFINE(struct tdm_peer_req, rb, sector_t, rb_last, TDM_PREQ_FIRST, TDM_PREQ_LAST,
+		     static inline, tdm_applying)
 
 /*
  * Read from the socket into @msg's iterator: all of it with MSG_WAITALL,
@@ -107,7 +114,9 @@ static void tdm_peer_endio(struct bio *bio)
 				  preq->size >> TDM_BM_SHIFT);
 	/* Wake under the lock: once it is dropped, the session may end and free conn. */
 	spin_lock_irqsave(&conn->lock, flags);
-	list_move_tail(&preq->node, &conn->acks);
+	if (!RB_EMPTY_NODE(&preq->rb))
+		tdm_applying_remove(preq, &conn->applying);
+	list_add_tail(&preq->node, &conn->acks);
 	if (--conn->applying_n == 0)
 		wake_up(&conn->wq);
 	if (preq->resync) {
@@ -121,19 +130,13 @@ static void tdm_peer_endio(struct bio *bio)
 	spin_unlock_irqrestore(&conn->lock, flags);
 }
 
-static bool tdm_applying_overlaps(struct tdm_conn *conn, sector_t sector, u32 size)
+static bool tdm_applying_overlaps(struct tdm_conn *conn, const struct tdm_peer_req *preq)
 {
-	struct tdm_peer_req *p;
-	sector_t end = sector + (size >> SECTOR_SHIFT);
-	bool overlap = false;
+	bool overlap;
 
 	spin_lock_irq(&conn->lock);
-	list_for_each_entry(p, &conn->applying, node) {
-		if (sector < p->sector + (p->size >> SECTOR_SHIFT) && p->sector < end) {
-			overlap = true;
-			break;
-		}
-	}
+	overlap = tdm_applying_iter_first(&conn->applying, TDM_PREQ_FIRST(preq),
+					  TDM_PREQ_LAST(preq));
 	spin_unlock_irq(&conn->lock);
 	return overlap;
 }
@@ -193,6 +196,7 @@ static struct tdm_peer_req *tdm_recv_write(struct tdm_conn *conn,
 	preq->seq = h->seq;
 	preq->sector = d->sector;
 	preq->size = d->size;
+	RB_CLEAR_NODE(&preq->rb);
 	bio->bi_iter.bi_sector = d->sector;
 	if (d->op != TDM_OP_WRITE) {
 		bio->bi_iter.bi_size = d->size;
@@ -261,12 +265,13 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 			tdm_drain_applying(conn);
 		conn->peer_epoch = h->epoch;
 	}
-	if (d.op != TDM_OP_FLUSH && tdm_applying_overlaps(conn, d.sector, d.size))
+	if (preq->size && tdm_applying_overlaps(conn, preq))
 		tdm_drain_applying(conn);
 	preq->resync = resync;
 	preq->bio.bi_end_io = tdm_peer_endio;
 	spin_lock_irq(&conn->lock);
-	list_add_tail(&preq->node, &conn->applying);
+	if (preq->size)
+		tdm_applying_insert(preq, &conn->applying);
 	conn->applying_n++;
 	spin_unlock_irq(&conn->lock);
 	submit_bio(&preq->bio);

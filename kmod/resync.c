@@ -280,10 +280,7 @@ void tdm_catch_up(struct tdm_conn *conn)
 	}
 	spin_unlock_irq(&conn->lock);
 	if (owe || start) {
-		mutex_lock(&dev->md_lock);
-		dev->gen.flags |= TDM_GEN_RESYNC_OWED;
-		tdm_md_write_sb(dev);
-		mutex_unlock(&dev->md_lock);
+		tdm_md_owe_resync(dev);
 		conn->ahead_owed = true;
 	}
 	if (start) {

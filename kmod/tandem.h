@@ -153,7 +153,9 @@ struct tdm_peer_req {
 	u32 size;
 	bool resync;			/* resync data: acked by RS_ACK, clears bits */
 	blk_status_t status;
-	struct list_head node;		/* conn->applying, then conn->acks; under conn->lock */
+	struct rb_node rb;		/* in conn->applying while written, unless a flush */
+	sector_t rb_last;		/* last sector of rb's subtree (interval tree) */
+	struct list_head node;		/* on conn->acks once written; under conn->lock */
 	struct bio bio;			/* must be last */
 };
 
@@ -257,12 +259,12 @@ struct tdm_conn {
 	bool ahead_owed;		/* ...and RESYNC_OWED is on disk for them */
 	unsigned long last_app_write;	/* jiffies of the last write queued */
 	/* secondary side */
-	struct list_head applying;	/* tdm_peer_req being written locally */
+	struct rb_root_cached applying;	/* tdm_peer_req being written, by sectors */
 	struct list_head acks;		/* tdm_peer_req written, ack to send */
 	unsigned int acks_held;		/* async writes' acks on acks, waiting for company */
 	bool acks_due;			/* acks must go now (sender.c) */
 	struct timer_list ack_timer;	/* makes them due TDM_ACK_DELAY after the first */
-	unsigned int applying_n;
+	unsigned int applying_n;	/* peer's writes and flushes being written */
 	u32 peer_epoch;			/* epoch of the writes being applied */
 	/* resync source: requests queued, chunk being read (see resync.c) */
 	struct list_head rsq;		/* tdm_rs_req to send before sendq */
@@ -407,6 +409,7 @@ int tdm_md_attach(struct tdm_device *dev, struct netlink_ext_ack *extack);
 int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_opf_t opf);
 void tdm_md_detach(struct tdm_device *dev);
 int tdm_md_write_sb(struct tdm_device *dev);
+int tdm_md_owe_resync(struct tdm_device *dev);
 int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear);
 int tdm_md_new_generation(struct tdm_device *dev);
 void tdm_gen_pending(struct tdm_device *dev, bool pending);

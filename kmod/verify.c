@@ -99,10 +99,7 @@ static void tdm_vf_finish(struct tdm_conn *conn)
 	if (!diff)
 		return;
 	/* Owe the peer those blocks, on disk, then reconnect to resync them. */
-	mutex_lock(&dev->md_lock);
-	dev->gen.flags |= TDM_GEN_RESYNC_OWED;
-	tdm_md_write_sb(dev);
-	mutex_unlock(&dev->md_lock);
+	tdm_md_owe_resync(dev);
 	tdm_bm_write(dev, false);
 	pr_info(TDM_LOG_PREFIX "%s: reconnecting to resync the blocks that differ\n", dev->name);
 	WRITE_ONCE(conn->dead, true);
