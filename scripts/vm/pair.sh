@@ -37,6 +37,8 @@ start_vm() {
 	[ -e "$dir/vda.img" ] || truncate -s 1G "$dir/vda.img"
 	[ -e "$dir/vdb.img" ] || truncate -s 256M "$dir/vdb.img"
 	: > "$dir/console.log"
+	rm -f "$dir/kick" "$dir/tick"
+	mkfifo "$dir/kick" "$dir/tick"
 	svc=$(dgram_netdev svc "$vm")
 	if [ -n "${TDM_SVC_NETNS:-}" ]; then
 		svc="tap,id=svc,ifname=tdm-$vm,script=no,downscript=no"
@@ -55,6 +57,8 @@ start_vm() {
 		-device "virtio-net-pci,netdev=svc,mac=52:54:00:00:00:0$id" \
 		-netdev "$(dgram_netdev rep "$vm")" \
 		-device "virtio-net-pci,netdev=rep,mac=52:54:00:00:01:0$id" \
+		-device virtio-serial-pci,id=ser -chardev "pipe,id=kick,path=$dir/kick" \
+		-device virtserialport,bus=ser.0,chardev=kick,name=tdm.kick \
 		> "$dir/qemu.log" 2>&1 &
 	echo $! > "$dir/qemu.pid"
 }
@@ -160,21 +164,29 @@ do_start() {
 
 # run VM SCRIPT: the script text is run by bash inside the VM.
 do_run() {
-	local vm=$1 script=$2 dir base rc i
+	local vm=$1 script=$2 dir base rc pid tick
 	dir=$TDM_VMDIR/$vm/ctl
 	[ -e "$dir/ready" ] || { echo "pair: $vm is not running" >&2; return 125; }
 	base=$dir/$(date +%s%N).$$.$RANDOM
 	printf '%s\n' "$script" > "$base.tmp"
 	mv "$base.tmp" "$base.cmd"
+	read -r pid < "$TDM_VMDIR/$vm/qemu.pid" || pid=
+	# Wake the agent (read-write: never blocks, even with qemu gone).
+	echo 8<> "$TDM_VMDIR/$vm/kick" >&8
+	# Wait without a process per check: a read timeout on a fifo nothing
+	# writes to.
+	exec {tick}<> "$TDM_VMDIR/$vm/tick"
 	while [ ! -s "$base.rc" ]; do
-		if ! kill -0 "$(cat "$TDM_VMDIR/$vm/qemu.pid" 2>/dev/null)" 2>/dev/null; then
+		if ! kill -0 "$pid" 2>/dev/null; then
+			exec {tick}<&-
 			echo "pair: $vm is gone" >&2
 			return 125
 		fi
-		sleep 0.02
+		read -r -t 0.02 -u "$tick" _ || true
 	done
+	exec {tick}<&-
 	cat "$base.out"
-	rc=$(cat "$base.rc")
+	read -r rc < "$base.rc"
 	rm -f "$base.cmd" "$base.out" "$base.rc"
 	return "$rc"
 }
