@@ -26,9 +26,9 @@ dmesg -n 5
 # The host writes a byte to the virtio port "tdm.kick" after each command
 # file; the loop sleeps reading it, and looks at the directory when a byte
 # comes or a second has passed (listing the 9p directory costs both sides
-# CPU: polled every 50 ms, it took a quarter of an idle VM's qemu). <id>.rc
-# is written in one write after <id>.out is complete; the host waits for it
-# to be non-empty.
+# CPU: polled every 50 ms, it took a quarter of a host core per idle VM).
+# <id>.rc is written in one write after <id>.out is complete; the host
+# waits for it to be non-empty.
 for p in /sys/class/virtio-ports/*; do
 	[ "$(cat "$p/name")" == tdm.kick ] && exec 9< "/dev/${p##*/}"
 done
