@@ -153,7 +153,7 @@ struct tdm_peer_req {
 	u32 size;
 	bool resync;			/* resync data: acked by RS_ACK, clears bits */
 	blk_status_t status;
-	struct rb_node rb;		/* in conn->applying while written, unless a flush */
+	struct rb_node rb;		/* in conn->applying while written (not a flush); under conn->lock */
 	sector_t rb_last;		/* last sector of rb's subtree (interval tree) */
 	struct list_head node;		/* on conn->acks once written; under conn->lock */
 	struct bio bio;			/* must be last */

@@ -39,6 +39,15 @@ def run_figures(path):
     }
 
 
+def summary(runs, key):
+    """Median of every numeric figure over the runs, the spread of @key, the runs."""
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0] if not isinstance(runs[0][k], bool)}
+    vals = [r[key] for r in runs]
+    med["spread_pct"] = 100 * (max(vals) - min(vals)) / med[key] if med[key] else 0
+    med["runs"] = runs
+    return med
+
+
 def row(config, job):
     runs = []
     for r in range(1, REPS + 1):
@@ -50,11 +59,8 @@ def row(config, job):
         f["cpu_s_per_gib"] = (a + b) / USER_HZ / f["written_gib"] if f["written_gib"] else 0
         f["pulled_ahead"] = os.path.exists(base + ".ahead") and open(base + ".ahead").read().strip() != "0"
         runs.append(f)
-    med = {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "pulled_ahead"}
+    med = summary(runs, "iops")
     med["pulled_ahead_runs"] = sum(r["pulled_ahead"] for r in runs)
-    iops = [r["iops"] for r in runs]
-    med["spread_pct"] = 100 * (max(iops) - min(iops)) / med["iops"] if med["iops"] else 0
-    med["runs"] = runs
     return med
 
 
@@ -76,11 +82,7 @@ def sync_rate(name, kind):
         except (OSError, ValueError):
             return None
         runs.append({"seconds": secs, "bytes": nbytes, "mbs": nbytes / secs / 1e6})
-    mbs = [x["mbs"] for x in runs]
-    med = {k: statistics.median(x[k] for x in runs) for k in runs[0]}
-    med["spread_pct"] = 100 * (max(mbs) - min(mbs)) / med["mbs"]
-    med["runs"] = runs
-    return med
+    return summary(runs, "mbs")
 
 
 results = {"runtime_s": int(RUNTIME), "repetitions": REPS, "link": link(), "rows": {}, "syncs": {}}
