@@ -71,6 +71,7 @@ static void tdm_submit_bio(struct bio *bio)
 	req->orig = bio;
 	req->status = BLK_STS_OK;
 	req->al_held = false;
+	RB_CLEAR_NODE(&req->rb);
 	atomic_set(&req->parts, 1);
 	req->start = bio_start_io_acct(bio);
 	clone->bi_end_io = tdm_clone_endio;
@@ -81,8 +82,14 @@ static void tdm_submit_bio(struct bio *bio)
 	tdm_dispatch(dev, req);
 }
 
-/* Send @req's clone down, and its write to the peer. */
+/* Send @req's clone down, and its write to the peer, once no overlapping write is in flight. */
 void tdm_dispatch(struct tdm_device *dev, struct tdm_req *req)
+{
+	if (tdm_inflight_begin(dev, req))
+		tdm_dispatch_now(dev, req);
+}
+
+void tdm_dispatch_now(struct tdm_device *dev, struct tdm_req *req)
 {
 	struct bio *bio = req->orig, *clone = &req->clone;
 
@@ -237,6 +244,7 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	bio_list_init(&dev->deferred);
 	INIT_WORK(&dev->gen_work, tdm_gen_work);
 	INIT_WORK(&dev->event_work, tdm_event_work);
+	tdm_inflight_init(dev);
 	INIT_LIST_HEAD(&dev->node);
 	dev->role = TANDEM_ROLE_SECONDARY;
 	dev->disk_state = TANDEM_DISK_INCONSISTENT;
@@ -352,6 +360,7 @@ void tdm_device_destroy(struct tdm_device *dev)
 	tdm_conn_stop(dev);
 	mutex_unlock(&dev->cfg_lock);
 	flush_work(&dev->gen_work);
+	flush_work(&dev->inflight_work);
 	/* Nothing reports events any more: the connection is gone. */
 	cancel_work_sync(&dev->event_work);
 	pr_info(TDM_LOG_PREFIX "%s: detached %s\n", dev->name, dev->disk->disk_name);

@@ -289,6 +289,7 @@ void tdm_req_put(struct tdm_req *req)
 		set_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags);
 	if (req->al_held)
 		tdm_al_put(dev, orig->bi_iter.bi_sector, bio_sectors(orig));
+	tdm_inflight_end(dev, req);
 	bio_end_io_acct(orig, req->start);
 	bio_put(&req->clone);
 	bio_endio(orig);

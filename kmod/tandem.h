@@ -125,7 +125,11 @@ struct tdm_req {
 	u64 seq;			/* id on the wire */
 	u32 epoch;
 	bool al_held;			/* holds its activity-log extents */
-	struct list_head wait_node;	/* on al->waiting (al->lock), or a session's end list */
+	struct rb_node rb;		/* in dev->inflight while in flight (a write
+					 * with data); under dev->inflight_lock */
+	sector_t rb_last;		/* last sector of rb's subtree (interval tree) */
+	struct list_head wait_node;	/* on al->waiting (al->lock), dev->inflight_wait
+					 * (dev->inflight_lock), or a session's end list */
 	struct tdm_sendq_item q;
 	struct hlist_node ack_node;	/* in conn->unacked (sync), under conn->lock */
 	struct bio clone;		/* must be last */
@@ -345,6 +349,11 @@ struct tdm_device {
 	struct tdm_bitmap bm;
 	struct tdm_actlog al;
 
+	spinlock_t inflight_lock;	/* protects inflight and inflight_wait */
+	struct rb_root_cached inflight;	/* writes sent down and not completed (inflight.c) */
+	struct list_head inflight_wait;	/* writes waiting for an overlapping one, in order */
+	struct work_struct inflight_work; /* dispatches those that may go on */
+
 	struct list_head node;		/* on tdm_devices, under tdm_devices_lock */
 };
 
@@ -432,6 +441,12 @@ void tdm_al_get_more(struct tdm_device *dev, sector_t sector, u32 sectors);
 
 /* device.c */
 void tdm_dispatch(struct tdm_device *dev, struct tdm_req *req);
+void tdm_dispatch_now(struct tdm_device *dev, struct tdm_req *req);
+
+/* inflight.c: overlapping writes go down one at a time. */
+void tdm_inflight_init(struct tdm_device *dev);
+bool tdm_inflight_begin(struct tdm_device *dev, struct tdm_req *req);
+void tdm_inflight_end(struct tdm_device *dev, struct tdm_req *req);
 
 /* replication.c: the primary's side of a replicated write. */
 bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req);

@@ -122,13 +122,16 @@ synced_mib() {
 	on "$1" 'dmesg | grep -o "resync to the peer: [0-9]* MiB" | tail -n1 | grep -o "[0-9]\+ MiB" | cut -d" " -f1'
 }
 
-# pair_up PROTOCOL: fresh zeroed disks on both, r0 attached and connected,
-# alpha primary (forced), beta declared identical (zeroed) and up to date.
+# pair_up PROTOCOL [DISK]: fresh zeroed disks on both, r0 attached and
+# connected, alpha primary (forced), beta declared identical (zeroed) and up
+# to date. DISK: alpha's backing disk, a device already stacked on /dev/vda.
 pair_up() {
-	local vm
+	local vm disk
 	for vm in alpha beta; do
-		ok "$vm" 'modprobe tandem && blkdiscard -f /dev/vda >/dev/null &&
-			tandemctl create-md r0 --disk /dev/vda >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda'
+		disk=/dev/vda
+		[ "$vm" == beta ] || disk=${2:-/dev/vda}
+		ok "$vm" "modprobe tandem && blkdiscard -f /dev/vda >/dev/null &&
+			tandemctl create-md r0 --disk $disk >/dev/null && tandemctl attach r0 --minor 0 --disk $disk"
 	done
 	connect_res alpha --protocol "$1"
 	connect_res beta --protocol "$1" --assume-clean
