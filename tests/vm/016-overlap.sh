@@ -13,8 +13,8 @@ run_test() {
 	ok alpha 'dd if=/dev/urandom of=/tmp/a bs=4k count=1 status=none && dd if=/dev/urandom of=/tmp/b bs=4k count=1 status=none &&
 		dd if=/tmp/a of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none'
 
-	step "writes take 1 s on alpha's disk; A is in flight when B, to the same block, is issued"
-	slow_writes 1000
+	step "writes take 2 s on alpha's disk; A is in flight when B, to the same block, is issued"
+	slow_writes 2000
 	ok alpha 'ms() { echo $(($(date +%s%N) / 1000000)); }
 t0=$(ms)
 { dd if=/tmp/a of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none; echo "A $(($(ms) - t0))"; } &
@@ -24,8 +24,10 @@ wait'
 	a=$(awk '$1 == "A" {print $2}' <<<"$OUT")
 	b=$(awk '$1 == "B" {print $2}' <<<"$OUT")
 	step "A completed after ${a} ms, B after ${b} ms"
-	# B's write went down only once A's completed, so it took another second.
-	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -ge $((a + 800)) ] ||
+	# B's write went down only once A's completed, so it took another 2 s;
+	# sent down at once, it would complete 0.3 s after A. Half the delay
+	# leaves room for this emulated machine's slow process starts.
+	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -ge $((a + 1000)) ] ||
 		fail "B should complete a whole write delay after A" "$OUT"
 	slow_writes 0
 	step "both copies hold B"
