@@ -1,21 +1,27 @@
-description="the primary sends overlapping writes down one at a time: the later waits for the earlier, and both copies end with the later"
+description="overlapping writes are applied one at a time: on the primary the later waits for the earlier, on the secondary an application write waits for a resync run"
 
-# slow_writes MS: alpha's backing disk delays every write by MS milliseconds.
+# slow_writes VM MS: VM's backing disk delays every write by MS milliseconds.
 slow_writes() {
-	ok alpha "t=\"0 \$(blockdev --getsz /dev/vda) delay /dev/vda 0 0 /dev/vda 0 $1\" &&
+	ok "$1" "t=\"0 \$(blockdev --getsz /dev/vda) delay /dev/vda 0 0 /dev/vda 0 $2\" &&
 		dmsetup suspend slow && dmsetup reload slow --table \"\$t\" && dmsetup resume slow"
 }
 
+# Shell functions for timing in a VM: ms (a clock in ms), f KEY (r0's status field).
+TIMING='ms() { echo $(($(date +%s%N) / 1000000)); }
+f() { tandemctl status r0 --json | grep -o "\"$1\":\"\?[^,}\"]*" | head -n1 | sed "s/.*:\"\?//"; }'
+
 run_test() {
-	ok alpha 'modprobe dm-delay && dmsetup create slow --table "0 $(blockdev --getsz /dev/vda) delay /dev/vda 0 0" &&
-		dmsetup mknodes slow'
+	local vm a b r w
+	for vm in alpha beta; do
+		ok "$vm" 'modprobe dm-delay && dmsetup create slow --table "0 $(blockdev --getsz /dev/vda) delay /dev/vda 0 0" &&
+			dmsetup mknodes slow && for x in a b r w; do dd if=/dev/urandom of=/tmp/$x bs=4k count=1 status=none; done'
+	done
 	pair_up sync /dev/mapper/slow
-	ok alpha 'dd if=/dev/urandom of=/tmp/a bs=4k count=1 status=none && dd if=/dev/urandom of=/tmp/b bs=4k count=1 status=none &&
-		dd if=/tmp/a of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none'
+	ok alpha 'dd if=/tmp/a of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none'
 
 	step "writes take 2 s on alpha's disk; A is in flight when B, to the same block, is issued"
-	slow_writes 2000
-	ok alpha 'ms() { echo $(($(date +%s%N) / 1000000)); }
+	slow_writes alpha 2000
+	ok alpha "$TIMING"'
 t0=$(ms)
 { dd if=/tmp/a of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none; echo "A $(($(ms) - t0))"; } &
 sleep 0.3
@@ -29,7 +35,7 @@ wait'
 	# leaves room for this emulated machine's slow process starts.
 	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -ge $((a + 1000)) ] ||
 		fail "B should complete a whole write delay after A" "$OUT"
-	slow_writes 0
+	slow_writes alpha 0
 	step "both copies hold B"
 	wait_drained
 	ok alpha 'dd if=/dev/tandem0 bs=4k skip=8 count=1 iflag=direct status=none | cmp - /tmp/b'
@@ -37,10 +43,40 @@ wait'
 	expect_eq "$OUT" "$(on alpha 'md5sum < /tmp/b | cut -d" " -f1')" "beta's copy of the block"
 
 	step "32 overlapping writes at a time, of 4-16 KiB, on 64 KiB for 10 s"
-	slow_writes 2
+	slow_writes alpha 2
 	ok alpha 'fio --name=overlap --filename=/dev/tandem0 --direct=1 --ioengine=libaio --rw=randwrite \
 		--bsrange=4k-16k --iodepth=32 --size=64k --norandommap --randrepeat=0 \
 		--time_based --runtime=10 --output-format=terse >/dev/null'
+	slow_writes alpha 0
 	wait_drained
 	same_data "after overlapping writes"
+
+	step "apart, alpha writes block 16 (R); writes take 3 s on beta's disk; they reconnect"
+	ok beta 'tandemctl disconnect r0'
+	ok alpha 'tandemctl disconnect r0 && dd if=/tmp/r of=/dev/tandem0 bs=4k seek=16 oflag=direct status=none'
+	expect_eq "$(field alpha out_of_sync)" 4096 "alpha's out of sync bytes"
+	slow_writes beta 3000
+	# Beta answers pings only between its (now slow) metadata writes.
+	connect_res alpha --timeout 30000
+	connect_res beta --timeout 30000
+	step "the resync is sending R when the application writes W to the same block"
+	ok alpha "$TIMING"'
+for i in $(seq 600); do [ "$(f sync)" = source ] && break; sleep 0.05; done
+t0=$(ms)
+{ for i in $(seq 600); do [ "$(f out_of_sync)" = 0 ] && break; sleep 0.05; done; echo "R $(($(ms) - t0))"; } &
+sleep 0.3
+dd if=/tmp/w of=/dev/tandem0 bs=4k seek=16 oflag=direct status=none; echo "W $(($(ms) - t0))"
+wait'
+	r=$(awk '$1 == "R" {print $2}' <<<"$OUT")
+	w=$(awk '$1 == "W" {print $2}' <<<"$OUT")
+	step "R on beta's disk after ${r} ms, W after ${w} ms"
+	# Beta applies W once R is on its disk: another 3 s. Both sent down at
+	# once, W would be on the disk about 0.3 s after R.
+	[ -n "$r" ] && [ -n "$w" ] && [ "$w" -ge $((r + 1500)) ] ||
+		fail "W should complete a whole write delay after R" "$OUT"
+	slow_writes beta 0
+	ok alpha 'tandemctl wait-sync r0 --timeout 60'
+	wait_drained
+	ok beta "dd if=/dev/vda bs=4k skip=16 count=1 iflag=direct status=none | md5sum | cut -d' ' -f1"
+	expect_eq "$OUT" "$(on alpha 'md5sum < /tmp/w | cut -d" " -f1')" "beta's copy of block 16"
 }

@@ -124,12 +124,10 @@ synced_mib() {
 
 # pair_up PROTOCOL [DISK]: fresh zeroed disks on both, r0 attached and
 # connected, alpha primary (forced), beta declared identical (zeroed) and up
-# to date. DISK: alpha's backing disk, a device already stacked on /dev/vda.
+# to date. DISK: the backing disk, in each VM a device stacked on /dev/vda.
 pair_up() {
-	local vm disk
+	local vm disk=${2:-/dev/vda}
 	for vm in alpha beta; do
-		disk=/dev/vda
-		[ "$vm" == beta ] || disk=${2:-/dev/vda}
 		ok "$vm" "modprobe tandem && blkdiscard -f /dev/vda >/dev/null &&
 			tandemctl create-md r0 --disk $disk >/dev/null && tandemctl attach r0 --minor 0 --disk $disk"
 	done
