@@ -6,12 +6,25 @@ slow_writes() {
 		dmsetup suspend slow && dmsetup reload slow --table \"\$t\" && dmsetup resume slow"
 }
 
-# Shell functions for timing in a VM: ms (a clock in ms), f KEY (r0's status field).
-TIMING='ms() { echo $(($(date +%s%N) / 1000000)); }
-f() { tandemctl status r0 --json | grep -o "\"$1\":\"\?[^,}\"]*" | head -n1 | sed "s/.*:\"\?//"; }'
+# race VM SETUP FIRST SECOND: in VM, after SETUP, FIRST in the background and
+# SECOND 0.3 s later; T1 and T2: when each finished, in ms after FIRST began.
+# The scripts may use f KEY, a field of r0's status.
+race() {
+	ok "$1" 'ms() { echo $(($(date +%s%N) / 1000000)); }
+f() { tandemctl status r0 --json | grep -o "\"$1\":\"\?[^,}\"]*" | head -n1 | sed "s/.*:\"\?//"; }'"
+$2
+t0=\$(ms)
+{ $3; echo \"1 \$((\$(ms) - t0))\"; } &
+sleep 0.3
+$4; echo \"2 \$((\$(ms) - t0))\"
+wait"
+	T1=$(awk '$1 == 1 {print $2}' <<<"$OUT")
+	T2=$(awk '$1 == 2 {print $2}' <<<"$OUT")
+	[ -n "$T1" ] && [ -n "$T2" ] || fail "race on $1: no times" "$OUT"
+}
 
 run_test() {
-	local vm a b r w
+	local vm
 	for vm in alpha beta; do
 		ok "$vm" 'modprobe dm-delay && dmsetup create slow --table "0 $(blockdev --getsz /dev/vda) delay /dev/vda 0 0" &&
 			dmsetup mknodes slow && for x in a b r w; do dd if=/dev/urandom of=/tmp/$x bs=4k count=1 status=none; done'
@@ -21,20 +34,13 @@ run_test() {
 
 	step "writes take 2 s on alpha's disk; A is in flight when B, to the same block, is issued"
 	slow_writes alpha 2000
-	ok alpha "$TIMING"'
-t0=$(ms)
-{ dd if=/tmp/a of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none; echo "A $(($(ms) - t0))"; } &
-sleep 0.3
-dd if=/tmp/b of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none; echo "B $(($(ms) - t0))"
-wait'
-	a=$(awk '$1 == "A" {print $2}' <<<"$OUT")
-	b=$(awk '$1 == "B" {print $2}' <<<"$OUT")
-	step "A completed after ${a} ms, B after ${b} ms"
+	race alpha true 'dd if=/tmp/a of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none' \
+		'dd if=/tmp/b of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none'
+	step "A completed after $T1 ms, B after $T2 ms"
 	# B's write went down only once A's completed, so it took another 2 s;
 	# sent down at once, it would complete 0.3 s after A. Half the delay
 	# leaves room for this emulated machine's slow process starts.
-	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -ge $((a + 1000)) ] ||
-		fail "B should complete a whole write delay after A" "$OUT"
+	[ "$T2" -ge $((T1 + 1000)) ] || fail "B should complete a whole write delay after A" "$OUT"
 	slow_writes alpha 0
 	step "both copies hold B"
 	wait_drained
@@ -60,20 +66,13 @@ wait'
 	connect_res alpha --timeout 30000
 	connect_res beta --timeout 30000
 	step "the resync is sending R when the application writes W to the same block"
-	ok alpha "$TIMING"'
-for i in $(seq 600); do [ "$(f sync)" = source ] && break; sleep 0.05; done
-t0=$(ms)
-{ for i in $(seq 600); do [ "$(f out_of_sync)" = 0 ] && break; sleep 0.05; done; echo "R $(($(ms) - t0))"; } &
-sleep 0.3
-dd if=/tmp/w of=/dev/tandem0 bs=4k seek=16 oflag=direct status=none; echo "W $(($(ms) - t0))"
-wait'
-	r=$(awk '$1 == "R" {print $2}' <<<"$OUT")
-	w=$(awk '$1 == "W" {print $2}' <<<"$OUT")
-	step "R on beta's disk after ${r} ms, W after ${w} ms"
+	race alpha 'for i in $(seq 600); do [ "$(f sync)" = source ] && break; sleep 0.05; done' \
+		'for i in $(seq 600); do [ "$(f out_of_sync)" = 0 ] && break; sleep 0.05; done' \
+		'dd if=/tmp/w of=/dev/tandem0 bs=4k seek=16 oflag=direct status=none'
+	step "R on beta's disk after $T1 ms, W after $T2 ms"
 	# Beta applies W once R is on its disk: another 3 s. Both sent down at
 	# once, W would be on the disk about 0.3 s after R.
-	[ -n "$r" ] && [ -n "$w" ] && [ "$w" -ge $((r + 1500)) ] ||
-		fail "W should complete a whole write delay after R" "$OUT"
+	[ "$T2" -ge $((T1 + 1500)) ] || fail "W should complete a whole write delay after R" "$OUT"
 	slow_writes beta 0
 	ok alpha 'tandemctl wait-sync r0 --timeout 60'
 	wait_drained
