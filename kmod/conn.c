@@ -545,6 +545,7 @@ static void tdm_session(struct tdm_conn *conn)
 	if (!kthread_should_stop())
 		pr_warn(TDM_LOG_PREFIX "%s: connection to the peer lost (%s)\n", dev->name,
 			ret == -ETIMEDOUT ? "timeout" : ret == -ECONNRESET ? "closed by the peer" :
+			ret == -EREMOTEIO ? "the peer's disk failed a write" :
 			ret == -EPROTO ? "protocol error" : "network error");
 }
 

@@ -278,13 +278,19 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	return 0;
 }
 
+/*
+ * ACK: the peer has a write on its disk, or (TDM_ACK_ERROR) failed to write
+ * it. A failed write is marked out of sync before the application's write
+ * completes, and the session ends: the next one resyncs what was marked.
+ */
 static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
 {
+	bool failed = h->flags & TDM_ACK_ERROR, marked = false;
 	struct tdm_req *req, *found = NULL;
 
 	spin_lock_irq(&conn->lock);
 	if (conn->aslots)
-		tdm_async_acked(conn, h->seq);
+		marked = tdm_async_acked(conn, h->seq, failed);
 	hash_for_each_possible(conn->unacked, req, ack_node, h->seq) {
 		if (req->seq == h->seq) {
 			hash_del(&req->ack_node);
@@ -294,15 +300,14 @@ static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
 	}
 	conn->acked++;
 	spin_unlock_irq(&conn->lock);
-	if (h->flags & TDM_ACK_ERROR)
-		pr_warn_ratelimited(TDM_LOG_PREFIX "%s: the peer failed to write a block\n",
-				    conn->dev->name);
-	if (found) {
+	if (failed)
+		tdm_peer_write_failed(conn, found, marked, h->seq);
+	if (found)
 		tdm_req_put(found);
-		return 0;
-	}
+	if (failed)
+		return -EREMOTEIO;
 	/* Async writes are not waited for; in sync mode an unknown id is a protocol error. */
-	return conn->protocol == TANDEM_PROTO_SYNC ? -EPROTO : 0;
+	return found || conn->protocol != TANDEM_PROTO_SYNC ? 0 : -EPROTO;
 }
 
 static int tdm_handle_state(struct tdm_conn *conn, const struct tdm_hdr *h)
@@ -467,6 +472,34 @@ int tdm_receive_loop(struct tdm_conn *conn)
 	ret = tdm_receive_packets(conn);
 	blk_finish_plug(&plug);
 	return ret;
+}
+
+/*
+ * Some of the peer's writes on @acks failed on our disk: mark them here too
+ * and stop calling our data consistent, on disk, before their error acks
+ * go out, so that this node is not promoted on what it holds. True if any
+ * failed. Called by the sender; may sleep.
+ */
+bool tdm_applied_failed(struct tdm_conn *conn, struct list_head *acks)
+{
+	struct tdm_device *dev = conn->dev;
+	struct tdm_peer_req *preq;
+	unsigned int n = 0;
+	int ret;
+
+	list_for_each_entry(preq, acks, node) {
+		if (!preq->status)
+			continue;
+		n++;
+		tdm_bm_set(dev, preq->sector, preq->size >> SECTOR_SHIFT);
+	}
+	if (!n)
+		return false;
+	ret = tdm_md_set_flags(dev, 0, TDM_MDF_CONSISTENT) ?: tdm_bm_write(dev, false);
+	tdm_set_disk_state(dev, TANDEM_DISK_INCONSISTENT);
+	pr_err(TDM_LOG_PREFIX "%s: %u of the peer's writes failed on the local disk: it is inconsistent%s\n",
+	       dev->name, n, ret ? " (and its metadata cannot be written)" : "");
+	return true;
 }
 
 /* Session end, sender stopped: wait for writes being applied, drop their acks. */

@@ -54,14 +54,45 @@ static void tdm_async_remember(struct tdm_device *dev, struct tdm_conn *conn,
 		tdm_al_get_more(dev, slot->sector, slot->sectors);
 }
 
-/* The peer acked async write @seq; called with conn->lock held. */
-void tdm_async_acked(struct tdm_conn *conn, u64 seq)
+/*
+ * The peer acked async write @seq (@failed: it could not write it); conn->lock
+ * held. False if the write is no longer remembered (or was a flush).
+ */
+bool tdm_async_acked(struct tdm_conn *conn, u64 seq, bool failed)
 {
 	struct tdm_async_slot *slot = &conn->aslots[seq % TDM_ASYNC_SLOTS];
 
 	lockdep_assert_held(&conn->lock);
-	if (slot->seq == seq && slot->sectors)
-		tdm_async_release(conn->dev, slot, false);
+	if (slot->seq != seq || !slot->sectors)
+		return false;
+	tdm_async_release(conn->dev, slot, failed);
+	return true;
+}
+
+/*
+ * The peer failed to write request @seq: @req in sync mode; in async mode
+ * @marked says whether tdm_async_acked() marked it. Mark it out of sync
+ * (a flush, or a write no longer known: everything) and owe the peer a
+ * resync, both on disk before the caller completes @req, so that neither a
+ * crash nor a failover forgets the blocks; the peer's disk is no longer up
+ * to date. May sleep.
+ */
+void tdm_peer_write_failed(struct tdm_conn *conn, struct tdm_req *req, bool marked, u64 seq)
+{
+	struct tdm_device *dev = conn->dev;
+	int ret;
+
+	if (req && bio_sectors(req->orig))
+		tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
+	else if (!marked)
+		tdm_bm_set_all(dev);
+	ret = tdm_md_owe_resync(dev) ?: tdm_bm_write(dev, false);
+	spin_lock_irq(&conn->lock);
+	conn->peer_disk = TANDEM_DISK_INCONSISTENT;
+	spin_unlock_irq(&conn->lock);
+	tdm_event(dev, TANDEM_EVENT_PEER);
+	pr_err(TDM_LOG_PREFIX "%s: the peer failed to write request %llu: marked out of sync%s; the peer's disk is inconsistent\n",
+	       dev->name, seq, ret ? ", but the bitmap cannot be written" : " for a resync");
 }
 
 /* Session end: async writes the peer never acked are out of sync. True if any. */

@@ -467,6 +467,11 @@ int tdm_sender_fn(void *data)
 			tdm_sender_discard(conn, &reqs, &rsq, &vfq, &acks);
 			continue;
 		}
+		/* Our disk failed the peer's writes: say so before their acks. */
+		if (tdm_applied_failed(conn, &acks)) {
+			c.state = true;
+			c.disk = tdm_disk_state(conn->dev);
+		}
 		ret = tdm_send_ctrl(conn, &c, !list_empty(&acks) || !list_empty(&reqs) ||
 				    !list_empty(&rsq));
 		if (!ret)

@@ -453,7 +453,8 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req);
 void tdm_wire_write(struct bio *bio, struct tdm_data *d, u16 *flags);
 void tdm_acopy_free(struct tdm_device *dev, struct tdm_acopy *c);
 void tdm_sendq_drop(struct tdm_device *dev, struct list_head *items);
-void tdm_async_acked(struct tdm_conn *conn, u64 seq);
+bool tdm_async_acked(struct tdm_conn *conn, u64 seq, bool failed);
+void tdm_peer_write_failed(struct tdm_conn *conn, struct tdm_req *req, bool marked, u64 seq);
 bool tdm_async_forget(struct tdm_conn *conn);
 void tdm_req_put(struct tdm_req *req);
 
@@ -496,6 +497,7 @@ void tdm_ack_queued(struct tdm_conn *conn, struct tdm_peer_req *preq);
 void tdm_ack_timer_fn(struct timer_list *t);
 int tdm_receive_loop(struct tdm_conn *conn);
 void tdm_receiver_drain(struct tdm_conn *conn);
+bool tdm_applied_failed(struct tdm_conn *conn, struct list_head *acks);
 int tdm_send_all(struct tdm_conn *conn, const void *buf, size_t len, int flags);
 int tdm_recv_all(struct tdm_conn *conn, void *buf, size_t len);
 
