@@ -6,7 +6,7 @@
 #   make check-unit      unit tests of the pure-C core (ASan + UBSan)
 #   make check-tools     what make install puts in place, checked on the host
 #   make check-vm [T=x]  VM tests (all, or those whose name contains x)
-#   make lint            the module with W=1, sparse (C=2) and -Werror
+#   make lint            the module with W=1, sparse (C=2) and -Werror; its layers (scripts/check-layers.sh)
 #   make bench           link, raw disk, tandem and DRBD 8.4 side by side, in the VMs
 #   make experiment      the paper's failover experiment: httperf through the virtual
 #                        IP while the master dies and comes back (RATES= REPS= CONNS=)
@@ -43,6 +43,7 @@ lint: setup
 	rc=$$?; printf '%s\n' "$$out" | grep -v 'Skipping BTF' || true; \
 	if [ $$rc -ne 0 ] || printf '%s\n' "$$out" | grep -qE 'warning|error'; then \
 		echo "lint: module has warnings"; exit 1; fi; echo "lint: module clean (W=1, sparse)"
+	@scripts/check-layers.sh
 
 vm-build: setup lint
 	$(MAKE) -C tools

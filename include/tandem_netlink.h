@@ -11,19 +11,38 @@
 /* Multicast group of TANDEM_CMD_EVENT messages. */
 #define TANDEM_GENL_MCGRP_EVENTS "events"
 
-/* Resource names: 1..TANDEM_NAME_MAX-1 characters of [A-Za-z0-9_.-]. */
-#define TANDEM_NAME_MAX		64
-/* Largest minor: /dev/tandem0 .. /dev/tandem1023. */
+/*
+ * Limits and defaults, each written once: the module's netlink policies,
+ * tandemctl's options and resource-file checks, and the man pages (checked
+ * against this file by tests/tools/run.sh) all take them from here.
+ */
+
+/* Resource names: 1..TANDEM_NAME_LEN_MAX characters of [A-Za-z0-9_.-]. */
+#define TANDEM_NAME_LEN_MAX	63
+#define TANDEM_NAME_MAX		(TANDEM_NAME_LEN_MAX + 1)	/* with the NUL */
+/* Minors: /dev/tandem0 .. /dev/tandem1023. */
 #define TANDEM_MINOR_MAX	1023
 /* Longest backing disk path, NUL included. */
 #define TANDEM_PATH_MAX		4096
-
-/* Defaults of connect's options. */
-#define TANDEM_DEFAULT_TIMEOUT_MS	2500
-#define TANDEM_DEFAULT_CONGESTION_MIB	64
-
-/* Longest shared secret, bytes. */
+/* Shared secret, bytes. */
+#define TANDEM_SECRET_MIN	1
 #define TANDEM_SECRET_MAX	64
+
+/* A silent peer is dropped after this many ms. */
+#define TANDEM_TIMEOUT_MS_MIN	500
+#define TANDEM_TIMEOUT_MS_MAX	30000
+#define TANDEM_TIMEOUT_MS_DEF	2500
+/* Resync at most this many MiB/s; by default, and when set to 0 by NET_OPTIONS, no limit. */
+#define TANDEM_RESYNC_RATE_MIN	1
+#define TANDEM_RESYNC_RATE_MAX	30000
+/* Async: pull ahead above this many MiB queued for the peer and not sent. */
+#define TANDEM_CONGESTION_MIB_MIN 1
+#define TANDEM_CONGESTION_MIB_MAX 30000
+#define TANDEM_CONGESTION_MIB_DEF 64
+
+/* Older names of two defaults, still used by the module's connect handler. */
+#define TANDEM_DEFAULT_TIMEOUT_MS	TANDEM_TIMEOUT_MS_DEF
+#define TANDEM_DEFAULT_CONGESTION_MIB	TANDEM_CONGESTION_MIB_DEF
 
 /* Values of the enum-typed attributes; also used on the wire between nodes. */
 enum tandem_role {
@@ -110,8 +129,8 @@ enum tandem_attr {
 	TANDEM_A_PEER_ADDR,	/* binary, as LOCAL_ADDR */
 	TANDEM_A_PEER_PORT,	/* u16 */
 	TANDEM_A_PROTOCOL,	/* u32 enum tandem_protocol */
-	TANDEM_A_SECRET,	/* binary, 1..TANDEM_SECRET_MAX bytes (request only) */
-	TANDEM_A_TIMEOUT_MS,	/* u32: a silent peer is dropped after this (default 2500; also in status) */
+	TANDEM_A_SECRET,	/* binary, TANDEM_SECRET_MIN..MAX bytes (request only) */
+	TANDEM_A_TIMEOUT_MS,	/* u32: TANDEM_TIMEOUT_MS_MIN..MAX (default _DEF; also in status) */
 	TANDEM_A_ASSUME_CLEAN,	/* flag: this disk is known identical to the peer's */
 	TANDEM_A_FORCE,		/* flag: PRIMARY even if the data is not known up to date */
 	TANDEM_A_ROLE,		/* u32 enum tandem_role (reply only) */
@@ -131,9 +150,9 @@ enum tandem_attr {
 	TANDEM_A_VERIFY_TOTAL,	/* u64: bytes to compare (reply only) */
 	TANDEM_A_VERIFY_DONE,	/* u64: bytes compared (reply only) */
 	TANDEM_A_VERIFY_DIFF,	/* u64: bytes found different (reply only) */
-	TANDEM_A_RESYNC_RATE,	/* u32: resync at most this many MiB/s, 1..30000 (default: no limit) */
-	TANDEM_A_CONGESTION_LIMIT, /* u32: async: pull ahead above this many MiB unsent, 1..30000
-				    * (64; also in status, async) */
+	TANDEM_A_RESYNC_RATE,	/* u32: MiB/s, TANDEM_RESYNC_RATE_MIN..MAX (default: no limit) */
+	TANDEM_A_CONGESTION_LIMIT, /* u32: MiB, TANDEM_CONGESTION_MIB_MIN..MAX (default _DEF;
+				    * also in status, async) */
 	TANDEM_A_EVENT,		/* u32 enum tandem_event (events only) */
 	__TANDEM_A_MAX,
 };

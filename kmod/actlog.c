@@ -21,20 +21,71 @@
  */
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 
 #include "tandem.h"
+#include "metadata.h"
 
-static unsigned int al_extents = 256;
-module_param(al_extents, uint, 0444);
-MODULE_PARM_DESC(al_extents, "activity log size in 4 MiB extents (64-1016, default 256)");
+/* Module parameters: a value out of range is refused when it is set. */
+#define TDM_AL_EXTENTS_MIN	64
+#define TDM_AL_EXTENTS_MAX	1016	/* TDM_AL_MAX_EXTENTS: one transaction block */
+#define TDM_AL_EXTENTS_DEF	256
+#define TDM_AL_RETIRE_MS_MIN	100
+#define TDM_AL_RETIRE_MS_MAX	3600000
+#define TDM_AL_RETIRE_MS_DEF	5000
+static_assert(TDM_AL_EXTENTS_MAX == TDM_AL_MAX_EXTENTS);
 
-static unsigned int al_retire_ms = 5000;
-module_param(al_retire_ms, uint, 0644);
-MODULE_PARM_DESC(al_retire_ms, "an extent idle this long leaves the activity log (100-3600000, default 5000)");
+/* Parse a uint parameter into *val, refusing a value outside [min, max]. */
+static int tdm_param_set_uint(const char *str, unsigned int *val, unsigned int min,
+			      unsigned int max)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(str, 10, &n);
+	if (ret)
+		return ret;
+	if (n < min || n > max)
+		return -EINVAL;
+	WRITE_ONCE(*val, n);
+	return 0;
+}
+
+static unsigned int al_extents = TDM_AL_EXTENTS_DEF;
+
+static int tdm_set_al_extents(const char *str, const struct kernel_param *kp)
+{
+	return tdm_param_set_uint(str, kp->arg, TDM_AL_EXTENTS_MIN, TDM_AL_EXTENTS_MAX);
+}
+
+static const struct kernel_param_ops tdm_al_extents_ops = {
+	.set = tdm_set_al_extents,
+	.get = param_get_uint,
+};
+module_param_cb(al_extents, &tdm_al_extents_ops, &al_extents, 0444);
+MODULE_PARM_DESC(al_extents, "activity log size in 4 MiB extents ("
+		 __stringify(TDM_AL_EXTENTS_MIN) "-" __stringify(TDM_AL_EXTENTS_MAX)
+		 ", default " __stringify(TDM_AL_EXTENTS_DEF) ")");
+
+static unsigned int al_retire_ms = TDM_AL_RETIRE_MS_DEF;
+
+static int tdm_set_al_retire_ms(const char *str, const struct kernel_param *kp)
+{
+	return tdm_param_set_uint(str, kp->arg, TDM_AL_RETIRE_MS_MIN, TDM_AL_RETIRE_MS_MAX);
+}
+
+static const struct kernel_param_ops tdm_al_retire_ms_ops = {
+	.set = tdm_set_al_retire_ms,
+	.get = param_get_uint,
+};
+module_param_cb(al_retire_ms, &tdm_al_retire_ms_ops, &al_retire_ms, 0644);
+MODULE_PARM_DESC(al_retire_ms, "an extent idle this long leaves the activity log ("
+		 __stringify(TDM_AL_RETIRE_MS_MIN) "-" __stringify(TDM_AL_RETIRE_MS_MAX)
+		 ", default " __stringify(TDM_AL_RETIRE_MS_DEF) ")");
 
 static unsigned long tdm_al_retire_delay(void)
 {
-	return msecs_to_jiffies(clamp(READ_ONCE(al_retire_ms), 100u, 3600000u));
+	return msecs_to_jiffies(READ_ONCE(al_retire_ms));
 }
 
 /* The extents [first, last] that [sector, +sectors) touches. */
@@ -207,11 +258,11 @@ static int tdm_al_write_tx(struct tdm_device *dev)
 	spin_unlock_irq(&al->lock);
 	tx->seq = ++al->seq;
 	tdm_al_encode(page_address(dev->md_page), tx);
-	ret = tdm_md_io(dev, dev->md.layout.al_offset + al->next * (TDM_MD_BLOCK >> SECTOR_SHIFT),
+	ret = tdm_md_io(dev, tdm_md_block_sector(dev->md.layout.al_offset, al->next),
 			dev->md_page, REQ_OP_WRITE | REQ_SYNC | REQ_FUA);
 	al->next = (al->next + 1) % TDM_AL_SLOTS;
 	if (ret)
-		pr_err(TDM_LOG_PREFIX "%s: cannot write the activity log: %d\n", dev->name, ret);
+		tdm_err(dev, "cannot write the activity log: %d\n", ret);
 	return ret;
 }
 
@@ -243,7 +294,7 @@ static void tdm_al_work(struct work_struct *work)
 	}
 	list_for_each_entry_safe(req, tmp, &ready, wait_node) {
 		list_del_init(&req->wait_node);
-		tdm_dispatch(dev, req);
+		al->ready(dev, req);
 	}
 }
 
@@ -321,7 +372,7 @@ int tdm_al_attach(struct tdm_device *dev, bool crashed)
 	INIT_LIST_HEAD(&al->waiting);
 	INIT_WORK(&al->work, tdm_al_work);
 	INIT_DELAYED_WORK(&al->retire, tdm_al_retire_work);
-	al->nr = clamp(al_extents, 64u, (unsigned int)TDM_AL_MAX_EXTENTS);
+	al->nr = al_extents;	/* read-only after load, in range */
 	al->slots = kcalloc(al->nr, sizeof(*al->slots), GFP_KERNEL);
 	al->tx = kmalloc(sizeof(*al->tx), GFP_KERNEL);
 	if (!al->slots || !al->tx) {
@@ -330,7 +381,7 @@ int tdm_al_attach(struct tdm_device *dev, bool crashed)
 	}
 	al->seq = 0;
 	for (i = 0; i < TDM_AL_SLOTS; i++) {
-		ret = tdm_md_io(dev, dev->md.layout.al_offset + i * (TDM_MD_BLOCK >> SECTOR_SHIFT),
+		ret = tdm_md_io(dev, tdm_md_block_sector(dev->md.layout.al_offset, i),
 				dev->md_page, REQ_OP_READ);
 		if (ret)
 			goto err;
@@ -343,11 +394,10 @@ int tdm_al_attach(struct tdm_device *dev, bool crashed)
 	}
 	al->next = best < 0 ? 0 : (best + 1) % TDM_AL_SLOTS;
 	if (crashed && best < 0) {
-		pr_warn(TDM_LOG_PREFIX "%s: went down as primary, no activity log: every block is marked for resync\n",
-			dev->name);
+		tdm_warn(dev, "went down as primary, no activity log: every block is marked for resync\n");
 		tdm_bm_set_all(dev);
 	} else if (crashed) {
-		ret = tdm_md_io(dev, dev->md.layout.al_offset + best * (TDM_MD_BLOCK >> SECTOR_SHIFT),
+		ret = tdm_md_io(dev, tdm_md_block_sector(dev->md.layout.al_offset, best),
 				dev->md_page, REQ_OP_READ);
 		if (ret || tdm_al_decode(page_address(dev->md_page), nr_extents, al->tx) != TDM_MD_OK) {
 			ret = ret ?: -EIO;
@@ -356,8 +406,8 @@ int tdm_al_attach(struct tdm_device *dev, bool crashed)
 		for (i = 0; i < al->tx->count; i++)
 			tdm_bm_set(dev, (sector_t)al->tx->extents[i] << (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT),
 				   1u << (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT));
-		pr_warn(TDM_LOG_PREFIX "%s: went down as primary: the %u extents of its activity log (%u MiB) are marked for resync\n",
-			dev->name, al->tx->count, al->tx->count << (TDM_AL_EXTENT_SHIFT - 20));
+		tdm_warn(dev, "went down as primary: the %u extents of its activity log (%u MiB) are marked for resync\n",
+			al->tx->count, al->tx->count << (TDM_AL_EXTENT_SHIFT - 20));
 	}
 	/* The marks must be on disk before the log that implies them is gone. */
 	if (crashed) {

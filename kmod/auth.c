@@ -5,6 +5,7 @@
 #include <crypto/hash.h>
 
 #include "tandem.h"
+#include "replication.h"
 
 int tdm_auth_mac(const u8 *secret, unsigned int secret_len, const u8 *msg,
 		 size_t len, u8 *mac)

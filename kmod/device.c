@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tandem: /dev/tandemN, a bio-based device stacked on a backing disk.
+ * tandem: /dev/tandemN, a bio-based device stacked on a backing disk, and
+ * the registry of them.
  * Every bio is cloned (from a per-device bio_set, so no allocation can fail)
  * and sent to the backing disk; the clone's completion completes the
  * original with the backing disk's status.
@@ -9,6 +10,35 @@
 #include <linux/slab.h>
 
 #include "tandem.h"
+#include "device.h"
+#include "replication.h"
+#include "metadata.h"
+
+/* Protects tdm_devices and every device's membership in it. */
+DEFINE_MUTEX(tdm_devices_lock);
+LIST_HEAD(tdm_devices);
+
+struct tdm_device *tdm_find_by_name(const char *name)
+{
+	struct tdm_device *dev;
+
+	lockdep_assert_held(&tdm_devices_lock);
+	list_for_each_entry(dev, &tdm_devices, node)
+		if (!strcmp(dev->name, name))
+			return dev;
+	return NULL;
+}
+
+struct tdm_device *tdm_find_by_minor(u32 minor)
+{
+	struct tdm_device *dev;
+
+	lockdep_assert_held(&tdm_devices_lock);
+	list_for_each_entry(dev, &tdm_devices, node)
+		if (dev->minor == minor)
+			return dev;
+	return NULL;
+}
 
 static int tdm_major;
 
@@ -36,6 +66,33 @@ static void tdm_count(struct tdm_device *dev, struct bio *bio)
 	default:
 		break;
 	}
+}
+
+/* Send @req's clone down, and its write to the peer, once no overlapping write is in flight. */
+static void tdm_dispatch(struct tdm_device *dev, struct tdm_req *req)
+{
+	if (tdm_inflight_begin(dev, req))
+		tdm_dispatch_now(dev, req);
+}
+
+/* dev->req_done: @req's last part finished; complete the upper layer's bio. */
+static void tdm_req_done(struct tdm_req *req)
+{
+	struct tdm_device *dev = req->dev;
+	struct bio *orig = req->orig;
+
+	if (req->status) {
+		this_cpu_inc(dev->stats->errors);
+		orig->bi_status = req->status;
+	}
+	if (op_is_write(bio_op(orig)) && !test_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags))
+		set_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags);
+	if (req->al_held)
+		tdm_al_put(dev, orig->bi_iter.bi_sector, bio_sectors(orig));
+	tdm_inflight_end(dev, req);
+	bio_end_io_acct(orig, req->start);
+	bio_put(&req->clone);
+	bio_endio(orig);
 }
 
 static void tdm_clone_endio(struct bio *clone)
@@ -82,12 +139,6 @@ static void tdm_submit_bio(struct bio *bio)
 	tdm_dispatch(dev, req);
 }
 
-/* Send @req's clone down, and its write to the peer, once no overlapping write is in flight. */
-void tdm_dispatch(struct tdm_device *dev, struct tdm_req *req)
-{
-	if (tdm_inflight_begin(dev, req))
-		tdm_dispatch_now(dev, req);
-}
 
 void tdm_dispatch_now(struct tdm_device *dev, struct tdm_req *req)
 {
@@ -244,6 +295,8 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	bio_list_init(&dev->deferred);
 	INIT_WORK(&dev->gen_work, tdm_gen_work);
 	INIT_WORK(&dev->event_work, tdm_event_work);
+	dev->al.ready = tdm_dispatch;
+	dev->req_done = tdm_req_done;
 	tdm_inflight_init(dev);
 	INIT_LIST_HEAD(&dev->node);
 	dev->role = TANDEM_ROLE_SECONDARY;
@@ -301,8 +354,8 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 		NL_SET_ERR_MSG(extack, "cannot link the backing disk as held");
 		goto err_del_disk;
 	}
-	pr_info(TDM_LOG_PREFIX "%s: attached %s as %s, %llu sectors\n",
-		dev->name, path, disk->disk_name, get_capacity(disk));
+	tdm_info(dev, "attached %s as %s, %llu sectors\n",
+		path, disk->disk_name, get_capacity(disk));
 	return dev;
 
 err_del_disk:
@@ -363,7 +416,7 @@ void tdm_device_destroy(struct tdm_device *dev)
 	flush_work(&dev->inflight_work);
 	/* Nothing reports events any more: the connection is gone. */
 	cancel_work_sync(&dev->event_work);
-	pr_info(TDM_LOG_PREFIX "%s: detached %s\n", dev->name, dev->disk->disk_name);
+	tdm_info(dev, "detached %s\n", dev->disk->disk_name);
 	bd_unlink_disk_holder(dev->backing, dev->disk);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);

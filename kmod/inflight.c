@@ -14,6 +14,7 @@
 #include <linux/interval_tree_generic.h>
 
 #include "tandem.h"
+#include "device.h"
 
 #define TDM_REQ_FIRST(r) ((r)->orig->bi_iter.bi_sector)
 #define TDM_REQ_LAST(r) (bio_end_sector((r)->orig) - 1)

@@ -1,37 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tandem: module entry and the registry of resources.
+ * tandem: module entry and exit.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
 
 #include "tandem.h"
-
-/* Protects tdm_devices and every device's membership in it. */
-DEFINE_MUTEX(tdm_devices_lock);
-LIST_HEAD(tdm_devices);
-
-struct tdm_device *tdm_find_by_name(const char *name)
-{
-	struct tdm_device *dev;
-
-	lockdep_assert_held(&tdm_devices_lock);
-	list_for_each_entry(dev, &tdm_devices, node)
-		if (!strcmp(dev->name, name))
-			return dev;
-	return NULL;
-}
-
-struct tdm_device *tdm_find_by_minor(u32 minor)
-{
-	struct tdm_device *dev;
-
-	lockdep_assert_held(&tdm_devices_lock);
-	list_for_each_entry(dev, &tdm_devices, node)
-		if (dev->minor == minor)
-			return dev;
-	return NULL;
-}
+#include "control.h"
+#include "device.h"
 
 static int __init tdm_init(void)
 {
@@ -43,7 +19,7 @@ static int __init tdm_init(void)
 	ret = tdm_genl_init();
 	if (ret)
 		goto err_blkdev;
-	pr_info(TDM_LOG_PREFIX "loaded, netlink family %s v%d\n",
+	pr_info("loaded, netlink family %s v%d\n",
 		TANDEM_GENL_NAME, TANDEM_GENL_VERSION);
 	return 0;
 
@@ -74,7 +50,7 @@ static void __exit tdm_exit(void)
 	list_for_each_entry_safe(dev, tmp, &doomed, node)
 		tdm_device_destroy(dev);
 	tdm_blkdev_exit();
-	pr_info(TDM_LOG_PREFIX "unloaded\n");
+	pr_info("unloaded\n");
 }
 
 module_init(tdm_init);

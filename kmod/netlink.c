@@ -7,6 +7,10 @@
 #include <net/genetlink.h>
 
 #include "tandem.h"
+#include "control.h"
+#include "device.h"
+#include "replication.h"
+#include "metadata.h"
 #include "core/names.h"
 
 static struct genl_family tdm_genl_family;
@@ -30,18 +34,24 @@ static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_PEER_PORT]	= NLA_POLICY_MIN(NLA_U16, 1),
 	[TANDEM_A_PROTOCOL]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_PROTO_ASYNC, TANDEM_PROTO_SYNC),
 	[TANDEM_A_SECRET]	= { .type = NLA_BINARY, .len = TANDEM_SECRET_MAX },
-	[TANDEM_A_TIMEOUT_MS]	= NLA_POLICY_RANGE(NLA_U32, 500, 30000),
+	[TANDEM_A_TIMEOUT_MS]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_TIMEOUT_MS_MIN,
+						   TANDEM_TIMEOUT_MS_MAX),
 	[TANDEM_A_ASSUME_CLEAN]	= { .type = NLA_FLAG },
 	[TANDEM_A_DISCARD_MY_DATA] = { .type = NLA_FLAG },
-	[TANDEM_A_RESYNC_RATE]	= NLA_POLICY_RANGE(NLA_U32, 1, 30000),
-	[TANDEM_A_CONGESTION_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1, 30000),
+	[TANDEM_A_RESYNC_RATE]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_RESYNC_RATE_MIN,
+						   TANDEM_RESYNC_RATE_MAX),
+	[TANDEM_A_CONGESTION_LIMIT] = NLA_POLICY_RANGE(NLA_U32, TANDEM_CONGESTION_MIB_MIN,
+						       TANDEM_CONGESTION_MIB_MAX),
 };
 
 static const struct nla_policy tdm_options_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
-	[TANDEM_A_TIMEOUT_MS]	= NLA_POLICY_RANGE(NLA_U32, 500, 30000),
-	[TANDEM_A_RESYNC_RATE]	= NLA_POLICY_RANGE(NLA_U32, 0, 30000),
-	[TANDEM_A_CONGESTION_LIMIT] = NLA_POLICY_RANGE(NLA_U32, 1, 30000),
+	[TANDEM_A_TIMEOUT_MS]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_TIMEOUT_MS_MIN,
+						   TANDEM_TIMEOUT_MS_MAX),
+	/* 0: back to no limit */
+	[TANDEM_A_RESYNC_RATE]	= NLA_POLICY_MAX(NLA_U32, TANDEM_RESYNC_RATE_MAX),
+	[TANDEM_A_CONGESTION_LIMIT] = NLA_POLICY_RANGE(NLA_U32, TANDEM_CONGESTION_MIB_MIN,
+						       TANDEM_CONGESTION_MIB_MAX),
 };
 
 static const struct nla_policy tdm_primary_policy[TANDEM_A_MAX + 1] = {
@@ -49,9 +59,10 @@ static const struct nla_policy tdm_primary_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_FORCE]	= { .type = NLA_FLAG },
 };
 
+/* A missing attribute: its type in the extack (GENL_REQ_ATTR_CHECK), and @msg. */
 static int tdm_require(struct genl_info *info, int attr, const char *msg)
 {
-	if (info->attrs[attr])
+	if (!GENL_REQ_ATTR_CHECK(info, attr))
 		return 0;
 	tdm_extack_msg(info->extack, msg);
 	return -EINVAL;
@@ -217,8 +228,8 @@ static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
 	if (!conn)
 		return -ENOMEM;
-	len = tdm_nl_addr(info, TANDEM_A_LOCAL_ADDR, TANDEM_A_LOCAL_PORT, &conn->local);
-	ret = len < 0 ? len : tdm_nl_addr(info, TANDEM_A_PEER_ADDR, TANDEM_A_PEER_PORT, &conn->peer);
+	len = tdm_nl_addr(info, TANDEM_A_LOCAL_ADDR, TANDEM_A_LOCAL_PORT, &conn->cfg.local);
+	ret = len < 0 ? len : tdm_nl_addr(info, TANDEM_A_PEER_ADDR, TANDEM_A_PEER_PORT, &conn->cfg.peer);
 	if (ret < 0)
 		goto err_free;
 	if (len != ret) {
@@ -226,32 +237,32 @@ static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 		ret = -EINVAL;
 		goto err_free;
 	}
-	conn->addrlen = len;
-	cmp = memcmp(&conn->local, &conn->peer, len);
+	conn->cfg.addrlen = len;
+	cmp = memcmp(&conn->cfg.local, &conn->cfg.peer, len);
 	if (!cmp) {
 		NL_SET_ERR_MSG(info->extack, "local and peer addresses are the same");
 		ret = -EINVAL;
 		goto err_free;
 	}
-	conn->acceptor = cmp > 0;
-	conn->protocol = info->attrs[TANDEM_A_PROTOCOL] ?
+	conn->cfg.acceptor = cmp > 0;
+	conn->cfg.protocol = info->attrs[TANDEM_A_PROTOCOL] ?
 			 nla_get_u32(info->attrs[TANDEM_A_PROTOCOL]) : TANDEM_PROTO_SYNC;
-	conn->timeout_ms = info->attrs[TANDEM_A_TIMEOUT_MS] ?
+	conn->tr.timeout_ms = info->attrs[TANDEM_A_TIMEOUT_MS] ?
 			   nla_get_u32(info->attrs[TANDEM_A_TIMEOUT_MS]) : TANDEM_DEFAULT_TIMEOUT_MS;
-	conn->assume_clean = nla_get_flag(info->attrs[TANDEM_A_ASSUME_CLEAN]);
-	conn->discard_mine = nla_get_flag(info->attrs[TANDEM_A_DISCARD_MY_DATA]);
+	conn->cfg.assume_clean = nla_get_flag(info->attrs[TANDEM_A_ASSUME_CLEAN]);
+	conn->cfg.discard_mine = nla_get_flag(info->attrs[TANDEM_A_DISCARD_MY_DATA]);
 	if (info->attrs[TANDEM_A_RESYNC_RATE])
-		conn->rs_rate = nla_get_u32(info->attrs[TANDEM_A_RESYNC_RATE]);
-	conn->congestion_limit = (u64)(info->attrs[TANDEM_A_CONGESTION_LIMIT] ?
+		conn->cfg.rs_rate = nla_get_u32(info->attrs[TANDEM_A_RESYNC_RATE]);
+	conn->cfg.congestion_limit = (u64)(info->attrs[TANDEM_A_CONGESTION_LIMIT] ?
 		nla_get_u32(info->attrs[TANDEM_A_CONGESTION_LIMIT]) : TANDEM_DEFAULT_CONGESTION_MIB) << 20;
 	if (info->attrs[TANDEM_A_SECRET]) {
-		conn->secret_len = nla_len(info->attrs[TANDEM_A_SECRET]);
-		if (!conn->secret_len) {
+		conn->cfg.secret_len = nla_len(info->attrs[TANDEM_A_SECRET]);
+		if (!conn->cfg.secret_len) {
 			NL_SET_ERR_MSG(info->extack, "the shared secret is empty");
 			ret = -EINVAL;
 			goto err_free;
 		}
-		memcpy(conn->secret, nla_data(info->attrs[TANDEM_A_SECRET]), conn->secret_len);
+		memcpy(conn->cfg.secret, nla_data(info->attrs[TANDEM_A_SECRET]), conn->cfg.secret_len);
 	}
 
 	ret = tdm_nl_lock_dev(info, &dev);
@@ -260,10 +271,10 @@ static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 	if (rcu_access_pointer(dev->conn)) {
 		NL_SET_ERR_MSG(info->extack, "resource is already connected; disconnect it first");
 		ret = -EBUSY;
-	} else if (conn->assume_clean && READ_ONCE(dev->gen.cur)) {
+	} else if (conn->cfg.assume_clean && READ_ONCE(dev->gen.cur)) {
 		tdm_extack_msg(info->extack, tdm_refuse_str(TDM_REFUSE_ASSUME_CLEAN));
 		ret = -EINVAL;
-	} else if (conn->discard_mine && dev->role == TANDEM_ROLE_PRIMARY) {
+	} else if (conn->cfg.discard_mine && dev->role == TANDEM_ROLE_PRIMARY) {
 		NL_SET_ERR_MSG(info->extack, "a primary cannot discard its data: make it secondary first");
 		ret = -EBUSY;
 	} else {
@@ -359,14 +370,15 @@ static int tdm_nl_net_options(struct sk_buff *skb, struct genl_info *info)
 	}
 	spin_lock_irq(&conn->lock);
 	if (a[TANDEM_A_TIMEOUT_MS])
-		WRITE_ONCE(conn->timeout_ms, nla_get_u32(a[TANDEM_A_TIMEOUT_MS]));
+		WRITE_ONCE(conn->tr.timeout_ms, nla_get_u32(a[TANDEM_A_TIMEOUT_MS]));
 	if (a[TANDEM_A_RESYNC_RATE])
-		WRITE_ONCE(conn->rs_rate, nla_get_u32(a[TANDEM_A_RESYNC_RATE]));
+		WRITE_ONCE(conn->cfg.rs_rate, nla_get_u32(a[TANDEM_A_RESYNC_RATE]));
 	if (a[TANDEM_A_CONGESTION_LIMIT])
-		conn->congestion_limit = (u64)nla_get_u32(a[TANDEM_A_CONGESTION_LIMIT]) << 20;
+		WRITE_ONCE(conn->cfg.congestion_limit,
+			   (u64)nla_get_u32(a[TANDEM_A_CONGESTION_LIMIT]) << 20);
 	spin_unlock_irq(&conn->lock);
-	pr_info(TDM_LOG_PREFIX "%s: options: timeout %u ms, resync rate %u MiB/s, congestion limit %llu MiB\n",
-		dev->name, conn->timeout_ms, conn->rs_rate, conn->congestion_limit >> 20);
+	tdm_info(dev, "options: timeout %u ms, resync rate %u MiB/s, congestion limit %llu MiB\n",
+		conn->tr.timeout_ms, conn->cfg.rs_rate, conn->cfg.congestion_limit >> 20);
 out:
 	tdm_nl_unlock_dev(dev);
 	return ret;
@@ -412,41 +424,41 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	}
 	spin_lock_irq(&conn->lock);
 	cstate = conn->cstate;
-	protocol = conn->protocol;
-	congestion = conn->congestion_limit;
-	rs_rate = conn->rs_rate;
-	timeout_ms = conn->timeout_ms;
+	protocol = conn->cfg.protocol;
+	congestion = conn->cfg.congestion_limit;
+	rs_rate = conn->cfg.rs_rate;
+	timeout_ms = conn->tr.timeout_ms;
 	if (cstate == TANDEM_CONN_CONNECTED) {
 		peer_role = conn->peer_role;
 		auth = conn->authenticated;
-		if (conn->ahead)
+		if (conn->pri.ahead)
 			sync = TANDEM_SYNC_STATE_AHEAD;
 		else if (tdm_sync_is_source(conn->sync))
 			sync = TANDEM_SYNC_STATE_SOURCE;
 		else if (tdm_sync_is_target(conn->sync))
 			sync = TANDEM_SYNC_STATE_TARGET;
-		rs_total = conn->rs_total;
-		rs_done = conn->rs_done;
-		rs_start = conn->rs_start;
+		rs_total = conn->rs.total;
+		rs_done = conn->rs.done;
+		rs_start = conn->rs.start;
 	}
 	peer_disk = conn->peer_disk;
-	vf_running = conn->vf_running;
-	vf[0] = conn->vf_total;
-	vf[1] = conn->vf_done;
-	vf[2] = conn->vf_diff;
+	vf_running = conn->vf.running;
+	vf[0] = conn->vf.total;
+	vf[1] = conn->vf.done;
+	vf[2] = conn->vf.diff;
 	err = conn->last_error;
 	peer_said = conn->peer_said;
-	net[0] = conn->pending;
-	net[1] = conn->sent - conn->acked;
-	net[2] = conn->sent;
-	net[3] = conn->sent_bytes;
-	net[4] = conn->received;
-	net[5] = conn->received_bytes;
+	net[0] = conn->pri.pending;
+	net[1] = conn->stats.sent - conn->stats.acked;
+	net[2] = conn->stats.sent;
+	net[3] = conn->stats.sent_bytes;
+	net[4] = conn->stats.received;
+	net[5] = conn->stats.received_bytes;
 	spin_unlock_irq(&conn->lock);
 	if (nla_put_u32(skb, TANDEM_A_CONN_STATE, cstate) ||
 	    nla_put_u32(skb, TANDEM_A_PROTOCOL, protocol) ||
-	    tdm_put_addr(skb, TANDEM_A_LOCAL_ADDR, TANDEM_A_LOCAL_PORT, &conn->local) ||
-	    tdm_put_addr(skb, TANDEM_A_PEER_ADDR, TANDEM_A_PEER_PORT, &conn->peer) ||
+	    tdm_put_addr(skb, TANDEM_A_LOCAL_ADDR, TANDEM_A_LOCAL_PORT, &conn->cfg.local) ||
+	    tdm_put_addr(skb, TANDEM_A_PEER_ADDR, TANDEM_A_PEER_PORT, &conn->cfg.peer) ||
 	    (rs_rate && nla_put_u32(skb, TANDEM_A_RESYNC_RATE, rs_rate)) ||
 	    nla_put_u32(skb, TANDEM_A_TIMEOUT_MS, timeout_ms) ||
 	    (protocol == TANDEM_PROTO_ASYNC &&
@@ -709,17 +721,9 @@ static void tdm_event_send(struct tdm_device *dev, const char *name, u32 event)
 	genlmsg_multicast(&tdm_genl_family, skb, 0, 0, GFP_KERNEL);
 }
 
-/* Report @event on @dev to event listeners; any context. */
-void tdm_event(struct tdm_device *dev, enum tandem_event event)
+/* The event sink (events.c): multicast each of @events on @dev. */
+static void tdm_nl_event_sink(struct tdm_device *dev, unsigned long events)
 {
-	set_bit(event, &dev->events);
-	queue_work(system_unbound_wq, &dev->event_work);
-}
-
-void tdm_event_work(struct work_struct *work)
-{
-	struct tdm_device *dev = container_of(work, struct tdm_device, event_work);
-	unsigned long events = xchg(&dev->events, 0);
 	unsigned int ev;
 
 	mutex_lock(&tdm_devices_lock);
@@ -735,11 +739,14 @@ int tdm_genl_init(void)
 	mutex_lock(&tdm_devices_lock);
 	tdm_events_on = !ret;
 	mutex_unlock(&tdm_devices_lock);
+	if (!ret)
+		tdm_events_set_sink(tdm_nl_event_sink);
 	return ret;
 }
 
 void tdm_genl_exit(void)
 {
+	tdm_events_set_sink(NULL);
 	mutex_lock(&tdm_devices_lock);
 	tdm_events_on = false;
 	mutex_unlock(&tdm_devices_lock);

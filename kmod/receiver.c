@@ -13,93 +13,58 @@
 #include <linux/uio.h>
 
 #include "tandem.h"
+#include "replication.h"
+#include "transport.h"
+#include "metadata.h"
 
-/* conn->applying: the writes being applied, found by overlap in O(log n). */
+/* conn->sec.applying: the writes being applied, found by overlap in O(log n). */
 #define TDM_PREQ_FIRST(p) ((p)->sector)
 #define TDM_PREQ_LAST(p) ((p)->sector + ((p)->size >> SECTOR_SHIFT) - 1)
 INTERVAL_TREE_DEFINE(struct tdm_peer_req, rb, sector_t, rb_last, TDM_PREQ_FIRST, TDM_PREQ_LAST,
 		     static inline, tdm_applying)
 
-/*
- * Read from the socket into @msg's iterator: all of it with MSG_WAITALL,
- * else whatever is there, at least one byte. While it waits it pings the
- * peer every quarter of the timeout and gives up when the peer has been
- * silent for the timeout.
- */
-static int tdm_sock_recv(struct tdm_conn *conn, struct msghdr *msg, int flags)
+/* Free a peer request whose ack is sent (or will never be). */
+void tdm_peer_req_free(struct tdm_peer_req *preq)
 {
-	unsigned long timeout = msecs_to_jiffies(READ_ONCE(conn->timeout_ms));
-	unsigned long last_ping = jiffies;
-	int ret;
+	struct tdm_device *dev = preq->conn->dev;
 
-	while (msg_data_left(msg)) {
-		ret = sock_recvmsg(conn->sock, msg, flags | MSG_NOSIGNAL);
-		if (ret > 0) {
-			WRITE_ONCE(conn->last_rx, jiffies);
-			if (!(flags & MSG_WAITALL))
-				return 0;
-			continue;
-		}
-		if (ret == 0)
-			return -ECONNRESET;
-		if (ret != -EAGAIN && ret != -EINTR)
-			return ret;
-		if (kthread_should_stop() || READ_ONCE(conn->dead))
-			return -EINTR;
-		if (time_after(jiffies, READ_ONCE(conn->last_rx) + timeout))
-			return -ETIMEDOUT;
-		if (conn->sender && time_after(jiffies, last_ping + timeout / 4)) {
-			last_ping = jiffies;
-			spin_lock_irq(&conn->lock);
-			conn->send_ping = true;
-			spin_unlock_irq(&conn->lock);
-			wake_up(&conn->send_wq);
-		}
-	}
-	return 0;
+	tdm_pages_release(&dev->pages, preq->bio.bi_io_vec, preq->bio.bi_vcnt);
+	bio_put(&preq->bio);
 }
 
-/*
- * Fill @msg's iterator: first with the bytes read ahead, then from the
- * socket. A short read takes all the socket has, up to TDM_RX_SIZE, so
- * that a burst of small packets (acks, 4 KiB writes) costs one socket
- * call, not three per packet; a long one goes straight into the iterator.
- */
-static int tdm_recv_iter(struct tdm_conn *conn, struct msghdr *msg)
-{
-	struct kvec iov = { .iov_base = conn->rx, .iov_len = TDM_RX_SIZE };
-	struct msghdr ahead = { .msg_flags = MSG_NOSIGNAL };
-	size_t n;
-	int ret;
+/* An async write's ack waits at most this long for others to share its packet. */
+#define TDM_ACK_DELAY msecs_to_jiffies(10)
 
-	for (;;) {
-		n = min_t(size_t, conn->rx_tail - conn->rx_head, msg_data_left(msg));
-		if (n) {
-			if (copy_to_iter(conn->rx + conn->rx_head, n, &msg->msg_iter) != n)
-				return -EFAULT;
-			conn->rx_head += n;
-		}
-		if (!msg_data_left(msg))
-			return 0;
-		conn->rx_head = conn->rx_tail = 0;
-		if (msg_data_left(msg) >= TDM_RX_SIZE)
-			return tdm_sock_recv(conn, msg, MSG_WAITALL);
-		iov_iter_kvec(&ahead.msg_iter, READ, &iov, 1, TDM_RX_SIZE);
-		ret = tdm_sock_recv(conn, &ahead, 0);
-		if (ret)
-			return ret;
-		conn->rx_tail = TDM_RX_SIZE - msg_data_left(&ahead);
+/*
+ * @preq's ack is on conn->sec.acks; conn->lock held. The primary completes an
+ * async write without its ack, which only frees a slot there: such acks
+ * wait until TDM_ACK_BATCH of them are queued or TDM_ACK_DELAY has passed
+ * since the first, or anything else wakes the sender, so that a stream of writes
+ * costs the two nodes one ack packet (and one wakeup) per batch, not per
+ * write. Sync writes' acks, resync acks and errors go at once.
+ */
+void tdm_ack_queued(struct tdm_conn *conn, struct tdm_peer_req *preq)
+{
+	lockdep_assert_held(&conn->lock);
+	if (conn->cfg.protocol == TANDEM_PROTO_ASYNC && !preq->resync && !preq->status) {
+		if (conn->sec.acks_held++ == 0)
+			mod_timer(&conn->sec.ack_timer, jiffies + TDM_ACK_DELAY);
+		if (conn->sec.acks_held < TDM_ACK_BATCH)
+			return;
 	}
+	conn->sec.acks_due = true;
+	wake_up(&conn->send_wq);
 }
 
-/* Read exactly @len bytes into @buf. */
-int tdm_recv_all(struct tdm_conn *conn, void *buf, size_t len)
+void tdm_ack_timer_fn(struct timer_list *t)
 {
-	struct kvec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
+	struct tdm_conn *conn = from_timer(conn, t, sec.ack_timer);
+	unsigned long flags;
 
-	iov_iter_kvec(&msg.msg_iter, READ, &iov, 1, len);
-	return tdm_recv_iter(conn, &msg);
+	spin_lock_irqsave(&conn->lock, flags);
+	conn->sec.acks_due = true;
+	wake_up(&conn->send_wq);
+	spin_unlock_irqrestore(&conn->lock, flags);
 }
 
 static void tdm_peer_endio(struct bio *bio)
@@ -110,21 +75,21 @@ static void tdm_peer_endio(struct bio *bio)
 
 	preq->status = bio->bi_status;
 	if (preq->resync && !preq->status)
-		tdm_bm_clear_bits(conn->dev, preq->sector >> (TDM_BM_SHIFT - SECTOR_SHIFT),
+		tdm_bm_clear_bits(conn->dev, tdm_bm_sector_to_bit(preq->sector),
 				  preq->size >> TDM_BM_SHIFT);
 	/* Wake under the lock: once it is dropped, the session may end and free conn. */
 	spin_lock_irqsave(&conn->lock, flags);
 	if (!RB_EMPTY_NODE(&preq->rb))
-		tdm_applying_remove(preq, &conn->applying);
-	list_add_tail(&preq->node, &conn->acks);
-	if (--conn->applying_n == 0)
+		tdm_applying_remove(preq, &conn->sec.applying);
+	list_add_tail(&preq->node, &conn->sec.acks);
+	if (--conn->sec.applying_n == 0)
 		wake_up(&conn->wq);
 	if (preq->resync) {
-		conn->rs_done += preq->size;
+		conn->rs.done += preq->size;
 		tdm_resync_progress(conn);
 	} else {
-		conn->received++;
-		conn->received_bytes += bio_op(bio) == REQ_OP_WRITE ? preq->size : 0;
+		conn->stats.received++;
+		conn->stats.received_bytes += bio_op(bio) == REQ_OP_WRITE ? preq->size : 0;
 	}
 	tdm_ack_queued(conn, preq);
 	spin_unlock_irqrestore(&conn->lock, flags);
@@ -135,7 +100,7 @@ static bool tdm_applying_overlaps(struct tdm_conn *conn, const struct tdm_peer_r
 	bool overlap;
 
 	spin_lock_irq(&conn->lock);
-	overlap = tdm_applying_iter_first(&conn->applying, TDM_PREQ_FIRST(preq),
+	overlap = tdm_applying_iter_first(&conn->sec.applying, TDM_PREQ_FIRST(preq),
 					  TDM_PREQ_LAST(preq));
 	spin_unlock_irq(&conn->lock);
 	return overlap;
@@ -146,7 +111,7 @@ static bool tdm_applying_done(struct tdm_conn *conn)
 	bool done;
 
 	spin_lock_irq(&conn->lock);
-	done = conn->applying_n == 0;
+	done = conn->sec.applying_n == 0;
 	spin_unlock_irq(&conn->lock);
 	return done;
 }
@@ -187,7 +152,6 @@ static struct tdm_peer_req *tdm_recv_write(struct tdm_conn *conn,
 	struct msghdr msg = { .msg_flags = MSG_NOSIGNAL };
 	struct tdm_peer_req *preq;
 	struct bio *bio;
-	u32 left = d->op == TDM_OP_WRITE ? d->size : 0;
 
 	bio = bio_alloc_bioset(dev->backing, nr_pages, tdm_data_opf(h, d), GFP_NOIO,
 			       &dev->peer_bio_set);
@@ -202,19 +166,10 @@ static struct tdm_peer_req *tdm_recv_write(struct tdm_conn *conn,
 		bio->bi_iter.bi_size = d->size;
 		return preq;
 	}
-	while (left) {
-		struct page *page = tdm_page_get_reserved(&dev->pages);
-		unsigned int len = min_t(u32, left, PAGE_SIZE);
-
-		if (bio_add_page(bio, page, len, 0) != len) {
-			tdm_page_put(&dev->pages, page);
-			*err = -EIO;
-			goto fail;
-		}
-		left -= len;
-	}
+	/* From the reserve: never fails. */
+	tdm_pages_fill_bio(&dev->pages, bio, d->size, GFP_NOIO | __GFP_NOFAIL);
 	iov_iter_bvec(&msg.msg_iter, READ, bio->bi_io_vec, bio->bi_vcnt, d->size);
-	*err = tdm_recv_iter(conn, &msg);
+	*err = tdm_tr_recv_iter(&conn->tr, &msg);
 	if (*err)
 		goto fail;
 	return preq;
@@ -234,20 +189,19 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	int ret;
 
 	if (READ_ONCE(dev->role) != TANDEM_ROLE_SECONDARY ||
-	    (resync ? !tdm_sync_is_target(conn->sync) : conn->peer_role != TANDEM_ROLE_PRIMARY)) {
-		pr_warn_ratelimited(TDM_LOG_PREFIX "%s: peer sent %s data but is not the %s\n",
-				    dev->name, resync ? "resync" : "application",
-				    resync ? "resync source" : "primary");
+	    (resync ? !tdm_sync_is_target(READ_ONCE(conn->sync)) : conn->peer_role != TANDEM_ROLE_PRIMARY)) {
+		tdm_warn_ratelimited(dev, "peer sent %s data but is not the %s\n",
+				     resync ? "resync" : "application",
+				     resync ? "resync source" : "primary");
 		return -EPROTO;
 	}
-	ret = tdm_recv_all(conn, buf, sizeof(buf));
+	ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
 	if (ret)
 		return ret;
 	if (tdm_data_decode(buf, sizeof(buf), h->len, &d) != TDM_WIRE_OK ||
 	    !tdm_data_in_range(&d, get_capacity(dev->disk)) ||
 	    (resync && (d.op != TDM_OP_WRITE || d.sector % 8 || d.size % 4096))) {
-		pr_warn_ratelimited(TDM_LOG_PREFIX "%s: peer sent a malformed or out-of-range write\n",
-				    dev->name);
+		tdm_warn_ratelimited(dev, "peer sent a malformed or out-of-range write\n");
 		return -EPROTO;
 	}
 	/*
@@ -260,10 +214,10 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	preq = tdm_recv_write(conn, h, &d, &ret);
 	if (!preq)
 		return ret;
-	if (!resync && h->epoch != conn->peer_epoch) {
-		if (conn->protocol != TANDEM_PROTO_SYNC)
+	if (!resync && h->epoch != conn->sec.peer_epoch) {
+		if (conn->cfg.protocol != TANDEM_PROTO_SYNC)
 			tdm_drain_applying(conn);
-		conn->peer_epoch = h->epoch;
+		conn->sec.peer_epoch = h->epoch;
 	}
 	if (preq->size && tdm_applying_overlaps(conn, preq))
 		tdm_drain_applying(conn);
@@ -271,8 +225,8 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	preq->bio.bi_end_io = tdm_peer_endio;
 	spin_lock_irq(&conn->lock);
 	if (preq->size)
-		tdm_applying_insert(preq, &conn->applying);
-	conn->applying_n++;
+		tdm_applying_insert(preq, &conn->sec.applying);
+	conn->sec.applying_n++;
 	spin_unlock_irq(&conn->lock);
 	submit_bio(&preq->bio);
 	return 0;
@@ -289,16 +243,16 @@ static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
 	struct tdm_req *req, *found = NULL;
 
 	spin_lock_irq(&conn->lock);
-	if (conn->aslots)
+	if (conn->pri.aslots)
 		marked = tdm_async_acked(conn, h->seq, failed);
-	hash_for_each_possible(conn->unacked, req, ack_node, h->seq) {
+	hash_for_each_possible(conn->pri.unacked, req, ack_node, h->seq) {
 		if (req->seq == h->seq) {
 			hash_del(&req->ack_node);
 			found = req;
 			break;
 		}
 	}
-	conn->acked++;
+	conn->stats.acked++;
 	spin_unlock_irq(&conn->lock);
 	if (failed)
 		tdm_peer_write_failed(conn, found, marked, h->seq);
@@ -307,7 +261,7 @@ static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
 	if (failed)
 		return -EREMOTEIO;
 	/* Async writes are not waited for; in sync mode an unknown id is a protocol error. */
-	return found || conn->protocol != TANDEM_PROTO_SYNC ? 0 : -EPROTO;
+	return found || conn->cfg.protocol != TANDEM_PROTO_SYNC ? 0 : -EPROTO;
 }
 
 static int tdm_handle_state(struct tdm_conn *conn, const struct tdm_hdr *h)
@@ -317,13 +271,13 @@ static int tdm_handle_state(struct tdm_conn *conn, const struct tdm_hdr *h)
 	struct tdm_state st;
 	int ret;
 
-	ret = tdm_recv_all(conn, buf, sizeof(buf));
+	ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
 	if (ret)
 		return ret;
 	if (tdm_state_decode(buf, sizeof(buf), &st) != TDM_WIRE_OK)
 		return -EPROTO;
 	if (st.role == TANDEM_ROLE_PRIMARY && READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY) {
-		pr_err(TDM_LOG_PREFIX "%s: both nodes are primary; disconnecting\n", dev->name);
+		tdm_err(dev, "both nodes are primary; disconnecting\n");
 		return -EPROTO;
 	}
 	tdm_peer_state(conn, st.role, st.disk);
@@ -340,7 +294,7 @@ static void tdm_handle_promote(struct tdm_conn *conn)
 	ok = READ_ONCE(dev->role) == TANDEM_ROLE_SECONDARY && !conn->promoting;
 	if (ok)
 		conn->peer_role = TANDEM_ROLE_PRIMARY;
-	conn->send_promote_reply = ok ? TDM_PROMOTE_OK : 0;
+	conn->owe.promote_reply = ok ? TDM_PROMOTE_OK : 0;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->send_wq);
 }
@@ -349,7 +303,7 @@ static void tdm_handle_promote_reply(struct tdm_conn *conn, const struct tdm_hdr
 {
 	spin_lock_irq(&conn->lock);
 	if (conn->promoting)
-		conn->promote_answer = h->flags & TDM_PROMOTE_OK;
+		WRITE_ONCE(conn->promote_answer, h->flags & TDM_PROMOTE_OK);
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->wq);
 }
@@ -365,7 +319,7 @@ static int tdm_handle_gen(struct tdm_conn *conn, const struct tdm_hdr *h)
 	enum tdm_sync s;
 	int ret;
 
-	ret = tdm_recv_all(conn, buf, sizeof(buf));
+	ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
 	if (ret)
 		return ret;
 	if (tdm_gen_decode(buf, sizeof(buf), &peer) != TDM_WIRE_OK)
@@ -394,12 +348,11 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 	int ret;
 
 	for (;;) {
-		ret = tdm_recv_all(conn, buf, sizeof(buf));
+		ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
 		if (ret)
 			return ret;
 		if (tdm_hdr_decode(buf, sizeof(buf), &h) != TDM_WIRE_OK) {
-			pr_warn_ratelimited(TDM_LOG_PREFIX "%s: malformed packet from the peer\n",
-					    conn->dev->name);
+			tdm_warn_ratelimited(conn->dev, "malformed packet from the peer\n");
 			return -EPROTO;
 		}
 		switch (h.type) {
@@ -411,7 +364,7 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 			break;
 		case TDM_P_PING:
 			spin_lock_irq(&conn->lock);
-			conn->send_pong = true;
+			conn->owe.pong = true;
 			spin_unlock_irq(&conn->lock);
 			wake_up(&conn->send_wq);
 			break;
@@ -436,7 +389,7 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 		case TDM_P_RS_START:
 			/* The peer pulled ahead and catches up: we are its target. */
 			ret = READ_ONCE(conn->dev->role) == TANDEM_ROLE_SECONDARY &&
-			      conn->sync == TDM_SYNC_NONE ?
+			      READ_ONCE(conn->sync) == TDM_SYNC_NONE ?
 			      tdm_apply_sync(conn, TDM_SYNC_TARGET) : -EPROTO;
 			break;
 		case TDM_P_VERIFY_REQ:
@@ -447,8 +400,8 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 			break;
 		default:
 			/* HELLO, AUTH, REFUSE belong to the handshake. */
-			pr_warn_ratelimited(TDM_LOG_PREFIX "%s: unexpected packet type %u from the peer\n",
-					    conn->dev->name, h.type);
+			tdm_warn_ratelimited(conn->dev, "unexpected packet type %u from the peer\n",
+					     h.type);
 			ret = -EPROTO;
 			break;
 		}
@@ -497,8 +450,8 @@ bool tdm_applied_failed(struct tdm_conn *conn, struct list_head *acks)
 		return false;
 	ret = tdm_md_set_flags(dev, 0, TDM_MDF_CONSISTENT) ?: tdm_bm_write(dev, false);
 	tdm_set_disk_state(dev, TANDEM_DISK_INCONSISTENT);
-	pr_err(TDM_LOG_PREFIX "%s: %u of the peer's writes failed on the local disk: it is inconsistent%s\n",
-	       dev->name, n, ret ? " (and its metadata cannot be written)" : "");
+	tdm_err(dev, "%u of the peer's writes failed on the local disk: it is inconsistent%s\n",
+		n, ret ? " (and its metadata cannot be written)" : "");
 	return true;
 }
 
@@ -510,11 +463,11 @@ void tdm_receiver_drain(struct tdm_conn *conn)
 
 	tdm_drain_applying(conn);
 	/* No write completes any more: nothing arms the timer again. */
-	del_timer_sync(&conn->ack_timer);
+	del_timer_sync(&conn->sec.ack_timer);
 	spin_lock_irq(&conn->lock);
-	list_splice_init(&conn->acks, &acks);
-	conn->acks_held = 0;
-	conn->acks_due = false;
+	list_splice_init(&conn->sec.acks, &acks);
+	conn->sec.acks_held = 0;
+	conn->sec.acks_due = false;
 	spin_unlock_irq(&conn->lock);
 	list_for_each_entry_safe(preq, tmp, &acks, node) {
 		list_del(&preq->node);

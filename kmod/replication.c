@@ -14,6 +14,8 @@
 #include <linux/uio.h>
 
 #include "tandem.h"
+#include "replication.h"
+#include "metadata.h"
 
 /* Ops the peer can apply; anything else stays local (none is expected). */
 static bool tdm_op_replicated(struct bio *bio)
@@ -41,7 +43,7 @@ static void tdm_async_release(struct tdm_device *dev, struct tdm_async_slot *slo
 static void tdm_async_remember(struct tdm_device *dev, struct tdm_conn *conn,
 			       struct tdm_req *req)
 {
-	struct tdm_async_slot *slot = &conn->aslots[req->seq % TDM_ASYNC_SLOTS];
+	struct tdm_async_slot *slot = &conn->pri.aslots[req->seq % TDM_ASYNC_SLOTS];
 
 	if (slot->sectors)
 		tdm_async_release(dev, slot, true);
@@ -60,7 +62,7 @@ static void tdm_async_remember(struct tdm_device *dev, struct tdm_conn *conn,
  */
 bool tdm_async_acked(struct tdm_conn *conn, u64 seq, bool failed)
 {
-	struct tdm_async_slot *slot = &conn->aslots[seq % TDM_ASYNC_SLOTS];
+	struct tdm_async_slot *slot = &conn->pri.aslots[seq % TDM_ASYNC_SLOTS];
 
 	lockdep_assert_held(&conn->lock);
 	if (slot->seq != seq || !slot->sectors)
@@ -91,8 +93,8 @@ void tdm_peer_write_failed(struct tdm_conn *conn, struct tdm_req *req, bool mark
 	conn->peer_disk = TANDEM_DISK_INCONSISTENT;
 	spin_unlock_irq(&conn->lock);
 	tdm_event(dev, TANDEM_EVENT_PEER);
-	pr_err(TDM_LOG_PREFIX "%s: the peer failed to write request %llu: marked out of sync%s; the peer's disk is inconsistent\n",
-	       dev->name, seq, ret ? ", but the bitmap cannot be written" : " for a resync");
+	tdm_err(dev, "the peer failed to write request %llu: marked out of sync%s; the peer's disk is inconsistent\n",
+		seq, ret ? ", but the bitmap cannot be written" : " for a resync");
 }
 
 /* Session end: async writes the peer never acked are out of sync. True if any. */
@@ -101,10 +103,10 @@ bool tdm_async_forget(struct tdm_conn *conn)
 	bool any = false;
 	unsigned int i;
 
-	if (!conn->aslots)
+	if (!conn->pri.aslots)
 		return false;
 	for (i = 0; i < TDM_ASYNC_SLOTS; i++) {
-		struct tdm_async_slot *slot = &conn->aslots[i];
+		struct tdm_async_slot *slot = &conn->pri.aslots[i];
 
 		if (slot->sectors) {
 			tdm_async_release(conn->dev, slot, true);
@@ -114,35 +116,9 @@ bool tdm_async_forget(struct tdm_conn *conn)
 	return any;
 }
 
-/* The wire form of a write: op, size and flags. */
-void tdm_wire_write(struct bio *bio, struct tdm_data *d, u16 *flags)
-{
-	d->sector = bio->bi_iter.bi_sector;
-	d->size = bio->bi_iter.bi_size;
-	*flags = 0;
-	if (bio->bi_opf & REQ_FUA)
-		*flags |= TDM_F_FUA;
-	if (bio->bi_opf & REQ_PREFLUSH)
-		*flags |= TDM_F_PREFLUSH;
-	switch (bio_op(bio)) {
-	case REQ_OP_DISCARD:
-		d->op = TDM_OP_DISCARD;
-		break;
-	case REQ_OP_WRITE_ZEROES:
-		d->op = TDM_OP_WRITE_ZEROES;
-		break;
-	default:
-		d->op = d->size ? TDM_OP_WRITE : TDM_OP_FLUSH;
-		break;
-	}
-}
-
 void tdm_acopy_free(struct tdm_device *dev, struct tdm_acopy *c)
 {
-	unsigned int i;
-
-	for (i = 0; i < c->nr_pages; i++)
-		tdm_page_put(&dev->pages, c->pages[i].bv_page);
+	tdm_pages_release(&dev->pages, c->pages, c->nr_pages);
 	kfree(c);
 }
 
@@ -158,9 +134,8 @@ static struct tdm_acopy *tdm_acopy_alloc(struct tdm_device *dev, struct bio *bio
 	struct iov_iter to;
 	struct tdm_data d;
 	struct bio_vec bv;
-	unsigned int i, nr;
+	unsigned int nr;
 	u16 flags;
-	u32 left;
 
 	tdm_wire_write(bio, &d, &flags);
 	nr = d.op == TDM_OP_WRITE ? DIV_ROUND_UP(d.size, PAGE_SIZE) : 0;
@@ -170,20 +145,13 @@ static struct tdm_acopy *tdm_acopy_alloc(struct tdm_device *dev, struct bio *bio
 	c->q.copy = true;
 	c->d = d;
 	c->flags = flags;
-	c->nr_pages = 0;
-	for (i = 0, left = c->d.size; i < nr; i++) {
-		struct page *page = tdm_page_get(&dev->pages, gfp);
-
-		if (!page) {
-			tdm_acopy_free(dev, c);
-			return NULL;
-		}
-		bvec_set_page(&c->pages[i], page, min_t(u32, left, PAGE_SIZE), 0);
-		c->nr_pages++;
-		left -= c->pages[i].bv_len;
-	}
+	c->nr_pages = nr;
 	if (!nr)
 		return c;
+	if (tdm_pages_fill(&dev->pages, c->pages, c->d.size, gfp)) {
+		kfree(c);
+		return NULL;
+	}
 	iov_iter_bvec(&to, READ, c->pages, nr, c->d.size);
 	bio_for_each_segment(bv, bio, iter)
 		copy_page_to_iter(bv.bv_page, bv.bv_offset, bv.bv_len, &to);
@@ -201,19 +169,19 @@ static struct tdm_acopy *tdm_acopy_alloc(struct tdm_device *dev, struct bio *bio
  */
 static bool tdm_pull_ahead(struct tdm_conn *conn, bool copied, bool no_memory)
 {
-	if (conn->protocol != TANDEM_PROTO_ASYNC || conn->sync != TDM_SYNC_NONE)
+	if (conn->cfg.protocol != TANDEM_PROTO_ASYNC || conn->sync != TDM_SYNC_NONE)
 		return false;
 	/* The next write's async slot is free: its predecessor there was acked. */
-	if (!conn->ahead && copied && conn->backlog <= conn->congestion_limit &&
-	    !conn->aslots[(conn->next_seq + 1) % TDM_ASYNC_SLOTS].sectors)
+	if (!conn->pri.ahead && copied && conn->pri.backlog <= conn->cfg.congestion_limit &&
+	    !conn->pri.aslots[(conn->pri.next_seq + 1) % TDM_ASYNC_SLOTS].sectors)
 		return false;
-	if (!conn->ahead) {
+	if (!conn->pri.ahead) {
 		tdm_event(conn->dev, TANDEM_EVENT_SYNC);
-		pr_info(TDM_LOG_PREFIX "%s: the link is congested (%llu MiB unsent%s): pulling ahead, writes are marked for a later resync\n",
-			conn->dev->name, conn->backlog >> 20,
+		tdm_info(conn->dev, "the link is congested (%llu MiB unsent%s): pulling ahead, writes are marked for a later resync\n",
+			conn->pri.backlog >> 20,
 			no_memory ? ", no memory to queue a write" : "");
 	}
-	conn->ahead = true;
+	WRITE_ONCE(conn->pri.ahead, true);
 	return true;
 }
 
@@ -225,9 +193,9 @@ static bool tdm_want_copy(struct tdm_device *dev)
 
 	rcu_read_lock();
 	conn = rcu_dereference(dev->conn);
-	want = conn && conn->protocol == TANDEM_PROTO_ASYNC &&
-	       READ_ONCE(conn->cstate) == TANDEM_CONN_CONNECTED && !READ_ONCE(conn->ahead) &&
-	       READ_ONCE(conn->backlog) <= READ_ONCE(conn->congestion_limit);
+	want = conn && conn->cfg.protocol == TANDEM_PROTO_ASYNC &&
+	       READ_ONCE(conn->cstate) == TANDEM_CONN_CONNECTED && !READ_ONCE(conn->pri.ahead) &&
+	       READ_ONCE(conn->pri.backlog) <= READ_ONCE(conn->cfg.congestion_limit);
 	rcu_read_unlock();
 	return want;
 }
@@ -261,38 +229,38 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 	if (conn->cstate != TANDEM_CONN_CONNECTED ||
 	    tdm_pull_ahead(conn, copy, want_copy && !copy)) {
 		/* Not sent: the caller marks it; tdm_catch_up() resyncs an ahead one. */
-		bool ahead = conn->ahead;
+		bool ahead = conn->pri.ahead;
 
 		spin_unlock_irqrestore(&conn->lock, flags);
 		if (ahead)
 			wake_up(&conn->send_wq);
 		goto out;
 	}
-	req->seq = ++conn->next_seq;
+	req->seq = ++conn->pri.next_seq;
 	if (test_and_clear_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags))
-		conn->epoch++;
-	req->epoch = conn->epoch;
-	if (conn->protocol == TANDEM_PROTO_SYNC) {
+		conn->pri.epoch++;
+	req->epoch = conn->pri.epoch;
+	if (conn->cfg.protocol == TANDEM_PROTO_SYNC) {
 		atomic_add(2, &req->parts);
-		hash_add(conn->unacked, &req->ack_node, req->seq);
+		hash_add(conn->pri.unacked, &req->ack_node, req->seq);
 	} else {
 		tdm_async_remember(dev, conn, req);
 	}
-	if (copy && conn->protocol == TANDEM_PROTO_ASYNC &&
-	    conn->backlog <= conn->congestion_limit) {
+	if (copy && conn->cfg.protocol == TANDEM_PROTO_ASYNC &&
+	    conn->pri.backlog <= conn->cfg.congestion_limit) {
 		copy->seq = req->seq;
 		copy->epoch = req->epoch;
-		list_add_tail(&copy->q.node, &conn->sendq);
+		list_add_tail(&copy->q.node, &conn->pri.sendq);
 		copy = NULL;
 	} else {
-		if (conn->protocol == TANDEM_PROTO_ASYNC)
+		if (conn->cfg.protocol == TANDEM_PROTO_ASYNC)
 			atomic_inc(&req->parts);
 		req->q.copy = false;
-		list_add_tail(&req->q.node, &conn->sendq);
+		list_add_tail(&req->q.node, &conn->pri.sendq);
 	}
-	conn->pending++;
-	conn->backlog += size;
-	conn->last_app_write = jiffies;
+	conn->pri.pending++;
+	WRITE_ONCE(conn->pri.backlog, conn->pri.backlog + size);
+	conn->pri.last_app_write = jiffies;
 	tdm_resync_spoil(conn, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
 	queued = true;
 	spin_unlock_irqrestore(&conn->lock, flags);
@@ -302,26 +270,4 @@ out:
 	if (copy)
 		tdm_acopy_free(dev, copy);
 	return queued;
-}
-
-/* Finish one part of @req; the last one completes the upper layer's bio. */
-void tdm_req_put(struct tdm_req *req)
-{
-	struct tdm_device *dev = req->dev;
-	struct bio *orig = req->orig;
-
-	if (!atomic_dec_and_test(&req->parts))
-		return;
-	if (req->status) {
-		this_cpu_inc(dev->stats->errors);
-		orig->bi_status = req->status;
-	}
-	if (op_is_write(bio_op(orig)) && !test_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags))
-		set_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags);
-	if (req->al_held)
-		tdm_al_put(dev, orig->bi_iter.bi_sector, bio_sectors(orig));
-	tdm_inflight_end(dev, req);
-	bio_end_io_acct(orig, req->start);
-	bio_put(&req->clone);
-	bio_endio(orig);
 }

@@ -25,13 +25,13 @@
 #include <linux/slab.h>
 
 #include "tandem.h"
+#include "replication.h"
+#include "transport.h"
+#include "metadata.h"
 
 void tdm_rs_req_free(struct tdm_device *dev, struct tdm_rs_req *rs)
 {
-	unsigned int i;
-
-	for (i = 0; i < rs->nr_pages; i++)
-		tdm_page_put(&dev->pages, rs->pages[i].bv_page);
+	tdm_pages_release(&dev->pages, rs->pages, rs->nr_pages);
 	kfree(rs);
 }
 
@@ -39,9 +39,9 @@ void tdm_rs_req_free(struct tdm_device *dev, struct tdm_rs_req *rs)
 void tdm_resync_progress(struct tdm_conn *conn)
 {
 	lockdep_assert_held(&conn->lock);
-	if (time_before(jiffies, conn->rs_event_at + HZ))
+	if (time_before(jiffies, conn->rs.event_at + HZ))
 		return;
-	conn->rs_event_at = jiffies;
+	conn->rs.event_at = jiffies;
 	tdm_event(conn->dev, TANDEM_EVENT_SYNC_PROGRESS);
 }
 
@@ -51,7 +51,7 @@ void tdm_resync_spoil(struct tdm_conn *conn, sector_t sector, u32 sectors)
 	struct tdm_rs_req *rs;
 
 	lockdep_assert_held(&conn->lock);
-	list_for_each_entry(rs, &conn->rs_reading, node)
+	list_for_each_entry(rs, &conn->rs.reading, node)
 		if (sector < rs->sector + (rs->size >> SECTOR_SHIFT) && rs->sector < sector + sectors)
 			rs->spoiled = true;
 }
@@ -68,12 +68,12 @@ static void tdm_rs_read_endio(struct bio *bio)
 
 	spin_lock_irqsave(&conn->lock, flags);
 	list_del(&rs->node);
-	conn->rs_reading_bytes -= rs->size;
+	WRITE_ONCE(conn->rs.reading_bytes, conn->rs.reading_bytes - rs->size);
 	if (bio->bi_status)
-		conn->rs_read_error = true;
-	else if (!rs->spoiled && !conn->dead) {
-		list_add_tail(&rs->node, &conn->rsq);
-		conn->rs_inflight += rs->size;
+		WRITE_ONCE(conn->rs.read_error, true);
+	else if (!rs->spoiled && !tdm_tr_dead(&conn->tr)) {
+		list_add_tail(&rs->node, &conn->rs.q);
+		conn->rs.inflight += rs->size;
 		queued = true;
 	}
 	if (queued)
@@ -102,18 +102,13 @@ static int tdm_resync_read(struct tdm_conn *conn, u64 start, u64 n)
 	if (!rs)
 		return -ENOMEM;
 	rs->conn = conn;
-	rs->sector = start << (TDM_BM_SHIFT - SECTOR_SHIFT);
+	rs->sector = tdm_bm_bit_to_sector(start);
 	rs->size = size;
-	for (i = 0; i < nr_pages; i++) {
-		struct page *page = tdm_page_get(&dev->pages, GFP_NOIO);
-
-		if (!page) {
-			tdm_rs_req_free(dev, rs);
-			return -ENOMEM;
-		}
-		bvec_set_page(&rs->pages[i], page, PAGE_SIZE, 0);
-		rs->nr_pages++;
+	if (tdm_pages_fill(&dev->pages, rs->pages, size, GFP_NOIO)) {
+		kfree(rs);
+		return -ENOMEM;
 	}
+	rs->nr_pages = nr_pages;
 	bio = bio_alloc(dev->backing, nr_pages, REQ_OP_READ, GFP_NOIO);
 	bio->bi_iter.bi_sector = rs->sector;
 	bio->bi_private = rs;
@@ -122,8 +117,8 @@ static int tdm_resync_read(struct tdm_conn *conn, u64 start, u64 n)
 		__bio_add_page(bio, rs->pages[i].bv_page, PAGE_SIZE, 0);
 
 	spin_lock_irq(&conn->lock);
-	list_add_tail(&rs->node, &conn->rs_reading);
-	conn->rs_reading_bytes += size;
+	list_add_tail(&rs->node, &conn->rs.reading);
+	WRITE_ONCE(conn->rs.reading_bytes, conn->rs.reading_bytes + size);
 	spin_unlock_irq(&conn->lock);
 	/* Pairs with the barrier in tdm_resync_write_done(). */
 	smp_mb();
@@ -140,7 +135,7 @@ void tdm_resync_write_done(struct tdm_device *dev, struct bio *bio)
 	smp_mb();
 	rcu_read_lock();
 	conn = rcu_dereference(dev->conn);
-	if (conn && READ_ONCE(conn->rs_reading_bytes)) {
+	if (conn && READ_ONCE(conn->rs.reading_bytes)) {
 		spin_lock_irqsave(&conn->lock, flags);
 		tdm_resync_spoil(conn, bio->bi_iter.bi_sector, bio_sectors(bio));
 		spin_unlock_irqrestore(&conn->lock, flags);
@@ -158,27 +153,28 @@ static bool tdm_rs_window_open(struct tdm_conn *conn, bool drained)
 	bool open, busy;
 
 	spin_lock_irq(&conn->lock);
-	busy = conn->pending || time_before(jiffies, conn->last_app_write + HZ / 10);
-	open = drained ? !conn->rs_inflight && !conn->rs_reading_bytes :
-	       conn->rs_inflight + conn->rs_reading_bytes <
+	busy = conn->pri.pending || time_before(jiffies, conn->pri.last_app_write + HZ / 10);
+	open = drained ? !conn->rs.inflight && !conn->rs.reading_bytes :
+	       conn->rs.inflight + conn->rs.reading_bytes <
 	       (busy ? TDM_RS_WINDOW_BUSY : TDM_RS_WINDOW);
 	spin_unlock_irq(&conn->lock);
-	return open || READ_ONCE(conn->dead) || kthread_should_stop();
+	return open || tdm_tr_dead(&conn->tr) || kthread_should_stop();
 }
 
 /* With a rate limit, sleep until the bytes sent so far are due. */
 static void tdm_rs_pace(struct tdm_conn *conn)
 {
-	u32 rate = READ_ONCE(conn->rs_rate);
-	unsigned long due;
+	u32 rate = READ_ONCE(conn->cfg.rs_rate);
+	unsigned long due, start;
 	u64 sent;
 
 	if (!rate)
 		return;
 	spin_lock_irq(&conn->lock);
-	sent = conn->rs_done + conn->rs_inflight;
+	sent = conn->rs.done + conn->rs.inflight;
+	start = conn->rs.start;
 	spin_unlock_irq(&conn->lock);
-	due = conn->rs_start + msecs_to_jiffies(div_u64(sent, (u64)rate << 10));
+	due = start + msecs_to_jiffies(div_u64(sent, (u64)rate << 10));
 	if (time_before(jiffies, due))
 		schedule_timeout_interruptible(due - jiffies);
 }
@@ -195,11 +191,10 @@ static void tdm_resync_finish_source(struct tdm_conn *conn)
 	mutex_unlock(&dev->md_lock);
 	tdm_bm_write(dev, false);
 	spin_lock_irq(&conn->lock);
-	conn->sync = TDM_SYNC_NONE;
-	conn->send_sync_done = true;
-	secs = max(1UL, (jiffies - conn->rs_start) / HZ);
-	pr_info(TDM_LOG_PREFIX "%s: resync done: %llu MiB in %lu s\n", dev->name,
-		conn->rs_done >> 20, secs);
+	WRITE_ONCE(conn->sync, TDM_SYNC_NONE);
+	conn->owe.sync_done = true;
+	secs = max(1UL, (jiffies - conn->rs.start) / HZ);
+	tdm_info(dev, "resync done: %llu MiB in %lu s\n", conn->rs.done >> 20, secs);
 	spin_unlock_irq(&conn->lock);
 	tdm_event(dev, TANDEM_EVENT_SYNC);
 	wake_up(&conn->send_wq);
@@ -213,11 +208,11 @@ static int tdm_resync_fn(void *data)
 
 	/* Reads issued back to back reach the disk together (at the next sleep). */
 	blk_start_plug(&plug);
-	while (!kthread_should_stop() && !READ_ONCE(conn->dead)) {
+	while (!kthread_should_stop() && !tdm_tr_dead(&conn->tr)) {
 		/* A busy application's writes do not wake us: poll then. */
 		wait_event_interruptible_timeout(conn->rs_wq, tdm_rs_window_open(conn, false),
 						 HZ / 20);
-		if (kthread_should_stop() || READ_ONCE(conn->dead))
+		if (kthread_should_stop() || tdm_tr_dead(&conn->tr))
 			break;
 		if (!tdm_rs_window_open(conn, false))
 			continue;
@@ -226,7 +221,8 @@ static int tdm_resync_fn(void *data)
 		if (!n) {
 			/* End of a pass: once all is acked, done or start over. */
 			wait_event_interruptible(conn->rs_wq, tdm_rs_window_open(conn, true));
-			if (kthread_should_stop() || READ_ONCE(conn->dead) || conn->rs_read_error)
+			if (kthread_should_stop() || tdm_tr_dead(&conn->tr) ||
+			    READ_ONCE(conn->rs.read_error))
 				break;
 			if (!tdm_bm_count(conn->dev)) {
 				tdm_resync_finish_source(conn);
@@ -237,18 +233,17 @@ static int tdm_resync_fn(void *data)
 		}
 		if (tdm_resync_read(conn, start, n)) {
 			spin_lock_irq(&conn->lock);
-			conn->rs_read_error = true;
+			WRITE_ONCE(conn->rs.read_error, true);
 			spin_unlock_irq(&conn->lock);
 			break;
 		}
 		cursor = start + n;
 	}
 	blk_finish_plug(&plug);
-	if (conn->rs_read_error && !READ_ONCE(conn->dead)) {
+	if (READ_ONCE(conn->rs.read_error) && !tdm_tr_dead(&conn->tr)) {
 		/* Cannot read our own disk: the peer cannot be made whole. */
-		pr_err(TDM_LOG_PREFIX "%s: resync: cannot read the local disk\n", conn->dev->name);
-		WRITE_ONCE(conn->dead, true);
-		kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+		tdm_err(conn->dev, "resync: cannot read the local disk\n");
+		tdm_tr_abort(&conn->tr);
 	}
 	/* Wait to be stopped: the session owns this thread. */
 	while (!kthread_should_stop()) {
@@ -271,21 +266,22 @@ void tdm_catch_up(struct tdm_conn *conn)
 	bool owe, start;
 
 	spin_lock_irq(&conn->lock);
-	owe = conn->ahead && !conn->ahead_owed;
-	start = conn->ahead && !conn->backlog && !conn->dead;
+	owe = conn->pri.ahead && !conn->pri.ahead_owed;
+	start = conn->pri.ahead && !conn->pri.backlog && !tdm_tr_dead(&conn->tr);
 	if (start) {
-		conn->ahead = false;
-		conn->sync = TDM_SYNC_SOURCE;
-		conn->send_rs_start = true;
+		WRITE_ONCE(conn->pri.ahead, false);
+		WRITE_ONCE(conn->sync, TDM_SYNC_SOURCE);
+		conn->owe.rs_start = true;
 	}
 	spin_unlock_irq(&conn->lock);
 	if (owe || start) {
 		tdm_md_owe_resync(dev);
-		conn->ahead_owed = true;
+		spin_lock_irq(&conn->lock);
+		conn->pri.ahead_owed = true;
+		spin_unlock_irq(&conn->lock);
 	}
 	if (start) {
-		pr_info(TDM_LOG_PREFIX "%s: the link caught up: resyncing the blocks written meanwhile\n",
-			dev->name);
+		tdm_info(dev, "the link caught up: resyncing the blocks written meanwhile\n");
 		tdm_resync_start(conn);
 	}
 }
@@ -310,28 +306,29 @@ void tdm_resync_start(struct tdm_conn *conn)
 {
 	struct tdm_device *dev = conn->dev;
 	struct task_struct *t;
+	u64 total;
 
 	/* The thread of a finished resync (pull-ahead catches up again) waits to be stopped. */
 	tdm_resync_reap(conn);
 
+	total = tdm_bm_count(dev) << TDM_BM_SHIFT;
 	spin_lock_irq(&conn->lock);
-	conn->rs_total = tdm_bm_count(dev) << TDM_BM_SHIFT;
-	conn->rs_done = 0;
-	conn->rs_start = jiffies;
+	conn->rs.total = total;
+	conn->rs.done = 0;
+	conn->rs.start = jiffies;
 	spin_unlock_irq(&conn->lock);
-	pr_info(TDM_LOG_PREFIX "%s: resync to the peer: %llu MiB out of sync\n", dev->name,
-		conn->rs_total >> 20);
+	tdm_info(dev, "resync to the peer: %llu MiB out of sync\n", total >> 20);
 	tdm_event(dev, TANDEM_EVENT_SYNC);
 	t = kthread_create(tdm_resync_fn, conn, "tandem-rs/%s", dev->name);
 	if (IS_ERR(t)) {
-		/* End the session (the receiver sees it within a tick); retry on reconnect. */
-		pr_err(TDM_LOG_PREFIX "%s: cannot start the resync thread\n", dev->name);
-		WRITE_ONCE(conn->dead, true);
+		/* End the session ; retry on reconnect. */
+		tdm_err(dev, "cannot start the resync thread\n");
+		tdm_tr_abort(&conn->tr);
 		return;
 	}
 	/* A session that ended meanwhile has stopped its resync already. */
 	spin_lock_irq(&conn->lock);
-	if (conn->dead || conn->resyncer) {
+	if (tdm_tr_dead(&conn->tr) || conn->resyncer) {
 		spin_unlock_irq(&conn->lock);
 		kthread_stop(t);
 		return;
@@ -347,12 +344,12 @@ static bool tdm_rs_reads_done(struct tdm_conn *conn)
 	bool done;
 
 	spin_lock_irq(&conn->lock);
-	done = list_empty(&conn->rs_reading);
+	done = list_empty(&conn->rs.reading);
 	spin_unlock_irq(&conn->lock);
 	return done;
 }
 
-/* Session end, conn->dead set: stop the thread and drop what was not sent. */
+/* Session end, tdm_tr_dead(&conn->tr) set: stop the thread and drop what was not sent. */
 void tdm_resync_stop(struct tdm_conn *conn)
 {
 	struct tdm_rs_req *rs, *tmp;
@@ -362,9 +359,9 @@ void tdm_resync_stop(struct tdm_conn *conn)
 	/* Reads in flight reference conn: wait for them. */
 	wait_event(conn->rs_wq, tdm_rs_reads_done(conn));
 	spin_lock_irq(&conn->lock);
-	conn->rs_read_error = false;
-	list_splice_init(&conn->rsq, &rsq);
-	conn->rs_inflight = 0;
+	WRITE_ONCE(conn->rs.read_error, false);
+	list_splice_init(&conn->rs.q, &rsq);
+	conn->rs.inflight = 0;
 	spin_unlock_irq(&conn->lock);
 	list_for_each_entry_safe(rs, tmp, &rsq, node) {
 		list_del(&rs->node);
@@ -379,19 +376,19 @@ int tdm_resync_acked(struct tdm_conn *conn, const struct tdm_hdr *h)
 	u64 sector = h->seq;
 	u32 size = h->epoch;
 
-	if (!tdm_sync_is_source(conn->sync) || !size || size % (1u << TDM_BM_SHIFT) ||
-	    sector % (1u << (TDM_BM_SHIFT - SECTOR_SHIFT)) ||
+	if (!tdm_sync_is_source(READ_ONCE(conn->sync)) || !size || size % (1u << TDM_BM_SHIFT) ||
+	    sector % TDM_BM_SECTORS_PER_BIT ||
 	    sector + (size >> SECTOR_SHIFT) > get_capacity(dev->disk))
 		return -EPROTO;
 	if (h->flags & TDM_ACK_ERROR) {
-		pr_err_ratelimited(TDM_LOG_PREFIX "%s: the peer failed to write resync data at sector %llu\n",
-				   dev->name, sector);
+		tdm_err_ratelimited(dev, "the peer failed to write resync data at sector %llu\n",
+				    sector);
 		return -EIO;
 	}
-	tdm_bm_clear_bits(dev, sector >> (TDM_BM_SHIFT - SECTOR_SHIFT), size >> TDM_BM_SHIFT);
+	tdm_bm_clear_bits(dev, tdm_bm_sector_to_bit(sector), size >> TDM_BM_SHIFT);
 	spin_lock_irq(&conn->lock);
-	conn->rs_inflight -= min_t(u64, size, conn->rs_inflight);
-	conn->rs_done += size;
+	conn->rs.inflight -= min_t(u64, size, conn->rs.inflight);
+	conn->rs.done += size;
 	tdm_resync_progress(conn);
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->rs_wq);
@@ -404,7 +401,7 @@ int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src)
 	struct tdm_device *dev = conn->dev;
 	int ret;
 
-	if (!tdm_sync_is_target(conn->sync))
+	if (!tdm_sync_is_target(READ_ONCE(conn->sync)))
 		return -EPROTO;
 	mutex_lock(&dev->md_lock);
 	tdm_gen_adopt(&dev->gen, src);
@@ -415,10 +412,9 @@ int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src)
 	tdm_bm_write(dev, false);
 	tdm_set_disk_state(dev, TANDEM_DISK_UPTODATE);
 	spin_lock_irq(&conn->lock);
-	conn->sync = TDM_SYNC_NONE;
-	conn->send_state = true;
-	pr_info(TDM_LOG_PREFIX "%s: resync done: %llu MiB received, up to date\n", dev->name,
-		conn->rs_done >> 20);
+	WRITE_ONCE(conn->sync, TDM_SYNC_NONE);
+	conn->owe.state = true;
+	tdm_info(dev, "resync done: %llu MiB received, up to date\n", conn->rs.done >> 20);
 	spin_unlock_irq(&conn->lock);
 	tdm_event(dev, TANDEM_EVENT_SYNC);
 	wake_up(&conn->send_wq);

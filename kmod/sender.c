@@ -17,76 +17,31 @@
 #include <net/sock.h>
 
 #include "tandem.h"
+#include "replication.h"
+#include "transport.h"
+#include "metadata.h"
 
-/* Send all of @msg's iterator. */
-static int tdm_send_iter(struct tdm_conn *conn, struct msghdr *msg)
+/* The wire form of a write: op, size and flags. */
+void tdm_wire_write(struct bio *bio, struct tdm_data *d, u16 *flags)
 {
-	int ret;
-
-	while (msg_data_left(msg)) {
-		ret = sock_sendmsg(conn->sock, msg);
-		if (ret == -EAGAIN || ret == -EINTR) {
-			if (READ_ONCE(conn->dead) || kthread_should_stop())
-				return -ECONNABORTED;
-			continue;
-		}
-		if (ret <= 0)
-			return ret ? ret : -EPIPE;
+	d->sector = bio->bi_iter.bi_sector;
+	d->size = bio->bi_iter.bi_size;
+	*flags = 0;
+	if (bio->bi_opf & REQ_FUA)
+		*flags |= TDM_F_FUA;
+	if (bio->bi_opf & REQ_PREFLUSH)
+		*flags |= TDM_F_PREFLUSH;
+	switch (bio_op(bio)) {
+	case REQ_OP_DISCARD:
+		d->op = TDM_OP_DISCARD;
+		break;
+	case REQ_OP_WRITE_ZEROES:
+		d->op = TDM_OP_WRITE_ZEROES;
+		break;
+	default:
+		d->op = d->size ? TDM_OP_WRITE : TDM_OP_FLUSH;
+		break;
 	}
-	return 0;
-}
-
-int tdm_send_all(struct tdm_conn *conn, const void *buf, size_t len, int flags)
-{
-	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
-
-	iov_iter_kvec(&msg.msg_iter, WRITE, &iov, 1, len);
-	return tdm_send_iter(conn, &msg);
-}
-
-/* Copy a whole write's payload into the socket in one call. */
-static int tdm_send_bio_copy(struct tdm_conn *conn, struct bio *bio, int flags)
-{
-	struct msghdr msg = { .msg_flags = flags | MSG_NOSIGNAL };
-	struct bvec_iter iter;
-	struct bio_vec bv;
-	unsigned int nr = 0;
-
-	bio_for_each_bvec(bv, bio, iter)
-		nr++;
-	iov_iter_bvec(&msg.msg_iter, WRITE, __bvec_iter_bvec(bio->bi_io_vec, bio->bi_iter),
-		      nr, bio->bi_iter.bi_size);
-	msg.msg_iter.iov_offset = bio->bi_iter.bi_bvec_done;
-	return tdm_send_iter(conn, &msg);
-}
-
-/* Send a page without copying it, unless the network stack may not take it. */
-static int tdm_send_page(struct tdm_conn *conn, struct page *page,
-			 unsigned int off, unsigned int len, int flags)
-{
-	int ret;
-
-	if (!sendpage_ok(page)) {
-		void *p = kmap_local_page(page);
-
-		ret = tdm_send_all(conn, p + off, len, flags);
-		kunmap_local(p);
-		return ret;
-	}
-	while (len) {
-		ret = kernel_sendpage(conn->sock, page, off, len, flags | MSG_NOSIGNAL);
-		if (ret == -EAGAIN || ret == -EINTR) {
-			if (READ_ONCE(conn->dead) || kthread_should_stop())
-				return -ECONNABORTED;
-			continue;
-		}
-		if (ret <= 0)
-			return ret ? ret : -EPIPE;
-		off += ret;
-		len -= ret;
-	}
-	return 0;
 }
 
 /* A write queued as itself: sync mode's pages go without copying. */
@@ -109,16 +64,16 @@ static int tdm_send_data(struct tdm_conn *conn, struct tdm_req *req, bool more)
 		h.len += d.size;
 	tdm_hdr_encode(buf, &h);
 	tdm_data_encode(buf + TDM_WIRE_HDR_LEN, &d);
-	ret = tdm_send_all(conn, buf, sizeof(buf),
+	ret = tdm_tr_send(&conn->tr, buf, sizeof(buf),
 			   (more || d.op == TDM_OP_WRITE) ? MSG_MORE : 0);
 	if (ret || d.op != TDM_OP_WRITE)
 		return ret;
-	if (conn->protocol != TANDEM_PROTO_SYNC)
-		return tdm_send_bio_copy(conn, bio, more ? MSG_MORE : 0);
+	if (conn->cfg.protocol != TANDEM_PROTO_SYNC)
+		return tdm_tr_send_bio_copy(&conn->tr, bio, more ? MSG_MORE : 0);
 	size = d.size;
 	bio_for_each_segment(bv, bio, iter) {
 		size -= bv.bv_len;
-		ret = tdm_send_page(conn, bv.bv_page, bv.bv_offset, bv.bv_len,
+		ret = tdm_tr_send_page(&conn->tr, bv.bv_page, bv.bv_offset, bv.bv_len,
 				    (more || size) ? MSG_MORE : 0);
 		if (ret)
 			break;
@@ -131,17 +86,15 @@ static int tdm_send_pages(struct tdm_conn *conn, const struct tdm_hdr *h,
 			  const struct tdm_data *d, struct bio_vec *pages,
 			  unsigned int nr_pages, bool more)
 {
-	struct msghdr msg = { .msg_flags = (more ? MSG_MORE : 0) | MSG_NOSIGNAL };
 	u8 buf[TDM_WIRE_HDR_LEN + TDM_WIRE_DATA_HDR_LEN];
 	int ret;
 
 	tdm_hdr_encode(buf, h);
 	tdm_data_encode(buf + TDM_WIRE_HDR_LEN, d);
-	ret = tdm_send_all(conn, buf, sizeof(buf), (more || nr_pages) ? MSG_MORE : 0);
+	ret = tdm_tr_send(&conn->tr, buf, sizeof(buf), (more || nr_pages) ? MSG_MORE : 0);
 	if (ret || !nr_pages)
 		return ret;
-	iov_iter_bvec(&msg.msg_iter, WRITE, pages, nr_pages, d->size);
-	return tdm_send_iter(conn, &msg);
+	return tdm_tr_send_bvecs(&conn->tr, pages, nr_pages, d->size, more ? MSG_MORE : 0);
 }
 
 /* An async write's copy. */
@@ -178,9 +131,9 @@ static int tdm_send_item(struct tdm_conn *conn, struct tdm_sendq_item *item, boo
 	}
 	if (!ret) {
 		spin_lock_irq(&conn->lock);
-		conn->sent++;
-		conn->sent_bytes += size;
-		conn->backlog -= min_t(u64, conn->backlog, size);
+		conn->stats.sent++;
+		conn->stats.sent_bytes += size;
+		WRITE_ONCE(conn->pri.backlog, conn->pri.backlog - min_t(u64, conn->pri.backlog, size));
 		spin_unlock_irq(&conn->lock);
 	}
 	return ret;
@@ -212,55 +165,7 @@ static int tdm_send_vf(struct tdm_conn *conn, struct tdm_vf_req *vf, bool more)
 	tdm_hdr_encode(buf, &h);
 	for (i = 0; i < h.len / 4; i++)
 		tdm_be32_put(buf + TDM_WIRE_HDR_LEN + 4 * i, vf->crc[i]);
-	return tdm_send_all(conn, buf, TDM_WIRE_HDR_LEN + h.len, more ? MSG_MORE : 0);
-}
-
-/* Free a peer request whose ack is sent (or will never be). */
-void tdm_peer_req_free(struct tdm_peer_req *preq)
-{
-	struct tdm_device *dev = preq->conn->dev;
-	struct bio_vec *bv;
-	struct bvec_iter_all iter;
-
-	bio_for_each_segment_all(bv, &preq->bio, iter)
-		tdm_page_put(&dev->pages, bv->bv_page);
-	bio_put(&preq->bio);
-}
-
-#define TDM_ACK_BATCH 32
-/* An async write's ack waits at most this long for others to share its packet. */
-#define TDM_ACK_DELAY msecs_to_jiffies(10)
-
-/*
- * @preq's ack is on conn->acks; conn->lock held. The primary completes an
- * async write without its ack, which only frees a slot there: such acks
- * wait until TDM_ACK_BATCH of them are queued or TDM_ACK_DELAY has passed
- * since the first, or anything else wakes the sender, so that a stream of writes
- * costs the two nodes one ack packet (and one wakeup) per batch, not per
- * write. Sync writes' acks, resync acks and errors go at once.
- */
-void tdm_ack_queued(struct tdm_conn *conn, struct tdm_peer_req *preq)
-{
-	lockdep_assert_held(&conn->lock);
-	if (conn->protocol == TANDEM_PROTO_ASYNC && !preq->resync && !preq->status) {
-		if (conn->acks_held++ == 0)
-			mod_timer(&conn->ack_timer, jiffies + TDM_ACK_DELAY);
-		if (conn->acks_held < TDM_ACK_BATCH)
-			return;
-	}
-	conn->acks_due = true;
-	wake_up(&conn->send_wq);
-}
-
-void tdm_ack_timer_fn(struct timer_list *t)
-{
-	struct tdm_conn *conn = from_timer(conn, t, ack_timer);
-	unsigned long flags;
-
-	spin_lock_irqsave(&conn->lock, flags);
-	conn->acks_due = true;
-	wake_up(&conn->send_wq);
-	spin_unlock_irqrestore(&conn->lock, flags);
+	return tdm_tr_send(&conn->tr, buf, TDM_WIRE_HDR_LEN + h.len, more ? MSG_MORE : 0);
 }
 
 static int tdm_send_acks(struct tdm_conn *conn, struct list_head *acks, bool more)
@@ -286,7 +191,7 @@ static int tdm_send_acks(struct tdm_conn *conn, struct list_head *acks, bool mor
 		list_del(&preq->node);
 		tdm_peer_req_free(preq);
 		if (++n == TDM_ACK_BATCH || list_empty(acks)) {
-			ret = tdm_send_all(conn, buf, n * TDM_WIRE_HDR_LEN,
+			ret = tdm_tr_send(&conn->tr, buf, n * TDM_WIRE_HDR_LEN,
 					   (more || !list_empty(acks)) ? MSG_MORE : 0);
 			n = 0;
 			if (ret)
@@ -343,7 +248,7 @@ static int tdm_send_ctrl(struct tdm_conn *conn, const struct tdm_ctrl *c, bool m
 		p = tdm_put_hdr(p, TDM_P_PROMOTE_REPLY, c->promote_reply, 0);
 	if (p == buf)
 		return 0;
-	return tdm_send_all(conn, buf, p - buf, more ? MSG_MORE : 0);
+	return tdm_tr_send(&conn->tr, buf, p - buf, more ? MSG_MORE : 0);
 }
 
 static bool tdm_sender_has_work(struct tdm_conn *conn)
@@ -351,12 +256,12 @@ static bool tdm_sender_has_work(struct tdm_conn *conn)
 	bool work;
 
 	spin_lock_irq(&conn->lock);
-	work = !list_empty(&conn->sendq) || conn->acks_due ||
-	       !list_empty(&conn->rsq) || !list_empty(&conn->vfq) ||
-	       conn->send_gen || conn->send_sync_done || conn->send_rs_start ||
-	       conn->send_ping || conn->send_pong || conn->send_state ||
-	       conn->send_promote || conn->send_promote_reply >= 0 ||
-	       (conn->ahead && !conn->backlog && !conn->dead);
+	work = !list_empty(&conn->pri.sendq) || conn->sec.acks_due ||
+	       !list_empty(&conn->rs.q) || !list_empty(&conn->vf.q) ||
+	       conn->owe.gen || conn->owe.sync_done || conn->owe.rs_start ||
+	       conn->owe.ping || conn->owe.pong || conn->owe.state ||
+	       conn->owe.promote || conn->owe.promote_reply >= 0 ||
+	       (conn->pri.ahead && !conn->pri.backlog && !tdm_tr_dead(&conn->tr));
 	spin_unlock_irq(&conn->lock);
 	return work;
 }
@@ -368,29 +273,29 @@ static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
 {
 	struct tdm_device *dev = conn->dev;
 
-	list_splice_tail_init(&conn->vfq, vfq);
-	list_splice_tail_init(&conn->rsq, rsq);
-	list_splice_tail_init(&conn->sendq, data);
-	conn->pending = 0;
-	c->ping = conn->send_ping;
-	c->pong = conn->send_pong;
-	c->state = conn->send_state;
-	c->promote = conn->send_promote;
-	c->gen = conn->send_gen;
-	c->sync_done = conn->send_sync_done;
-	c->rs_start = conn->send_rs_start;
-	conn->send_gen = conn->send_sync_done = conn->send_rs_start = false;
-	c->promote_reply = conn->send_promote_reply;
+	list_splice_tail_init(&conn->vf.q, vfq);
+	list_splice_tail_init(&conn->rs.q, rsq);
+	list_splice_tail_init(&conn->pri.sendq, data);
+	conn->pri.pending = 0;
+	c->ping = conn->owe.ping;
+	c->pong = conn->owe.pong;
+	c->state = conn->owe.state;
+	c->promote = conn->owe.promote;
+	c->gen = conn->owe.gen;
+	c->sync_done = conn->owe.sync_done;
+	c->rs_start = conn->owe.rs_start;
+	conn->owe.gen = conn->owe.sync_done = conn->owe.rs_start = false;
+	c->promote_reply = conn->owe.promote_reply;
 	c->role = READ_ONCE(dev->role);
 	c->disk = tdm_disk_state(dev);
-	conn->send_ping = conn->send_pong = conn->send_state = false;
-	conn->send_promote = false;
-	conn->send_promote_reply = -1;
+	conn->owe.ping = conn->owe.pong = conn->owe.state = false;
+	conn->owe.promote = false;
+	conn->owe.promote_reply = -1;
 	/* Held acks do not wake us (tdm_ack_queued): they ride along with what does. */
-	list_splice_tail_init(&conn->acks, acks);
-	conn->acks_held = 0;
-	conn->acks_due = false;
-	del_timer(&conn->ack_timer);
+	list_splice_tail_init(&conn->sec.acks, acks);
+	conn->sec.acks_held = 0;
+	conn->sec.acks_due = false;
+	del_timer(&conn->sec.ack_timer);
 }
 
 /* Writes the peer will not get: mark them out of sync, drop our part of them. */
@@ -426,7 +331,7 @@ static void tdm_sender_discard(struct tdm_conn *conn, struct list_head *data,
 	struct tdm_rs_req *rs, *rtmp;
 	struct tdm_vf_req *vf, *vtmp;
 
-	/* A verify request stays on conn->vf_pending, freed at the session's end. */
+	/* A verify request stays on conn->vf.pending, freed at the session's end. */
 	list_for_each_entry_safe(vf, vtmp, vfq, node) {
 		list_del_init(&vf->node);
 		if (vf->reply)
@@ -507,8 +412,7 @@ int tdm_sender_fn(void *data)
 			tdm_catch_up(conn);
 		if (ret) {
 			tdm_sender_discard(conn, &reqs, &rsq, &vfq, &acks);
-			WRITE_ONCE(conn->dead, true);
-			kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+			tdm_tr_abort(&conn->tr);
 		}
 	}
 	return 0;

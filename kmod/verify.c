@@ -16,6 +16,9 @@
 #include <linux/slab.h>
 
 #include "tandem.h"
+#include "replication.h"
+#include "transport.h"
+#include "metadata.h"
 
 #define TDM_VF_WINDOW 8		/* requests outstanding */
 
@@ -40,30 +43,19 @@ static void tdm_vf_crcs(struct bio *bio, u32 *crc)
 /* Read [sector, +size) and checksum each 4 KiB block into @crc. */
 static int tdm_vf_read(struct tdm_device *dev, sector_t sector, u32 size, u32 *crc)
 {
-	unsigned int nr = size >> PAGE_SHIFT, i;
 	struct bio *bio;
-	int ret = -ENOMEM;
+	int ret;
 
-	bio = bio_alloc(dev->backing, nr, REQ_OP_READ, GFP_NOIO);
+	bio = bio_alloc(dev->backing, size >> PAGE_SHIFT, REQ_OP_READ, GFP_NOIO);
 	bio->bi_iter.bi_sector = sector;
-	for (i = 0; i < nr; i++) {
-		struct page *page = tdm_page_get(&dev->pages, GFP_NOIO);
-
-		if (!page)
-			goto out;
-		__bio_add_page(bio, page, PAGE_SIZE, 0);
-	}
+	ret = tdm_pages_fill_bio(&dev->pages, bio, size, GFP_NOIO);
+	if (ret)
+		goto out_put_bio;
 	ret = submit_bio_wait(bio);
 	if (!ret)
 		tdm_vf_crcs(bio, crc);
-out:
-	{
-		struct bio_vec *bv;
-		struct bvec_iter_all it;
-
-		bio_for_each_segment_all(bv, bio, it)
-			tdm_page_put(&dev->pages, bv->bv_page);
-	}
+	tdm_pages_release(&dev->pages, bio->bi_io_vec, bio->bi_vcnt);
+out_put_bio:
 	bio_put(bio);
 	return ret;
 }
@@ -80,30 +72,30 @@ static bool tdm_vf_window_open(struct tdm_conn *conn, unsigned int max)
 	bool open;
 
 	spin_lock_irq(&conn->lock);
-	open = conn->vf_outstanding <= max;
+	open = conn->vf.outstanding <= max;
 	spin_unlock_irq(&conn->lock);
-	return open || READ_ONCE(conn->dead);
+	return open || tdm_tr_dead(&conn->tr);
 }
 
 static void tdm_vf_finish(struct tdm_conn *conn)
 {
 	struct tdm_device *dev = conn->dev;
-	u64 diff;
+	u64 done, diff;
 
 	spin_lock_irq(&conn->lock);
-	diff = conn->vf_diff;
+	done = conn->vf.done;
+	diff = conn->vf.diff;
 	spin_unlock_irq(&conn->lock);
-	pr_info(TDM_LOG_PREFIX "%s: verify done: %llu MiB compared, %llu KiB differ\n", dev->name,
-		conn->vf_done >> 20, diff >> 10);
+	tdm_info(dev, "verify done: %llu MiB compared, %llu KiB differ\n",
+		done >> 20, diff >> 10);
 	tdm_event(dev, TANDEM_EVENT_VERIFY);
 	if (!diff)
 		return;
 	/* Owe the peer those blocks, on disk, then reconnect to resync them. */
 	tdm_md_owe_resync(dev);
 	tdm_bm_write(dev, false);
-	pr_info(TDM_LOG_PREFIX "%s: reconnecting to resync the blocks that differ\n", dev->name);
-	WRITE_ONCE(conn->dead, true);
-	kernel_sock_shutdown(conn->sock, SHUT_RDWR);
+	tdm_info(dev, "reconnecting to resync the blocks that differ\n");
+	tdm_tr_abort(&conn->tr);
 }
 
 static int tdm_verify_fn(void *data)
@@ -113,9 +105,9 @@ static int tdm_verify_fn(void *data)
 	sector_t sector = 0, cap = get_capacity(dev->disk);
 	struct tdm_vf_req *vf;
 
-	while (sector < cap && !READ_ONCE(conn->dead)) {
+	while (sector < cap && !tdm_tr_dead(&conn->tr)) {
 		wait_event_interruptible(conn->rs_wq, tdm_vf_window_open(conn, TDM_VF_WINDOW - 1));
-		if (READ_ONCE(conn->dead))
+		if (tdm_tr_dead(&conn->tr))
 			break;
 		vf = kzalloc(sizeof(*vf), GFP_KERNEL);
 		if (!vf)
@@ -123,25 +115,25 @@ static int tdm_verify_fn(void *data)
 		vf->sector = sector;
 		vf->size = tdm_vf_size(dev, sector);
 		if (tdm_vf_read(dev, sector, vf->size, vf->crc)) {
-			pr_err(TDM_LOG_PREFIX "%s: verify: cannot read sector %llu\n", dev->name,
-			       (unsigned long long)sector);
+			tdm_err(dev, "verify: cannot read sector %llu\n",
+				(unsigned long long)sector);
 			kfree(vf);
 			break;
 		}
 		sector += vf->size >> SECTOR_SHIFT;
 		spin_lock_irq(&conn->lock);
-		list_add_tail(&vf->node, &conn->vfq);
-		list_add_tail(&vf->pnode, &conn->vf_pending);
-		conn->vf_outstanding++;
+		list_add_tail(&vf->node, &conn->vf.q);
+		list_add_tail(&vf->pnode, &conn->vf.pending);
+		conn->vf.outstanding++;
 		spin_unlock_irq(&conn->lock);
 		wake_up(&conn->send_wq);
 	}
 	wait_event_interruptible(conn->rs_wq, tdm_vf_window_open(conn, 0));
-	if (sector >= cap && !READ_ONCE(conn->dead))
+	if (sector >= cap && !tdm_tr_dead(&conn->tr))
 		tdm_vf_finish(conn);
 	/* Last touch of conn: the session's end waits for this. */
 	spin_lock_irq(&conn->lock);
-	conn->vf_running = false;
+	conn->vf.running = false;
 	wake_up(&conn->rs_wq);
 	spin_unlock_irq(&conn->lock);
 	return 0;
@@ -160,34 +152,34 @@ int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack)
 		return -ENOTCONN;
 	}
 	spin_lock_irq(&conn->lock);
-	if (conn->cstate != TANDEM_CONN_CONNECTED || conn->dead)
+	if (conn->cstate != TANDEM_CONN_CONNECTED || tdm_tr_dead(&conn->tr))
 		why = "not connected to the peer";
 	else if (conn->sync != TDM_SYNC_NONE)
 		why = "the disks are not in sync yet: wait for the resync";
 	else if (conn->peer_role == TANDEM_ROLE_PRIMARY)
 		why = "run verify on the primary: its data is the reference";
-	else if (conn->vf_running)
+	else if (conn->vf.running)
 		why = "a verify is already running";
 	if (!why) {
-		conn->vf_running = true;
-		conn->vf_total = get_capacity(dev->disk) << SECTOR_SHIFT;
-		conn->vf_done = conn->vf_diff = 0;
+		conn->vf.running = true;
+		conn->vf.total = get_capacity(dev->disk) << SECTOR_SHIFT;
+		conn->vf.done = conn->vf.diff = 0;
 	}
 	spin_unlock_irq(&conn->lock);
 	if (why) {
 		tdm_extack_msg(extack, why);
 		return -EBUSY;
 	}
-	/* The thread ends by itself; a session's end waits for it (vf_running). */
+	/* The thread ends by itself; a session's end waits for it (vf.running). */
 	t = kthread_run(tdm_verify_fn, conn, "tandem-vf/%s", dev->name);
 	if (IS_ERR(t)) {
 		spin_lock_irq(&conn->lock);
-		conn->vf_running = false;
+		conn->vf.running = false;
 		wake_up(&conn->rs_wq);
 		spin_unlock_irq(&conn->lock);
 		return PTR_ERR(t);
 	}
-	pr_info(TDM_LOG_PREFIX "%s: verify started\n", dev->name);
+	tdm_info(dev, "verify started\n");
 	return 0;
 }
 
@@ -213,7 +205,7 @@ int tdm_verify_request(struct tdm_conn *conn, const struct tdm_hdr *h)
 		memset(vf->crc, 0xff, sizeof(vf->crc));
 	}
 	spin_lock_irq(&conn->lock);
-	list_add_tail(&vf->node, &conn->vfq);
+	list_add_tail(&vf->node, &conn->vf.q);
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->send_wq);
 	return 0;
@@ -229,11 +221,11 @@ int tdm_verify_reply(struct tdm_conn *conn, const struct tdm_hdr *h)
 	u64 diff = 0;
 	int ret;
 
-	ret = tdm_recv_all(conn, buf, h->len);
+	ret = tdm_tr_recv(&conn->tr, buf, h->len);
 	if (ret)
 		return ret;
 	spin_lock_irq(&conn->lock);
-	list_for_each_entry(vf, &conn->vf_pending, pnode) {
+	list_for_each_entry(vf, &conn->vf.pending, pnode) {
 		if (vf->sector == h->seq && vf->size == h->epoch && vf->size == n << TDM_BM_SHIFT) {
 			list_del(&vf->pnode);
 			found = vf;
@@ -246,14 +238,13 @@ int tdm_verify_reply(struct tdm_conn *conn, const struct tdm_hdr *h)
 	for (i = 0; i < n; i++) {
 		if (tdm_be32_get(buf + 4 * i) == found->crc[i])
 			continue;
-		tdm_bm_set(dev, found->sector + ((sector_t)i << (TDM_BM_SHIFT - SECTOR_SHIFT)),
-			   1u << (TDM_BM_SHIFT - SECTOR_SHIFT));
+		tdm_bm_set(dev, found->sector + tdm_bm_bit_to_sector(i), TDM_BM_SECTORS_PER_BIT);
 		diff += 1u << TDM_BM_SHIFT;
 	}
 	spin_lock_irq(&conn->lock);
-	conn->vf_outstanding--;
-	conn->vf_done += found->size;
-	conn->vf_diff += diff;
+	conn->vf.outstanding--;
+	conn->vf.done += found->size;
+	conn->vf.diff += diff;
 	spin_unlock_irq(&conn->lock);
 	kfree(found);
 	wake_up(&conn->rs_wq);
@@ -265,13 +256,13 @@ static bool tdm_vf_idle(struct tdm_conn *conn)
 	bool idle;
 
 	spin_lock_irq(&conn->lock);
-	idle = !conn->vf_running;
+	idle = !conn->vf.running;
 	spin_unlock_irq(&conn->lock);
 	return idle;
 }
 
 /*
- * Session end (conn->dead set, the sender stopped): wait for the verifier
+ * Session end (tdm_tr_dead(&conn->tr) set, the sender stopped): wait for the verifier
  * to end, free what is queued or pending.
  */
 void tdm_verify_stop(struct tdm_conn *conn)
@@ -283,9 +274,9 @@ void tdm_verify_stop(struct tdm_conn *conn)
 	wake_up(&conn->rs_wq);
 	wait_event(conn->rs_wq, tdm_vf_idle(conn));
 	spin_lock_irq(&conn->lock);
-	list_splice_init(&conn->vfq, &q);
-	list_splice_init(&conn->vf_pending, &p);
-	conn->vf_outstanding = 0;
+	list_splice_init(&conn->vf.q, &q);
+	list_splice_init(&conn->vf.pending, &p);
+	conn->vf.outstanding = 0;
 	spin_unlock_irq(&conn->lock);
 	/* A request is on both lists: free it from the pending one. */
 	list_for_each_entry_safe(vf, tmp, &q, node) {

@@ -59,7 +59,7 @@ done
 say "up on both (beta's zeroed disk is declared identical: no initial sync); alpha's data is the authority"
 show alpha 'tandemctl up r0'
 show beta 'tandemctl attach r0 && tandemctl connect r0 --assume-clean'
-wait_for alpha "connection" 'tandemctl status r0 | grep -q connection:connected'
+wait_for alpha "connection" 'tandemctl status r0 --json | grep -q "\"connection\":\"connected\""'
 show alpha 'tandemctl primary r0 --force && tandemctl status r0'
 
 say "alpha: ext4 on /dev/tandem0 as MariaDB's datadir, database app; then handed to keepalived"

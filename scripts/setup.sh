@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install everything tandem needs to build, test and demo on Debian 12;
 # "setup.sh bench" adds what make bench needs (DRBD's tools, matplotlib),
-# "setup.sh experiment" what make experiment needs (nginx, PHP, httperf).
+# "setup.sh experiment" what make experiment needs (nginx, PHP, httperf),
+# "setup.sh debug-kernel" what make debug-kernel needs (the kernel's source
+# and its build tools).
 # Idempotent: when every package is present it returns in well under a second.
 set -euo pipefail
 
@@ -18,6 +20,7 @@ PKGS=(
 case ${1:-} in
 bench) PKGS+=(drbd-utils python3-matplotlib) ;;
 experiment) PKGS+=(nginx-light php-fpm php-mysql httperf python3-matplotlib) ;;
+debug-kernel) PKGS+=(linux-source-6.1 flex bison libelf-dev libssl-dev xz-utils rsync) ;;
 esac
 
 missing=()

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tandemctl: connect, disconnect, primary, secondary, outdate.
+ * tandemctl: connect, disconnect, primary, secondary, outdate, wait-sync,
+ * verify.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,24 +17,12 @@
 #include <netlink/msg.h>
 
 #include "config.h"
+#include "nl.h"
+#include "parse.h"
 #include "resfile.h"
 #include "tandemctl.h"
-#include "nl.h"
 #include "tandem_netlink.h"
-
-int tdm_format_addr(struct nlattr *addr, struct nlattr *port, char *buf, unsigned int len)
-{
-	char host[INET6_ADDRSTRLEN];
-	int v6;
-
-	if (!addr || !port || (nla_len(addr) != 4 && nla_len(addr) != 16))
-		return -1;
-	v6 = nla_len(addr) == 16;
-	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, nla_data(addr), host, sizeof(host)))
-		return -1;
-	snprintf(buf, len, v6 ? "[%s]:%u" : "%s:%u", host, nla_get_u16(port));
-	return 0;
-}
+#include "core/names.h"
 
 /*
  * The shared secret: the file's bytes, without one trailing newline. The
@@ -59,9 +48,9 @@ static int read_secret(const char *path, unsigned char *buf, size_t *len)
 	fclose(f);
 	if (n && buf[n - 1] == '\n')
 		n--;
-	if (n == 0 || n > TANDEM_SECRET_MAX) {
-		fprintf(stderr, "tandemctl: secret file %s must hold 1 to %d bytes\n", path,
-			TANDEM_SECRET_MAX);
+	if (n < TANDEM_SECRET_MIN || n > TANDEM_SECRET_MAX) {
+		fprintf(stderr, "tandemctl: secret file %s must hold %d to %d bytes\n", path,
+			TANDEM_SECRET_MIN, TANDEM_SECRET_MAX);
 		return -1;
 	}
 	*len = n;
@@ -86,7 +75,63 @@ static int put_connect(struct nl_msg *msg, void *arg)
 		nla_put_u32(msg, TANDEM_A_CONGESTION_LIMIT, a->congestion_limit));
 }
 
-int cmd_connect(int argc, char **argv)
+/* What the command line says beyond @a: which parts the resource file must give. */
+struct connect_opts {
+	const char *name;
+	bool have_local, have_peer, have_protocol;
+};
+
+/* A ranged number option into @out; 0, or a usage error naming it. */
+static int connect_number(const struct tdm_range *r, uint32_t *out)
+{
+	char msg[128];
+
+	if (tdm_parse_range(r, optarg, out, msg, sizeof(msg)))
+		return tdm_usage_error("connect", "--%s", msg);
+	return 0;
+}
+
+static int connect_option(int c, struct tdm_connect_args *a, struct connect_opts *o)
+{
+	switch (c) {
+	case 'l':
+		if (tdm_parse_endpoint(optarg, &a->local))
+			return tdm_usage_error("connect", "--local '%s': expected ADDR:PORT",
+					       optarg);
+		o->have_local = true;
+		return 0;
+	case 'p':
+		if (tdm_parse_endpoint(optarg, &a->peer))
+			return tdm_usage_error("connect", "--peer '%s': expected ADDR:PORT",
+					       optarg);
+		o->have_peer = true;
+		return 0;
+	case 'P':
+		a->protocol = tdm_proto_value(optarg);
+		if (!a->protocol)
+			return tdm_usage_error("connect", "--protocol is async or sync");
+		o->have_protocol = true;
+		return 0;
+	case 's':
+		return read_secret(optarg, a->secret, &a->secret_len) ? TDM_EXIT_USAGE : 0;
+	case 't':
+		return connect_number(&tdm_range_timeout, &a->timeout_ms);
+	case 'c':
+		a->assume_clean = 1;
+		return 0;
+	case 'D':
+		a->discard_mine = 1;
+		return 0;
+	case 'r':
+		return connect_number(&tdm_range_resync_rate, &a->resync_rate);
+	case 'C':
+		return connect_number(&tdm_range_congestion, &a->congestion_limit);
+	}
+	return tdm_usage_error("connect", "unknown option");
+}
+
+static int connect_parse(int argc, char **argv, struct tdm_connect_args *a,
+			 struct connect_opts *o)
 {
 	static const struct option opts[] = {
 		{ "local", required_argument, NULL, 'l' },
@@ -100,79 +145,35 @@ int cmd_connect(int argc, char **argv)
 		{ "congestion-limit", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct tdm_connect_args a = { .protocol = TANDEM_PROTO_SYNC };
-	int have_local = 0, have_peer = 0, have_protocol = 0, c, ret;
-	const char *name;
-	char *end;
-	long t;
+	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			if (tdm_parse_endpoint(optarg, &a.local))
-				return tdm_usage_error("connect", "--local '%s': expected ADDR:PORT", optarg);
-			have_local = 1;
-			break;
-		case 'p':
-			if (tdm_parse_endpoint(optarg, &a.peer))
-				return tdm_usage_error("connect", "--peer '%s': expected ADDR:PORT", optarg);
-			have_peer = 1;
-			break;
-		case 'P':
-			if (!strcmp(optarg, "async"))
-				a.protocol = TANDEM_PROTO_ASYNC;
-			else if (!strcmp(optarg, "sync"))
-				a.protocol = TANDEM_PROTO_SYNC;
-			else
-				return tdm_usage_error("connect", "--protocol is async or sync");
-			have_protocol = 1;
-			break;
-		case 's':
-			if (read_secret(optarg, a.secret, &a.secret_len))
-				return TDM_EXIT_USAGE;
-			break;
-		case 't':
-			errno = 0;
-			t = strtol(optarg, &end, 10);
-			if (errno || *end || t < 500 || t > 30000)
-				return tdm_usage_error("connect", "--timeout is 500 to 30000 ms");
-			a.timeout_ms = (uint32_t)t;
-			break;
-		case 'c':
-			a.assume_clean = 1;
-			break;
-		case 'D':
-			a.discard_mine = 1;
-			break;
-		case 'r':
-			errno = 0;
-			t = strtol(optarg, &end, 10);
-			if (errno || *end || t < 1 || t > 30000)
-				return tdm_usage_error("connect", "--resync-rate is 1 to 30000 MiB/s");
-			a.resync_rate = (uint32_t)t;
-			break;
-		case 'C':
-			errno = 0;
-			t = strtol(optarg, &end, 10);
-			if (errno || *end || t < 1 || t > 30000)
-				return tdm_usage_error("connect", "--congestion-limit is 1 to 30000 MiB");
-			a.congestion_limit = (uint32_t)t;
-			break;
-		default:
-			return tdm_usage_error("connect", "unknown option");
-		}
-	}
-	ret = tdm_take_name("connect", argc, argv, &name);
-	if (ret)
-		return ret;
-	if (have_local != have_peer)
-		return tdm_usage_error("connect", "--local and --peer go together (or neither: from the resource file)");
-	if (!have_local) {
-		ret = tdm_connect_from_config(name, &a, have_protocol);
+		ret = connect_option(c, a, o);
 		if (ret)
 			return ret;
 	}
-	return tdm_connect_res(name, &a);
+	ret = tdm_take_name("connect", argc, argv, &o->name);
+	if (ret)
+		return ret;
+	if (o->have_local != o->have_peer)
+		return tdm_usage_error("connect", "--local and --peer go together (or neither: from the resource file)");
+	return 0;
+}
+
+int cmd_connect(int argc, char **argv)
+{
+	struct tdm_connect_args a = { .protocol = TANDEM_PROTO_SYNC };
+	struct connect_opts o = { 0 };
+	int ret;
+
+	ret = connect_parse(argc, argv, &a, &o);
+	if (!ret && !o.have_local)
+		ret = tdm_connect_from_config(o.name, &a, o.have_protocol);
+	if (ret) {
+		memset(a.secret, 0, sizeof(a.secret));
+		return ret;
+	}
+	return tdm_connect_res(o.name, &a);
 }
 
 int tdm_connect_res(const char *name, struct tdm_connect_args *a)
@@ -181,7 +182,7 @@ int tdm_connect_res(const char *name, struct tdm_connect_args *a)
 	int ret;
 
 	snprintf(what, sizeof(what), "connect %s", name);
-	ret = tdm_do(what, TANDEM_CMD_CONNECT, name, put_connect, a);
+	ret = tdm_nl_do(what, TANDEM_CMD_CONNECT, name, put_connect, a);
 	memset(a->secret, 0, sizeof(a->secret));
 	return ret;
 }
@@ -202,7 +203,7 @@ int tdm_connect_from_config(const char *name, struct tdm_connect_args *a, int ha
 	    tdm_parse_endpoint(l.peer->address, &a->peer))
 		return TDM_EXIT_CONFIG;
 	if (!have_protocol && o->protocol)
-		a->protocol = (uint32_t)o->protocol;
+		a->protocol = o->protocol;
 	if (!a->timeout_ms)
 		a->timeout_ms = o->timeout_ms;
 	if (!a->resync_rate)
@@ -245,7 +246,7 @@ int cmd_primary(int argc, char **argv)
 	if (ret)
 		return ret;
 	snprintf(what, sizeof(what), "primary %s", name);
-	return tdm_do(what, TANDEM_CMD_PRIMARY, name, put_force, &force);
+	return tdm_nl_do(what, TANDEM_CMD_PRIMARY, name, put_force, &force);
 }
 
 int cmd_secondary(int argc, char **argv)
@@ -258,59 +259,53 @@ int cmd_outdate(int argc, char **argv)
 	return tdm_name_only_cmd("outdate", TANDEM_CMD_OUTDATE, argc, argv);
 }
 
-struct sync_view {
-	uint32_t cstate, sync, disk, peer_disk;
-	uint64_t out_of_sync;
-	int vf_running;
-	uint64_t vf_done, vf_diff;
-	char error[160];
-};
-
-static int take_sync_view(struct nlattr **attrs, void *arg)
-{
-	struct sync_view *v = arg;
-
-#define U32(a) (attrs[a] ? nla_get_u32(attrs[a]) : 0)
-	v->cstate = U32(TANDEM_A_CONN_STATE);
-	v->sync = U32(TANDEM_A_SYNC_STATE);
-	v->disk = U32(TANDEM_A_DISK_STATE);
-	v->peer_disk = U32(TANDEM_A_PEER_DISK_STATE);
-#undef U32
-	v->out_of_sync = attrs[TANDEM_A_OUT_OF_SYNC] ? nla_get_u64(attrs[TANDEM_A_OUT_OF_SYNC]) : 0;
-	v->vf_running = attrs[TANDEM_A_VERIFY_RUNNING] ? nla_get_u8(attrs[TANDEM_A_VERIFY_RUNNING]) : 0;
-	v->vf_done = attrs[TANDEM_A_VERIFY_DONE] ? nla_get_u64(attrs[TANDEM_A_VERIFY_DONE]) : 0;
-	v->vf_diff = attrs[TANDEM_A_VERIFY_DIFF] ? nla_get_u64(attrs[TANDEM_A_VERIFY_DIFF]) : 0;
-	v->error[0] = '\0';
-	if (attrs[TANDEM_A_LAST_ERROR])
-		snprintf(v->error, sizeof(v->error), "%s", nla_get_string(attrs[TANDEM_A_LAST_ERROR]));
-	return 0;
-}
-
-/* @name's status into @v; an exit code, said as @what's failure. */
-static int get_sync_view(struct tdm_nl *nl, const char *name, struct sync_view *v,
-			 const char *what)
+/* @name's status into @st; an exit code, said as @what's failure. */
+static int get_status(struct tdm_nl *nl, const char *name, struct tdm_status *st,
+		      const char *what)
 {
 	char why[512];
 	int ret;
 
-	memset(v, 0, sizeof(*v));
-	ret = tdm_nl_status(nl, name, take_sync_view, v, why, sizeof(why));
+	ret = tdm_nl_get_status(nl, name, st, why, sizeof(why));
 	return ret ? tdm_report(what, ret, why) : TDM_EXIT_OK;
 }
 
 /*
- * Poll status until connected, no resync running, nothing out of sync and
- * both disks up to date. A connection that will not be retried (split
- * brain, unrelated data) fails at once.
+ * Whether @st is in sync: connected, no resync running, nothing out of sync
+ * and both disks up to date (0); not yet (1); or never, as a connection that
+ * will not be retried (split brain, unrelated data) is not (an exit code).
  */
+static int wait_sync_state(const struct tdm_status *st)
+{
+	if (st->conn_state == TANDEM_CONN_CONNECTED && st->sync_state == TANDEM_SYNC_STATE_NONE &&
+	    !st->out_of_sync && st->disk_state == TANDEM_DISK_UPTODATE &&
+	    st->peer_disk_state == TANDEM_DISK_UPTODATE)
+		return 0;
+	if (st->conn_state != TANDEM_CONN_STANDALONE)
+		return 1;
+	fprintf(stderr, "tandemctl wait-sync %s: not connecting%s%s\n", st->name,
+		st->last_error[0] ? ": " : "", st->last_error);
+	return TDM_EXIT_FAIL;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Poll status until @name is in sync, for at most @timeout seconds (0: no limit). */
 int cmd_wait_sync(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "timeout", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct timespec start, now;
-	struct sync_view v;
+	struct tdm_status st;
+	struct timespec start;
 	struct tdm_nl nl;
 	const char *name;
 	double timeout = 0;
@@ -329,27 +324,15 @@ int cmd_wait_sync(int argc, char **argv)
 		return ret;
 	ret = tdm_nl_open(&nl);
 	if (ret)
-		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
+		return tdm_exit_code(ret);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		ret = get_sync_view(&nl, name, &v, "wait-sync");
-		if (ret)
+		ret = get_status(&nl, name, &st, "wait-sync");
+		if (!ret)
+			ret = wait_sync_state(&st);
+		if (ret != 1)
 			break;
-		if (v.cstate == TANDEM_CONN_CONNECTED && v.sync == TANDEM_SYNC_STATE_NONE &&
-		    !v.out_of_sync && v.disk == TANDEM_DISK_UPTODATE &&
-		    v.peer_disk == TANDEM_DISK_UPTODATE) {
-			ret = TDM_EXIT_OK;
-			break;
-		}
-		if (v.cstate == TANDEM_CONN_STANDALONE) {
-			fprintf(stderr, "tandemctl wait-sync %s: not connecting%s%s\n", name,
-				v.error[0] ? ": " : "", v.error);
-			ret = TDM_EXIT_FAIL;
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (timeout > 0 && (double)(now.tv_sec - start.tv_sec) +
-				   (double)(now.tv_nsec - start.tv_nsec) / 1e9 >= timeout) {
+		if (timeout > 0 && seconds_since(&start) >= timeout) {
 			fprintf(stderr, "tandemctl wait-sync %s: still not in sync after %g s\n",
 				name, timeout);
 			ret = TDM_EXIT_FAIL;
@@ -367,7 +350,7 @@ int cmd_wait_sync(int argc, char **argv)
  */
 int cmd_verify(int argc, char **argv)
 {
-	struct sync_view v;
+	struct tdm_status st;
 	struct tdm_nl nl;
 	const char *name;
 	char what[128];
@@ -380,21 +363,21 @@ int cmd_verify(int argc, char **argv)
 	if (ret)
 		return ret;
 	snprintf(what, sizeof(what), "verify %s", name);
-	ret = tdm_do(what, TANDEM_CMD_VERIFY, name, NULL, NULL);
+	ret = tdm_nl_do(what, TANDEM_CMD_VERIFY, name, NULL, NULL);
 	if (ret)
 		return ret;
 	ret = tdm_nl_open(&nl);
 	if (ret)
-		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
+		return tdm_exit_code(ret);
 	do {
 		usleep(200 * 1000);
-		ret = get_sync_view(&nl, name, &v, what);
-	} while (!ret && v.vf_running);
+		ret = get_status(&nl, name, &st, what);
+	} while (!ret && st.verify_running);
 	tdm_nl_close(&nl);
 	if (ret)
 		return ret;
 	printf("%s: verify compared %" PRIu64 " MiB: %" PRIu64 " KiB differ%s\n", name,
-	       v.vf_done >> 20, v.vf_diff >> 10,
-	       v.vf_diff ? " (marked out of sync, resynced from this node on reconnect)" : "");
+	       st.verify_done >> 20, st.verify_diff >> 10,
+	       st.verify_diff ? " (marked out of sync, resynced from this node on reconnect)" : "");
 	return TDM_EXIT_OK;
 }

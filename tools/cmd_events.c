@@ -14,40 +14,30 @@
 
 #include "nl.h"
 #include "output.h"
+#include "print.h"
+#include "status.h"
 #include "tandemctl.h"
 #include "tandem_netlink.h"
-
-static const char *const tdm_event_names[] = {
-	[TANDEM_EVENT_ATTACH] = "attach",
-	[TANDEM_EVENT_DETACH] = "detach",
-	[TANDEM_EVENT_ROLE] = "role",
-	[TANDEM_EVENT_DISK] = "disk",
-	[TANDEM_EVENT_CONNECTION] = "connection",
-	[TANDEM_EVENT_PEER] = "peer",
-	[TANDEM_EVENT_SYNC] = "sync",
-	[TANDEM_EVENT_SYNC_PROGRESS] = "sync_progress",
-	[TANDEM_EVENT_SPLIT_BRAIN] = "split_brain",
-	[TANDEM_EVENT_VERIFY] = "verify",
-};
+#include "core/names.h"
 
 struct tdm_events {
 	const char *name;	/* only this resource, or NULL */
 	bool json;
 };
 
-static void print_event(struct nlattr **attrs, const char *event, const struct tdm_events *ev)
+static void print_event(const struct tdm_status *st, const char *event,
+			const struct tdm_events *ev)
 {
-	if (!attrs[TANDEM_A_RES_NAME] ||
-	    (ev->name && strcmp(ev->name, nla_get_string(attrs[TANDEM_A_RES_NAME]))))
+	if (ev->name && strcmp(ev->name, st->name))
 		return;
 	out_init(ev->json);
-	tdm_print_resource(attrs, event);
+	tdm_print_record(st, event);
 	fflush(stdout);
 }
 
-static int print_exists(struct nlattr **attrs, void *arg)
+static int print_exists(const struct tdm_status *st, void *arg)
 {
-	print_event(attrs, "exists", arg);
+	print_event(st, "exists", arg);
 	return 0;
 }
 
@@ -55,15 +45,13 @@ static int on_event(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *attrs[TANDEM_A_MAX + 1];
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
-	uint32_t ev;
+	struct tdm_status st;
 
 	if (gh->cmd != TANDEM_CMD_EVENT ||
 	    genlmsg_parse(nlmsg_hdr(msg), 0, attrs, TANDEM_A_MAX, NULL) < 0 ||
-	    !attrs[TANDEM_A_EVENT])
+	    !attrs[TANDEM_A_EVENT] || tdm_status_decode(attrs, &st))
 		return NL_SKIP;
-	ev = nla_get_u32(attrs[TANDEM_A_EVENT]);
-	print_event(attrs, ev < sizeof(tdm_event_names) / sizeof(tdm_event_names[0]) &&
-		    tdm_event_names[ev] ? tdm_event_names[ev] : "unknown", arg);
+	print_event(&st, tdm_event_name(nla_get_u32(attrs[TANDEM_A_EVENT])), arg);
 	return NL_OK;
 }
 
@@ -111,7 +99,7 @@ int cmd_events(int argc, char **argv)
 	}
 	ret = tdm_nl_open(&nl);
 	if (ret)
-		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
+		return tdm_exit_code(ret);
 	/* Listen first, so that nothing between --now and the stream is missed. */
 	grp = genl_ctrl_resolve_grp(nl.sk, TANDEM_GENL_NAME, TANDEM_GENL_MCGRP_EVENTS);
 	if (grp < 0 || nl_socket_add_membership(nl.sk, grp) < 0) {

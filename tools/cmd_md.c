@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tandemctl: create-md and dump-md, the metadata at the end of a backing
- * disk (format: kmod/core/meta.h, doc/metadata.md). Both work on the disk
+ * disk (format: kmod/core/ondisk.h, doc/metadata.md). Both work on the disk
  * directly, without the module; dump-md also while the disk is attached.
  */
 #define _GNU_SOURCE
@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,8 @@
 #include "resfile.h"
 #include "tandemctl.h"
 #include "output.h"
-#include "core/meta.h"
+#include "core/ondisk.h"
+#include "core/names.h"
 
 struct md_disk {
 	const char *path;
@@ -209,12 +211,12 @@ int cmd_create_md(int argc, char **argv)
 	for (i = 0; i < sb.layout.bm_blocks; i++) {
 		memset(d.block, 0, TDM_MD_BLOCK);
 		tdm_bm_block_seal(d.block, (uint32_t)i);
-		if (md_pwrite(&d, sb.layout.bm_offset + i * (TDM_MD_BLOCK / 512)))
+		if (md_pwrite(&d, tdm_md_block_sector(sb.layout.bm_offset, i)))
 			goto err_write;
 	}
 	memset(d.block, 0, TDM_MD_BLOCK);
 	for (i = 0; i < TDM_MD_AL_BYTES / TDM_MD_BLOCK; i++)
-		if (md_pwrite(&d, sb.layout.al_offset + i * (TDM_MD_BLOCK / 512)))
+		if (md_pwrite(&d, tdm_md_block_sector(sb.layout.al_offset, i)))
 			goto err_write;
 	tdm_md_sb_encode(d.block, &sb);
 	if (md_pwrite(&d, sb.layout.sb_offset) || fsync(d.fd))
@@ -243,98 +245,149 @@ static void out_gen(const char *key, uint64_t v)
 	out_str(key, buf);
 }
 
-int cmd_dump_md(int argc, char **argv)
+struct dump_md_args {
+	const char *name;
+	const char *spec;		/* --disk, or NULL: the resource file's */
+	bool json;
+};
+
+/* What dump-md reads of a disk. */
+struct md_dump {
+	struct tdm_md_sb sb;
+	uint64_t bits_set;		/* in the bitmap's valid blocks */
+	uint64_t bad_blocks;		/* bitmap blocks unreadable or corrupt */
+};
+
+static int dump_md_parse(int argc, char **argv, struct dump_md_args *a)
 {
 	static const struct option opts[] = {
 		{ "disk", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const flag_names[] = {
-		"consistent", "outdated", "primary", "attached", "resync-owed",
-	};
-	const char *name, *spec = NULL;
-	struct tdm_md_sb sb;
-	struct md_disk d;
-	enum tdm_md_err e;
-	uint64_t i, set = 0, bad = 0, bits_left;
-	char flags[128] = "";
-	int json = 0, c, ret;
-	char *path;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			spec = optarg;
+			a->spec = optarg;
 			break;
 		case 'j':
-			json = 1;
+			a->json = true;
 			break;
 		default:
 			return tdm_usage_error("dump-md", "unknown option");
 		}
 	}
-	ret = tdm_take_name("dump-md", argc, argv, &name);
-	if (ret)
-		return ret;
-	ret = md_disk_path("dump-md", name, spec, &path);
+	return tdm_take_name("dump-md", argc, argv, &a->name);
+}
+
+static enum tdm_md_err md_read_sb(struct md_disk *d, struct tdm_md_sb *sb)
+{
+	enum tdm_md_err e;
+
+	e = tdm_md_layout(d->sectors, &sb->layout);
+	if (e != TDM_MD_OK)
+		return e;
+	if (md_pread(d, sb->layout.sb_offset))
+		return TDM_MD_NO_MAGIC;
+	return tdm_md_sb_decode(d->block, d->sectors, sb);
+}
+
+/* The bits set in the bitmap, and its blocks that cannot be read or fail their check. */
+static void md_count_bits(struct md_disk *d, struct md_dump *m)
+{
+	const struct tdm_md_layout *lo = &m->sb.layout;
+	uint64_t i, b, n, bits_left = lo->bm_bits;
+
+	m->bits_set = 0;
+	m->bad_blocks = 0;
+	for (i = 0; i < lo->bm_blocks; i++) {
+		n = bits_left < TDM_BM_BITS_PER_BLOCK ? bits_left : TDM_BM_BITS_PER_BLOCK;
+		bits_left -= n;
+		if (md_pread(d, tdm_md_block_sector(lo->bm_offset, i)) ||
+		    tdm_bm_block_check(d->block, (uint32_t)i) != TDM_MD_OK) {
+			m->bad_blocks++;
+			continue;
+		}
+		for (b = 0; b < n; b++)
+			m->bits_set += (d->block[TDM_BM_HDR + b / 8] >> (b % 8)) & 1;
+	}
+}
+
+/* "consistent,attached", or "none". */
+static void md_flags_str(uint32_t flags, char *buf, size_t len)
+{
+	const char *name;
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 32; i++) {
+		name = flags & (1u << i) ? tdm_md_flag_name(1u << i) : NULL;
+		if (name && used < len)
+			used += snprintf(buf + used, len - used, "%s%s", used ? "," : "", name);
+	}
+	if (!used)
+		snprintf(buf, len, "none");
+}
+
+static void md_print(const char *path, const struct md_dump *m)
+{
+	const struct tdm_md_sb *sb = &m->sb;
+	char flags[128];
+
+	md_flags_str(sb->flags, flags, sizeof(flags));
+	out_obj_begin(NULL);
+	out_str("disk", path);
+	out_u64("version", sb->version);
+	out_str("flags", flags);
+	out_bytes("disk_size", sb->layout.disk_sectors * 512);
+	out_bytes("data_size", sb->layout.data_sectors * 512);
+	out_bytes("metadata_size", (sb->layout.disk_sectors - sb->layout.data_sectors) * 512);
+	out_gen("current", sb->uuid_current);
+	out_gen("bitmap_gen", sb->uuid_bitmap);
+	out_gen("history0", sb->uuid_history[0]);
+	out_gen("history1", sb->uuid_history[1]);
+	out_gen("device_uuid", sb->device_uuid);
+	out_u64("write_count", sb->write_count);
+	out_u64("bitmap_bits", sb->layout.bm_bits);
+	out_u64("bitmap_bits_set", m->bits_set);
+	out_bytes("out_of_sync", m->bits_set * TDM_MD_BYTES_PER_BIT);
+	out_u64("bitmap_bad_blocks", m->bad_blocks);
+	out_obj_end();
+}
+
+int cmd_dump_md(int argc, char **argv)
+{
+	struct dump_md_args a = { 0 };
+	struct md_dump m;
+	struct md_disk d;
+	enum tdm_md_err e;
+	char *path;
+	int ret;
+
+	ret = dump_md_parse(argc, argv, &a) ?: md_disk_path("dump-md", a.name, a.spec, &path);
 	if (ret)
 		return ret;
 	ret = md_open(&d, path, O_RDONLY, "dump-md");
 	if (ret)
 		goto out_free;
-	e = tdm_md_layout(d.sectors, &sb.layout);
-	if (e == TDM_MD_OK)
-		e = md_pread(&d, sb.layout.sb_offset) ? TDM_MD_NO_MAGIC :
-		    tdm_md_sb_decode(d.block, d.sectors, &sb);
+	e = md_read_sb(&d, &m.sb);
 	if (e != TDM_MD_OK) {
 		fprintf(stderr, "tandemctl dump-md: %s: %s\n", path, tdm_md_err_str(e));
 		ret = TDM_EXIT_FAIL;
 		goto out_close;
 	}
-	bits_left = sb.layout.bm_bits;
-	for (i = 0; i < sb.layout.bm_blocks; i++) {
-		uint64_t n = bits_left < TDM_BM_BITS_PER_BLOCK ? bits_left : TDM_BM_BITS_PER_BLOCK, b;
-
-		bits_left -= n;
-		if (md_pread(&d, sb.layout.bm_offset + i * (TDM_MD_BLOCK / 512)) ||
-		    tdm_bm_block_check(d.block, (uint32_t)i) != TDM_MD_OK) {
-			bad++;
-			continue;
-		}
-		for (b = 0; b < n; b++)
-			set += (d.block[TDM_BM_HDR + b / 8] >> (b % 8)) & 1;
+	md_count_bits(&d, &m);
+	out_init(a.json);
+	md_print(path, &m);
+	ret = TDM_EXIT_OK;
+	if (m.bad_blocks) {
+		fprintf(stderr, "tandemctl dump-md: %s: %" PRIu64 " bitmap block(s) corrupt\n",
+			path, m.bad_blocks);
+		ret = TDM_EXIT_FAIL;
 	}
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
-		if (!(sb.flags & (1u << i)))
-			continue;
-		if (flags[0])
-			strcat(flags, ",");
-		strcat(flags, flag_names[i]);
-	}
-
-	out_init(json);
-	out_obj_begin(NULL);
-	out_str("disk", path);
-	out_u64("version", sb.version);
-	out_str("flags", flags[0] ? flags : "none");
-	out_bytes("disk_size", sb.layout.disk_sectors * 512);
-	out_bytes("data_size", sb.layout.data_sectors * 512);
-	out_bytes("metadata_size", (sb.layout.disk_sectors - sb.layout.data_sectors) * 512);
-	out_gen("current", sb.uuid_current);
-	out_gen("bitmap_gen", sb.uuid_bitmap);
-	out_gen("history0", sb.uuid_history[0]);
-	out_gen("history1", sb.uuid_history[1]);
-	out_gen("device_uuid", sb.device_uuid);
-	out_u64("write_count", sb.write_count);
-	out_u64("bitmap_bits", sb.layout.bm_bits);
-	out_u64("bitmap_bits_set", set);
-	out_bytes("out_of_sync", set * TDM_MD_BYTES_PER_BIT);
-	out_u64("bitmap_bad_blocks", bad);
-	out_obj_end();
-	ret = bad ? TDM_EXIT_FAIL : TDM_EXIT_OK;
-	if (bad)
-		fprintf(stderr, "tandemctl dump-md: %s: %" PRIu64 " bitmap block(s) corrupt\n", path, bad);
 out_close:
 	md_close(&d);
 out_free:

@@ -3,62 +3,32 @@
  * tandemctl: commands driven by the resource files: check-config, up, down,
  * adjust.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <netlink/attr.h>
 
 #include "nl.h"
+#include "parse.h"
+#include "print.h"
 #include "resfile.h"
 #include "tandemctl.h"
 #include "tandem_netlink.h"
+#include "core/names.h"
 
-/* What up, down and adjust need to know of a resource in the kernel. */
-struct tdm_res_state {
-	int attached;
-	uint32_t role, cstate, open_count;
-	/* the connection, when there is one */
-	uint32_t protocol, timeout_ms, resync_rate, congestion_limit;
-	char local[64], peer[64];
-};
-
-static int take_state(struct nlattr **attrs, void *arg)
-{
-	struct tdm_res_state *st = arg;
-
-#define U32(a) (attrs[a] ? nla_get_u32(attrs[a]) : 0)
-	st->attached = 1;
-	st->role = U32(TANDEM_A_ROLE);
-	st->cstate = U32(TANDEM_A_CONN_STATE);
-	st->open_count = U32(TANDEM_A_OPEN_COUNT);
-	st->protocol = U32(TANDEM_A_PROTOCOL);
-	st->timeout_ms = U32(TANDEM_A_TIMEOUT_MS);
-	st->resync_rate = U32(TANDEM_A_RESYNC_RATE);
-	st->congestion_limit = U32(TANDEM_A_CONGESTION_LIMIT);
-#undef U32
-	if (tdm_format_addr(attrs[TANDEM_A_LOCAL_ADDR], attrs[TANDEM_A_LOCAL_PORT],
-			    st->local, sizeof(st->local)))
-		st->local[0] = '\0';
-	if (tdm_format_addr(attrs[TANDEM_A_PEER_ADDR], attrs[TANDEM_A_PEER_PORT],
-			    st->peer, sizeof(st->peer)))
-		st->peer[0] = '\0';
-	return 0;
-}
-
-/* 0 (st filled in, attached or not), or an exit code after saying why. */
-static int tdm_res_state(const char *name, struct tdm_res_state *st)
+/* @name's status into @st (attached or not); 0, or an exit code after saying why. */
+static int tdm_res_state(const char *name, struct tdm_status *st)
 {
 	char why[512], what[128];
 	struct tdm_nl nl;
 	int ret;
 
-	memset(st, 0, sizeof(*st));
 	ret = tdm_nl_open(&nl);
 	if (ret)
-		return ret == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
-	ret = tdm_nl_status(&nl, name, take_state, st, why, sizeof(why));
+		return tdm_exit_code(ret);
+	ret = tdm_nl_get_status(&nl, name, st, why, sizeof(why));
 	tdm_nl_close(&nl);
 	if (ret == -ENOENT)
 		return 0;
@@ -115,7 +85,8 @@ int cmd_check_config(int argc, char **argv)
 		if (r->opts.secret_file[0] && tdm_secret_file_ok(r->opts.secret_file))
 			return TDM_EXIT_CONFIG;
 		printf("%s: minor %d, protocol %s, this node %s (disk %s, %s), peer %s (%s)%s\n",
-		       r->name, r->minor, r->opts.protocol == TANDEM_PROTO_ASYNC ? "async" : "sync",
+		       r->name, r->minor,
+		       tdm_proto_name(r->opts.protocol ? r->opts.protocol : TANDEM_PROTO_SYNC),
 		       l.me->name, l.me->disk, l.me->address, l.peer->name, l.peer->address,
 		       r->opts.secret_file[0] ? ", authenticated" : "");
 	}
@@ -126,7 +97,7 @@ int cmd_check_config(int argc, char **argv)
 static int tdm_up_one(const struct tdm_cfg *cfg, const char *name)
 {
 	struct tdm_connect_args a = { .protocol = TANDEM_PROTO_SYNC };
-	struct tdm_res_state st;
+	struct tdm_status st;
 	struct tdm_local l;
 	int ret;
 
@@ -134,12 +105,12 @@ static int tdm_up_one(const struct tdm_cfg *cfg, const char *name)
 	if (ret)
 		return ret;
 	if (!st.attached) {
-		ret = tdm_attach_res(name, l.res->minor, l.me->disk);
+		ret = tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk);
 		if (ret)
 			return ret;
-		st.cstate = TANDEM_CONN_STANDALONE;
+		st.conn_state = TANDEM_CONN_STANDALONE;
 	}
-	if (st.cstate != TANDEM_CONN_STANDALONE)
+	if (st.conn_state != TANDEM_CONN_STANDALONE)
 		return 0;
 	ret = tdm_connect_from_config(name, &a, 0);
 	return ret ? ret : tdm_connect_res(name, &a);
@@ -148,7 +119,7 @@ static int tdm_up_one(const struct tdm_cfg *cfg, const char *name)
 /* Demote, disconnect, detach; refused while /dev/tandemN is open. */
 static int tdm_down_one(const char *name)
 {
-	struct tdm_res_state st;
+	struct tdm_status st;
 	char what[128];
 	int ret;
 
@@ -162,18 +133,18 @@ static int tdm_down_one(const char *name)
 	}
 	if (st.role == TANDEM_ROLE_PRIMARY) {
 		snprintf(what, sizeof(what), "secondary %s", name);
-		ret = tdm_do(what, TANDEM_CMD_SECONDARY, name, NULL, NULL);
+		ret = tdm_nl_do(what, TANDEM_CMD_SECONDARY, name, NULL, NULL);
 		if (ret)
 			return ret;
 	}
-	if (st.cstate != TANDEM_CONN_STANDALONE) {
+	if (st.conn_state != TANDEM_CONN_STANDALONE) {
 		snprintf(what, sizeof(what), "disconnect %s", name);
-		ret = tdm_do(what, TANDEM_CMD_DISCONNECT, name, NULL, NULL);
+		ret = tdm_nl_do(what, TANDEM_CMD_DISCONNECT, name, NULL, NULL);
 		if (ret)
 			return ret;
 	}
 	snprintf(what, sizeof(what), "detach %s", name);
-	return tdm_do(what, TANDEM_CMD_DETACH, name, NULL, NULL);
+	return tdm_nl_do(what, TANDEM_CMD_DETACH, name, NULL, NULL);
 }
 
 static int tdm_for_each(const char *cmd, int argc, char **argv,
@@ -194,18 +165,45 @@ static int tdm_for_each(const char *cmd, int argc, char **argv,
 	return worst;
 }
 
-/* A configured address as status shows it, so that both compare as strings. */
-static void tdm_norm_addr(const char *addr, char *buf, size_t len)
+/*
+ * Whether the kernel's endpoint @ep is the file's @addr; if not, say so (a
+ * change that needs down and up).
+ */
+static bool tdm_adjust_addr(const char *name, const char *which,
+			    const struct tdm_endpoint *ep, const char *addr)
 {
-	struct tdm_endpoint ep;
-	char host[INET6_ADDRSTRLEN];
+	char have[64], want[64];
+	struct tdm_endpoint file;
 
-	if (tdm_parse_endpoint(addr, &ep) ||
-	    !inet_ntop(ep.addr_len == 16 ? AF_INET6 : AF_INET, ep.addr, host, sizeof(host))) {
-		snprintf(buf, len, "%s", addr);
-		return;
+	tdm_format_endpoint(ep, have, sizeof(have));
+	if (tdm_parse_endpoint(addr, &file))
+		snprintf(want, sizeof(want), "%s", addr);
+	else
+		tdm_format_endpoint(&file, want, sizeof(want));
+	if (!strcmp(have, want))
+		return true;
+	printf("%s: %s address is %s, the file says %s: not changed (down and up apply it)\n",
+	       name, which, have, want);
+	return false;
+}
+
+/* What adjust cannot change live: protocol and addresses. 0, or 1 if any differs. */
+static int tdm_adjust_fixed(const char *name, const struct tdm_status *st,
+			    const struct tdm_local *l)
+{
+	uint32_t proto = l->res->opts.protocol ? l->res->opts.protocol : TANDEM_PROTO_SYNC;
+	int stuck = 0;
+
+	if (st->protocol != proto) {
+		printf("%s: protocol is %s, the file says %s: not changed (down and up apply it)\n",
+		       name, tdm_proto_name(st->protocol), tdm_proto_name(proto));
+		stuck = 1;
 	}
-	snprintf(buf, len, ep.addr_len == 16 ? "[%s]:%u" : "%s:%u", host, ep.port);
+	if (!tdm_adjust_addr(name, "local", &st->local, l->me->address))
+		stuck = 1;
+	if (!tdm_adjust_addr(name, "peer", &st->peer, l->peer->address))
+		stuck = 1;
+	return stuck;
 }
 
 struct tdm_options {
@@ -221,6 +219,41 @@ static int put_options(struct nl_msg *msg, void *arg)
 	       nla_put_u32(msg, TANDEM_A_CONGESTION_LIMIT, o->congestion_limit);
 }
 
+/* Change the options the module changes live to the file's, saying what changed. */
+static int tdm_adjust_options(const char *name, const struct tdm_status *st,
+			      const struct tdm_cfg_opts *o)
+{
+	struct tdm_options have = {
+		st->timeout_ms, st->resync_rate, st->congestion_limit,
+	};
+	struct tdm_options want = {
+		o->timeout_ms ? o->timeout_ms : TANDEM_TIMEOUT_MS_DEF,
+		o->resync_rate,
+		o->congestion_limit ? o->congestion_limit : TANDEM_CONGESTION_MIB_DEF,
+	};
+	char what[128];
+	int ret;
+
+	/* Status shows the congestion limit in async mode only. */
+	if (st->protocol != TANDEM_PROTO_ASYNC)
+		have.congestion_limit = want.congestion_limit;
+	if (!memcmp(&have, &want, sizeof(have)))
+		return 0;
+	snprintf(what, sizeof(what), "adjust %s", name);
+	ret = tdm_nl_do(what, TANDEM_CMD_NET_OPTIONS, name, put_options, &want);
+	if (ret)
+		return ret;
+	if (want.timeout_ms != have.timeout_ms)
+		printf("%s: timeout %u -> %u ms\n", name, have.timeout_ms, want.timeout_ms);
+	if (want.resync_rate != have.resync_rate)
+		printf("%s: resync-rate %u -> %u MiB/s (0: no limit)\n", name,
+		       have.resync_rate, want.resync_rate);
+	if (want.congestion_limit != have.congestion_limit)
+		printf("%s: congestion-limit %u -> %u MiB\n", name, have.congestion_limit,
+		       want.congestion_limit);
+	return 0;
+}
+
 /*
  * Bring a resource in line with its file: up what is down; on a connection,
  * change the options the module changes live, and say what else differs
@@ -228,62 +261,18 @@ static int put_options(struct nl_msg *msg, void *arg)
  */
 static int tdm_adjust_one(const struct tdm_cfg *cfg, const char *name)
 {
-	struct tdm_res_state st;
-	struct tdm_options want;
-	const struct tdm_cfg_opts *o;
+	struct tdm_status st;
 	struct tdm_local l;
-	char addr[64], what[128];
-	uint32_t proto;
-	int ret, stuck = 0;
+	int ret, stuck;
 
 	ret = tdm_cfg_local(cfg, name, &l) ?: tdm_res_state(name, &st);
 	if (ret)
 		return ret;
-	if (!st.attached || st.cstate == TANDEM_CONN_STANDALONE)
+	if (!st.attached || st.conn_state == TANDEM_CONN_STANDALONE)
 		return tdm_up_one(cfg, name);
-	o = &l.res->opts;
-	proto = o->protocol ? (uint32_t)o->protocol : TANDEM_PROTO_SYNC;
-	if (st.protocol != proto) {
-		printf("%s: protocol is %s, the file says %s: not changed (down and up apply it)\n",
-		       name, st.protocol == TANDEM_PROTO_ASYNC ? "async" : "sync",
-		       proto == TANDEM_PROTO_ASYNC ? "async" : "sync");
-		stuck = 1;
-	}
-	tdm_norm_addr(l.me->address, addr, sizeof(addr));
-	if (strcmp(addr, st.local)) {
-		printf("%s: local address is %s, the file says %s: not changed (down and up apply it)\n",
-		       name, st.local, addr);
-		stuck = 1;
-	}
-	tdm_norm_addr(l.peer->address, addr, sizeof(addr));
-	if (strcmp(addr, st.peer)) {
-		printf("%s: peer address is %s, the file says %s: not changed (down and up apply it)\n",
-		       name, st.peer, addr);
-		stuck = 1;
-	}
-	want.timeout_ms = o->timeout_ms ? o->timeout_ms : TANDEM_DEFAULT_TIMEOUT_MS;
-	want.resync_rate = o->resync_rate;
-	want.congestion_limit = o->congestion_limit ? o->congestion_limit :
-				TANDEM_DEFAULT_CONGESTION_MIB;
-	/* Status shows the congestion limit in async mode only. */
-	if (st.protocol != TANDEM_PROTO_ASYNC)
-		st.congestion_limit = want.congestion_limit;
-	if (want.timeout_ms != st.timeout_ms || want.resync_rate != st.resync_rate ||
-	    want.congestion_limit != st.congestion_limit) {
-		snprintf(what, sizeof(what), "adjust %s", name);
-		ret = tdm_do(what, TANDEM_CMD_NET_OPTIONS, name, put_options, &want);
-		if (ret)
-			return ret;
-		if (want.timeout_ms != st.timeout_ms)
-			printf("%s: timeout %u -> %u ms\n", name, st.timeout_ms, want.timeout_ms);
-		if (want.resync_rate != st.resync_rate)
-			printf("%s: resync-rate %u -> %u MiB/s (0: no limit)\n", name,
-			       st.resync_rate, want.resync_rate);
-		if (want.congestion_limit != st.congestion_limit)
-			printf("%s: congestion-limit %u -> %u MiB\n", name, st.congestion_limit,
-			       want.congestion_limit);
-	}
-	return stuck ? TDM_EXIT_FAIL : 0;
+	stuck = tdm_adjust_fixed(name, &st, &l);
+	ret = tdm_adjust_options(name, &st, &l.res->opts);
+	return ret ? ret : stuck ? TDM_EXIT_FAIL : 0;
 }
 
 int cmd_adjust(int argc, char **argv)

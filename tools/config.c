@@ -4,12 +4,9 @@
  * error stops at the first problem and says file, line, column and what was
  * expected there; an unknown keyword is an error, never ignored.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -196,41 +193,29 @@ static int tdm_value(struct tdm_lexer *lx, const char *key, char *out, size_t le
 	return tdm_want(lx, TOK_SEMI, what);
 }
 
-/* "KEY N;" with N in [min, max]. */
-static int tdm_number(struct tdm_lexer *lx, const char *key, unsigned long min,
-		      unsigned long max, unsigned int *out)
+/* "KEY N;" with N in @r's range. */
+static int tdm_number(struct tdm_lexer *lx, const struct tdm_range *r, uint32_t *out)
 {
-	char buf[TDM_CFG_WORD_MAX], *end;
-	int line, col;
-	unsigned long v;
+	char msg[TDM_CFG_WORD_MAX + 128];
 
 	if (tdm_lex(lx))
 		return -1;
-	line = lx->tline;
-	col = lx->tcol;
 	if (lx->tok != TOK_WORD)
 		return tdm_expected(lx, "a number");
-	snprintf(buf, sizeof(buf), "%s", lx->word);
-	errno = 0;
-	v = strtoul(buf, &end, 10);
-	if (!isdigit((unsigned char)buf[0]) || *end || errno || v < min || v > max)
-		return tdm_cfg_fail(lx->err, lx->file, line, col,
-				    "'%s' must be a number from %lu to %lu, not '%s'",
-				    key, min, max, buf);
-	*out = (unsigned int)v;
-	snprintf(buf, sizeof(buf), "';' after the value of '%s'", key);
-	return tdm_want(lx, TOK_SEMI, buf);
+	if (tdm_parse_range(r, lx->word, out, msg, sizeof(msg)))
+		return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol, "%s", msg);
+	snprintf(msg, sizeof(msg), "';' after the value of '%s'", r->name);
+	return tdm_want(lx, TOK_SEMI, msg);
 }
 
-/* The options block's keys, their ranges (the module's) and where they go. */
+/* The options block's keys (their ranges: the module's) and where they go. */
 static const struct {
-	const char *key;
-	unsigned long min, max;
+	const struct tdm_range *range;
 	size_t offset;
 } tdm_options[] = {
-	{ "timeout", 500, 30000, offsetof(struct tdm_cfg_opts, timeout_ms) },
-	{ "resync-rate", 1, 30000, offsetof(struct tdm_cfg_opts, resync_rate) },
-	{ "congestion-limit", 1, 30000, offsetof(struct tdm_cfg_opts, congestion_limit) },
+	{ &tdm_range_timeout, offsetof(struct tdm_cfg_opts, timeout_ms) },
+	{ &tdm_range_resync_rate, offsetof(struct tdm_cfg_opts, resync_rate) },
+	{ &tdm_range_congestion, offsetof(struct tdm_cfg_opts, congestion_limit) },
 };
 
 /* options { timeout N; resync-rate N; congestion-limit N; } */
@@ -243,14 +228,14 @@ static int tdm_parse_options(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 		return -1;
 	while (!(ret = tdm_block_next(lx, "an option or '}'"))) {
 		for (i = 0; i < sizeof(tdm_options) / sizeof(tdm_options[0]); i++)
-			if (!strcmp(lx->word, tdm_options[i].key))
+			if (!strcmp(lx->word, tdm_options[i].range->name))
 				break;
 		if (i == sizeof(tdm_options) / sizeof(tdm_options[0]))
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
 					    "unknown option '%s' (expected timeout, resync-rate or congestion-limit)",
 					    lx->word);
-		if (tdm_number(lx, tdm_options[i].key, tdm_options[i].min, tdm_options[i].max,
-			       (unsigned int *)((char *)o + tdm_options[i].offset)))
+		if (tdm_number(lx, tdm_options[i].range,
+			       (uint32_t *)((char *)o + tdm_options[i].offset)))
 			return -1;
 	}
 	return ret < 0 ? -1 : 0;
@@ -267,11 +252,8 @@ static int tdm_parse_shared(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 		col = lx->tcol;
 		if (tdm_value(lx, "protocol", v, sizeof(v)))
 			return -1;
-		if (!strcmp(v, "async"))
-			o->protocol = TANDEM_PROTO_ASYNC;
-		else if (!strcmp(v, "sync"))
-			o->protocol = TANDEM_PROTO_SYNC;
-		else
+		o->protocol = tdm_proto_value(v);
+		if (!o->protocol)
 			return tdm_cfg_fail(lx->err, lx->file, line, col,
 					    "protocol must be async or sync, not '%s'", v);
 		return 0;
@@ -335,7 +317,7 @@ static int tdm_parse_resource(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 {
 	struct tdm_cfg_opts own = { 0 };
 	struct tdm_cfg_res *r;
-	unsigned int minor;
+	uint32_t minor;
 	int ret;
 
 	if (cfg->nr_res == TDM_CFG_MAX_RES)
@@ -362,7 +344,7 @@ static int tdm_parse_resource(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 		if (!ret)
 			continue;
 		if (!strcmp(lx->word, "minor")) {
-			if (tdm_number(lx, "minor", 0, TANDEM_MINOR_MAX, &minor))
+			if (tdm_number(lx, &tdm_range_minor, &minor))
 				return -1;
 			r->minor = (int)minor;
 		} else if (!strcmp(lx->word, "node")) {
@@ -431,45 +413,6 @@ int tdm_cfg_parse(struct tdm_cfg *cfg, const char *file, const char *text, bool 
 					    "resource");
 		}
 	}
-}
-
-int tdm_parse_endpoint(const char *s, struct tdm_endpoint *ep)
-{
-	char host[INET6_ADDRSTRLEN + 2];
-	const char *colon, *h = s;
-	size_t hlen;
-	char *end;
-	long port;
-
-	if (s[0] == '[') {
-		colon = strstr(s, "]:");
-		if (!colon)
-			return -1;
-		h = s + 1;
-		hlen = colon - h;
-		colon++;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon)
-			return -1;
-		hlen = colon - s;
-	}
-	if (hlen == 0 || hlen >= sizeof(host))
-		return -1;
-	memcpy(host, h, hlen);
-	host[hlen] = '\0';
-	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	if (errno || *end || end == colon + 1 || port < 1 || port > 65535)
-		return -1;
-	ep->port = (uint16_t)port;
-	if (inet_pton(AF_INET, host, ep->addr) == 1)
-		ep->addr_len = 4;
-	else if (inet_pton(AF_INET6, host, ep->addr) == 1)
-		ep->addr_len = 16;
-	else
-		return -1;
-	return 0;
 }
 
 static int tdm_check_res(const struct tdm_cfg_res *r, struct tdm_cfg_err *err)

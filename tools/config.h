@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "parse.h"
+
 #define TDM_CFG_MAX_RES 64
 #define TDM_CFG_WORD_MAX 256
 
@@ -41,11 +43,11 @@ struct tdm_cfg_node {
 
 /* Options: 0 means not set (the module's default applies). */
 struct tdm_cfg_opts {
-	int protocol;			/* enum tandem_protocol */
+	uint32_t protocol;		/* enum tandem_protocol */
 	char secret_file[TDM_CFG_WORD_MAX];
-	unsigned int timeout_ms;
-	unsigned int resync_rate;	/* MiB/s */
-	unsigned int congestion_limit;	/* MiB */
+	uint32_t timeout_ms;
+	uint32_t resync_rate;		/* MiB/s */
+	uint32_t congestion_limit;	/* MiB */
 };
 
 struct tdm_cfg_res {
@@ -84,14 +86,6 @@ int tdm_cfg_check(const struct tdm_cfg *cfg, struct tdm_cfg_err *err);
 const struct tdm_cfg_res *tdm_cfg_find(const struct tdm_cfg *cfg, const char *name);
 /* The node of @res named @host, or NULL. */
 const struct tdm_cfg_node *tdm_cfg_node(const struct tdm_cfg_res *res, const char *host);
-struct tdm_endpoint {
-	unsigned char addr[16];
-	int addr_len;			/* 4 or 16 */
-	uint16_t port;
-};
-
-/* "1.2.3.4:7789" or "[fe80::1]:7789"; 0 or -1. */
-int tdm_parse_endpoint(const char *s, struct tdm_endpoint *ep);
 /* "file:line:col: msg" (or without the parts not set) into @buf. */
 void tdm_cfg_strerror(const struct tdm_cfg_err *err, char *buf, size_t len);
 

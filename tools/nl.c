@@ -11,6 +11,7 @@
 #include <netlink/genl/ctrl.h>
 
 #include "nl.h"
+#include "tandemctl.h"
 #include "tandem_netlink.h"
 
 #ifndef SOL_NETLINK
@@ -183,9 +184,27 @@ out:
 	return ctx.err;
 }
 
-int tdm_nl_status(struct tdm_nl *nl, const char *name, tdm_nl_reply_fn fn, void *arg,
+struct tdm_nl_status_ctx {
+	tdm_nl_status_fn fn;
+	void *arg;
+};
+
+static int tdm_nl_status_reply(struct nlattr **attrs, void *arg)
+{
+	struct tdm_nl_status_ctx *ctx = arg;
+	struct tdm_status st;
+	int ret;
+
+	ret = tdm_status_decode(attrs, &st);
+	if (!ret && !st.attached)
+		ret = -EPROTO;
+	return ret ? ret : ctx->fn(&st, ctx->arg);
+}
+
+int tdm_nl_status(struct tdm_nl *nl, const char *name, tdm_nl_status_fn fn, void *arg,
 		  char *why, size_t why_len)
 {
+	struct tdm_nl_status_ctx ctx = { .fn = fn, .arg = arg };
 	struct nl_msg *msg = tdm_nl_new(nl, TANDEM_CMD_STATUS, !name);
 
 	why[0] = '\0';
@@ -193,5 +212,57 @@ int tdm_nl_status(struct tdm_nl *nl, const char *name, tdm_nl_reply_fn fn, void 
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	return tdm_nl_request(nl, msg, fn, arg, why, why_len);
+	return tdm_nl_request(nl, msg, tdm_nl_status_reply, &ctx, why, why_len);
+}
+
+static int tdm_nl_copy_status(const struct tdm_status *st, void *arg)
+{
+	memcpy(arg, st, sizeof(*st));
+	return 0;
+}
+
+int tdm_nl_get_status(struct tdm_nl *nl, const char *name, struct tdm_status *st,
+		      char *why, size_t why_len)
+{
+	memset(st, 0, sizeof(*st));
+	return tdm_nl_status(nl, name, tdm_nl_copy_status, st, why, why_len);
+}
+
+int tdm_report(const char *what, int err, const char *why)
+{
+	if (why && why[0])
+		fprintf(stderr, "tandemctl: %s: %s (%s)\n", what, why, strerror(-err));
+	else
+		fprintf(stderr, "tandemctl: %s: %s\n", what, strerror(-err));
+	return tdm_exit_code(err);
+}
+
+int tdm_exit_code(int err)
+{
+	return err == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
+}
+
+int tdm_nl_do(const char *what, int cmd, const char *name,
+	      int (*put)(struct nl_msg *msg, void *arg), void *arg)
+{
+	char why[512];
+	struct tdm_nl nl;
+	struct nl_msg *msg;
+	int ret;
+
+	ret = tdm_nl_open(&nl);
+	if (ret)
+		return tdm_exit_code(ret);
+	msg = tdm_nl_new(&nl, cmd, 0);
+	if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name) || (put && put(msg, arg))) {
+		nlmsg_free(msg);
+		ret = tdm_report(what, -ENOMEM, NULL);
+		goto out_close;
+	}
+	ret = tdm_nl_request(&nl, msg, NULL, NULL, why, sizeof(why));
+	if (ret)
+		ret = tdm_report(what, ret, why);
+out_close:
+	tdm_nl_close(&nl);
+	return ret;
 }

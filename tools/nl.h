@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <netlink/genl/genl.h>
 
+#include "status.h"
+
 struct tdm_nl {
 	struct nl_sock *sk;
 	int family;
@@ -14,7 +16,7 @@ struct tdm_nl {
 /* Called for each reply message; return 0 to go on, <0 (-errno) to fail. */
 typedef int (*tdm_nl_reply_fn)(struct nlattr **attrs, void *arg);
 
-/* Connect and resolve the family; prints why not on failure. */
+/* Connect and resolve the family; 0, or -errno after saying why not. */
 int tdm_nl_open(struct tdm_nl *nl);
 void tdm_nl_close(struct tdm_nl *nl);
 /* A new request for @cmd; NLM_F_DUMP when @dump. NULL on out of memory. */
@@ -26,8 +28,22 @@ struct nl_msg *tdm_nl_new(struct tdm_nl *nl, int cmd, int dump);
  */
 int tdm_nl_request(struct tdm_nl *nl, struct nl_msg *msg, tdm_nl_reply_fn fn,
 		   void *arg, char *why, size_t why_len);
+
+/* Called with each resource of a STATUS reply; return 0 to go on, <0 (-errno) to fail. */
+typedef int (*tdm_nl_status_fn)(const struct tdm_status *st, void *arg);
+
 /* STATUS of resource @name, or of every resource if @name is NULL: as tdm_nl_request(). */
-int tdm_nl_status(struct tdm_nl *nl, const char *name, tdm_nl_reply_fn fn, void *arg,
+int tdm_nl_status(struct tdm_nl *nl, const char *name, tdm_nl_status_fn fn, void *arg,
 		  char *why, size_t why_len);
+/* STATUS of resource @name into @st: as tdm_nl_request(), -ENOENT if there is none. */
+int tdm_nl_get_status(struct tdm_nl *nl, const char *name, struct tdm_status *st,
+		      char *why, size_t why_len);
+
+/*
+ * Send @cmd for resource @name on a socket of its own, with more attributes
+ * from @put (may be NULL); an exit code, after saying why as @what's failure.
+ */
+int tdm_nl_do(const char *what, int cmd, const char *name,
+	      int (*put)(struct nl_msg *msg, void *arg), void *arg);
 
 #endif

@@ -131,25 +131,32 @@ void out_u64(const char *key, uint64_t val)
 	printf("%" PRIu64, val);
 }
 
-void out_bytes(const char *key, uint64_t val)
+void out_format_bytes(char *buf, size_t len, uint64_t val)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
 	double v = (double)val;
 	unsigned int u = 0;
 
-	if (json) {
-		out_u64(key, val);
-		return;
-	}
 	while (v >= 1024 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
 		v /= 1024;
 		u++;
 	}
-	out_key(key);
 	if (u == 0)
-		printf("%" PRIu64 "B", val);
+		snprintf(buf, len, "%" PRIu64 "B", val);
 	else
-		printf("%.1f%s", v, unit[u]);
+		snprintf(buf, len, "%.1f%s", v, unit[u]);
+}
+
+void out_bytes(const char *key, uint64_t val)
+{
+	char buf[32];
+
+	if (json) {
+		out_u64(key, val);
+		return;
+	}
+	out_format_bytes(buf, sizeof(buf), val);
+	out_str(key, buf);
 }
 
 /* ANSI colour of a state word: green healthy, yellow in between, red needs care. */
@@ -175,14 +182,22 @@ static const char *out_state_colour(const char *val)
 	return NULL;
 }
 
-void out_state(const char *key, const char *val)
+void out_text_state(const char *val)
 {
 	const char *c = colour ? out_state_colour(val) : NULL;
 
-	if (!c) {
+	if (c)
+		printf("%s%s\033[0m", c, val);
+	else
+		fputs(val, stdout);
+}
+
+void out_state(const char *key, const char *val)
+{
+	if (json) {
 		out_str(key, val);
 		return;
 	}
 	out_key(key);
-	printf("%s%s\033[0m", c, val);
+	out_text_state(val);
 }

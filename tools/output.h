@@ -7,6 +7,7 @@
 #define TDMCTL_OUTPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 void out_init(bool json);
@@ -23,5 +24,10 @@ void out_state(const char *key, const char *val);
 void out_u64(const char *key, uint64_t val);
 /* Bytes: a number in JSON, "1.5GiB" in text. */
 void out_bytes(const char *key, uint64_t val);
+
+/* Text only: @val as "1.5GiB" into @buf. */
+void out_format_bytes(char *buf, size_t len, uint64_t val);
+/* Text only: a state word, coloured as out_state() does. */
+void out_text_state(const char *val);
 
 #endif

@@ -44,8 +44,8 @@ static const struct tdm_cmd tdm_cmds[] = {
 	  "compare every block with the peer's by checksum; resync those that differ" },
 	{ "wait-sync", cmd_wait_sync, "<res> [--timeout S]",
 	  "wait until connected and in sync, both disks up to date" },
-	{ "status", cmd_status, "[<res>] [--json]",
-	  "show resources: disk, size, openers, roles, connection, I/O counters" },
+	{ "status", cmd_status, "[<res>] [-v|--verbose] [--json]",
+	  "show resources: role, disks, connection, peer, resync (-v: everything, with I/O counters)" },
 	{ "events", cmd_events, "[<res>] [--json] [--now]",
 	  "print state changes as they happen, one line each (--now: current state first)" },
 	{ "udev-name", cmd_udev_name, "tandemN",
@@ -92,15 +92,6 @@ int tdm_usage_error(const char *cmd, const char *fmt, ...)
 		if (!strcmp(tdm_cmds[i].name, cmd))
 			fprintf(stderr, "usage: tandemctl %s %s\n", cmd, tdm_cmds[i].args);
 	return TDM_EXIT_USAGE;
-}
-
-int tdm_report(const char *what, int err, const char *why)
-{
-	if (why && why[0])
-		fprintf(stderr, "tandemctl: %s: %s (%s)\n", what, why, strerror(-err));
-	else
-		fprintf(stderr, "tandemctl: %s: %s\n", what, strerror(-err));
-	return err == -ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
 }
 
 int main(int argc, char **argv)

@@ -2,6 +2,12 @@
 #ifndef TDMCTL_H
 #define TDMCTL_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "tandem_netlink.h"
+
 /* Exit codes, documented in the README. */
 enum {
 	TDM_EXIT_OK = 0,
@@ -17,15 +23,6 @@ struct tdm_cmd {
 	const char *args;
 	const char *help;
 };
-
-#include <stddef.h>
-#include <stdint.h>
-
-#include "config.h"
-#include "tandem_netlink.h"
-
-struct nl_msg;
-struct nlattr;
 
 /* What a connect request carries; zero fields are left to the module's defaults. */
 struct tdm_connect_args {
@@ -48,13 +45,8 @@ int cmd_udev_name(int argc, char **argv);
 int tdm_take_name(const char *cmd, int argc, char **argv, const char **name);
 /* A disk path made absolute, or a UUID=/PARTUUID=/LABEL= tag resolved; malloc'ed. */
 char *tdm_resolve_disk(const char *spec);
-/* Send @cmd for resource @name, with more attributes from @put; report failure as @what. */
-int tdm_do(const char *what, int cmd, const char *name,
-	   int (*put)(struct nl_msg *msg, void *arg), void *arg);
-/* One resource's record from a STATUS reply or an event (@event names it; no counters then). */
-void tdm_print_resource(struct nlattr **attrs, const char *event);
 /* Attach @name on @disk_spec (path or tag) as minor @minor. */
-int tdm_attach_res(const char *name, long minor, const char *disk_spec);
+int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec);
 /* A command taking the resource name alone. */
 int tdm_name_only_cmd(const char *cmdname, int cmd, int argc, char **argv);
 
@@ -83,13 +75,15 @@ int cmd_outdate(int argc, char **argv);
 int tdm_connect_res(const char *name, struct tdm_connect_args *a);
 /* Fill what @a lacks from @name's resource file; 0 or an exit code (said why). */
 int tdm_connect_from_config(const char *name, struct tdm_connect_args *a, int have_protocol);
-/* "ADDR:PORT" or "[ADDR6]:PORT" of two attributes; 0 or -1 if absent. */
-int tdm_format_addr(struct nlattr *addr, struct nlattr *port, char *buf, unsigned int len);
 
 /* tandemctl.c */
 int tdm_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* nl.c: a failed request, reported. */
 /* Print "tandemctl: <what>: <why or strerror>" and return the exit code for -@err. */
 int tdm_report(const char *what, int err, const char *why);
+/* The exit code for -@err: TDM_EXIT_NOTFOUND for -ENOENT, else TDM_EXIT_FAIL. */
+int tdm_exit_code(int err);
 
 #endif

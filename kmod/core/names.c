@@ -3,9 +3,18 @@
  * Resource names become part of messages, file names and udev links, so they
  * are restricted to characters that need no quoting anywhere: letters, digits,
  * '_', '.', '-', not starting with '.' or '-'.
+ *
+ * The names of enum values below are an interface: status --json, events and
+ * dump-md print them, and scripts (the OCF agent, keepalived's check) match
+ * them. Change none.
  */
 #include "names.h"
+#include "ondisk.h"
 #include "tandem_netlink.h"
+
+#define TDM_STR(x) TDM_STR2(x)
+#define TDM_STR2(x) #x
+#define TDM_NAMES(table, v) tdm_lookup(table, sizeof(table) / sizeof(table[0]), v)
 
 static bool tdm_name_char_ok(char c)
 {
@@ -38,11 +47,121 @@ const char *tdm_name_strerror(enum tdm_name_err err)
 	case TDM_NAME_EMPTY:
 		return "resource name is empty";
 	case TDM_NAME_TOO_LONG:
-		return "resource name is too long (at most 63 characters)";
+		return "resource name is too long (at most "
+		       TDM_STR(TANDEM_NAME_LEN_MAX) " characters)";
 	case TDM_NAME_BAD_CHAR:
 		return "resource name may only contain letters, digits, '_', '.' and '-'";
 	case TDM_NAME_BAD_START:
 		return "resource name must not start with '.' or '-'";
 	}
 	return "invalid resource name";
+}
+
+static const char *const tdm_roles[] = {
+	[TANDEM_ROLE_SECONDARY] = "secondary",
+	[TANDEM_ROLE_PRIMARY] = "primary",
+};
+
+static const char *const tdm_disk_states[] = {
+	[TANDEM_DISK_INCONSISTENT] = "inconsistent",
+	[TANDEM_DISK_OUTDATED] = "outdated",
+	[TANDEM_DISK_CONSISTENT] = "consistent",
+	[TANDEM_DISK_UPTODATE] = "uptodate",
+};
+
+static const char *const tdm_conn_states[] = {
+	[TANDEM_CONN_STANDALONE] = "standalone",
+	[TANDEM_CONN_CONNECTING] = "connecting",
+	[TANDEM_CONN_CONNECTED] = "connected",
+};
+
+static const char *const tdm_protocols[] = {
+	[TANDEM_PROTO_ASYNC] = "async",
+	[TANDEM_PROTO_SYNC] = "sync",
+};
+
+static const char *const tdm_sync_states[] = {
+	[TANDEM_SYNC_STATE_NONE] = "none",
+	[TANDEM_SYNC_STATE_SOURCE] = "source",
+	[TANDEM_SYNC_STATE_TARGET] = "target",
+	[TANDEM_SYNC_STATE_AHEAD] = "ahead",
+};
+
+static const char *const tdm_events[] = {
+	[TANDEM_EVENT_ATTACH] = "attach",
+	[TANDEM_EVENT_DETACH] = "detach",
+	[TANDEM_EVENT_ROLE] = "role",
+	[TANDEM_EVENT_DISK] = "disk",
+	[TANDEM_EVENT_CONNECTION] = "connection",
+	[TANDEM_EVENT_PEER] = "peer",
+	[TANDEM_EVENT_SYNC] = "sync",
+	[TANDEM_EVENT_SYNC_PROGRESS] = "sync_progress",
+	[TANDEM_EVENT_SPLIT_BRAIN] = "split_brain",
+	[TANDEM_EVENT_VERIFY] = "verify",
+};
+
+static const struct {
+	u32 flag;
+	const char *name;
+} tdm_md_flags[] = {
+	{ TDM_MDF_CONSISTENT, "consistent" },
+	{ TDM_MDF_OUTDATED, "outdated" },
+	{ TDM_MDF_PRIMARY, "primary" },
+	{ TDM_MDF_ATTACHED, "attached" },
+	{ TDM_MDF_RESYNC_OWED, "resync-owed" },
+};
+
+static const char *tdm_lookup(const char *const *names, u32 count, u32 v)
+{
+	return v < count && names[v] ? names[v] : "unknown";
+}
+
+const char *tdm_role_name(u32 role)
+{
+	return TDM_NAMES(tdm_roles, role);
+}
+
+const char *tdm_disk_name(u32 disk_state)
+{
+	return TDM_NAMES(tdm_disk_states, disk_state);
+}
+
+const char *tdm_conn_name(u32 conn_state)
+{
+	return TDM_NAMES(tdm_conn_states, conn_state);
+}
+
+const char *tdm_proto_name(u32 protocol)
+{
+	return TDM_NAMES(tdm_protocols, protocol);
+}
+
+const char *tdm_sync_name(u32 sync_state)
+{
+	return TDM_NAMES(tdm_sync_states, sync_state);
+}
+
+const char *tdm_event_name(u32 event)
+{
+	return TDM_NAMES(tdm_events, event);
+}
+
+u32 tdm_proto_value(const char *name)
+{
+	u32 v;
+
+	for (v = 0; v < sizeof(tdm_protocols) / sizeof(tdm_protocols[0]); v++)
+		if (tdm_protocols[v] && !strcmp(name, tdm_protocols[v]))
+			return v;
+	return 0;
+}
+
+const char *tdm_md_flag_name(u32 flag)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tdm_md_flags) / sizeof(tdm_md_flags[0]); i++)
+		if (tdm_md_flags[i].flag == flag)
+			return tdm_md_flags[i].name;
+	return NULL;
 }

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Rules for resource names, shared by the module and tandemctl. */
+/*
+ * Names shared by the module and tandemctl: the rules for resource names,
+ * and the one table of names of each UAPI enum's values and of the
+ * metadata flags, as status, events and dump-md show them. All functions
+ * may be called in any context.
+ */
 #ifndef TDM_CORE_NAMES_H
 #define TDM_CORE_NAMES_H
 
@@ -17,5 +22,17 @@ enum tdm_name_err {
 enum tdm_name_err tdm_name_check(const char *name);
 /* A sentence saying what is wrong, for extack and tool messages. */
 const char *tdm_name_strerror(enum tdm_name_err err);
+
+/* The name of a value of enum tandem_role, _disk_state...; "unknown" for any other value. */
+const char *tdm_role_name(u32 role);
+const char *tdm_disk_name(u32 disk_state);
+const char *tdm_conn_name(u32 conn_state);
+const char *tdm_proto_name(u32 protocol);
+const char *tdm_sync_name(u32 sync_state);
+const char *tdm_event_name(u32 event);
+/* The enum tandem_protocol value named @name, or 0. */
+u32 tdm_proto_value(const char *name);
+/* The name of one TDM_MDF_* superblock flag, or NULL if @flag is not one. */
+const char *tdm_md_flag_name(u32 flag);
 
 #endif /* TDM_CORE_NAMES_H */

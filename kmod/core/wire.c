@@ -239,7 +239,7 @@ enum tdm_refuse tdm_hello_check(const struct tdm_hello *mine,
 	u32 lo = mine->proto_min > peer->proto_min ? mine->proto_min : peer->proto_min;
 	u32 hi = mine->proto_max < peer->proto_max ? mine->proto_max : peer->proto_max;
 
-	if (lo > hi)
+	if (lo > hi || (peer->features & ~TDM_HELLO_FEATURES))
 		return TDM_REFUSE_PROTO;
 	if (strncmp(mine->name, peer->name, TDM_WIRE_NAME_LEN))
 		return TDM_REFUSE_NAME;
@@ -314,31 +314,4 @@ const char *tdm_refuse_str(enum tdm_refuse r)
 		break;
 	}
 	return "unknown reason";
-}
-
-const char *tdm_role_str(u32 role)
-{
-	return role == TANDEM_ROLE_PRIMARY ? "primary" :
-	       role == TANDEM_ROLE_SECONDARY ? "secondary" : "unknown";
-}
-
-const char *tdm_disk_str(u32 disk)
-{
-	switch (disk) {
-	case TANDEM_DISK_INCONSISTENT:
-		return "inconsistent";
-	case TANDEM_DISK_OUTDATED:
-		return "outdated";
-	case TANDEM_DISK_CONSISTENT:
-		return "consistent";
-	case TANDEM_DISK_UPTODATE:
-		return "uptodate";
-	}
-	return "unknown";
-}
-
-const char *tdm_proto_str(u32 proto)
-{
-	return proto == TANDEM_PROTO_SYNC ? "sync" :
-	       proto == TANDEM_PROTO_ASYNC ? "async" : "unknown";
 }

@@ -113,11 +113,17 @@ struct tdm_data {
 };
 
 #define TDM_HELLO_SECRET	0x1	/* the sender has a shared secret */
+/*
+ * Optional protocol features this version knows in tdm_hello.features: none.
+ * A peer that sets any other bit is refused (TDM_REFUSE_PROTO), so a bit can
+ * be given a meaning later without being ignored by this version.
+ */
+#define TDM_HELLO_FEATURES	0ULL
 
 struct tdm_hello {
 	u32 proto_min;
 	u32 proto_max;
-	u64 features;
+	u64 features;		/* TDM_HELLO_FEATURES bits only: zero today */
 	u64 size_sectors;
 	u32 flags;
 	u32 protocol;		/* enum tandem_protocol */
@@ -160,7 +166,8 @@ void tdm_hello_encode(u8 *buf, const struct tdm_hello *h);
 enum tdm_wire_err tdm_hello_decode(const u8 *buf, size_t len, struct tdm_hello *h);
 /*
  * May these two nodes talk? TDM_REFUSE_NONE and the agreed protocol version
- * in *@proto, or why not. Authentication (secret) is checked separately.
+ * in *@proto, or why not (TDM_REFUSE_PROTO too for a feature bit this
+ * version does not know). Authentication (secret) is checked separately.
  */
 enum tdm_refuse tdm_hello_check(const struct tdm_hello *mine,
 				const struct tdm_hello *peer, u32 *proto);
@@ -189,8 +196,5 @@ void tdm_auth_msg(u8 *buf, bool answerer_accepted, const u8 *asker_nonce,
 		  const u8 *answerer_nonce);
 
 const char *tdm_refuse_str(enum tdm_refuse r);
-const char *tdm_role_str(u32 role);
-const char *tdm_disk_str(u32 disk);
-const char *tdm_proto_str(u32 proto);
 
 #endif /* TDM_CORE_WIRE_H */

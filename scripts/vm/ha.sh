@@ -75,7 +75,7 @@ fresh_pair() {
 	done
 	on alpha 'tandemctl up r0'
 	on beta 'tandemctl attach r0 && tandemctl connect r0 --assume-clean'
-	wait_for alpha "connection" 'tandemctl status r0 | grep -q connection:connected'
+	wait_for alpha "connection" 'tandemctl status r0 --json | grep -q "\"connection\":\"connected\""'
 	on alpha "tandemctl primary r0 --force && $DB create && $DB stop && tandemctl secondary r0"
 	keepalived_start alpha
 	wait_for alpha "MariaDB on the virtual IP" "ip -4 addr show eth0 | grep -q $VIP && mariadb-admin -h $VIP -u app -papp ping"

@@ -68,6 +68,12 @@ start_vm() {
 # skipped, and the soft-lockup report waits 60 s, not 20 s, for a vCPU
 # thread the host did not schedule. Hung tasks are still reported at 120 s.
 BOOT_ARGS="cryptomgr.notests=1 watchdog_thresh=30 clocksource=tsc tsc=reliable"
+# Under TCG a guest reads the host's TSC: give it the host's rate rather
+# than let it calibrate, which on a loaded host went wrong (a guest clock
+# that ran 12 times too fast timed its peer out after 0.2 s, not 2.5 s).
+if grep -qw constant_tsc /proc/cpuinfo; then
+	BOOT_ARGS+=$(awk -F: '/^cpu MHz/ {printf " tsc_early_khz=%d", $2 * 1000; exit}' /proc/cpuinfo)
+fi
 BOOT_TIMEOUT=${TDM_BOOT_TIMEOUT:-300}
 
 wait_ready() {

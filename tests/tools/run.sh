@@ -145,6 +145,57 @@ for c in $cmds; do
 	check "completion offers $c" bash -c ". '$TOP/tools/etc/tandemctl.bash-completion'; COMP_WORDS=(tandemctl '$c'); COMP_CWORD=1; _tandemctl; printf '%s\n' \"\${COMPREPLY[@]}\" | grep -qx -- '$c'"
 done
 
+# The man pages state the module's limits (include/tandem_netlink.h): each
+# option its own range and default, and no range or default that is not one
+# of the header's.
+uapi() {
+	echo $(($(printf '#include "tandem_netlink.h"\n%s\n' "$1" | cc -E -P -I"$TOP/include" - | tail -n1)))
+}
+NAME_LEN_MAX=$(uapi TANDEM_NAME_LEN_MAX) MINOR_MAX=$(uapi TANDEM_MINOR_MAX)
+SECRET_MIN=$(uapi TANDEM_SECRET_MIN) SECRET_MAX=$(uapi TANDEM_SECRET_MAX)
+T_MIN=$(uapi TANDEM_TIMEOUT_MS_MIN) T_MAX=$(uapi TANDEM_TIMEOUT_MS_MAX) T_DEF=$(uapi TANDEM_TIMEOUT_MS_DEF)
+R_MIN=$(uapi TANDEM_RESYNC_RATE_MIN) R_MAX=$(uapi TANDEM_RESYNC_RATE_MAX)
+C_MIN=$(uapi TANDEM_CONGESTION_MIB_MIN) C_MAX=$(uapi TANDEM_CONGESTION_MIB_MAX)
+C_DEF=$(uapi TANDEM_CONGESTION_MIB_DEF)
+man8=$TOP/tools/man/tandemctl.8 man5=$TOP/tools/man/tandem.conf.5
+# man_says PAGE AT TEXT: the line of PAGE holding AT, or the next one, says TEXT (fixed strings).
+man_says() {
+	grep -F -A1 -- "$2" "$1" | grep -qF -- "$3" ||
+		{ echo "$(basename "$1"): not said at '$2': '$3'"; return 1; }
+}
+check "tandemctl.8: --minor's range" man_says "$man8" '.RI ( n' "from 0 to $MINOR_MAX)"
+check "tandemctl.8: the secret's length" man_says "$man8" '\-\-secret\-file " file"' \
+	"($SECRET_MIN to $SECRET_MAX bytes"
+check "tandemctl.8: --timeout's range and default" man_says "$man8" '\-\-timeout " ms"' \
+	"($T_MIN to $T_MAX, default $T_DEF)"
+check "tandemctl.8: --resync-rate's range" man_says "$man8" '\-\-resync\-rate " MiB/s"' \
+	"($R_MIN to $R_MAX, default: no limit)"
+check "tandemctl.8: --congestion-limit's range and default" man_says "$man8" \
+	'\-\-congestion\-limit " MiB"' "$C_MIN to $C_MAX, default $C_DEF)"
+check "tandem.conf.5: minor's range" man_says "$man5" 'minor \fIN\fR;' "0 to $MINOR_MAX"
+check "tandem.conf.5: timeout's range and default" man_says "$man5" 'timeout \fIms\fR;' \
+	"# $T_MIN to $T_MAX, default $T_DEF"
+check "tandem.conf.5: resync-rate's range" man_says "$man5" 'resync\-rate \fIMiB/s\fR;' \
+	"# $R_MIN to $R_MAX, default no limit"
+check "tandem.conf.5: congestion-limit's range and default" man_says "$man5" \
+	'congestion\-limit \fIMiB\fR;' "# $C_MIN to $C_MAX, default $C_DEF"
+check "tandem.conf.5: the name's length" man_says "$man5" 'A resource has a name' \
+	"(1 to $NAME_LEN_MAX of letters"
+# no_stray_limits PAGE...: every "N to M" and "default N" in the pages is the header's.
+no_stray_limits() {
+	local ranges=" 0-$MINOR_MAX $SECRET_MIN-$SECRET_MAX $T_MIN-$T_MAX $R_MIN-$R_MAX $C_MIN-$C_MAX 1-$NAME_LEN_MAX "
+	local r d bad=
+	for r in $(cat "$@" | grep -oE '\b[0-9]+ to [0-9]+\b' | sed 's/ to /-/'); do
+		[[ $ranges == *" $r "* ]] || bad+=" $r"
+	done
+	for d in $(cat "$@" | grep -oE 'default:? [0-9]+' | grep -oE '[0-9]+$'); do
+		[[ " $T_DEF $C_DEF " == *" $d "* ]] || bad+=" default:$d"
+	done
+	[ -z "$bad" ] || { echo "not limits of include/tandem_netlink.h:$bad"; return 1; }
+}
+check "the man pages state no other ranges or defaults" no_stray_limits "$man8" "$man5"
+check "tandemctl.8 describes status -v" grep -qF '.BR status " [\fIres\fR] [" \-v | \-\-verbose' "$man8"
+
 # The man page's example is a valid resource file.
 mkdir -p "$TMP/conf"
 sed -n '/^\.SH EXAMPLE/,/^\.SH/p' "$TOP/tools/man/tandem.conf.5" | sed -n '/^\.nf/,/^\.fi/p' |
@@ -167,6 +218,7 @@ check "complete up's resources" expect_completion "tandemctl --config-dir $TMP/c
 check "complete primary's resource" expect_completion "tandemctl --config-dir $TMP/conf primary w" 4 "web.1"
 check "complete connect's options" expect_completion "tandemctl connect r0 --p" 3 "--peer --protocol"
 check "complete --protocol's value" expect_completion "tandemctl connect r0 --protocol ''" 4 "async sync"
+check "complete status's options" expect_completion "tandemctl status r0 -" 3 "--json --verbose -v"
 
 # The experiment's report (tests/experiment/report.py) on a real httperf
 # output: 10 connections, one timed out, one answered 503, 8 hits, one of

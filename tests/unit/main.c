@@ -9,10 +9,12 @@ static const struct {
 } suites[] = {
 	{ "names", test_names },
 	{ "wire", test_wire },
-	{ "meta", test_meta },
+	{ "ondisk", test_ondisk },
 	{ "gen", test_gen },
 	{ "bitmap", test_bitmap },
 	{ "config", test_config },
+	{ "parse", test_parse },
+	{ "status", test_status },
 };
 
 int main(void)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "core/ondisk.h"
 #include "core/names.h"
 #include "tandem_netlink.h"
 
@@ -59,8 +60,86 @@ static void test_messages(void)
 
 		CHECK(m != NULL && strlen(m) > 10);
 	}
-	snprintf(limit, sizeof(limit), "%d", TANDEM_NAME_MAX - 1);
+	snprintf(limit, sizeof(limit), " %d ", TANDEM_NAME_MAX - 1);
 	CHECK(strstr(tdm_name_strerror(TDM_NAME_TOO_LONG), limit) != NULL);
+	CHECK_EQ(TANDEM_NAME_MAX, TANDEM_NAME_LEN_MAX + 1);
+}
+
+/*
+ * The names of enum values are what status --json, events and dump-md
+ * print, and what scripts match: each one, spelled out.
+ */
+static void test_enum_names(void)
+{
+	CHECK_STR(tdm_role_name(TANDEM_ROLE_SECONDARY), "secondary");
+	CHECK_STR(tdm_role_name(TANDEM_ROLE_PRIMARY), "primary");
+	CHECK_STR(tdm_disk_name(TANDEM_DISK_INCONSISTENT), "inconsistent");
+	CHECK_STR(tdm_disk_name(TANDEM_DISK_OUTDATED), "outdated");
+	CHECK_STR(tdm_disk_name(TANDEM_DISK_CONSISTENT), "consistent");
+	CHECK_STR(tdm_disk_name(TANDEM_DISK_UPTODATE), "uptodate");
+	CHECK_STR(tdm_conn_name(TANDEM_CONN_STANDALONE), "standalone");
+	CHECK_STR(tdm_conn_name(TANDEM_CONN_CONNECTING), "connecting");
+	CHECK_STR(tdm_conn_name(TANDEM_CONN_CONNECTED), "connected");
+	CHECK_STR(tdm_proto_name(TANDEM_PROTO_ASYNC), "async");
+	CHECK_STR(tdm_proto_name(TANDEM_PROTO_SYNC), "sync");
+	CHECK_STR(tdm_sync_name(TANDEM_SYNC_STATE_NONE), "none");
+	CHECK_STR(tdm_sync_name(TANDEM_SYNC_STATE_SOURCE), "source");
+	CHECK_STR(tdm_sync_name(TANDEM_SYNC_STATE_TARGET), "target");
+	CHECK_STR(tdm_sync_name(TANDEM_SYNC_STATE_AHEAD), "ahead");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_ATTACH), "attach");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_DETACH), "detach");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_ROLE), "role");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_DISK), "disk");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_CONNECTION), "connection");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_PEER), "peer");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_SYNC), "sync");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_SYNC_PROGRESS), "sync_progress");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_SPLIT_BRAIN), "split_brain");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_VERIFY), "verify");
+}
+
+/* 0 (never sent), and values past each table (a newer module): "unknown". */
+static void test_enum_unknown(void)
+{
+	const char *(*const fns[])(u32) = {
+		tdm_role_name, tdm_disk_name, tdm_conn_name, tdm_proto_name, tdm_sync_name,
+		tdm_event_name,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
+		CHECK_STR(fns[i](0), "unknown");
+		CHECK_STR(fns[i](__TANDEM_EVENT_MAX), "unknown");
+		CHECK_STR(fns[i](0xffffffff), "unknown");
+	}
+	CHECK_STR(tdm_disk_name(TANDEM_DISK_UPTODATE + 1), "unknown");
+	CHECK_STR(tdm_sync_name(TANDEM_SYNC_STATE_AHEAD + 1), "unknown");
+}
+
+static void test_proto_value(void)
+{
+	CHECK_EQ(tdm_proto_value("async"), TANDEM_PROTO_ASYNC);
+	CHECK_EQ(tdm_proto_value("sync"), TANDEM_PROTO_SYNC);
+	CHECK_EQ(tdm_proto_value("C"), 0);
+	CHECK_EQ(tdm_proto_value(""), 0);
+	CHECK_EQ(tdm_proto_value("unknown"), 0);
+	CHECK_EQ(tdm_proto_value("Sync"), 0);
+}
+
+static void test_md_flags(void)
+{
+	u32 bit;
+
+	CHECK_STR(tdm_md_flag_name(TDM_MDF_CONSISTENT), "consistent");
+	CHECK_STR(tdm_md_flag_name(TDM_MDF_OUTDATED), "outdated");
+	CHECK_STR(tdm_md_flag_name(TDM_MDF_PRIMARY), "primary");
+	CHECK_STR(tdm_md_flag_name(TDM_MDF_ATTACHED), "attached");
+	CHECK_STR(tdm_md_flag_name(TDM_MDF_RESYNC_OWED), "resync-owed");
+	CHECK(tdm_md_flag_name(0) == NULL);
+	CHECK(tdm_md_flag_name(TDM_MDF_CONSISTENT | TDM_MDF_OUTDATED) == NULL);
+	/* Every flag has a name, and no other bit does. */
+	for (bit = 1; bit; bit <<= 1)
+		CHECK_EQ(tdm_md_flag_name(bit) != NULL, (bit & TDM_MDF_ALL) != 0);
 }
 
 void test_names(void)
@@ -69,4 +148,8 @@ void test_names(void)
 	test_invalid();
 	test_length();
 	test_messages();
+	test_enum_names();
+	test_enum_unknown();
+	test_proto_value();
+	test_md_flags();
 }

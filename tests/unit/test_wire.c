@@ -138,7 +138,7 @@ static void fill_hello(struct tdm_hello *h)
 	memset(h, 0, sizeof(*h));
 	h->proto_min = 1;
 	h->proto_max = 1;
-	h->features = 0x5;
+	h->features = TDM_HELLO_FEATURES;
 	h->size_sectors = 2097152;
 	h->flags = TDM_HELLO_SECRET;
 	h->protocol = TANDEM_PROTO_SYNC;
@@ -153,6 +153,7 @@ static void hello_roundtrip(void)
 	size_t n;
 
 	fill_hello(&in);
+	in.features = 0x5;		/* decoded as sent; tdm_hello_check judges it */
 	tdm_hello_encode(buf, &in);
 	CHECK_EQ(tdm_hello_decode(buf, sizeof(buf), &out), TDM_WIRE_OK);
 	CHECK(!memcmp(&in, &out, sizeof(in)));
@@ -204,6 +205,11 @@ static void hello_check(void)
 	fill_hello(&b);
 	b.flags = 0;
 	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_SECRET_MISMATCH);
+	fill_hello(&b);
+	b.features = 1;			/* a feature this version does not know */
+	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_PROTO);
+	b.features = 1ULL << 63;
+	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_PROTO);
 	CHECK(strlen(tdm_refuse_str(TDM_REFUSE_SIZE)) > 5);
 }
 

@@ -4,6 +4,7 @@
 #define TDM_UNIT_H
 
 #include <stdio.h>
+#include <string.h>
 
 extern int unit_passed, unit_failed;
 
@@ -28,12 +29,25 @@ extern int unit_passed, unit_failed;
 	}								\
 } while (0)
 
+#define CHECK_STR(a, b) do {						\
+	const char *_a = (a), *_b = (b);				\
+	if (!strcmp(_a, _b)) {						\
+		unit_passed++;						\
+	} else {							\
+		unit_failed++;						\
+		fprintf(stderr, "%s:%d: %s: \"%s\", expected \"%s\"\n",	\
+			__FILE__, __LINE__, __func__, _a, _b);		\
+	}								\
+} while (0)
+
 /* Each test file defines one entry point, listed in main.c. */
 void test_names(void);
 void test_wire(void);
-void test_meta(void);
+void test_ondisk(void);
 void test_gen(void);
 void test_bitmap(void);
 void test_config(void);
+void test_parse(void);
+void test_status(void);
 
 #endif

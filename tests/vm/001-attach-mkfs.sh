@@ -20,8 +20,13 @@ cd /mnt/t && find . -type f | sort | xargs sha256sum > /tmp/sums && wc -l < /tmp
 	grep -q '"disk":"/dev/vda"' <<<"$OUT" || fail "status should name the disk" "$OUT"
 	grep -qE '"writes":[1-9]' <<<"$OUT" || fail "writes should be counted" "$OUT"
 	ok alpha 'tandemctl status'
-	grep -q 'name:r0 minor:0 device:/dev/tandem0 disk:/dev/vda size:1023.9MiB open_count:1' <<<"$OUT" ||
-		fail "text status" "$OUT"
+	grep -q '^  role  *primary$' <<<"$OUT" && ! grep -q backing <<<"$OUT" ||
+		fail "text status: the role, not the details" "$OUT"
+	ok alpha 'tandemctl status -v'
+	for want in '^r0 /dev/tandem0$' '^  role  *primary$' '^  backing  */dev/vda$' \
+		'^  size  *1023.9MiB$' '^  openers  *1$' '^  io  *reads [0-9]* ([^)]*), writes [1-9]'; do
+		grep -q "$want" <<<"$OUT" || fail "text status -v: no line /$want/" "$OUT"
+	done
 
 	step "unmount, detach, the backing disk is free again"
 	ok alpha 'umount /mnt/t && tandemctl detach r0 && ! test -e /dev/tandem0 && ! test -e /sys/block/tandem0'

@@ -78,7 +78,7 @@ run_test() {
 
 	step "a well-formed raw request works"
 	ok alpha "tandemctl create-md r9 --disk /dev/vdb --force >/dev/null && nlraw $ATTACH $NAME:str:r9 $MINOR:u32:9 $DISK:str:/dev/vdb && nlraw $DETACH $NAME:str:r9 && tandemctl status"
-	grep -q 'name:r0' <<<"$OUT" || fail "r0 should still be there" "$OUT"
+	grep -q '^r0 /dev/tandem0$' <<<"$OUT" || fail "r0 should still be there" "$OUT"
 	grep -q 'r9' <<<"$OUT" && fail "r9 should be gone" "$OUT"
 	true
 }

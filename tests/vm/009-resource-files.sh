@@ -37,7 +37,7 @@ run_test() {
 	refused alpha 'tandemctl udev-name /dev/tandem5' 'no resource has minor 5'
 	step "status colours its states on a terminal only"
 	ok alpha 'script -qc "tandemctl status r0" /dev/null'
-	grep -q $'connection:\e\[32mconnected\e\[0m' <<<"$OUT" || fail "no colour on a terminal" "$(cat -v <<<"$OUT")"
+	grep -q $'^  connection  *\e\[32mconnected\e\[0m' <<<"$OUT" || fail "no colour on a terminal" "$(cat -v <<<"$OUT")"
 	ok alpha 'NO_COLOR=1 script -qc "tandemctl status r0" /dev/null; tandemctl status r0'
 	! grep -q $'\e\[' <<<"$OUT" || fail "colour with NO_COLOR or into a pipe" "$(cat -v <<<"$OUT")"
 	expect_eq "$(field alpha authentication)" hmac-sha256 "authentication from the secret file"

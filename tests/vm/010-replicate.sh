@@ -4,8 +4,7 @@ replicate_with() {
 	local proto=$1 sums
 	step "$proto: connect, promote alpha"
 	pair_up "$proto"
-	ok beta 'tandemctl status r0'
-	grep -q "connection:connected protocol:$proto" <<<"$OUT" || fail "beta status" "$OUT"
+	expect_eq "$(field beta connection) $(field beta protocol)" "connected $proto" "beta status"
 
 	step "$proto: random writes 4k..256k and sequential 1M, verified"
 	ok alpha 'fio --name=rand --filename=/dev/tandem0 --direct=1 --ioengine=libaio --rw=randwrite \

@@ -51,7 +51,7 @@ run_test() {
 
 	step "standalone: disconnect, status, reconnect refused while connected"
 	refused alpha 'tandemctl connect r0 --local 10.99.0.1:7790 --peer 10.99.0.2:7790' 'already connected'
-	ok alpha 'tandemctl disconnect r0 && tandemctl status r0'
-	grep -q 'connection:standalone' <<<"$OUT" || fail "alpha should be standalone" "$OUT"
+	ok alpha 'tandemctl disconnect r0 && tandemctl status r0 --json'
+	grep -q '"connection":"standalone"' <<<"$OUT" || fail "alpha should be standalone" "$OUT"
 	refused alpha 'tandemctl disconnect r0' 'not connected'
 }

@@ -11,7 +11,7 @@ run_test() {
 	[ "$ms" -lt 8000 ] || fail "a write took ${ms} ms with the peer gone"
 	wait_field alpha connection connecting 10
 	elapsed=$((SECONDS - t0))
-	step "alpha noticed in about ${elapsed}s: $(on alpha 'tandemctl status r0 | head -n1')"
+	step "alpha noticed in about ${elapsed}s: $(field alpha connection)"
 	expect_eq "$(field alpha peer_disk_state)" outdated "the peer's data, seen from alpha"
 	ok alpha 'dd if=/dev/urandom of=/dev/tandem0 bs=4k count=100 seek=1000 oflag=direct status=none && echo alone'
 

@@ -10,8 +10,8 @@ run_test() {
 	ok alpha 'dd if=/dev/urandom of=/dev/tandem0 bs=1M count=24 seek=600 oflag=direct status=none'
 	step "beta boots again, attaches and connects: the resync moves the 24 MiB"
 	"$PAIR" restart beta
-	ok beta 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl status r0'
-	grep -q 'disk_state:consistent' <<<"$OUT" || fail "beta after the reboot: consistent, not yet known up to date" "$OUT"
+	ok beta 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl status r0 --json'
+	grep -q '"disk_state":"consistent"' <<<"$OUT" || fail "beta after the reboot: consistent, not yet known up to date" "$OUT"
 	connect_res beta
 	ok alpha 'tandemctl wait-sync r0 --timeout 120'
 	n=$(synced_mib alpha)

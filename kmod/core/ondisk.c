@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tandem on-disk metadata: layout, superblock and bitmap block encoding,
- * crc32c (see meta.h and doc/metadata.md).
+ * crc32c (see ondisk.h and doc/metadata.md).
  */
-#include "meta.h"
+#include "ondisk.h"
 
 static const u32 crc32c_table[256] = {
 	0x00000000, 0xf26b8303, 0xe13b70f7, 0x1350f3f4, 0xc79a971f, 0x35f1141c,

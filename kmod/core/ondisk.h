@@ -6,8 +6,8 @@
  *
  * Everything on disk is little-endian. Every block carries a crc32c.
  */
-#ifndef TDM_CORE_META_H
-#define TDM_CORE_META_H
+#ifndef TDM_CORE_ONDISK_H
+#define TDM_CORE_ONDISK_H
 
 #include "core_types.h"
 
@@ -15,6 +15,8 @@
 #define TDM_MD_VERSION		1
 #define TDM_MD_BLOCK		4096
 #define TDM_MD_BYTES_PER_BIT	4096
+#define TDM_BM_SHIFT		12	/* log2(TDM_MD_BYTES_PER_BIT) */
+#define TDM_MD_SECTOR_SHIFT	9	/* offsets are in 512-byte sectors */
 #define TDM_MD_AL_BYTES		(32 * 1024)	/* reserved for the activity log */
 #define TDM_BM_MAGIC		0x4d424454u	/* "TDBM" read as bytes */
 #define TDM_BM_HDR		16
@@ -47,6 +49,27 @@ struct tdm_al_tx {
 #define TDM_MDF_ATTACHED	0x08	/* attached: found set at attach = a crash */
 #define TDM_MDF_RESYNC_OWED	0x10	/* TDM_GEN_RESYNC_OWED, persisted; cleared by the next sync */
 #define TDM_MDF_ALL		0x1f
+
+/* The dirty-bitmap bit that covers data sector @sector. */
+static inline u64 tdm_bm_sector_to_bit(u64 sector)
+{
+	return sector >> (TDM_BM_SHIFT - TDM_MD_SECTOR_SHIFT);
+}
+
+/* The first data sector bitmap bit @bit covers; also: the sectors @bit bits cover. */
+static inline u64 tdm_bm_bit_to_sector(u64 bit)
+{
+	return bit << (TDM_BM_SHIFT - TDM_MD_SECTOR_SHIFT);
+}
+
+/* Data sectors one bitmap bit covers. */
+#define TDM_BM_SECTORS_PER_BIT	(1u << (TDM_BM_SHIFT - TDM_MD_SECTOR_SHIFT))
+
+/* The sector of block @n of a metadata area that starts at sector @area. */
+static inline u64 tdm_md_block_sector(u64 area, u64 n)
+{
+	return area + n * (TDM_MD_BLOCK >> TDM_MD_SECTOR_SHIFT);
+}
 
 /* Where each part of the metadata lives, from the backing disk's size. */
 struct tdm_md_layout {
@@ -107,4 +130,4 @@ u64 tdm_al_nr_extents(u64 data_sectors);
 
 const char *tdm_md_err_str(enum tdm_md_err e);
 
-#endif /* TDM_CORE_META_H */
+#endif /* TDM_CORE_ONDISK_H */

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "core/meta.h"
+#include "core/ondisk.h"
 
 static void crc_vectors(void)
 {
@@ -45,6 +45,30 @@ static void layouts(void)
 	CHECK_EQ(tdm_md_layout(0, &l), TDM_MD_TOO_SMALL);
 	CHECK_EQ(tdm_md_layout(2048, &l), TDM_MD_TOO_SMALL);
 	CHECK_EQ(tdm_md_layout(~0ULL, &l), TDM_MD_TOO_SMALL);
+}
+
+static void conversions(void)
+{
+	struct tdm_md_layout l;
+
+	CHECK_EQ(1u << TDM_BM_SHIFT, TDM_MD_BYTES_PER_BIT);
+	CHECK_EQ(TDM_BM_SECTORS_PER_BIT, 8);
+	CHECK_EQ(tdm_bm_sector_to_bit(0), 0);
+	CHECK_EQ(tdm_bm_sector_to_bit(7), 0);
+	CHECK_EQ(tdm_bm_sector_to_bit(8), 1);
+	CHECK_EQ(tdm_bm_sector_to_bit(~0ULL), ~0ULL >> 3);
+	CHECK_EQ(tdm_bm_bit_to_sector(0), 0);
+	CHECK_EQ(tdm_bm_bit_to_sector(1), 8);
+	CHECK_EQ(tdm_bm_bit_to_sector(1ULL << 40), 1ULL << 43);
+	CHECK_EQ(tdm_bm_sector_to_bit(tdm_bm_bit_to_sector(12345)), 12345);
+	/* Every data sector has its bit, and the last bit covers the last sector. */
+	CHECK_EQ(tdm_md_layout(2097152, &l), TDM_MD_OK);
+	CHECK_EQ(tdm_bm_sector_to_bit(l.data_sectors - 1), l.bm_bits - 1);
+	CHECK_EQ(tdm_bm_bit_to_sector(l.bm_bits), l.data_sectors);
+	/* Metadata blocks: 8 sectors each, from the start of their area. */
+	CHECK_EQ(tdm_md_block_sector(l.bm_offset, 0), l.bm_offset);
+	CHECK_EQ(tdm_md_block_sector(l.bm_offset, l.bm_blocks), l.al_offset);
+	CHECK_EQ(tdm_md_block_sector(l.al_offset, TDM_AL_SLOTS), l.sb_offset);
 }
 
 static void sample(struct tdm_md_sb *sb, u64 disk)
@@ -180,11 +204,12 @@ static void al_blocks(void)
 	free(buf);
 }
 
-void test_meta(void)
+void test_ondisk(void)
 {
 	al_blocks();
 	crc_vectors();
 	layouts();
+	conversions();
 	sb_roundtrip();
 	sb_corruption();
 	sb_fields();

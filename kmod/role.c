@@ -6,6 +6,9 @@
  * itself). Two nodes asking at once are both refused.
  */
 #include "tandem.h"
+#include "device.h"
+#include "replication.h"
+#include "metadata.h"
 
 static struct tdm_conn *tdm_conn_of(struct tdm_device *dev)
 {
@@ -29,14 +32,14 @@ static int tdm_ask_peer(struct tdm_conn *conn, struct netlink_ext_ack *extack)
 		return -EBUSY;
 	}
 	conn->promoting = true;
-	conn->promote_answer = -1;
-	conn->send_promote = true;
+	WRITE_ONCE(conn->promote_answer, -1);
+	conn->owe.promote = true;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->send_wq);
 
 	left = wait_event_timeout(conn->wq, READ_ONCE(conn->promote_answer) >= 0 ||
 				  READ_ONCE(conn->cstate) != TANDEM_CONN_CONNECTED,
-				  msecs_to_jiffies(conn->timeout_ms));
+				  msecs_to_jiffies(conn->tr.timeout_ms));
 	spin_lock_irq(&conn->lock);
 	conn->promoting = false;
 	answer = conn->promote_answer;
@@ -58,7 +61,7 @@ static void tdm_tell_peer(struct tdm_conn *conn)
 	if (!conn)
 		return;
 	spin_lock_irq(&conn->lock);
-	conn->send_state = true;
+	conn->owe.state = true;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->send_wq);
 }
@@ -77,7 +80,7 @@ static int tdm_forced_on_fresh_pair(struct tdm_conn *conn)
 	tdm_conn_gen(conn, &mine);
 	spin_lock_irq(&conn->lock);
 	s = tdm_sync_decide(&mine, &conn->peer_gen);
-	conn->send_gen = true;
+	conn->owe.gen = true;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->send_wq);
 	ret = tdm_apply_sync(conn, s);
@@ -127,7 +130,7 @@ int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *exta
 	}
 	/*
 	 * Forced data is a new generation at once; a primary without its
-	 * peer starts one with its first write (see meta.c).
+	 * peer starts one with its first write (see gen.c).
 	 */
 	ret = tdm_md_set_flags(dev, TDM_MDF_PRIMARY | (force ? TDM_MDF_CONSISTENT : 0),
 			       force ? TDM_MDF_OUTDATED : 0);
@@ -147,8 +150,7 @@ int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *exta
 	if (fresh_pair && force && !uptodate)
 		tdm_forced_on_fresh_pair(conn);
 	tdm_tell_peer(conn);
-	pr_info(TDM_LOG_PREFIX "%s: primary%s\n", dev->name,
-		force ? " (forced: this node's data is the authority)" : "");
+	tdm_info(dev, "primary%s\n", force ? " (forced: this node's data is the authority)" : "");
 	tdm_event(dev, TANDEM_EVENT_ROLE);
 	return 0;
 }
@@ -188,7 +190,7 @@ int tdm_outdate(struct tdm_device *dev, struct netlink_ext_ack *extack)
 		return ret;
 	}
 	tdm_set_disk_state(dev, TANDEM_DISK_OUTDATED);
-	pr_info(TDM_LOG_PREFIX "%s: data outdated; promoting it now needs --force\n", dev->name);
+	tdm_info(dev, "data outdated; promoting it now needs --force\n");
 	return 0;
 }
 
@@ -211,7 +213,7 @@ int tdm_demote(struct tdm_device *dev, struct netlink_ext_ack *extack)
 	tdm_gen_pending(dev, false);
 	tdm_md_set_flags(dev, 0, TDM_MDF_PRIMARY);
 	tdm_tell_peer(tdm_conn_of(dev));
-	pr_info(TDM_LOG_PREFIX "%s: secondary\n", dev->name);
+	tdm_info(dev, "secondary\n");
 	tdm_event(dev, TANDEM_EVENT_ROLE);
 	return 0;
 }

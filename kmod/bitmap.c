@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandem: the dirty bitmap, one bit per 4 KiB block out of sync with the
+ * peer (bit math: core/bitmap.c; block framing: core/ondisk.h). It lives in
+ * memory while attached; a block of it is written back when it changed, at
+ * the end of a session, a resync, when the activity log drops an extent,
+ * and at detach (md.c).
+ */
+#include "tandem.h"
+#include "metadata.h"
+
+static void tdm_bm_dirty(struct tdm_bitmap *bm, u64 first, u64 n)
+{
+	u64 b, last = min(first + n, bm->nbits) - 1;
+
+	for (b = first / TDM_BM_BITS_PER_BLOCK; b <= last / TDM_BM_BITS_PER_BLOCK; b++)
+		__set_bit(b, bm->dirty);
+}
+
+/* Mark [sector, +nr_sectors) out of sync with the peer: every block it touches. Any context. */
+void tdm_bm_set(struct tdm_device *dev, sector_t sector, u64 nr_sectors)
+{
+	struct tdm_bitmap *bm = &dev->bm;
+	u64 first = tdm_bm_sector_to_bit(sector), n, added;
+	unsigned long flags;
+
+	if (!nr_sectors || first >= bm->nbits)
+		return;
+	n = tdm_bm_sector_to_bit(sector + nr_sectors - 1) - first + 1;
+	spin_lock_irqsave(&bm->lock, flags);
+	added = tdm_bits_set(bm->bits, bm->nbits, first, n);
+	if (added) {
+		bm->set += added;
+		tdm_bm_dirty(bm, first, n);
+	}
+	spin_unlock_irqrestore(&bm->lock, flags);
+}
+
+/* Mark bits [first, first + n) in sync. Any context. */
+void tdm_bm_clear_bits(struct tdm_device *dev, u64 first, u64 n)
+{
+	struct tdm_bitmap *bm = &dev->bm;
+	unsigned long flags;
+	u64 cleared;
+
+	if (!n || first >= bm->nbits)
+		return;
+	spin_lock_irqsave(&bm->lock, flags);
+	cleared = tdm_bits_clear(bm->bits, bm->nbits, first, n);
+	if (cleared) {
+		bm->set -= cleared;
+		tdm_bm_dirty(bm, first, n);
+	}
+	spin_unlock_irqrestore(&bm->lock, flags);
+}
+
+void tdm_bm_set_all(struct tdm_device *dev)
+{
+	tdm_bm_set(dev, 0, tdm_bm_bit_to_sector(dev->bm.nbits));
+}
+
+void tdm_bm_clear_all(struct tdm_device *dev)
+{
+	tdm_bm_clear_bits(dev, 0, dev->bm.nbits);
+}
+
+u64 tdm_bm_count(struct tdm_device *dev)
+{
+	unsigned long flags;
+	u64 n;
+
+	spin_lock_irqsave(&dev->bm.lock, flags);
+	n = dev->bm.set;
+	spin_unlock_irqrestore(&dev->bm.lock, flags);
+	return n;
+}
+
+/* See tdm_bits_next_run(). */
+u64 tdm_bm_next_run(struct tdm_device *dev, u64 from, u64 max, u64 *start)
+{
+	unsigned long flags;
+	u64 n;
+
+	spin_lock_irqsave(&dev->bm.lock, flags);
+	n = tdm_bits_next_run(dev->bm.bits, dev->bm.nbits, from, max, start);
+	spin_unlock_irqrestore(&dev->bm.lock, flags);
+	return n;
+}
+
+/* Write the changed bitmap blocks (all when @all), then flush. */
+int tdm_bm_write(struct tdm_device *dev, bool all)
+{
+	struct tdm_bitmap *bm = &dev->bm;
+	const u64 per = TDM_BM_BITS_PER_BLOCK / 8;
+	u8 *buf = page_address(dev->md_page);
+	int ret = 0, err;
+	u64 b;
+
+	mutex_lock(&dev->md_lock);
+	for (b = 0; b < dev->md.layout.bm_blocks; b++) {
+		u64 off = b * per, n = min(per, bm->bytes - min(off, bm->bytes));
+
+		spin_lock_irq(&bm->lock);
+		if (!all && !test_bit(b, bm->dirty)) {
+			spin_unlock_irq(&bm->lock);
+			continue;
+		}
+		__clear_bit(b, bm->dirty);
+		memset(buf, 0, TDM_MD_BLOCK);
+		memcpy(buf + TDM_BM_HDR, bm->bits + off, n);
+		spin_unlock_irq(&bm->lock);
+		tdm_bm_block_seal(buf, b);
+		err = tdm_md_io(dev, tdm_md_block_sector(dev->md.layout.bm_offset, b),
+				dev->md_page, REQ_OP_WRITE | REQ_SYNC);
+		if (err && !ret)
+			ret = err;
+	}
+	err = blkdev_issue_flush(dev->backing);
+	mutex_unlock(&dev->md_lock);
+	if (ret || err)
+		tdm_err(dev, "cannot write the bitmap: %d\n", ret ?: err);
+	return ret ?: err;
+}
+
+int tdm_bm_read(struct tdm_device *dev, struct netlink_ext_ack *extack)
+{
+	struct tdm_bitmap *bm = &dev->bm;
+	const u64 per = TDM_BM_BITS_PER_BLOCK / 8;
+	u8 *buf = page_address(dev->md_page);
+	enum tdm_md_err e;
+	u64 b;
+	int ret;
+
+	for (b = 0; b < dev->md.layout.bm_blocks; b++) {
+		u64 off = b * per, n = min(per, bm->bytes - min(off, bm->bytes));
+
+		ret = tdm_md_io(dev, tdm_md_block_sector(dev->md.layout.bm_offset, b),
+				dev->md_page, REQ_OP_READ);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "cannot read the bitmap from the backing disk");
+			return ret;
+		}
+		e = tdm_bm_block_check(buf, b);
+		if (e != TDM_MD_OK) {
+			tdm_extack_msg(extack, e == TDM_MD_NEWER ? tdm_md_err_str(e) :
+				       "a bitmap block is corrupt (bad magic or checksum): recreate the metadata with create-md --force, which makes the next connect a full sync");
+			return -EUCLEAN;
+		}
+		memcpy(bm->bits + off, buf + TDM_BM_HDR, n);
+	}
+	/* Bits past the end never count, whatever the last byte held. */
+	tdm_bits_clear(bm->bits, bm->bytes * 8, bm->nbits, bm->bytes * 8 - bm->nbits);
+	bm->set = tdm_bits_count(bm->bits, bm->nbits);
+	return 0;
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandem: starting a new data generation (rules: core/gen.c) when writes
+ * start without the peer, and holding back the first such writes until
+ * the new generation is on disk.
+ */
+#include <linux/random.h>
+
+#include "tandem.h"
+#include "metadata.h"
+
+/*
+ * Writes start without the peer: a new data generation, persisted before
+ * any such write is submitted. The caller holds cfg_lock or the session.
+ */
+int tdm_md_new_generation(struct tdm_device *dev)
+{
+	u64 id;
+	int ret;
+
+	do {
+		id = get_random_u64();
+	} while (!id);
+	mutex_lock(&dev->md_lock);
+	tdm_gen_new_current(&dev->gen, id);
+	ret = tdm_md_write_sb(dev);
+	mutex_unlock(&dev->md_lock);
+	tdm_info(dev, "new data generation %016llx\n", id);
+	return ret;
+}
+
+/*
+ * A primary that loses its peer (or is promoted alone) starts a new
+ * generation only when it first writes without the peer: a node that never
+ * wrote can still take the peer's newer data by bitmap. That write waits
+ * (deferred: no metadata I/O from submit_bio) until the generation is on disk.
+ */
+void tdm_gen_pending(struct tdm_device *dev, bool pending)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	dev->gen_pending = pending;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+}
+
+bool tdm_defer_for_new_gen(struct tdm_device *dev, struct bio *clone)
+{
+	unsigned long flags;
+	bool deferred;
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	deferred = dev->gen_pending;
+	if (deferred)
+		bio_list_add(&dev->deferred, clone);
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+	if (deferred)
+		queue_work(system_unbound_wq, &dev->gen_work);
+	return deferred;
+}
+
+void tdm_gen_work(struct work_struct *work)
+{
+	struct tdm_device *dev = container_of(work, struct tdm_device, gen_work);
+	struct bio_list bios;
+	struct bio *bio;
+	bool pending;
+
+	spin_lock_irq(&dev->state_lock);
+	pending = dev->gen_pending;
+	spin_unlock_irq(&dev->state_lock);
+	if (pending)
+		tdm_md_new_generation(dev);
+	spin_lock_irq(&dev->state_lock);
+	dev->gen_pending = false;
+	bios = dev->deferred;
+	bio_list_init(&dev->deferred);
+	spin_unlock_irq(&dev->state_lock);
+	while ((bio = bio_list_pop(&bios)))
+		submit_bio_noacct(bio);
+}

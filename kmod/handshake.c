@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandem: the handshake that opens a session, on the connection thread.
+ * HELLO both ways (versions, name, size, protocol), then if a secret is
+ * set an HMAC challenge-response (each side signs the other's random
+ * nonce), then STATE both ways (role, disk), then GEN both ways (data
+ * generations); both sides take the same sync decision from them (core/
+ * gen.c) and, for a bitmap resync, exchange their dirty bitmaps. Each step
+ * is one exchange (tdm_hs_exchange); a side that cannot go on says why in
+ * a REFUSE packet.
+ */
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <crypto/algapi.h>
+
+#include "tandem.h"
+#include "core/names.h"
+#include "replication.h"
+#include "transport.h"
+#include "metadata.h"
+
+static int tdm_recv_hdr(struct tdm_conn *conn, struct tdm_hdr *h, u16 want)
+{
+	u8 buf[TDM_WIRE_HDR_LEN];
+	int ret;
+
+	ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (tdm_hdr_decode(buf, sizeof(buf), h) != TDM_WIRE_OK)
+		return -EPROTO;
+	if (h->type == TDM_P_REFUSE) {
+		u8 why[4];
+		u32 reason;
+
+		ret = tdm_tr_recv(&conn->tr, why, sizeof(why));
+		if (ret)
+			return ret;
+		reason = tdm_be32_get(why);
+		if (reason >= __TDM_REFUSE_MAX)
+			reason = TDM_REFUSE_MALFORMED;
+		tdm_warn_ratelimited(conn->dev, "the peer refused the connection: %s\n",
+				     tdm_refuse_str(reason));
+		tdm_set_error(conn, tdm_refuse_str(reason), true);
+		return -ECONNREFUSED;
+	}
+	return h->type == want ? 0 : -EPROTO;
+}
+
+/*
+ * One exchange of the handshake: our packet of @type, its @len bytes of
+ * payload already at @buf + TDM_WIRE_HDR_LEN, then the peer's packet of the
+ * same type and length, its payload into @theirs (which may be @buf).
+ */
+static int tdm_hs_exchange(struct tdm_conn *conn, u16 type, u8 *buf, u32 len, void *theirs)
+{
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = type, .len = len };
+	int ret;
+
+	tdm_hdr_encode(buf, &h);
+	ret = tdm_tr_send(&conn->tr, buf, TDM_WIRE_HDR_LEN + len, 0);
+	if (!ret)
+		ret = tdm_recv_hdr(conn, &h, type);
+	if (!ret && h.len != len)
+		ret = -EPROTO;
+	if (!ret)
+		ret = tdm_tr_recv(&conn->tr, theirs, len);
+	return ret;
+}
+
+/* Tell the peer why we hang up, and remember it for status. */
+static int tdm_refuse(struct tdm_conn *conn, enum tdm_refuse reason)
+{
+	u8 buf[TDM_WIRE_HDR_LEN + 4];
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_REFUSE, .len = 4 };
+
+	tdm_hdr_encode(buf, &h);
+	tdm_be32_put(buf + TDM_WIRE_HDR_LEN, reason);
+	tdm_tr_send(&conn->tr, buf, sizeof(buf), 0);
+	tdm_warn_ratelimited(conn->dev, "refusing the peer: %s\n", tdm_refuse_str(reason));
+	tdm_set_error(conn, tdm_refuse_str(reason), false);
+	return -ECONNREFUSED;
+}
+
+static int tdm_handshake_auth(struct tdm_conn *conn, const u8 *my_nonce,
+			      const u8 *peer_nonce)
+{
+	u8 buf[TDM_WIRE_HDR_LEN + TDM_WIRE_MAC_LEN];
+	u8 msg[TDM_AUTH_MSG_LEN], want[TDM_WIRE_MAC_LEN], got[TDM_WIRE_MAC_LEN];
+	int ret;
+
+	/* Our answer to the peer's challenge, for the peer's answer to ours. */
+	tdm_auth_msg(msg, conn->cfg.acceptor, peer_nonce, my_nonce);
+	ret = tdm_auth_mac(conn->cfg.secret, conn->cfg.secret_len, msg, sizeof(msg),
+			   buf + TDM_WIRE_HDR_LEN);
+	if (!ret)
+		ret = tdm_hs_exchange(conn, TDM_P_AUTH, buf, TDM_WIRE_MAC_LEN, got);
+	if (ret)
+		return ret;
+	tdm_auth_msg(msg, !conn->cfg.acceptor, my_nonce, peer_nonce);
+	ret = tdm_auth_mac(conn->cfg.secret, conn->cfg.secret_len, msg, sizeof(msg), want);
+	if (ret)
+		return ret;
+	if (crypto_memneq(want, got, sizeof(want)))
+		return tdm_refuse(conn, TDM_REFUSE_AUTH);
+	return 0;
+}
+
+/* The peer told us its role and disk state (handshake or STATE packet). */
+void tdm_peer_state(struct tdm_conn *conn, u32 peer_role, u32 peer_disk)
+{
+	bool changed;
+
+	spin_lock_irq(&conn->lock);
+	changed = conn->peer_role != peer_role || conn->peer_disk != peer_disk;
+	conn->peer_role = peer_role;
+	conn->peer_disk = peer_disk;
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->wq);
+	if (changed)
+		tdm_event(conn->dev, TANDEM_EVENT_PEER);
+}
+
+/* Our generations as the peer is to see them. */
+void tdm_conn_gen(struct tdm_conn *conn, struct tdm_gen *g)
+{
+	struct tdm_device *dev = conn->dev;
+
+	mutex_lock(&dev->md_lock);
+	*g = dev->gen;
+	mutex_unlock(&dev->md_lock);
+	/* Once we adopted the peer's generation, assume_clean no longer counts. */
+	if (conn->cfg.assume_clean && !g->cur)
+		g->flags |= TDM_GEN_ASSUME_CLEAN;
+	if (conn->cfg.discard_mine)
+		g->flags |= TDM_GEN_DISCARD_MINE;
+}
+
+/* Mark the data consistent (or not) and up to date, persistently. */
+static int tdm_set_consistent(struct tdm_device *dev, bool consistent)
+{
+	int ret;
+
+	ret = consistent ? tdm_md_set_flags(dev, TDM_MDF_CONSISTENT, TDM_MDF_OUTDATED) :
+			   tdm_md_set_flags(dev, 0, TDM_MDF_CONSISTENT);
+	tdm_set_disk_state(dev, consistent ? TANDEM_DISK_UPTODATE : TANDEM_DISK_INCONSISTENT);
+	return ret;
+}
+
+/*
+ * Act on a sync decision (see core/gen.h), before data flows or, for a
+ * forced primary on a fresh pair, while it does. The peer takes the mirror
+ * decision from the same generations.
+ */
+int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s)
+{
+	struct tdm_device *dev = conn->dev;
+	int ret = 0;
+
+	switch (s) {
+	case TDM_SYNC_NONE:
+		mutex_lock(&dev->md_lock);
+		tdm_gen_synced(&dev->gen);
+		mutex_unlock(&dev->md_lock);
+		tdm_bm_clear_all(dev);
+		ret = tdm_bm_write(dev, false) ?: tdm_set_consistent(dev, true);
+		break;
+	case TDM_SYNC_FRESH:
+		break;
+	case TDM_SYNC_ADOPT:
+		mutex_lock(&dev->md_lock);
+		tdm_gen_adopt(&dev->gen, &conn->peer_gen);
+		mutex_unlock(&dev->md_lock);
+		tdm_bm_clear_all(dev);
+		ret = tdm_bm_write(dev, false) ?: tdm_set_consistent(dev, true);
+		s = TDM_SYNC_NONE;
+		break;
+	case TDM_SYNC_PEER_ADOPTS:
+		s = TDM_SYNC_NONE;
+		break;
+	case TDM_SYNC_SOURCE_FULL:
+		tdm_bm_set_all(dev);
+		fallthrough;
+	case TDM_SYNC_SOURCE:
+		ret = tdm_bm_write(dev, false);
+		if (tdm_disk_state(dev) != TANDEM_DISK_INCONSISTENT)
+			tdm_set_disk_state(dev, TANDEM_DISK_UPTODATE);
+		break;
+	case TDM_SYNC_TARGET_FULL:
+		tdm_bm_set_all(dev);
+		fallthrough;
+	case TDM_SYNC_TARGET:
+		ret = tdm_set_consistent(dev, false) ?: tdm_bm_write(dev, false);
+		break;
+	default:
+		return -EINVAL;
+	}
+	spin_lock_irq(&conn->lock);
+	WRITE_ONCE(conn->sync, s);
+	conn->owe.state = true;
+	if (tdm_sync_is_target(s)) {
+		conn->rs.total = tdm_bm_count(dev) << TDM_BM_SHIFT;
+		conn->rs.done = 0;
+		conn->rs.start = jiffies;
+	}
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->send_wq);
+	if (s != TDM_SYNC_NONE && s != TDM_SYNC_FRESH)
+		tdm_info(dev, "%s, %llu KiB out of sync\n",
+			tdm_sync_str(s), tdm_bm_count(dev) << (TDM_BM_SHIFT - 10));
+	/*
+	 * A source reports when its resync thread starts (tdm_resync_start); a
+	 * target decided during the handshake, once connected (tdm_session).
+	 */
+	if (tdm_sync_is_target(s) && READ_ONCE(conn->cstate) == TANDEM_CONN_CONNECTED)
+		tdm_event(dev, TANDEM_EVENT_SYNC);
+	return ret;
+}
+
+/* Send our dirty bitmap as runs, then an empty BITMAP packet. */
+static int tdm_send_bitmap(struct tdm_conn *conn, u8 *buf)
+{
+	struct tdm_device *dev = conn->dev;
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_BITMAP };
+	u64 from = 0, start, n;
+	unsigned int runs = 0;
+	int ret;
+
+	for (;;) {
+		n = tdm_bm_next_run(dev, from, U32_MAX, &start);
+		if (n) {
+			struct tdm_run r = { .start = start, .count = n };
+
+			tdm_run_encode(buf + TDM_WIRE_HDR_LEN + runs * TDM_WIRE_RUN_LEN, &r);
+			runs++;
+			from = start + n;
+		}
+		if (runs == TDM_WIRE_MAX_RUNS || (!n && runs)) {
+			h.len = runs * TDM_WIRE_RUN_LEN;
+			tdm_hdr_encode(buf, &h);
+			ret = tdm_tr_send(&conn->tr, buf, TDM_WIRE_HDR_LEN + h.len, 0);
+			if (ret)
+				return ret;
+			runs = 0;
+		}
+		if (!n)
+			break;
+	}
+	h.len = 0;
+	tdm_hdr_encode(buf, &h);
+	return tdm_tr_send(&conn->tr, buf, TDM_WIRE_HDR_LEN, 0);
+}
+
+/* Receive the peer's bitmap runs and mark them in ours. */
+static int tdm_recv_bitmap(struct tdm_conn *conn, u8 *buf)
+{
+	struct tdm_device *dev = conn->dev;
+	struct tdm_hdr h;
+	struct tdm_run r;
+	unsigned int i;
+	int ret;
+
+	for (;;) {
+		ret = tdm_recv_hdr(conn, &h, TDM_P_BITMAP);
+		if (ret)
+			return ret;
+		if (!h.len)
+			return 0;
+		ret = tdm_tr_recv(&conn->tr, buf, h.len);
+		if (ret)
+			return ret;
+		for (i = 0; i < h.len / TDM_WIRE_RUN_LEN; i++) {
+			if (tdm_run_decode(buf + i * TDM_WIRE_RUN_LEN, TDM_WIRE_RUN_LEN,
+					   dev->bm.nbits, &r) != TDM_WIRE_OK)
+				return tdm_refuse(conn, TDM_REFUSE_MALFORMED);
+			tdm_bm_set(dev, tdm_bm_bit_to_sector(r.start),
+				   tdm_bm_bit_to_sector(r.count));
+		}
+	}
+}
+
+/* Generations both ways, the decision, and the bitmaps if it needs them. */
+static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
+{
+	struct tdm_device *dev = conn->dev;
+	const size_t buflen = TDM_WIRE_HDR_LEN + TDM_WIRE_MAX_RUNS * TDM_WIRE_RUN_LEN;
+	struct tdm_gen mine, peer;
+	enum tdm_sync s;
+	u8 *buf;
+	int ret;
+
+	buf = kmalloc(buflen, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	tdm_conn_gen(conn, &mine);
+	conn->gen_sent = mine.cur;
+	tdm_gen_encode(buf + TDM_WIRE_HDR_LEN, &mine);
+	ret = tdm_hs_exchange(conn, TDM_P_GEN, buf, TDM_WIRE_GEN_LEN, buf);
+	if (ret)
+		goto out;
+	if (tdm_gen_decode(buf, TDM_WIRE_GEN_LEN, &peer) != TDM_WIRE_OK) {
+		ret = tdm_refuse(conn, TDM_REFUSE_MALFORMED);
+		goto out;
+	}
+	spin_lock_irq(&conn->lock);
+	conn->peer_gen = peer;
+	spin_unlock_irq(&conn->lock);
+	s = tdm_sync_decide(&mine, &peer);
+	if (s == TDM_SYNC_SPLIT_BRAIN || s == TDM_SYNC_UNRELATED) {
+		tdm_err(dev, "%s (ours %016llx, peer's %016llx): not connecting, no data touched\n",
+			tdm_sync_str(s), mine.cur, peer.cur);
+		spin_lock_irq(&conn->lock);
+		conn->halted = tdm_refuse_str(s == TDM_SYNC_SPLIT_BRAIN ? TDM_REFUSE_SPLIT_BRAIN :
+					      TDM_REFUSE_UNRELATED);
+		spin_unlock_irq(&conn->lock);
+		tdm_event(dev, TANDEM_EVENT_SPLIT_BRAIN);
+		ret = tdm_refuse(conn, s == TDM_SYNC_SPLIT_BRAIN ? TDM_REFUSE_SPLIT_BRAIN :
+				 TDM_REFUSE_UNRELATED);
+		goto out;
+	}
+	if ((tdm_sync_is_target(s) && role == TANDEM_ROLE_PRIMARY) ||
+	    (tdm_sync_is_source(s) && peer_role == TANDEM_ROLE_PRIMARY)) {
+		ret = tdm_refuse(conn, TDM_REFUSE_TARGET_PRIMARY);
+		goto out;
+	}
+	if (s == TDM_SYNC_SOURCE || s == TDM_SYNC_TARGET) {
+		ret = tdm_send_bitmap(conn, buf);
+		if (!ret)
+			ret = tdm_recv_bitmap(conn, buf);
+		if (ret)
+			goto out;
+	}
+	ret = tdm_apply_sync(conn, s);
+out:
+	kfree(buf);
+	return ret;
+}
+
+int tdm_handshake(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+	u8 buf[TDM_WIRE_HDR_LEN + TDM_WIRE_HELLO_LEN];
+	struct tdm_hello mine = {
+		.proto_min = TDM_WIRE_PROTO_MIN, .proto_max = TDM_WIRE_PROTO_MAX,
+		.size_sectors = get_capacity(dev->disk), .protocol = conn->cfg.protocol,
+		.flags = conn->cfg.secret_len ? TDM_HELLO_SECRET : 0,
+	}, peer;
+	struct tdm_state st;
+	enum tdm_refuse why;
+	u32 proto, role;
+	int ret;
+
+	strscpy(mine.name, dev->name, sizeof(mine.name));
+	get_random_bytes(mine.nonce, sizeof(mine.nonce));
+	tdm_hello_encode(buf + TDM_WIRE_HDR_LEN, &mine);
+	ret = tdm_hs_exchange(conn, TDM_P_HELLO, buf, TDM_WIRE_HELLO_LEN, buf);
+	if (ret)
+		return ret;
+	if (tdm_hello_decode(buf, TDM_WIRE_HELLO_LEN, &peer) != TDM_WIRE_OK)
+		return tdm_refuse(conn, TDM_REFUSE_MALFORMED);
+	why = tdm_hello_check(&mine, &peer, &proto);
+	if (why != TDM_REFUSE_NONE)
+		return tdm_refuse(conn, why);
+	if (conn->cfg.secret_len) {
+		ret = tdm_handshake_auth(conn, mine.nonce, peer.nonce);
+		if (ret)
+			return ret;
+	}
+
+	role = READ_ONCE(dev->role);
+	st.role = role;
+	st.disk = tdm_disk_state(dev);
+	tdm_state_encode(buf + TDM_WIRE_HDR_LEN, &st);
+	ret = tdm_hs_exchange(conn, TDM_P_STATE, buf, TDM_WIRE_STATE_LEN, buf);
+	if (ret)
+		return ret;
+	if (tdm_state_decode(buf, TDM_WIRE_STATE_LEN, &st) != TDM_WIRE_OK)
+		return tdm_refuse(conn, TDM_REFUSE_MALFORMED);
+	if (st.role == TANDEM_ROLE_PRIMARY && role == TANDEM_ROLE_PRIMARY)
+		return tdm_refuse(conn, TDM_REFUSE_BOTH_PRIMARY);
+
+	spin_lock_irq(&conn->lock);
+	WRITE_ONCE(conn->sync, TDM_SYNC_FRESH);
+	conn->rs.total = conn->rs.done = 0;
+	spin_unlock_irq(&conn->lock);
+	tdm_peer_state(conn, st.role, st.disk);
+	ret = tdm_handshake_sync(conn, role, st.role);
+	if (ret)
+		return ret;
+
+	spin_lock_irq(&conn->lock);
+	conn->authenticated = conn->cfg.secret_len != 0;
+	conn->last_error = NULL;
+	conn->owe.state = true;
+	conn->stats.sent = conn->stats.sent_bytes = conn->stats.acked = 0;
+	conn->stats.received = conn->stats.received_bytes = 0;
+	conn->sec.peer_epoch = 0;
+	spin_unlock_irq(&conn->lock);
+	tdm_info(dev, "connected to %pISpc (%s, protocol v%u%s), peer is %s, %s\n",
+		&conn->cfg.peer, tdm_proto_name(conn->cfg.protocol), proto,
+		conn->cfg.secret_len ? ", authenticated" : ", unauthenticated",
+		tdm_role_name(st.role), tdm_disk_name(st.disk));
+	return 0;
+}

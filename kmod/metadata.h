@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tandem: the metadata layer, everything on the backing disk besides the
+ * data: the superblock and metadata I/O (md.c), data generations (gen.c),
+ * the dirty bitmap (bitmap.c), the activity log (actlog.c). Called by the
+ * layers above; calls only the base layer and the core. The activity log
+ * hands writes back through dev->al.ready.
+ */
+#ifndef TDM_METADATA_H
+#define TDM_METADATA_H
+
+#include "tandem.h"
+
+/* md.c: the superblock, metadata I/O, attach/detach. May sleep; no spinlock held. */
+int tdm_md_attach(struct tdm_device *dev, struct netlink_ext_ack *extack);
+int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_opf_t opf);
+void tdm_md_detach(struct tdm_device *dev);
+/* dev->md_lock held. */
+int tdm_md_write_sb(struct tdm_device *dev);
+/* Take dev->md_lock. */
+int tdm_md_owe_resync(struct tdm_device *dev);
+int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear);
+
+/* gen.c: starting a new data generation. */
+/* May sleep; takes dev->md_lock. */
+int tdm_md_new_generation(struct tdm_device *dev);
+void tdm_gen_work(struct work_struct *work);
+/* Any context. */
+void tdm_gen_pending(struct tdm_device *dev, bool pending);
+bool tdm_defer_for_new_gen(struct tdm_device *dev, struct bio *clone);
+
+/* bitmap.c: the dirty bitmap. In memory: any context. */
+void tdm_bm_set(struct tdm_device *dev, sector_t sector, u64 nr_sectors);
+void tdm_bm_clear_bits(struct tdm_device *dev, u64 first, u64 n);
+void tdm_bm_set_all(struct tdm_device *dev);
+void tdm_bm_clear_all(struct tdm_device *dev);
+u64 tdm_bm_count(struct tdm_device *dev);
+u64 tdm_bm_next_run(struct tdm_device *dev, u64 from, u64 max, u64 *start);
+/* On disk: may sleep, takes dev->md_lock. */
+int tdm_bm_write(struct tdm_device *dev, bool all);
+int tdm_bm_read(struct tdm_device *dev, struct netlink_ext_ack *extack);
+
+/* actlog.c: the activity log. */
+/* May sleep; takes dev->md_lock. */
+int tdm_al_attach(struct tdm_device *dev, bool crashed);
+void tdm_al_detach(struct tdm_device *dev);
+/* Any context: true if @req may go on; else dev->al.ready gets it later. */
+bool tdm_al_begin(struct tdm_device *dev, struct tdm_req *req);
+void tdm_al_put(struct tdm_device *dev, sector_t sector, u32 sectors);
+void tdm_al_get_more(struct tdm_device *dev, sector_t sector, u32 sectors);
+
+#endif /* TDM_METADATA_H */

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tandem: the replication layer: the connection to the peer and its thread
+ * (conn.c), the handshake opening a session (handshake.c), the primary's side of a write (replication.c), a session's
+ * sender and receiver (sender.c, receiver.c), resync (resync.c), online
+ * verify (verify.c), peer authentication (auth.c). Called by the device and
+ * control layers; calls the transport, metadata and below. It finishes its
+ * part of a request with tdm_req_put() (tandem.h), which calls back into
+ * the device layer through dev->req_done.
+ */
+#ifndef TDM_REPLICATION_H
+#define TDM_REPLICATION_H
+
+#include "tandem.h"
+
+/* conn.c: the connection to the peer. */
+/* dev->cfg_lock held; may sleep. */
+int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
+		   struct netlink_ext_ack *extack);
+void tdm_conn_stop(struct tdm_device *dev);
+/* The connection thread, or a netlink request: remember why it failed. */
+void tdm_set_error(struct tdm_conn *conn, const char *msg, bool peer_said);
+
+/* handshake.c: opening a session, and the state it settles. The connection thread; may sleep. */
+int tdm_handshake(struct tdm_conn *conn);
+void tdm_peer_state(struct tdm_conn *conn, u32 peer_role, u32 peer_disk);
+void tdm_conn_gen(struct tdm_conn *conn, struct tdm_gen *g);
+int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s);
+
+/* replication.c: the primary's side of a replicated write. */
+/* Process context, no lock held: true if queued for the peer. */
+bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req);
+/* Any context. */
+void tdm_acopy_free(struct tdm_device *dev, struct tdm_acopy *c);
+/* Any context, no conn->lock held. */
+void tdm_sendq_drop(struct tdm_device *dev, struct list_head *items);
+/* conn->lock held. */
+bool tdm_async_acked(struct tdm_conn *conn, u64 seq, bool failed);
+bool tdm_async_forget(struct tdm_conn *conn);
+/* The connection thread; may sleep. */
+void tdm_peer_write_failed(struct tdm_conn *conn, struct tdm_req *req, bool marked, u64 seq);
+
+/* verify.c: online verify. */
+/* dev->cfg_lock held; may sleep. */
+int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack);
+/* The connection thread; may sleep. */
+int tdm_verify_request(struct tdm_conn *conn, const struct tdm_hdr *h);
+int tdm_verify_reply(struct tdm_conn *conn, const struct tdm_hdr *h);
+void tdm_verify_stop(struct tdm_conn *conn);
+
+/* resync.c: copying out-of-sync blocks to the peer. */
+/* The connection or sender thread; may sleep. */
+void tdm_resync_start(struct tdm_conn *conn);
+void tdm_catch_up(struct tdm_conn *conn);
+void tdm_resync_stop(struct tdm_conn *conn);
+int tdm_resync_acked(struct tdm_conn *conn, const struct tdm_hdr *h);
+int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src);
+/* Any context. */
+void tdm_rs_req_free(struct tdm_device *dev, struct tdm_rs_req *rs);
+void tdm_resync_write_done(struct tdm_device *dev, struct bio *bio);
+/* conn->lock held. */
+void tdm_resync_progress(struct tdm_conn *conn);
+void tdm_resync_spoil(struct tdm_conn *conn, sector_t sector, u32 sectors);
+
+/* sender.c: the session's sender thread. */
+int tdm_sender_fn(void *data);
+/* The wire form of a write; any context. */
+void tdm_wire_write(struct bio *bio, struct tdm_data *d, u16 *flags);
+
+/* A secondary's acks go in packets of at most this many (receiver.c, sender.c). */
+#define TDM_ACK_BATCH 32
+
+/* receiver.c: the session's receiving side, on the connection thread; may sleep. */
+int tdm_receive_loop(struct tdm_conn *conn);
+void tdm_receiver_drain(struct tdm_conn *conn);
+/* The sender thread; may sleep. */
+bool tdm_applied_failed(struct tdm_conn *conn, struct list_head *acks);
+/* Any context. */
+void tdm_peer_req_free(struct tdm_peer_req *preq);
+/* conn->lock held: @preq's ack is queued. */
+void tdm_ack_queued(struct tdm_conn *conn, struct tdm_peer_req *preq);
+/* Timer (softirq) context. */
+void tdm_ack_timer_fn(struct timer_list *t);
+
+/* auth.c: HMAC-SHA256 of @msg with the secret; may sleep. */
+int tdm_auth_mac(const u8 *secret, unsigned int secret_len, const u8 *msg,
+		 size_t len, u8 *mac);
+
+#endif /* TDM_REPLICATION_H */

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tandem: the transport layer, one TCP socket per session (transport.c).
+ * It knows sockets, bytes and time, nothing of packets or of the device;
+ * the replication layer above owns a struct tdm_transport per connection.
+ */
+#ifndef TDM_TRANSPORT_H
+#define TDM_TRANSPORT_H
+
+#include <linux/bvec.h>
+#include <linux/net.h>
+#include <linux/socket.h>
+
+struct bio;
+
+/* The receiver reads small packets ahead, this much at most. */
+#define TDM_RX_SIZE (32u << 10)
+
+/*
+ * One session's socket and its read-ahead buffer. Sends come from one
+ * thread at a time (the handshake, then the sender); receives from the
+ * connection thread only. @dead and @last_rx are written without a lock
+ * (WRITE_ONCE) and read with READ_ONCE from any thread.
+ */
+struct tdm_transport {
+	struct socket *sock;		/* the session's socket; NULL between sessions */
+	u8 *rx;				/* TDM_RX_SIZE bytes read ahead from sock */
+	unsigned int rx_head, rx_tail;	/* [head, tail) not yet taken; the receiver's own */
+	unsigned long last_rx;		/* jiffies when the peer was last heard */
+	bool dead;			/* the session is ending: stop sending and receiving */
+	unsigned int timeout_ms;	/* silence that ends a receive; WRITE_ONCE by config */
+	/* Called every quarter of the timeout while a receive waits: send a ping. */
+	void (*idle)(struct tdm_transport *t);
+};
+
+/* Allocate the read-ahead buffer; may sleep. */
+int tdm_tr_init(struct tdm_transport *t);
+/* Free it; the socket must be gone. */
+void tdm_tr_exit(struct tdm_transport *t);
+
+/* A TCP socket bound to @local (port 0 unless @listen), listening if @listen; may sleep. */
+int tdm_tr_bind(const struct sockaddr_storage *local, int addrlen, bool listen,
+		struct socket **res);
+/* Connect from @local to @peer, waiting at most @timeout_ms; may sleep. */
+int tdm_tr_connect(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
+		   int addrlen, unsigned int timeout_ms, struct socket **res);
+/* Accept one connection on @listener from @peer's IP address only (else -EACCES, @from set). */
+int tdm_tr_accept(struct socket *listener, const struct sockaddr_storage *peer,
+		  struct socket **res, struct sockaddr_storage *from);
+
+/* A session begins on @sock (the transport owns it) / ends: release it. May sleep. */
+void tdm_tr_start(struct tdm_transport *t, struct socket *sock);
+void tdm_tr_release(struct tdm_transport *t);
+/* End the session from any thread: sends and receives fail from now on. */
+void tdm_tr_abort(struct tdm_transport *t);
+
+static inline bool tdm_tr_dead(struct tdm_transport *t)
+{
+	return READ_ONCE(t->dead);
+}
+
+/*
+ * Sending, from the one thread that sends; may sleep. All of it or an
+ * error. @flags: MSG_MORE when more follows at once.
+ */
+int tdm_tr_send(struct tdm_transport *t, const void *buf, size_t len, int flags);
+int tdm_tr_send_iter(struct tdm_transport *t, struct msghdr *msg);
+/* Pages of @bio's payload copied into the socket. */
+int tdm_tr_send_bio_copy(struct tdm_transport *t, struct bio *bio, int flags);
+/* @nr pages, copied into the socket. */
+int tdm_tr_send_bvecs(struct tdm_transport *t, struct bio_vec *pages, unsigned int nr,
+		      size_t len, int flags);
+/* A page sent without copying (it must not change until acked). */
+int tdm_tr_send_page(struct tdm_transport *t, struct page *page, unsigned int off,
+		     unsigned int len, int flags);
+
+/*
+ * Receiving, from the connection thread; may sleep. Fails with -ETIMEDOUT
+ * after timeout_ms without a byte from the peer, -ECONNRESET when it closed.
+ */
+int tdm_tr_recv(struct tdm_transport *t, void *buf, size_t len);
+int tdm_tr_recv_iter(struct tdm_transport *t, struct msghdr *msg);
+
+#endif /* TDM_TRANSPORT_H */

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tandemctl: one resource's state, as a STATUS reply or an event carries it;
+ * decoded once (status.c), then printed (print.c) or acted upon.
+ */
+#ifndef TDMCTL_STATUS_H
+#define TDMCTL_STATUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parse.h"
+#include "tandem_netlink.h"
+
+struct nlattr;
+
+/* Enum and option fields are 0 when not sent (the module never sends 0 for them). */
+struct tdm_status {
+	char name[TANDEM_NAME_MAX];
+	bool attached;			/* false: a detach event, the name alone */
+	uint32_t minor;
+	char disk[TANDEM_PATH_MAX];	/* backing disk; "" if not sent */
+	uint64_t size;
+	bool has_open_count;
+	uint32_t open_count;
+	uint32_t role, disk_state, conn_state;
+	/* the connection, when there is one */
+	uint32_t protocol;
+	struct tdm_endpoint local, peer;
+	uint32_t peer_role, peer_disk_state;
+	uint32_t resync_rate, timeout_ms, congestion_limit;
+	int authenticated;		/* -1: not sent */
+	char last_error[256];		/* "" if none */
+	uint64_t out_of_sync;
+	uint32_t sync_state;
+	bool has_sync_progress;		/* sync_total, _done and _elapsed_ms sent */
+	uint64_t sync_total, sync_done;
+	uint32_t sync_elapsed_ms;
+	bool has_verify;
+	bool verify_running;
+	uint64_t verify_total, verify_done, verify_diff;
+	bool has_stats;
+	uint64_t stats[TANDEM_STAT_MAX + 1];	/* by enum tandem_stat_attr */
+};
+
+/* @attrs of a STATUS reply or an event into @st: 0, or -EPROTO if it names no resource. */
+int tdm_status_decode(struct nlattr **attrs, struct tdm_status *st);
+
+#endif
