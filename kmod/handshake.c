@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tandem: the handshake that opens a session, on the connection thread.
- * HELLO both ways (versions, name, size, protocol), then if a secret is
+ * HELLO both ways (versions, name, size, protocol, the disk's logical block
+ * size and whether it can discard and write zeroes), then if a secret is
  * set an HMAC challenge-response (each side signs the other's random
  * nonce), then STATE both ways (role, disk), then GEN both ways (data
  * generations); both sides take the same sync decision from them (core/
@@ -336,6 +337,27 @@ out:
 	return ret;
 }
 
+/*
+ * Stop offering what the peer's disk cannot do, so that no write is issued
+ * that one disk takes and the other fails (zero-outs are then written as
+ * zeroes by the block layer). Not offered again while attached.
+ */
+static void tdm_limit_to_peer(struct tdm_device *dev, u32 caps)
+{
+	struct request_queue *q = dev->disk->queue;
+
+	if (!(caps & TDM_CAP_WRITE_ZEROES) && q->limits.max_write_zeroes_sectors) {
+		blk_queue_max_write_zeroes_sectors(q, 0);
+		tdm_info(dev, "the peer's disk cannot write zeroes: %s no longer offers it\n",
+			 dev->disk->disk_name);
+	}
+	if (!(caps & TDM_CAP_DISCARD) && q->limits.max_discard_sectors) {
+		blk_queue_max_discard_sectors(q, 0);
+		tdm_info(dev, "the peer's disk cannot discard: %s no longer offers it\n",
+			 dev->disk->disk_name);
+	}
+}
+
 int tdm_handshake(struct tdm_conn *conn)
 {
 	struct tdm_device *dev = conn->dev;
@@ -344,6 +366,9 @@ int tdm_handshake(struct tdm_conn *conn)
 		.proto_min = TDM_WIRE_PROTO_MIN, .proto_max = TDM_WIRE_PROTO_MAX,
 		.size_sectors = get_capacity(dev->disk), .protocol = conn->cfg.protocol,
 		.flags = conn->cfg.secret_len ? TDM_HELLO_SECRET : 0,
+		.lbs = queue_logical_block_size(dev->disk->queue),
+		.caps = (bdev_max_discard_sectors(dev->backing) ? TDM_CAP_DISCARD : 0) |
+			(bdev_write_zeroes_sectors(dev->backing) ? TDM_CAP_WRITE_ZEROES : 0),
 	}, peer;
 	struct tdm_state st;
 	enum tdm_refuse why;
@@ -361,6 +386,7 @@ int tdm_handshake(struct tdm_conn *conn)
 	why = tdm_hello_check(&mine, &peer, &proto);
 	if (why != TDM_REFUSE_NONE)
 		return tdm_refuse(conn, why);
+	tdm_limit_to_peer(dev, peer.caps);
 	if (conn->cfg.secret_len) {
 		ret = tdm_handshake_auth(conn, mine.nonce, peer.nonce);
 		if (ret)

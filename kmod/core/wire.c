@@ -208,6 +208,8 @@ void tdm_hello_encode(u8 *buf, const struct tdm_hello *h)
 	memset(buf + 32, 0, TDM_WIRE_NAME_LEN);
 	memcpy(buf + 32, h->name, strnlen(h->name, TDM_WIRE_NAME_LEN - 1));
 	memcpy(buf + 96, h->nonce, TDM_WIRE_NONCE_LEN);
+	tdm_be32_put(buf + 128, h->lbs);
+	tdm_be32_put(buf + 132, h->caps);
 }
 
 enum tdm_wire_err tdm_hello_decode(const u8 *buf, size_t len, struct tdm_hello *h)
@@ -222,6 +224,8 @@ enum tdm_wire_err tdm_hello_decode(const u8 *buf, size_t len, struct tdm_hello *
 	h->protocol = tdm_be32_get(buf + 28);
 	memcpy(h->name, buf + 32, TDM_WIRE_NAME_LEN);
 	memcpy(h->nonce, buf + 96, TDM_WIRE_NONCE_LEN);
+	h->lbs = tdm_be32_get(buf + 128);
+	h->caps = tdm_be32_get(buf + 132);
 	/* The name must be NUL-terminated inside its field, and a valid name. */
 	if (!memchr(h->name, '\0', TDM_WIRE_NAME_LEN) ||
 	    tdm_name_check(h->name) != TDM_NAME_OK)
@@ -229,6 +233,8 @@ enum tdm_wire_err tdm_hello_decode(const u8 *buf, size_t len, struct tdm_hello *
 	if (h->proto_min > h->proto_max || !h->proto_min)
 		return TDM_WIRE_BAD_VALUE;
 	if (h->protocol != TANDEM_PROTO_ASYNC && h->protocol != TANDEM_PROTO_SYNC)
+		return TDM_WIRE_BAD_VALUE;
+	if (h->lbs < 512 || h->lbs > 65536 || (h->lbs & (h->lbs - 1)))
 		return TDM_WIRE_BAD_VALUE;
 	return TDM_WIRE_OK;
 }
@@ -249,6 +255,9 @@ enum tdm_refuse tdm_hello_check(const struct tdm_hello *mine,
 		return TDM_REFUSE_PROTOCOL;
 	if ((mine->flags ^ peer->flags) & TDM_HELLO_SECRET)
 		return TDM_REFUSE_SECRET_MISMATCH;
+	/* A write one disk takes and the other fails would make them differ. */
+	if (mine->lbs != peer->lbs)
+		return TDM_REFUSE_BLOCK_SIZE;
 	*proto = hi;
 	return TDM_REFUSE_NONE;
 }
@@ -310,6 +319,8 @@ const char *tdm_refuse_str(enum tdm_refuse r)
 		return "the primary's data is older than the peer's: demote it before connecting";
 	case TDM_REFUSE_ASSUME_CLEAN:
 		return "--assume-clean is only for a disk that never held data (fresh from create-md)";
+	case TDM_REFUSE_BLOCK_SIZE:
+		return "logical block sizes differ: both backing disks must take the same smallest write";
 	case __TDM_REFUSE_MAX:
 		break;
 	}

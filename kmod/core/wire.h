@@ -23,12 +23,13 @@
 
 #define TDM_WIRE_MAGIC		0x54444d31u	/* "TDM1" */
 #define TDM_WIRE_HDR_LEN	24
-#define TDM_WIRE_PROTO_MIN	1
-#define TDM_WIRE_PROTO_MAX	1
+/* 2: HELLO carries the disk's logical block size and what it can do. */
+#define TDM_WIRE_PROTO_MIN	2
+#define TDM_WIRE_PROTO_MAX	2
 /* Largest write payload in one DATA packet; the device splits bios to it. */
 #define TDM_WIRE_MAX_DATA	(1u << 20)
 #define TDM_WIRE_DATA_HDR_LEN	16
-#define TDM_WIRE_HELLO_LEN	128
+#define TDM_WIRE_HELLO_LEN	136
 #define TDM_WIRE_NONCE_LEN	32
 #define TDM_WIRE_MAC_LEN	32
 #define TDM_WIRE_STATE_LEN	8
@@ -94,6 +95,7 @@ enum tdm_refuse {
 	TDM_REFUSE_UNRELATED,		/* no common data generation */
 	TDM_REFUSE_TARGET_PRIMARY,	/* the node with the older data is primary */
 	TDM_REFUSE_ASSUME_CLEAN,	/* assume-clean on a disk that has data */
+	TDM_REFUSE_BLOCK_SIZE,		/* the devices' logical block sizes differ */
 	__TDM_REFUSE_MAX,
 };
 
@@ -120,6 +122,11 @@ struct tdm_data {
  */
 #define TDM_HELLO_FEATURES	0ULL
 
+/* What the sender's backing disk can do (tdm_hello.caps). */
+#define TDM_CAP_DISCARD		0x1
+#define TDM_CAP_WRITE_ZEROES	0x2
+#define TDM_CAPS		(TDM_CAP_DISCARD | TDM_CAP_WRITE_ZEROES)
+
 struct tdm_hello {
 	u32 proto_min;
 	u32 proto_max;
@@ -129,6 +136,8 @@ struct tdm_hello {
 	u32 protocol;		/* enum tandem_protocol */
 	char name[TDM_WIRE_NAME_LEN];
 	u8 nonce[TDM_WIRE_NONCE_LEN];
+	u32 lbs;		/* the sender's device's logical block size: 512..65536, a power of 2 */
+	u32 caps;		/* TDM_CAP_*; unknown bits are ignored */
 };
 
 struct tdm_state {

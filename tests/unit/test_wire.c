@@ -136,14 +136,16 @@ static void data_range(void)
 static void fill_hello(struct tdm_hello *h)
 {
 	memset(h, 0, sizeof(*h));
-	h->proto_min = 1;
-	h->proto_max = 1;
+	h->proto_min = TDM_WIRE_PROTO_MIN;
+	h->proto_max = TDM_WIRE_PROTO_MAX;
 	h->features = TDM_HELLO_FEATURES;
 	h->size_sectors = 2097152;
 	h->flags = TDM_HELLO_SECRET;
 	h->protocol = TANDEM_PROTO_SYNC;
 	strcpy(h->name, "r0");
 	memset(h->nonce, 0xa5, sizeof(h->nonce));
+	h->lbs = 4096;
+	h->caps = TDM_CAP_WRITE_ZEROES;
 }
 
 static void hello_roundtrip(void)
@@ -177,6 +179,16 @@ static void hello_roundtrip(void)
 	in.protocol = 7;
 	tdm_hello_encode(buf, &in);
 	CHECK_EQ(tdm_hello_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
+	/* Logical block sizes: powers of 2 from 512 to 64 KiB only. */
+	for (n = 0; n < 6; n++) {
+		static const u32 lbs[] = { 0, 256, 1000, 4097, 131072, 65536 };
+
+		fill_hello(&in);
+		in.lbs = lbs[n];
+		tdm_hello_encode(buf, &in);
+		CHECK_EQ(tdm_hello_decode(buf, sizeof(buf), &out),
+			 n == 5 ? TDM_WIRE_OK : TDM_WIRE_BAD_VALUE);
+	}
 }
 
 static void hello_check(void)
@@ -187,11 +199,11 @@ static void hello_check(void)
 	fill_hello(&a);
 	fill_hello(&b);
 	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_NONE);
-	CHECK_EQ(proto, 1);
-	b.proto_max = 5;
+	CHECK_EQ(proto, TDM_WIRE_PROTO_MAX);
+	b.proto_max = TDM_WIRE_PROTO_MAX + 3;
 	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_NONE);
-	CHECK_EQ(proto, 1);
-	b.proto_min = 2;
+	CHECK_EQ(proto, TDM_WIRE_PROTO_MAX);
+	b.proto_min = TDM_WIRE_PROTO_MAX + 1;
 	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_PROTO);
 	fill_hello(&b);
 	strcpy(b.name, "r1");
@@ -210,7 +222,14 @@ static void hello_check(void)
 	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_PROTO);
 	b.features = 1ULL << 63;
 	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_PROTO);
+	fill_hello(&b);
+	b.lbs = 512;
+	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_BLOCK_SIZE);
+	fill_hello(&b);
+	b.caps = 0;			/* what a disk can do is no reason to refuse */
+	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_NONE);
 	CHECK(strlen(tdm_refuse_str(TDM_REFUSE_SIZE)) > 5);
+	CHECK(strlen(tdm_refuse_str(TDM_REFUSE_BLOCK_SIZE)) > 5);
 }
 
 static void state_rules(void)

@@ -27,6 +27,7 @@ if [ -d /sys/module/tandem ]; then
 fi
 dmsetup remove_all 2>/dev/null
 tc qdisc del dev eth1 root 2>/dev/null
+rmmod scsi_debug 2>/dev/null
 dmesg -C' >/dev/null 2>&1
 }
 
