@@ -199,7 +199,8 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	if (ret)
 		return ret;
 	if (tdm_data_decode(buf, sizeof(buf), h->len, &d) != TDM_WIRE_OK ||
-	    !tdm_data_in_range(&d, get_capacity(dev->disk)) ||
+	    !tdm_range_ok(d.sector, d.size, get_capacity(dev->disk)) ||
+	    !tdm_data_flags_ok(d.op, h->flags) ||
 	    (resync && (d.op != TDM_OP_WRITE || d.sector % 8 || d.size % 4096))) {
 		tdm_warn_ratelimited(dev, "peer sent a malformed or out-of-range write\n");
 		return -EPROTO;

@@ -378,7 +378,7 @@ int tdm_resync_acked(struct tdm_conn *conn, const struct tdm_hdr *h)
 
 	if (!tdm_sync_is_source(READ_ONCE(conn->sync)) || !size || size % (1u << TDM_BM_SHIFT) ||
 	    sector % TDM_BM_SECTORS_PER_BIT ||
-	    sector + (size >> SECTOR_SHIFT) > get_capacity(dev->disk))
+	    !tdm_range_ok(sector, size, get_capacity(dev->disk)))
 		return -EPROTO;
 	if (h->flags & TDM_ACK_ERROR) {
 		tdm_err_ratelimited(dev, "the peer failed to write resync data at sector %llu\n",

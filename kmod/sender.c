@@ -40,6 +40,9 @@ void tdm_wire_write(struct bio *bio, struct tdm_data *d, u16 *flags)
 		break;
 	default:
 		d->op = d->size ? TDM_OP_WRITE : TDM_OP_FLUSH;
+		/* An empty write is a flush, whatever else it asks for. */
+		if (!d->size)
+			*flags |= TDM_F_PREFLUSH;
 		break;
 	}
 }

@@ -192,7 +192,7 @@ int tdm_verify_request(struct tdm_conn *conn, const struct tdm_hdr *h)
 	u32 size = h->epoch;
 
 	if (!size || size % (1u << TDM_BM_SHIFT) || size > (TDM_WIRE_VERIFY_BLOCKS << TDM_BM_SHIFT) ||
-	    sector % 8 || sector + (size >> SECTOR_SHIFT) > get_capacity(dev->disk))
+	    sector % 8 || !tdm_range_ok(sector, size, get_capacity(dev->disk)))
 		return -EPROTO;
 	vf = kzalloc(sizeof(*vf), GFP_NOIO);
 	if (!vf)

@@ -190,11 +190,18 @@ enum tdm_wire_err tdm_run_decode(const u8 *buf, size_t len, u64 nbits, struct td
 	return TDM_WIRE_OK;
 }
 
-bool tdm_data_in_range(const struct tdm_data *d, u64 capacity)
+bool tdm_data_flags_ok(u32 op, u16 flags)
 {
-	u64 nr = d->size >> 9;
+	if (flags & ~(TDM_F_FUA | TDM_F_PREFLUSH | TDM_F_RESYNC))
+		return false;
+	if (op == TDM_OP_FLUSH && !(flags & TDM_F_PREFLUSH))
+		return false;
+	return !(flags & TDM_F_RESYNC) || op == TDM_OP_WRITE;
+}
 
-	return d->sector <= capacity && nr <= capacity - d->sector;
+bool tdm_range_ok(u64 sector, u32 bytes, u64 capacity)
+{
+	return sector <= capacity && (u64)(bytes >> 9) <= capacity - sector;
 }
 
 void tdm_hello_encode(u8 *buf, const struct tdm_hello *h)

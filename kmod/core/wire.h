@@ -168,8 +168,17 @@ void tdm_data_encode(u8 *buf, const struct tdm_data *d);
 /* Decode a DATA payload's header; @pkt_len is the header's len field. */
 enum tdm_wire_err tdm_data_decode(const u8 *buf, size_t len, u32 pkt_len,
 				  struct tdm_data *d);
-/* Is [sector, sector + size) inside a device of @capacity sectors? */
-bool tdm_data_in_range(const struct tdm_data *d, u64 capacity);
+/*
+ * Is the range of @bytes at @sector inside a device of @capacity sectors?
+ * For every range a peer names (DATA, RS_ACK, VERIFY_REQ): no sum wraps.
+ */
+bool tdm_range_ok(u64 sector, u32 bytes, u64 capacity);
+/*
+ * Are a DATA packet's header @flags valid for its @op? Only TDM_F_* bits;
+ * a FLUSH carries TDM_F_PREFLUSH (else it would be an empty plain write);
+ * TDM_F_RESYNC only on a WRITE.
+ */
+bool tdm_data_flags_ok(u32 op, u16 flags);
 
 void tdm_hello_encode(u8 *buf, const struct tdm_hello *h);
 enum tdm_wire_err tdm_hello_decode(const u8 *buf, size_t len, struct tdm_hello *h);

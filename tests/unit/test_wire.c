@@ -120,17 +120,39 @@ static void data_rules(void)
 
 static void data_range(void)
 {
-	struct tdm_data d = { 0, 4096, TDM_OP_WRITE };
+	u64 s;
 
-	CHECK(tdm_data_in_range(&d, 8));
-	CHECK(!tdm_data_in_range(&d, 7));
-	d.sector = 1000;
-	CHECK(tdm_data_in_range(&d, 1008));
-	CHECK(!tdm_data_in_range(&d, 1007));
-	d.sector = ~0ULL - 2;		/* would wrap around */
-	CHECK(!tdm_data_in_range(&d, 2048));
-	d.sector = 2049;
-	CHECK(!tdm_data_in_range(&d, 2048));
+	CHECK(tdm_range_ok(0, 4096, 8));
+	CHECK(!tdm_range_ok(0, 4096, 7));
+	CHECK(tdm_range_ok(1000, 4096, 1008));
+	CHECK(!tdm_range_ok(1000, 4096, 1007));
+	CHECK(tdm_range_ok(2048, 0, 2048));
+	CHECK(!tdm_range_ok(2049, 0, 2048));
+	CHECK(!tdm_range_ok(2049, 4096, 2048));
+	/* Near 2^64, sector + size wraps to a small number: still out of range. */
+	for (s = ~0ULL - 16; s; s++)
+		CHECK(!tdm_range_ok(s, 4096, 2048));
+	CHECK(!tdm_range_ok(~0ULL - 2, 262144, ~0ULL - 1));
+	CHECK(tdm_range_ok(~0ULL - 8, 4096, ~0ULL));
+	CHECK(!tdm_range_ok(~0ULL - 7, 4096, ~0ULL));
+}
+
+static void data_flags(void)
+{
+	CHECK(tdm_data_flags_ok(TDM_OP_WRITE, 0));
+	CHECK(tdm_data_flags_ok(TDM_OP_WRITE, TDM_F_FUA | TDM_F_PREFLUSH));
+	CHECK(tdm_data_flags_ok(TDM_OP_WRITE, TDM_F_RESYNC));
+	CHECK(tdm_data_flags_ok(TDM_OP_FLUSH, TDM_F_PREFLUSH));
+	CHECK(tdm_data_flags_ok(TDM_OP_FLUSH, TDM_F_PREFLUSH | TDM_F_FUA));
+	CHECK(tdm_data_flags_ok(TDM_OP_DISCARD, 0));
+	CHECK(tdm_data_flags_ok(TDM_OP_WRITE_ZEROES, TDM_F_FUA));
+	/* An empty flush without the flag would be a zero-length plain write. */
+	CHECK(!tdm_data_flags_ok(TDM_OP_FLUSH, 0));
+	CHECK(!tdm_data_flags_ok(TDM_OP_FLUSH, TDM_F_FUA));
+	CHECK(!tdm_data_flags_ok(TDM_OP_DISCARD, TDM_F_RESYNC));
+	CHECK(!tdm_data_flags_ok(TDM_OP_FLUSH, TDM_F_PREFLUSH | TDM_F_RESYNC));
+	CHECK(!tdm_data_flags_ok(TDM_OP_WRITE, 0x8));
+	CHECK(!tdm_data_flags_ok(TDM_OP_WRITE, 0x8000));
 }
 
 static void fill_hello(struct tdm_hello *h)
@@ -386,6 +408,7 @@ void test_wire(void)
 	hdr_rules();
 	data_rules();
 	data_range();
+	data_flags();
 	hello_roundtrip();
 	hello_check();
 	state_rules();
