@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fakepeer: a hostile peer for VM tests. It connects to a tandem node as
+ * its configured peer, does the handshake as a fresh primary (packets
+ * encoded by the module's own core), then sends one packet the node must
+ * refuse, and reports whether the node then hung up.
+ *
+ *   fakepeer LOCAL_IP PEER_IP PORT NAME SECTORS ATTACK
+ *
+ * ATTACK: verify-wrap (VERIFY_REQ for a range that wraps past 2^64),
+ * flush-noflag (an empty DATA flush without TDM_F_PREFLUSH),
+ * unknown-flag (a DATA write with a flag bit no version defines),
+ * none (a valid write, which the node must take).
+ * Prints "hung up" or "still connected"; exit 0 when it ran, 2 on failure.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/wire.h"
+
+static int fd = -1;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "fakepeer: %s: %s\n", what, errno ? strerror(errno) : "failed");
+	exit(2);
+}
+
+static void send_all(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			die("send");
+		p += n;
+		len -= n;
+	}
+}
+
+/* Read @len bytes, waiting at most @ms for each part: 0, -1 (closed or reset) or -2 (timeout). */
+static int recv_all(void *buf, size_t len, int ms)
+{
+	unsigned char *p = buf;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (len) {
+		ssize_t n;
+
+		if (poll(&pfd, 1, ms) <= 0)
+			return -2;
+		n = recv(fd, p, len, 0);
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void send_pkt(u16 type, u16 flags, u32 epoch, u64 seq, const void *payload, u32 len)
+{
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = type, .flags = flags,
+			     .len = len, .epoch = epoch, .seq = seq };
+	unsigned char buf[TDM_WIRE_HDR_LEN];
+
+	tdm_hdr_encode(buf, &h);
+	send_all(buf, sizeof(buf));
+	if (len)
+		send_all(payload, len);
+}
+
+/* The node's packet of @type, its payload into @buf (@len bytes). */
+static void expect_pkt(u16 type, void *buf, u32 len)
+{
+	unsigned char hb[TDM_WIRE_HDR_LEN];
+	struct tdm_hdr h;
+
+	if (recv_all(hb, sizeof(hb), 10000) || tdm_hdr_decode(hb, sizeof(hb), &h) != TDM_WIRE_OK)
+		die("handshake: no valid header from the node");
+	if (h.type == TDM_P_REFUSE) {
+		unsigned char why[4];
+
+		if (!recv_all(why, 4, 1000))
+			fprintf(stderr, "fakepeer: refused: %s\n", tdm_refuse_str(tdm_be32_get(why)));
+		exit(2);
+	}
+	if (h.type != type || h.len != len || recv_all(buf, len, 10000))
+		die("handshake: unexpected packet");
+}
+
+static void handshake(const char *name, u64 sectors)
+{
+	struct tdm_hello hello = {
+		.proto_min = TDM_WIRE_PROTO_MIN, .proto_max = TDM_WIRE_PROTO_MAX,
+		.size_sectors = sectors, .protocol = TANDEM_PROTO_SYNC,
+		.lbs = 512, .caps = TDM_CAPS,
+	};
+	struct tdm_state st = { .role = TANDEM_ROLE_PRIMARY, .disk = TANDEM_DISK_UPTODATE };
+	struct tdm_gen gen = { .tiebreak = 1 };	/* a fresh disk: nothing to sync */
+	unsigned char buf[TDM_WIRE_HELLO_LEN];
+
+	strncpy(hello.name, name, sizeof(hello.name) - 1);
+	tdm_hello_encode(buf, &hello);
+	send_pkt(TDM_P_HELLO, 0, 0, 0, buf, TDM_WIRE_HELLO_LEN);
+	expect_pkt(TDM_P_HELLO, buf, TDM_WIRE_HELLO_LEN);
+	tdm_state_encode(buf, &st);
+	send_pkt(TDM_P_STATE, 0, 0, 0, buf, TDM_WIRE_STATE_LEN);
+	expect_pkt(TDM_P_STATE, buf, TDM_WIRE_STATE_LEN);
+	tdm_gen_encode(buf, &gen);
+	send_pkt(TDM_P_GEN, 0, 0, 0, buf, TDM_WIRE_GEN_LEN);
+	expect_pkt(TDM_P_GEN, buf, TDM_WIRE_GEN_LEN);
+}
+
+static void send_data(u16 flags, u64 seq, u64 sector, u32 size, u32 op)
+{
+	struct tdm_data d = { .sector = sector, .size = size, .op = op };
+	unsigned char buf[TDM_WIRE_DATA_HDR_LEN + 4096];
+	u32 payload = op == TDM_OP_WRITE ? size : 0;
+
+	memset(buf, 0x5a, sizeof(buf));
+	tdm_data_encode(buf, &d);
+	send_pkt(TDM_P_DATA, flags, 1, seq, buf, TDM_WIRE_DATA_HDR_LEN + payload);
+}
+
+/*
+ * Does the node hang up within @ms? Its packets meanwhile are read and
+ * skipped, its pings answered (else it would hang up for our silence).
+ */
+static int hangs_up(int ms)
+{
+	unsigned char hb[TDM_WIRE_HDR_LEN], skip[4096];
+	struct timespec t0, t;
+	struct tdm_hdr h;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int left;
+		u32 n;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = ms - (int)((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return 0;
+		switch (recv_all(hb, 1, left)) {
+		case -1:
+			return 1;
+		case -2:
+			return 0;
+		}
+		if (recv_all(hb + 1, sizeof(hb) - 1, 2000) ||
+		    tdm_hdr_decode(hb, sizeof(hb), &h) != TDM_WIRE_OK)
+			return 1;
+		for (n = h.len; n; n -= n > sizeof(skip) ? sizeof(skip) : n)
+			if (recv_all(skip, n > sizeof(skip) ? sizeof(skip) : n, 2000))
+				return 1;
+		if (h.type == TDM_P_PING)
+			send_pkt(TDM_P_PONG, 0, 0, 0, NULL, 0);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in local = { .sin_family = AF_INET }, peer = { .sin_family = AF_INET };
+	const char *attack;
+	int one = 1;
+
+	if (argc != 7) {
+		fprintf(stderr, "usage: fakepeer LOCAL_IP PEER_IP PORT NAME SECTORS ATTACK\n");
+		return 2;
+	}
+	attack = argv[6];
+	if (inet_pton(AF_INET, argv[1], &local.sin_addr) != 1 ||
+	    inet_pton(AF_INET, argv[2], &peer.sin_addr) != 1)
+		die("bad address");
+	peer.sin_port = htons(atoi(argv[3]));
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
+	    connect(fd, (struct sockaddr *)&peer, sizeof(peer)))
+		die("connect");
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	handshake(argv[4], strtoull(argv[5], NULL, 0));
+
+	if (!strcmp(attack, "verify-wrap"))
+		send_pkt(TDM_P_VERIFY_REQ, 0, 4096, ~0ULL - 7, NULL, 0);
+	else if (!strcmp(attack, "flush-noflag"))
+		send_data(0, 1, 0, 0, TDM_OP_FLUSH);
+	else if (!strcmp(attack, "unknown-flag"))
+		send_data(0x8, 1, 0, 4096, TDM_OP_WRITE);
+	else if (!strcmp(attack, "none"))
+		send_data(0, 1, 0, 4096, TDM_OP_WRITE);
+	else
+		die("unknown attack");
+	puts(hangs_up(4000) ? "hung up" : "still connected");
+	return 0;
+}
