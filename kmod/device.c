@@ -115,6 +115,17 @@ static void tdm_submit_bio(struct bio *bio)
 	bio = bio_split_to_limits(bio);
 	if (!bio)
 		return;
+	/*
+	 * A discard or zero-out issued just before the peer's handshake took
+	 * it away (tdm_limit_to_peer) is neither split nor sent: the caller
+	 * falls back (blkdev_issue_zeroout writes zero pages).
+	 */
+	if ((bio_op(bio) == REQ_OP_DISCARD && !bdev_max_discard_sectors(bio->bi_bdev)) ||
+	    (bio_op(bio) == REQ_OP_WRITE_ZEROES && !bdev_write_zeroes_sectors(bio->bi_bdev))) {
+		bio->bi_status = BLK_STS_NOTSUPP;
+		bio_endio(bio);
+		return;
+	}
 	/* Only a primary writes; a secondary cannot be opened for writing. */
 	if (op_is_write(bio_op(bio)) && READ_ONCE(dev->role) != TANDEM_ROLE_PRIMARY) {
 		this_cpu_inc(dev->stats->errors);

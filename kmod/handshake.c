@@ -48,6 +48,20 @@ static int tdm_recv_hdr(struct tdm_conn *conn, struct tdm_hdr *h, u16 want)
 	return h->type == want ? 0 : -EPROTO;
 }
 
+/* Tell the peer why we hang up, and remember it for status. */
+static int tdm_refuse(struct tdm_conn *conn, enum tdm_refuse reason)
+{
+	u8 buf[TDM_WIRE_HDR_LEN + 4];
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_REFUSE, .len = 4 };
+
+	tdm_hdr_encode(buf, &h);
+	tdm_be32_put(buf + TDM_WIRE_HDR_LEN, reason);
+	tdm_tr_send(&conn->tr, buf, sizeof(buf), 0);
+	tdm_warn_ratelimited(conn->dev, "refusing the peer: %s\n", tdm_refuse_str(reason));
+	tdm_set_error(conn, tdm_refuse_str(reason), false);
+	return -ECONNREFUSED;
+}
+
 /*
  * One exchange of the handshake: our packet of @type, its @len bytes of
  * payload already at @buf + TDM_WIRE_HDR_LEN, then the peer's packet of the
@@ -62,25 +76,12 @@ static int tdm_hs_exchange(struct tdm_conn *conn, u16 type, u8 *buf, u32 len, vo
 	ret = tdm_tr_send(&conn->tr, buf, TDM_WIRE_HDR_LEN + len, 0);
 	if (!ret)
 		ret = tdm_recv_hdr(conn, &h, type);
+	/* A HELLO of another length is another protocol version: say so. */
 	if (!ret && h.len != len)
-		ret = -EPROTO;
+		ret = type == TDM_P_HELLO ? tdm_refuse(conn, TDM_REFUSE_PROTO) : -EPROTO;
 	if (!ret)
 		ret = tdm_tr_recv(&conn->tr, theirs, len);
 	return ret;
-}
-
-/* Tell the peer why we hang up, and remember it for status. */
-static int tdm_refuse(struct tdm_conn *conn, enum tdm_refuse reason)
-{
-	u8 buf[TDM_WIRE_HDR_LEN + 4];
-	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_REFUSE, .len = 4 };
-
-	tdm_hdr_encode(buf, &h);
-	tdm_be32_put(buf + TDM_WIRE_HDR_LEN, reason);
-	tdm_tr_send(&conn->tr, buf, sizeof(buf), 0);
-	tdm_warn_ratelimited(conn->dev, "refusing the peer: %s\n", tdm_refuse_str(reason));
-	tdm_set_error(conn, tdm_refuse_str(reason), false);
-	return -ECONNREFUSED;
 }
 
 static int tdm_handshake_auth(struct tdm_conn *conn, const u8 *my_nonce,
@@ -386,7 +387,6 @@ int tdm_handshake(struct tdm_conn *conn)
 	why = tdm_hello_check(&mine, &peer, &proto);
 	if (why != TDM_REFUSE_NONE)
 		return tdm_refuse(conn, why);
-	tdm_limit_to_peer(dev, peer.caps);
 	if (conn->cfg.secret_len) {
 		ret = tdm_handshake_auth(conn, mine.nonce, peer.nonce);
 		if (ret)
@@ -413,6 +413,8 @@ int tdm_handshake(struct tdm_conn *conn)
 	ret = tdm_handshake_sync(conn, role, st.role);
 	if (ret)
 		return ret;
+	/* Only an authenticated peer that passed every check changes the device. */
+	tdm_limit_to_peer(dev, peer.caps);
 
 	spin_lock_irq(&conn->lock);
 	conn->authenticated = conn->cfg.secret_len != 0;

@@ -470,6 +470,8 @@ void tdm_receiver_drain(struct tdm_conn *conn)
 	conn->sec.acks_held = 0;
 	conn->sec.acks_due = false;
 	spin_unlock_irq(&conn->lock);
+	/* Their acks are lost with the session; our disk's failures are not. */
+	tdm_applied_failed(conn, &acks);
 	list_for_each_entry_safe(preq, tmp, &acks, node) {
 		list_del(&preq->node);
 		tdm_peer_req_free(preq);

@@ -51,6 +51,7 @@ static void tdm_async_remember(struct tdm_device *dev, struct tdm_conn *conn,
 	slot->sector = req->orig->bi_iter.bi_sector;
 	slot->sectors = bio_sectors(req->orig);
 	/* The extents stay logged until the peer has the write, too. */
+	slot->flush = req->orig->bi_opf & REQ_PREFLUSH;
 	slot->al = req->al_held;
 	if (slot->al)
 		tdm_al_get_more(dev, slot->sector, slot->sectors);
@@ -58,7 +59,9 @@ static void tdm_async_remember(struct tdm_device *dev, struct tdm_conn *conn,
 
 /*
  * The peer acked async write @seq (@failed: it could not write it); conn->lock
- * held. False if the write is no longer remembered (or was a flush).
+ * held. True if marking its range is enough: false if the write is no
+ * longer remembered, or began with a flush (whose failure may cost the
+ * writes before it).
  */
 bool tdm_async_acked(struct tdm_conn *conn, u64 seq, bool failed)
 {
@@ -68,13 +71,14 @@ bool tdm_async_acked(struct tdm_conn *conn, u64 seq, bool failed)
 	if (slot->seq != seq || !slot->sectors)
 		return false;
 	tdm_async_release(conn->dev, slot, failed);
-	return true;
+	return !slot->flush;
 }
 
 /*
  * The peer failed to write request @seq: @req in sync mode; in async mode
  * @marked says whether tdm_async_acked() marked it. Mark it out of sync
- * (a flush, or a write no longer known: everything) and owe the peer a
+ * (a flush, a write that began with one, or one no longer known:
+ * everything) and owe the peer a
  * resync, both on disk before the caller completes @req, so that neither a
  * crash nor a failover forgets the blocks; the peer's disk is no longer up
  * to date. May sleep.
@@ -84,7 +88,7 @@ void tdm_peer_write_failed(struct tdm_conn *conn, struct tdm_req *req, bool mark
 	struct tdm_device *dev = conn->dev;
 	int ret;
 
-	if (req && bio_sectors(req->orig))
+	if (req && bio_sectors(req->orig) && !(req->orig->bi_opf & REQ_PREFLUSH))
 		tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
 	else if (!marked)
 		tdm_bm_set_all(dev);

@@ -326,9 +326,12 @@ void tdm_resync_start(struct tdm_conn *conn)
 		tdm_tr_abort(&conn->tr);
 		return;
 	}
-	/* A session that ended meanwhile has stopped its resync already. */
+	/*
+	 * A session that ended meanwhile has stopped its resync already (and
+	 * the next one, maybe in its handshake, decides its own).
+	 */
 	spin_lock_irq(&conn->lock);
-	if (tdm_tr_dead(&conn->tr) || conn->resyncer) {
+	if (tdm_tr_dead(&conn->tr) || conn->cstate != TANDEM_CONN_CONNECTED || conn->resyncer) {
 		spin_unlock_irq(&conn->lock);
 		kthread_stop(t);
 		return;

@@ -345,6 +345,8 @@ static void tdm_sender_discard(struct tdm_conn *conn, struct list_head *data,
 		list_del(&rs->node);
 		tdm_rs_req_free(conn->dev, rs);
 	}
+	/* Acks not sent: a write that failed here is still recorded. */
+	tdm_applied_failed(conn, acks);
 	list_for_each_entry_safe(preq, ptmp, acks, node) {
 		list_del(&preq->node);
 		tdm_peer_req_free(preq);

@@ -227,6 +227,7 @@ struct tdm_async_slot {
 	sector_t sector;
 	u32 sectors;			/* 0: free */
 	bool al;			/* holds activity-log extents (its own reference) */
+	bool flush;			/* began with a flush: its failure may cost earlier writes */
 };
 
 /*

@@ -3,8 +3,9 @@
  * tandem: the TCP transport. Sockets are made, bound, connected and
  * accepted here; every byte of a session goes through tdm_tr_send*() and
  * tdm_tr_recv*(). Both wait in short ticks (the socket's timeouts), so that
- * tdm_tr_abort() or a stopping thread ends them within one tick, and a
- * receive notices a silent peer.
+ * a receive notices a silent peer; tdm_tr_abort() shuts the socket down,
+ * which ends any wait at once, and so does kthread_stop() (it makes a
+ * signal pending for the socket's wait).
  */
 #include <linux/bio.h>
 #include <linux/highmem.h>
@@ -141,10 +142,12 @@ void tdm_tr_release(struct tdm_transport *t)
 	t->sock = NULL;
 }
 
+/* A shutdown, not just the flag: a thread blocked in the socket wakes up at once. */
 void tdm_tr_abort(struct tdm_transport *t)
 {
 	WRITE_ONCE(t->dead, true);
-	kernel_sock_shutdown(t->sock, SHUT_RDWR);
+	if (t->sock)
+		kernel_sock_shutdown(t->sock, SHUT_RDWR);
 }
 
 /* A send that timed out a tick: go on unless the session or the thread ends. */

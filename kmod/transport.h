@@ -48,10 +48,13 @@ int tdm_tr_connect(const struct sockaddr_storage *local, const struct sockaddr_s
 int tdm_tr_accept(struct socket *listener, const struct sockaddr_storage *peer,
 		  struct socket **res, struct sockaddr_storage *from);
 
-/* A session begins on @sock (the transport owns it) / ends: release it. May sleep. */
+/*
+ * A session begins on @sock (the transport owns it) / ends: release it, on
+ * the thread that receives, once no other thread uses it. May sleep.
+ */
 void tdm_tr_start(struct tdm_transport *t, struct socket *sock);
 void tdm_tr_release(struct tdm_transport *t);
-/* End the session from any thread: sends and receives fail from now on. */
+/* End the session from a thread of it: sends and receives fail from now on. */
 void tdm_tr_abort(struct tdm_transport *t);
 
 static inline bool tdm_tr_dead(struct tdm_transport *t)

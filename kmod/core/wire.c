@@ -55,7 +55,7 @@ static bool tdm_len_ok(u16 type, u32 len)
 {
 	switch (type) {
 	case TDM_P_HELLO:
-		return len == TDM_WIRE_HELLO_LEN;
+		return len == TDM_WIRE_HELLO_LEN || len == TDM_WIRE_HELLO_V1_LEN;
 	case TDM_P_AUTH:
 		return len == TDM_WIRE_MAC_LEN;
 	case TDM_P_REFUSE:

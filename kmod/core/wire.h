@@ -30,6 +30,7 @@
 #define TDM_WIRE_MAX_DATA	(1u << 20)
 #define TDM_WIRE_DATA_HDR_LEN	16
 #define TDM_WIRE_HELLO_LEN	136
+#define TDM_WIRE_HELLO_V1_LEN	128	/* accepted in a header only, to be refused */
 #define TDM_WIRE_NONCE_LEN	32
 #define TDM_WIRE_MAC_LEN	32
 #define TDM_WIRE_STATE_LEN	8

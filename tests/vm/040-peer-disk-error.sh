@@ -16,7 +16,7 @@ peer_disk_fails() {
 	pair_up "$proto" /dev/mapper/disk
 	step "$proto: fio on alpha; after 2 s, beta's disk fails sectors 8192-12287 (4-6 MiB)"
 	"$PAIR" run alpha 'fio --name=w --filename=/dev/tandem0 --direct=1 --ioengine=libaio \
-		--rw=randwrite --bs=4k --iodepth=8 --size=32m --verify=crc32c --verify_fatal=1 \
+		--rw=randwrite --bs=4k --iodepth=8 --size=16m --verify=crc32c --verify_fatal=1 \
 		--randseed=11 --output-format=terse >/dev/null 2>/tmp/fio.err; echo "fio=$?"' > "$TDM_BUILD/fio.out" &
 	fio_pid=$!
 	sleep 2
