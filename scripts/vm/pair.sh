@@ -71,7 +71,9 @@ BOOT_ARGS="cryptomgr.notests=1 watchdog_thresh=30 clocksource=tsc tsc=reliable"
 # Under TCG a guest reads the host's TSC: give it the host's rate rather
 # than let it calibrate, which on a loaded host went wrong (a guest clock
 # that ran 12 times too fast timed its peer out after 0.2 s, not 2.5 s).
-if grep -qw constant_tsc /proc/cpuinfo; then
+# "cpu MHz" is that rate when the host knows it and no cpufreq changes it.
+if grep -qw constant_tsc /proc/cpuinfo && grep -qw tsc_known_freq /proc/cpuinfo &&
+	[ ! -d /sys/devices/system/cpu/cpu0/cpufreq ]; then
 	BOOT_ARGS+=$(awk -F: '/^cpu MHz/ {printf " tsc_early_khz=%d", $2 * 1000; exit}' /proc/cpuinfo)
 fi
 BOOT_TIMEOUT=${TDM_BOOT_TIMEOUT:-300}
