@@ -5,7 +5,12 @@
 #   make check           every test: unit, module lint, VM (sets itself up)
 #   make check-unit      unit tests of the pure-C core (ASan + UBSan)
 #   make check-tools     what make install puts in place, checked on the host
-#   make check-vm [T=x]  VM tests (all, or those whose name contains x)
+#   make check-vm [T=x] [G=group] [QUICK=1] [KERNEL=debug]
+#                        VM tests: all, or those whose name contains x, or those in
+#                        a group (basic, replicate, resync, fault, ha, quick; G=a,b
+#                        for several); QUICK=1 is G=quick; KERNEL=debug boots the
+#                        debug kernel (lockdep, KASAN, kmemleak), built if needed
+#   make debug-kernel    build that kernel (once per machine, cached in /var/cache/tandem)
 #   make lint            the module with W=1, sparse (C=2) and -Werror; its layers (scripts/check-layers.sh)
 #   make bench           link, raw disk, tandem and DRBD 8.4 side by side, in the VMs
 #   make experiment      the paper's failover experiment: httperf through the virtual
@@ -25,6 +30,9 @@ LIBEXECDIR ?= /usr/lib/tandem
 # The kernel the test VMs boot (Debian's, with headers), not the host's.
 VM_KVER = $(shell bash -c '. scripts/vm/common.sh && tdm_vm_kver')
 VM_KDIR = /lib/modules/$(VM_KVER)/build
+# The VMs' kernel for check-vm: stock (Debian's) or debug (make debug-kernel).
+KERNEL ?= stock
+VM_TEST_ARGS = $(if $(G),-g $(G)) $(if $(filter 1,$(QUICK)),-g quick) $(T)
 
 all: module tools
 
@@ -59,8 +67,20 @@ check-tools: setup
 	$(MAKE) -C tools
 	tests/tools/run.sh
 
-check-vm: vm-build
-	tests/vm/run.sh $(T)
+check-vm: $(if $(filter debug,$(KERNEL)),vm-build-debug,vm-build)
+	TDM_KERNEL=$(KERNEL) tests/vm/run.sh $(VM_TEST_ARGS)
+
+# Not part of make check: 20 CPU-minutes, 33 to 41 min here on two shared cores.
+debug-kernel:
+	@scripts/setup.sh debug-kernel
+	@scripts/vm/debug-kernel.sh build >/dev/null
+
+# The tools as for vm-build; the module against the debug kernel, built in
+# build/debug-module so that kmod/ keeps the stock kernel's.
+vm-build-debug: setup debug-kernel
+	$(MAKE) -C tools
+	$(MAKE) -C tests/vm/helpers
+	@scripts/vm/debug-kernel.sh module >/dev/null
 
 demo: vm-build
 	scripts/demo.sh
@@ -99,5 +119,5 @@ clean:
 	rm -rf kmod/*.o kmod/core/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
 		kmod/core/.*.cmd kmod/modules.order modules.order Module.symvers .*.cmd
 
-.PHONY: all module tools setup lint vm-build check check-unit check-tools check-vm demo bench experiment \
+.PHONY: all module tools setup lint vm-build vm-build-debug debug-kernel check check-unit check-tools check-vm demo bench experiment \
 	install install-module install-tools clean

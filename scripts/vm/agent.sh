@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs inside a test VM (chrooted into the host's root, read-only plus a tmpfs
+# Runs inside a test VM (its root: the host's, read-only, plus a tmpfs
 # overlay). Executes every /run/ctl/<id>.cmd it finds, in the background, and
 # leaves <id>.out (stdout+stderr) and then <id>.rc (exit code) next to it.
 name=$1 id=$2
@@ -9,6 +9,8 @@ export HOME=/root LANG=C.UTF-8
 hostname "$name"
 echo "$name" > /etc/hostname
 mkdir -p /run/lock /var/tmp
+# kmemleak's scan and report (debug kernel), and whatever else a test reads there.
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 modprobe -a virtio_net virtio_blk virtio_console
 # No udev here: the links it would make that tests rely on.
 ln -sf /proc/self/fd /dev/fd

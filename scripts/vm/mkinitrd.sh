@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Build the VMs' initramfs: busybox, the few modules needed to mount the host's
-# root over virtio-9p, and scripts/vm/init. Rebuilt only when an input changed.
+# root over virtio-9p (none for the debug kernel, which has them built in),
+# and scripts/vm/init. Rebuilt only when an input changed.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-KV=$(tdm_vm_kver)
+tdm_vm_kernel
 OUT=$TDM_VMDIR/initrd-$KV.img
 INIT=$TDM_TOP/scripts/vm/init
 if [ -s "$OUT" ] && [ "$OUT" -nt "$INIT" ] && [ "$OUT" -nt "$0" ]; then
@@ -12,10 +13,11 @@ if [ -s "$OUT" ] && [ "$OUT" -nt "$INIT" ] && [ "$OUT" -nt "$0" ]; then
 	exit 0
 fi
 
-MODDIR=/lib/modules/$KV
 # Resolve dependencies from modules.dep ourselves: nothing is loaded on the host.
 mod_deps() {
 	local name=$1 line path deps d
+	# Built into the kernel: nothing to load.
+	! grep -qE "(^|/)${name}\.ko\$" "$MODDIR/modules.builtin" || return 0
 	line=$(grep -E "(^|/)${name}\.ko(\.xz|\.zst)?:" "$MODDIR/modules.dep") || {
 		echo "module $name not found for $KV" >&2; return 1; }
 	path=${line%%:*}

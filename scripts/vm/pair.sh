@@ -9,6 +9,9 @@
 # eth0 on the service network 10.0.0.0/24, eth1 on the replication link 10.99.0.0/24.
 # With TDM_SVC_NETNS=NS, eth0 is instead the tap device tdm-<vm> in network
 # namespace NS (made by the caller, e.g. bridged there with a client).
+# TDM_KERNEL=debug boots the debug kernel (make debug-kernel) instead of
+# Debian's; TDM_BOOT_ARGS adds kernel arguments. Everything a pair uses is under $TDM_BUILD/vm (disks, sockets,
+# fifos): pairs with different TDM_BUILD run side by side.
 # Each link is a pair of Unix datagram sockets, one Ethernet frame per
 # datagram: unlike QEMU's TCP "socket" netdev, no host-side Nagle or delayed
 # ACK adds tens of milliseconds to a small frame; a full receiver makes the
@@ -44,11 +47,11 @@ start_vm() {
 		svc="tap,id=svc,ifname=tdm-$vm,script=no,downscript=no"
 		netns=(ip netns exec "$TDM_SVC_NETNS")
 	fi
-	"${netns[@]}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
+	"${netns[@]}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$MEM" \
 		-name "tandem-$vm" -display none -monitor none -no-reboot \
 		-serial "file:$dir/console.log" \
-		-kernel "/boot/vmlinuz-$KV" -initrd "$INITRD" \
-		-append "console=ttyS0 loglevel=5 panic=-1 $BOOT_ARGS tdmsrc=$TDM_TOP tdmname=$vm tdmid=$id" \
+		-kernel "$VMLINUZ" -initrd "$INITRD" \
+		-append "console=ttyS0 loglevel=5 panic=-1 $BOOT_ARGS tdmsrc=$TDM_TOP tdmbuild=$TDM_BUILD tdmmoddir=$MODDIR tdmname=$vm tdmid=$id" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$dir/ctl,mount_tag=ctl,security_model=none" \
 		-drive "file=$dir/vda.img,if=virtio,format=raw,cache=none,aio=threads,discard=unmap" \
@@ -77,6 +80,18 @@ if grep -qw constant_tsc /proc/cpuinfo && grep -qw tsc_known_freq /proc/cpuinfo 
 	BOOT_ARGS+=$(awk -F: '/^cpu MHz/ {printf " tsc_early_khz=%d", $2 * 1000; exit}' /proc/cpuinfo)
 fi
 BOOT_TIMEOUT=${TDM_BOOT_TIMEOUT:-300}
+MEM=1024
+if [ "$TDM_KERNEL" == debug ]; then
+	# Each leak kmemleak finds is printed to the kernel log (the runner scans
+	# for it). ACPI's PCI interrupt routing is left to the BIOS table: this
+	# kernel interprets the routing method so slowly that its loop times out,
+	# 30 s per device. KASAN's shadow and quarantine and kmemleak's records
+	# need memory.
+	BOOT_ARGS+=" kmemleak.verbose=1 acpi=noirq"
+	MEM=2048
+fi
+# More kernel arguments, for an experiment (e.g. TDM_BOOT_ARGS=kmemleak=off).
+BOOT_ARGS+=${TDM_BOOT_ARGS:+ $TDM_BOOT_ARGS}
 
 wait_ready() {
 	local vm=$1 dir=$TDM_VMDIR/$1 i
@@ -129,14 +144,14 @@ stage_modules() {
 	md=$root/lib/modules/$KV
 	rm -rf "$root"
 	mkdir -p "$md/extra"
-	for f in /lib/modules/"$KV"/*; do
+	for f in "$MODDIR"/*; do
 		case ${f##*/} in
 		modules.order | modules.builtin*) cp "$f" "$md/" ;;
 		modules.* | build | source) ;;
 		*) ln -s "$f" "$md/" ;;
 		esac
 	done
-	cp "$TDM_TOP/kmod/tandem.ko" "$md/extra/"
+	cp "$KO" "$md/extra/"
 	depmod -b "$root" "$KV"
 }
 
@@ -148,26 +163,40 @@ cd '$TDM_TOP'
 md=/lib/modules/\$(uname -r)
 mkdir -p \$md/extra
 cp '$TDM_VMDIR'/modroot\$md/modules.* \$md/
-cp kmod/tandem.ko \$md/extra/
+cp '$TDM_VMDIR'/modroot\$md/extra/tandem.ko \$md/extra/
 install -m 0755 tools/tandemctl /usr/local/sbin/tandemctl
 for h in nlraw seqwrite; do
 	if [ -x tests/vm/helpers/\$h ]; then install -m 0755 tests/vm/helpers/\$h /usr/local/bin/; fi
 done"
 }
 
+# The VM sees the host's / at the same paths, except where it mounts its own
+# /proc, /sys and /dev (init shows /tmp and /run paths through again); the
+# paths go on the kernel command line, which splits at spaces.
+check_paths() {
+	local p
+	for p in "$TDM_TOP" "$TDM_BUILD" "$MODDIR"; do
+		case $p in
+		*[[:space:]]*) echo "pair: $p has a space in it; the VMs cannot use it" >&2; return 1 ;;
+		/proc/* | /sys/* | /dev/*) echo "pair: $p is hidden in the VMs by their own /proc, /sys, /dev; use another directory" >&2; return 1 ;;
+		esac
+	done
+}
+
 do_start() {
 	local t0
-	KV=$(tdm_vm_kver)
+	tdm_vm_kernel
+	check_paths
 	INITRD=$("$TDM_TOP/scripts/vm/mkinitrd.sh")
 	do_stop
 	mkdir -p "$TDM_VMDIR"
-	[ -e "$TDM_TOP/kmod/tandem.ko" ] || { echo "pair: build the module first (make vm-build)" >&2; return 1; }
+	[ -e "$KO" ] || { echo "pair: build the module first (make vm-build, or for the debug kernel make check-vm KERNEL=debug)" >&2; return 1; }
 	stage_modules
 	t0=$(date +%s.%N)
 	boot alpha beta
 	provision alpha
 	provision beta
-	printf 'pair: alpha and beta ready in %.1f s\n' "$(echo "$(date +%s.%N) - $t0" | bc -l)"
+	printf 'pair: alpha and beta ready in %.1f s (%s)\n' "$(echo "$(date +%s.%N) - $t0" | bc -l)" "$KV"
 }
 
 # run VM SCRIPT: the script text is run by bash inside the VM.
@@ -210,7 +239,8 @@ do_kill() {
 
 do_restart() {
 	vm_id "$1" >/dev/null || return 2
-	KV=$(tdm_vm_kver)
+	tdm_vm_kernel
+	check_paths
 	INITRD=$("$TDM_TOP/scripts/vm/mkinitrd.sh")
 	do_kill "$1" 2>/dev/null || true
 	boot "$1"

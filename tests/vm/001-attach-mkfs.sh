@@ -1,4 +1,6 @@
 description="attach, mkfs.ext4, files survive detach and re-attach, status while mounted"
+groups="basic quick"
+requires="mkfs.ext4"
 
 run_test() {
 	ok alpha 'modprobe tandem && tandemctl create-md r0 --disk /dev/vda --force >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'

@@ -1,4 +1,6 @@
 description="fio --verify=crc32c through /dev/tandem0: random mixed sizes, sequential, direct I/O"
+groups="basic"
+requires="fio"
 
 run_test() {
 	ok alpha 'modprobe tandem && blkdiscard -f /dev/vda && tandemctl create-md r0 --disk /dev/vda --force >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'

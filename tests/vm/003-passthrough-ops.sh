@@ -1,4 +1,6 @@
 description="flush, FUA, discard, write-zeroes pass through; backing I/O errors reach the caller"
+groups="basic quick"
+requires="dmsetup"
 
 run_test() {
 	ok alpha 'modprobe tandem && tandemctl create-md r0 --disk /dev/vda --force >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'

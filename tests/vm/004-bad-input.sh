@@ -1,4 +1,6 @@
 description="bad attach/detach input is refused with a clear message and changes nothing"
+groups="basic quick"
+requires="mkfs.ext4 fuser"
 
 # refused_unchanged VM CMD REGEX: refused, and the VM's tandem state is as before.
 refused_unchanged() {

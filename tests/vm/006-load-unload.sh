@@ -1,4 +1,6 @@
 description="load/unload cycles; rmmod with resources attached tears them down and leaves nothing"
+groups="basic"
+requires="python3 fuser"
 
 run_test() {
 	step "10 cycles of load, attach two, write and verify, detach, unload"

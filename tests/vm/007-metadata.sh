@@ -1,4 +1,6 @@
 description="create-md refuses disks holding data, dump-md reads it back, attach refuses missing or corrupt metadata"
+groups="basic"
+requires="mkfs.ext4"
 
 # md_tail VM DISK: sha256 of the disk's last MiB (where the metadata goes).
 md_tail() {

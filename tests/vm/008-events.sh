@@ -1,4 +1,6 @@
 description="events: attach, role, connection, peer, disk, resync, split brain and detach streamed as JSON and text; --now prints the current state first"
+groups="replicate resync"
+requires="python3"
 
 # Listeners started in the VMs: JSON on both, text on beta.
 start_listeners() {

@@ -1,4 +1,6 @@
 description="resource files: check-config errors with their position, up/down/adjust by name, udev-name, status colours, the user story (create-md, up, primary, mkfs, mount, switch over) from the files alone"
+groups="basic replicate"
+requires="mkfs.ext4"
 
 run_test() {
 	local vm

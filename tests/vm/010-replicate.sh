@@ -1,4 +1,6 @@
 description="async then sync: fio --verify on the primary, both disks identical, fail over to beta and read alpha's files"
+groups="replicate quick"
+requires="fio mkfs.ext4"
 
 replicate_with() {
 	local proto=$1 sums

@@ -1,4 +1,6 @@
 description="one primary at a time; a secondary refuses writes and mounts; demote refused while open"
+groups="replicate"
+requires="mkfs.ext4"
 
 run_test() {
 	pair_up sync

@@ -1,4 +1,6 @@
 description="a cut link is detected within the timeout, the primary goes on alone, and the pair reconnects"
+groups="replicate fault"
+requires=""
 
 run_test() {
 	pair_up sync

@@ -1,4 +1,6 @@
 description="the secondary VM is killed mid-write in sync mode: the primary's writes go on, none hangs"
+groups="fault"
+requires="fio"
 
 run_test() {
 	pair_up sync

@@ -1,4 +1,6 @@
 description="async: the secondary acks a stream of writes in batches, not a packet per write, and every ack arrives"
+groups="replicate"
+requires="fio"
 
 # tx_packets VM: packets VM has sent on the replication link.
 tx_packets() { on "$1" 'cat /sys/class/net/eth1/statistics/tx_packets'; }

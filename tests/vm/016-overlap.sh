@@ -1,4 +1,6 @@
 description="overlapping writes are applied one at a time: on the primary the later waits for the earlier, on the secondary an application write waits for a resync run"
+groups="replicate resync"
+requires="fio dmsetup"
 
 # slow_writes VM MS: VM's backing disk delays every write by MS milliseconds.
 slow_writes() {

@@ -1,4 +1,6 @@
 description="resync: only changed blocks after a disconnect, under load, after failover; split brain detected and resolved"
+groups="resync"
+requires="fio"
 
 # scatter VM MiB SEED: random writes of 4..64 KiB, about MiB in all, over the first 900 MiB.
 scatter() {

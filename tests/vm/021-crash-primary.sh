@@ -1,4 +1,6 @@
 description="power cut of the primary mid-write (sync): every acknowledged write is on the secondary; the resync back is bounded by the activity log"
+groups="fault resync"
+requires="fio"
 
 SEQ_OFF=268435456	# 256 MiB: the sequence writer's 8 MiB of slots
 SEQ_SLOTS=2048

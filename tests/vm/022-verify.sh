@@ -1,4 +1,6 @@
 description="initial full sync of a fresh pair; verify finds blocks changed behind tandem's back and the resync repairs them"
+groups="resync"
+requires=""
 
 run_test() {
 	step "fresh pair, beta's disk full of other data: primary --force on alpha starts a full sync"

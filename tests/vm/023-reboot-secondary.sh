@@ -1,4 +1,6 @@
 description="the secondary loses power and boots again while the primary writes on: only the changed blocks move"
+groups="fault resync"
+requires=""
 
 run_test() {
 	pair_up sync

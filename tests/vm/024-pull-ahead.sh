@@ -1,4 +1,6 @@
 description="async on a congested link: the primary pulls ahead (marks instead of queueing), then resyncs when the link catches up"
+groups="replicate resync"
+requires="tc"
 
 run_test() {
 	pair_up async

@@ -1,4 +1,6 @@
 description="OCF resource agent: meta-data against the DTD, ocf-tester's run through every action, exit codes, promotion scores that never promote stale data, outdate"
+groups="ha"
+requires="ocf-tester xmllint"
 
 AGENT=tools/ha/tandem.ocf
 # Pacemaker's crm_attribute stand-in: the promotion score in /tmp/score, or no file.

@@ -1,4 +1,6 @@
 description="MariaDB on tandem (sync): the primary killed during a stream of commits; beta promoted holds every acknowledged commit, InnoDB recovers; alpha returns, resyncs before it may be promoted, fails back; verify finds no difference"
+groups="ha fault"
+requires="mariadbd mariadb mariadb-install-db mkfs.ext4"
 
 DB=scripts/vm/mariadb.sh
 

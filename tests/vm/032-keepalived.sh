@@ -1,4 +1,6 @@
 description="keepalived recipe: the virtual IP and the mount follow the primary; the primary killed, beta takes over; alpha back is kept out (track script) until resynced and does not preempt; a planned switch-over; a backup cut off from its primary's replication link outdates itself and does not take over stale data"
+groups="ha fault"
+requires="keepalived mkfs.ext4"
 
 VIP=10.0.0.100
 

@@ -1,6 +1,6 @@
 description="disks that differ in what they can do: the device stops offering write-zeroes the peer's disk lacks (zero-outs and ext4 stay replicated, none fails on the peer); different logical block sizes are refused"
 groups="fault replicate"
-requires="mkfs.ext4"
+requires="mkfs.ext4 dmsetup"
 
 wz_bytes() { on "$1" 'cat /sys/block/tandem0/queue/write_zeroes_max_bytes'; }
 
