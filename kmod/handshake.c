@@ -423,6 +423,7 @@ int tdm_handshake(struct tdm_conn *conn)
 	conn->stats.sent = conn->stats.sent_bytes = conn->stats.acked = 0;
 	conn->stats.received = conn->stats.received_bytes = 0;
 	conn->sec.peer_epoch = 0;
+	conn->sec.apply_failed = false;
 	spin_unlock_irq(&conn->lock);
 	tdm_info(dev, "connected to %pISpc (%s, protocol v%u%s), peer is %s, %s\n",
 		&conn->cfg.peer, tdm_proto_name(conn->cfg.protocol), proto,

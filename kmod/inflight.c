@@ -98,8 +98,24 @@ static void tdm_inflight_work(struct work_struct *work)
 	}
 }
 
+/*
+ * dev->write_in_flight: an application write overlapping [sector, +sectors)
+ * is in flight (sent down, not completed). Any context, no lock held.
+ */
+static bool tdm_inflight_overlaps(struct tdm_device *dev, sector_t sector, u32 sectors)
+{
+	unsigned long flags;
+	bool found;
+
+	spin_lock_irqsave(&dev->inflight_lock, flags);
+	found = tdm_inflight_iter_first(&dev->inflight, sector, sector + sectors - 1);
+	spin_unlock_irqrestore(&dev->inflight_lock, flags);
+	return found;
+}
+
 void tdm_inflight_init(struct tdm_device *dev)
 {
+	dev->write_in_flight = tdm_inflight_overlaps;
 	spin_lock_init(&dev->inflight_lock);
 	dev->inflight = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&dev->inflight_wait);

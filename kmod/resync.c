@@ -16,9 +16,10 @@
  * Application writes go on during a resync. A run must never carry data
  * older than an application write the peer already has: a run's read is
  * thrown away (its bits stay set) if an overlapping application write was
- * submitted, or completed, between the run's registration and its queueing.
- * A write that completed before the registration is on the disk before the
- * read, so both carry the same bytes. The sender sends queued runs before
+ * in flight at the run's registration, or submitted or completed between
+ * the registration and the run's queueing. A write that completed before
+ * the registration is on the disk before the read, so both carry the same
+ * bytes. The sender sends queued runs before
  * queued writes, and the target applies overlapping writes in order.
  */
 #include <linux/kthread.h>
@@ -120,6 +121,11 @@ static int tdm_resync_read(struct tdm_conn *conn, u64 start, u64 n)
 	list_add_tail(&rs->node, &conn->rs.reading);
 	WRITE_ONCE(conn->rs.reading_bytes, conn->rs.reading_bytes + size);
 	spin_unlock_irq(&conn->lock);
+	if (dev->write_in_flight(dev, rs->sector, size >> SECTOR_SHIFT)) {
+		spin_lock_irq(&conn->lock);
+		rs->spoiled = true;
+		spin_unlock_irq(&conn->lock);
+	}
 	/* Pairs with the barrier in tdm_resync_write_done(). */
 	smp_mb();
 	submit_bio(bio);
@@ -179,13 +185,22 @@ static void tdm_rs_pace(struct tdm_conn *conn)
 		schedule_timeout_interruptible(due - jiffies);
 }
 
-/* Every bit cleared on both sides: the peer now has our data. */
-static void tdm_resync_finish_source(struct tdm_conn *conn)
+/*
+ * Every bit cleared on both sides: the peer now has our data. False if a
+ * bit was set again meanwhile: a write the peer failed sets its bit, then
+ * RESYNC_OWED under md_lock (tdm_peer_write_failed), so under that lock
+ * either the bit is seen here, or the flag is set again after it is cleared.
+ */
+static bool tdm_resync_finish_source(struct tdm_conn *conn)
 {
 	struct tdm_device *dev = conn->dev;
 	unsigned long secs;
 
 	mutex_lock(&dev->md_lock);
+	if (tdm_bm_count(dev)) {
+		mutex_unlock(&dev->md_lock);
+		return false;
+	}
 	tdm_gen_synced(&dev->gen);
 	tdm_md_write_sb(dev);
 	mutex_unlock(&dev->md_lock);
@@ -198,6 +213,7 @@ static void tdm_resync_finish_source(struct tdm_conn *conn)
 	spin_unlock_irq(&conn->lock);
 	tdm_event(dev, TANDEM_EVENT_SYNC);
 	wake_up(&conn->send_wq);
+	return true;
 }
 
 static int tdm_resync_fn(void *data)
@@ -224,10 +240,10 @@ static int tdm_resync_fn(void *data)
 			if (kthread_should_stop() || tdm_tr_dead(&conn->tr) ||
 			    READ_ONCE(conn->rs.read_error))
 				break;
-			if (!tdm_bm_count(conn->dev)) {
-				tdm_resync_finish_source(conn);
+			if (!tdm_bm_count(conn->dev) && tdm_resync_finish_source(conn))
 				break;
-			}
+			/* What is left was spoiled by writes: let them finish first. */
+			schedule_timeout_interruptible(HZ / 50);
 			cursor = 0;
 			continue;
 		}
@@ -398,26 +414,42 @@ int tdm_resync_acked(struct tdm_conn *conn, const struct tdm_hdr *h)
 	return 0;
 }
 
-/* SYNC_DONE on the target: every run is written; take the source's generations. */
+/*
+ * SYNC_DONE on the target: every run is written; take the source's
+ * generations. Up to date only if no write of the peer's failed here this
+ * session: such a write's block stays marked (tdm_applied_failed) and the
+ * disk inconsistent, while the source, told by its error ack, owes us a
+ * resync again.
+ */
 int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src)
 {
 	struct tdm_device *dev = conn->dev;
+	bool failed;
 	int ret;
 
 	if (!tdm_sync_is_target(READ_ONCE(conn->sync)))
 		return -EPROTO;
+	spin_lock_irq(&conn->lock);
+	failed = conn->sec.apply_failed;
+	spin_unlock_irq(&conn->lock);
 	mutex_lock(&dev->md_lock);
 	tdm_gen_adopt(&dev->gen, src);
-	dev->md.flags = (dev->md.flags | TDM_MDF_CONSISTENT) & ~TDM_MDF_OUTDATED;
+	if (!failed)
+		dev->md.flags = (dev->md.flags | TDM_MDF_CONSISTENT) & ~TDM_MDF_OUTDATED;
 	ret = tdm_md_write_sb(dev);
 	mutex_unlock(&dev->md_lock);
-	tdm_bm_clear_all(dev);
-	tdm_bm_write(dev, false);
-	tdm_set_disk_state(dev, TANDEM_DISK_UPTODATE);
+	if (!failed) {
+		tdm_bm_clear_all(dev);
+		tdm_bm_write(dev, false);
+		tdm_set_disk_state(dev, TANDEM_DISK_UPTODATE);
+	}
 	spin_lock_irq(&conn->lock);
 	WRITE_ONCE(conn->sync, TDM_SYNC_NONE);
 	conn->owe.state = true;
-	tdm_info(dev, "resync done: %llu MiB received, up to date\n", conn->rs.done >> 20);
+	if (failed)
+		tdm_warn(dev, "resync done, but the local disk failed writes meanwhile: still inconsistent\n");
+	else
+		tdm_info(dev, "resync done: %llu MiB received, up to date\n", conn->rs.done >> 20);
 	spin_unlock_irq(&conn->lock);
 	tdm_event(dev, TANDEM_EVENT_SYNC);
 	wake_up(&conn->send_wq);

@@ -284,6 +284,7 @@ struct tdm_conn_secondary {
 	struct list_head acks;		/* tdm_peer_req written, ack to send */
 	unsigned int acks_held;		/* async writes' acks on acks, waiting for company */
 	bool acks_due;			/* acks must go now (sender.c) */
+	bool apply_failed;		/* this session, our disk failed a peer's write */
 	struct timer_list ack_timer;	/* makes them due TDM_ACK_DELAY after the first;
 					 * armed and cancelled under conn->lock */
 	/* the receiver's own (connection thread), no lock */
@@ -412,9 +413,14 @@ struct tdm_device {
 	struct bio_list deferred;	/* such writes, until it is on disk */
 	struct work_struct gen_work;	/* writes it, then submits them */
 	unsigned long flags;		/* TDM_DEV_* bits, atomic */
+	atomic64_t disk_errors;		/* I/O errors of the backing disk since attach */
+	atomic64_t first_disk_error;	/* wall-clock seconds of the first, 0: none */
+	struct work_struct disk_fail_work; /* records the failure on disk (md.c) */
 	unsigned long events;		/* enum tandem_event bits to report, atomic */
 	struct work_struct event_work;	/* reports them (events.c) */
 	void (*req_done)(struct tdm_req *req);	/* completes a request (device.c) */
+	/* An application write overlapping a range is in flight (inflight.c). */
+	bool (*write_in_flight)(struct tdm_device *dev, sector_t sector, u32 sectors);
 
 	struct mutex md_lock;		/* protects md, gen and md_page; serializes
 					 * metadata writes */
