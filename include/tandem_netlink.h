@@ -55,6 +55,8 @@ enum tandem_disk_state {
 	TANDEM_DISK_OUTDATED,		/* valid, but the peer has newer writes */
 	TANDEM_DISK_CONSISTENT,		/* valid; whether it is the newest is unknown */
 	TANDEM_DISK_UPTODATE,		/* valid and the newest */
+	TANDEM_DISK_FAILED,		/* returned an I/O error: not a source of data
+					 * until resynced as a target or re-attached */
 };
 
 enum tandem_protocol {
@@ -154,6 +156,9 @@ enum tandem_attr {
 	TANDEM_A_CONGESTION_LIMIT, /* u32: MiB, TANDEM_CONGESTION_MIB_MIN..MAX (default _DEF;
 				    * also in status, async) */
 	TANDEM_A_EVENT,		/* u32 enum tandem_event (events only) */
+	TANDEM_A_DISK_ERRORS,	/* u64: I/O errors of the backing disk since attach (reply only) */
+	TANDEM_A_FIRST_DISK_ERROR, /* u64: when the first was, seconds since 1970 (reply only,
+				    * when there was one) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

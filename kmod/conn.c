@@ -153,7 +153,7 @@ static void tdm_session_end(struct tdm_conn *conn)
 		list_add_tail(&req->wait_node, &unacked);
 	}
 	if (READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY &&
-	    conn->peer_disk >= TANDEM_DISK_OUTDATED)
+	    conn->peer_disk >= TANDEM_DISK_OUTDATED && conn->peer_disk <= TANDEM_DISK_UPTODATE)
 		conn->peer_disk = TANDEM_DISK_OUTDATED;
 	if (conn->peer_role == TANDEM_ROLE_PRIMARY)
 		conn->peer_role = TANDEM_ROLE_SECONDARY;

@@ -98,8 +98,20 @@ static void tdm_req_done(struct tdm_req *req)
 static void tdm_clone_endio(struct bio *clone)
 {
 	struct tdm_req *req = container_of(clone, struct tdm_req, clone);
+	struct bio *orig = req->orig;
 
 	req->status = clone->bi_status;
+	/*
+	 * The local disk failed (a refused op is no failure): the error goes
+	 * to the application, the disk is failed from now on, and a failed
+	 * write is marked, for the resync that will rewrite it from the peer.
+	 */
+	if (req->status && req->status != BLK_STS_NOTSUPP) {
+		tdm_md_disk_error(req->dev, op_is_write(bio_op(clone)) ? "write" : "read",
+				  orig->bi_iter.bi_sector);
+		if (op_is_write(bio_op(clone)) && bio_sectors(orig))
+			tdm_bm_set(req->dev, orig->bi_iter.bi_sector, bio_sectors(orig));
+	}
 	if (op_is_write(bio_op(clone)))
 		tdm_resync_write_done(req->dev, req->orig);
 	tdm_req_put(req);
@@ -305,6 +317,7 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	spin_lock_init(&dev->state_lock);
 	bio_list_init(&dev->deferred);
 	INIT_WORK(&dev->gen_work, tdm_gen_work);
+	INIT_WORK(&dev->disk_fail_work, tdm_md_disk_fail_work);
 	INIT_WORK(&dev->event_work, tdm_event_work);
 	dev->al.ready = tdm_dispatch;
 	dev->req_done = tdm_req_done;
@@ -373,6 +386,7 @@ err_del_disk:
 	del_gendisk(disk);
 err_put_disk:
 	put_disk(disk);
+	dev->disk = NULL;
 err_md_detach:
 	tdm_md_detach(dev);
 err_put_backing:
@@ -425,12 +439,15 @@ void tdm_device_destroy(struct tdm_device *dev)
 	mutex_unlock(&dev->cfg_lock);
 	flush_work(&dev->gen_work);
 	flush_work(&dev->inflight_work);
+	flush_work(&dev->disk_fail_work);
 	/* Nothing reports events any more: the connection is gone. */
 	cancel_work_sync(&dev->event_work);
 	tdm_info(dev, "detached %s\n", dev->disk->disk_name);
 	bd_unlink_disk_holder(dev->backing, dev->disk);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);
+	/* Metadata errors from here on fail no disk: its work is flushed (md.c). */
+	dev->disk = NULL;
 	tdm_md_detach(dev);
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
 	tdm_pages_exit(&dev->pages);

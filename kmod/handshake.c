@@ -143,8 +143,13 @@ static int tdm_set_consistent(struct tdm_device *dev, bool consistent)
 {
 	int ret;
 
-	ret = consistent ? tdm_md_set_flags(dev, TDM_MDF_CONSISTENT, TDM_MDF_OUTDATED) :
-			   tdm_md_set_flags(dev, 0, TDM_MDF_CONSISTENT);
+	/* A failed disk's metadata keeps saying not consistent (md.c). */
+	if (consistent && test_bit(TDM_DEV_DISK_FAILED, &dev->flags))
+		ret = tdm_md_set_flags(dev, 0, TDM_MDF_OUTDATED);
+	else if (consistent)
+		ret = tdm_md_set_flags(dev, TDM_MDF_CONSISTENT, TDM_MDF_OUTDATED);
+	else
+		ret = tdm_md_set_flags(dev, 0, TDM_MDF_CONSISTENT);
 	tdm_set_disk_state(dev, consistent ? TANDEM_DISK_UPTODATE : TANDEM_DISK_INCONSISTENT);
 	return ret;
 }
@@ -323,6 +328,11 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
 	if ((tdm_sync_is_target(s) && role == TANDEM_ROLE_PRIMARY) ||
 	    (tdm_sync_is_source(s) && peer_role == TANDEM_ROLE_PRIMARY)) {
 		ret = tdm_refuse(conn, TDM_REFUSE_TARGET_PRIMARY);
+		goto out;
+	}
+	/* Blocks a failed disk returns are no copy to make the peer's data from. */
+	if (tdm_sync_is_source(s) && test_bit(TDM_DEV_DISK_FAILED, &dev->flags)) {
+		ret = tdm_refuse(conn, TDM_REFUSE_SOURCE_FAILED);
 		goto out;
 	}
 	if (s == TDM_SYNC_SOURCE || s == TDM_SYNC_TARGET) {

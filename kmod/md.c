@@ -25,6 +25,12 @@ int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_op
 	__bio_add_page(&bio, page, TDM_MD_BLOCK, 0);
 	ret = submit_bio_wait(&bio);
 	bio_uninit(&bio);
+	/*
+	 * Not while attaching or detaching (no gendisk): attach fails with its
+	 * own message, and detach has flushed the failure's work.
+	 */
+	if (ret && dev->disk)
+		tdm_md_disk_error(dev, op_is_write(opf) ? "metadata write" : "metadata read", sector);
 	return ret;
 }
 
@@ -83,6 +89,47 @@ int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear)
 		ret = tdm_md_write_sb(dev);
 	mutex_unlock(&dev->md_lock);
 	return ret;
+}
+
+/*
+ * The backing disk failed an I/O (@what at @sector): count it, note when
+ * the first was, and the first time mark the disk failed: it is then no
+ * source of data (no resync from it, no promotion without --force), and
+ * its metadata no longer says consistent, until a resync as a target
+ * rewrote what is marked (tdm_md_disk_recovered) or it is attached again.
+ * The failed I/O itself goes back to its caller (pass-on). Any context.
+ */
+void tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector)
+{
+	atomic64_inc(&dev->disk_errors);
+	atomic64_cmpxchg(&dev->first_disk_error, 0, ktime_get_real_seconds());
+	if (test_and_set_bit(TDM_DEV_DISK_FAILED, &dev->flags)) {
+		tdm_err_ratelimited(dev, "the local disk failed a %s at sector %llu\n", what,
+				    (unsigned long long)sector);
+		return;
+	}
+	tdm_err(dev, "the local disk failed a %s at sector %llu: disk state failed\n", what,
+		(unsigned long long)sector);
+	tdm_event(dev, TANDEM_EVENT_DISK);
+	queue_work(system_unbound_wq, &dev->disk_fail_work);
+}
+
+/* After the first error: the metadata says not consistent (if it can still be written). */
+void tdm_md_disk_fail_work(struct work_struct *work)
+{
+	struct tdm_device *dev = container_of(work, struct tdm_device, disk_fail_work);
+
+	if (tdm_md_set_flags(dev, 0, TDM_MDF_CONSISTENT))
+		tdm_err(dev, "cannot record the failure in the metadata either\n");
+}
+
+/* A resync as target rewrote every marked block, with no error. Any context. */
+void tdm_md_disk_recovered(struct tdm_device *dev)
+{
+	if (test_and_clear_bit(TDM_DEV_DISK_FAILED, &dev->flags)) {
+		tdm_info(dev, "the local disk is whole again\n");
+		tdm_event(dev, TANDEM_EVENT_DISK);
+	}
 }
 
 /*

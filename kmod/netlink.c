@@ -541,6 +541,11 @@ static int tdm_fill_status(struct sk_buff *skb, struct tdm_device *dev,
 	    nla_put_u32(skb, TANDEM_A_OPEN_COUNT, tdm_device_open_count(dev)) ||
 	    nla_put_u32(skb, TANDEM_A_ROLE, READ_ONCE(dev->role)) ||
 	    nla_put_u32(skb, TANDEM_A_DISK_STATE, tdm_disk_state(dev)) ||
+	    nla_put_u64_64bit(skb, TANDEM_A_DISK_ERRORS, atomic64_read(&dev->disk_errors),
+			      TANDEM_A_PAD) ||
+	    (atomic64_read(&dev->first_disk_error) &&
+	     nla_put_u64_64bit(skb, TANDEM_A_FIRST_DISK_ERROR,
+			       atomic64_read(&dev->first_disk_error), TANDEM_A_PAD)) ||
 	    tdm_put_stats(skb, dev)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;

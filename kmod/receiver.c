@@ -82,8 +82,10 @@ static void tdm_peer_endio(struct bio *bio)
 	if (!RB_EMPTY_NODE(&preq->rb))
 		tdm_applying_remove(preq, &conn->sec.applying);
 	list_add_tail(&preq->node, &conn->sec.acks);
-	if (preq->status)
+	if (preq->status) {
 		conn->sec.apply_failed = true;
+		tdm_md_disk_error(conn->dev, "write", preq->sector);
+	}
 	if (--conn->sec.applying_n == 0)
 		wake_up(&conn->wq);
 	if (preq->resync) {

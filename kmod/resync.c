@@ -70,9 +70,10 @@ static void tdm_rs_read_endio(struct bio *bio)
 	spin_lock_irqsave(&conn->lock, flags);
 	list_del(&rs->node);
 	WRITE_ONCE(conn->rs.reading_bytes, conn->rs.reading_bytes - rs->size);
-	if (bio->bi_status)
+	if (bio->bi_status) {
 		WRITE_ONCE(conn->rs.read_error, true);
-	else if (!rs->spoiled && !tdm_tr_dead(&conn->tr)) {
+		tdm_md_disk_error(dev, "resync read", rs->sector);
+	} else if (!rs->spoiled && !tdm_tr_dead(&conn->tr)) {
 		list_add_tail(&rs->node, &conn->rs.q);
 		conn->rs.inflight += rs->size;
 		queued = true;
@@ -89,7 +90,11 @@ static void tdm_rs_read_endio(struct bio *bio)
 
 /*
  * Read bits [start, +n) from the local disk, asynchronously; the run is
- * registered first, so that a write from now on spoils it.
+ * registered first, so that a write from now on spoils it. A write sent
+ * down before, and not yet completed, spoils it too: the read could return
+ * the old data, and the peer may get that after the write, or (a write
+ * made while disconnected) never get the write at all. Checked after the
+ * registration: a write that starts after the check spoils the run itself.
  */
 static int tdm_resync_read(struct tdm_conn *conn, u64 start, u64 n)
 {
@@ -442,6 +447,7 @@ int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src)
 		tdm_bm_clear_all(dev);
 		tdm_bm_write(dev, false);
 		tdm_set_disk_state(dev, TANDEM_DISK_UPTODATE);
+		tdm_md_disk_recovered(dev);
 	}
 	spin_lock_irq(&conn->lock);
 	WRITE_ONCE(conn->sync, TDM_SYNC_NONE);

@@ -108,6 +108,7 @@ struct tdm_actlog {
 /* tdm_device.flags */
 enum {
 	TDM_DEV_EPOCH_CLOSED,	/* a replicated write completed: next write opens an epoch */
+	TDM_DEV_DISK_FAILED,	/* the backing disk failed an I/O (md.c): disk state failed */
 };
 
 /* Per-CPU I/O counters of one device; summed when status is asked for. */
@@ -453,11 +454,14 @@ static inline void tdm_extack_msg(struct netlink_ext_ack *extack,
 		extack->_msg = msg;
 }
 
+/* The disk state; failed (TDM_DEV_DISK_FAILED) overrides what the metadata says. */
 static inline u32 tdm_disk_state(struct tdm_device *dev)
 {
 	unsigned long flags;
 	u32 d;
 
+	if (test_bit(TDM_DEV_DISK_FAILED, &dev->flags))
+		return TANDEM_DISK_FAILED;
 	spin_lock_irqsave(&dev->state_lock, flags);
 	d = dev->disk_state;
 	spin_unlock_irqrestore(&dev->state_lock, flags);

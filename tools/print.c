@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "core/names.h"
 #include "output.h"
@@ -90,10 +91,28 @@ static void record_verify(const struct tdm_status *st)
 	out_bytes("verify_diff", st->verify_diff);
 }
 
+/* "2026-11-27T18:59:03Z" (UTC), for the first disk error. */
+static void format_time(uint64_t secs, char *buf, size_t len)
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "%" PRIu64, secs);
+}
+
 static void record_replication(const struct tdm_status *st)
 {
+	char when[32];
+
 	out_state("role", tdm_role_name(st->role));
 	out_state("disk_state", tdm_disk_name(st->disk_state));
+	if (st->disk_errors)
+		out_u64("disk_errors", st->disk_errors);
+	if (st->first_disk_error) {
+		format_time(st->first_disk_error, when, sizeof(when));
+		out_str("first_disk_error", when);
+	}
 	out_state("connection", tdm_conn_name(st->conn_state));
 	if (st->protocol)
 		out_str("protocol", tdm_proto_name(st->protocol));
@@ -336,6 +355,12 @@ void tdm_print_block(const struct tdm_status *st, bool verbose)
 	printf("%s /dev/tandem%u\n", st->name, st->minor);
 	block_state("role", tdm_role_name(st->role));
 	block_state("disk", tdm_disk_name(st->disk_state));
+	if (st->disk_errors) {
+		char when[32];
+
+		format_time(st->first_disk_error, when, sizeof(when));
+		block_line("disk errors", "%" PRIu64 ", the first at %s", st->disk_errors, when);
+	}
 	block_state("connection", tdm_conn_name(st->conn_state));
 	if (st->peer_role)
 		block_state("peer role", tdm_role_name(st->peer_role));

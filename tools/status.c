@@ -95,6 +95,8 @@ int tdm_status_decode(struct nlattr **attrs, struct tdm_status *st)
 	st->open_count = get_u32(attrs, TANDEM_A_OPEN_COUNT);
 	st->role = get_u32(attrs, TANDEM_A_ROLE);
 	st->disk_state = get_u32(attrs, TANDEM_A_DISK_STATE);
+	st->disk_errors = get_u64(attrs, TANDEM_A_DISK_ERRORS);
+	st->first_disk_error = get_u64(attrs, TANDEM_A_FIRST_DISK_ERROR);
 	decode_conn(attrs, st);
 	decode_sync(attrs, st);
 	decode_stats(attrs[TANDEM_A_STATS], st);

@@ -67,6 +67,7 @@ static const char *const tdm_disk_states[] = {
 	[TANDEM_DISK_OUTDATED] = "outdated",
 	[TANDEM_DISK_CONSISTENT] = "consistent",
 	[TANDEM_DISK_UPTODATE] = "uptodate",
+	[TANDEM_DISK_FAILED] = "failed",
 };
 
 static const char *const tdm_conn_states[] = {

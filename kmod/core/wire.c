@@ -283,7 +283,7 @@ enum tdm_wire_err tdm_state_decode(const u8 *buf, size_t len, struct tdm_state *
 	s->disk = tdm_be32_get(buf + 4);
 	if (s->role != TANDEM_ROLE_SECONDARY && s->role != TANDEM_ROLE_PRIMARY)
 		return TDM_WIRE_BAD_VALUE;
-	if (s->disk < TANDEM_DISK_INCONSISTENT || s->disk > TANDEM_DISK_UPTODATE)
+	if (s->disk < TANDEM_DISK_INCONSISTENT || s->disk > TANDEM_DISK_FAILED)
 		return TDM_WIRE_BAD_VALUE;
 	return TDM_WIRE_OK;
 }
@@ -328,6 +328,8 @@ const char *tdm_refuse_str(enum tdm_refuse r)
 		return "--assume-clean is only for a disk that never held data (fresh from create-md)";
 	case TDM_REFUSE_BLOCK_SIZE:
 		return "logical block sizes differ: both backing disks must take the same smallest write";
+	case TDM_REFUSE_SOURCE_FAILED:
+		return "the resync source's disk has failed: make the peer primary (its data is the good copy)";
 	case __TDM_REFUSE_MAX:
 		break;
 	}

@@ -97,6 +97,7 @@ enum tdm_refuse {
 	TDM_REFUSE_TARGET_PRIMARY,	/* the node with the older data is primary */
 	TDM_REFUSE_ASSUME_CLEAN,	/* assume-clean on a disk that has data */
 	TDM_REFUSE_BLOCK_SIZE,		/* the devices' logical block sizes differ */
+	TDM_REFUSE_SOURCE_FAILED,	/* the resync source's disk has failed */
 	__TDM_REFUSE_MAX,
 };
 

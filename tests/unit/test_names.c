@@ -112,7 +112,8 @@ static void test_enum_unknown(void)
 		CHECK_STR(fns[i](__TANDEM_EVENT_MAX), "unknown");
 		CHECK_STR(fns[i](0xffffffff), "unknown");
 	}
-	CHECK_STR(tdm_disk_name(TANDEM_DISK_UPTODATE + 1), "unknown");
+	CHECK_STR(tdm_disk_name(TANDEM_DISK_FAILED), "failed");
+	CHECK_STR(tdm_disk_name(TANDEM_DISK_FAILED + 1), "unknown");
 	CHECK_STR(tdm_sync_name(TANDEM_SYNC_STATE_AHEAD + 1), "unknown");
 }
 

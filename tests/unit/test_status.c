@@ -87,6 +87,15 @@ static void put_standalone(struct nl_msg *m)
 	put_stats(m, 1);
 }
 
+/* A primary whose disk failed: the count and the first error's time. */
+static void put_failed(struct nl_msg *m)
+{
+	put_device(m, "r0", 0, TANDEM_ROLE_PRIMARY, TANDEM_DISK_FAILED, TANDEM_CONN_STANDALONE);
+	nla_put_u64(m, TANDEM_A_DISK_ERRORS, 3);
+	nla_put_u64(m, TANDEM_A_FIRST_DISK_ERROR, 1795712343);
+	nla_put_u64(m, TANDEM_A_OUT_OF_SYNC, 4096);
+}
+
 static void put_connected(struct nl_msg *m)
 {
 	put_device(m, "web.1", 7, TANDEM_ROLE_PRIMARY, TANDEM_DISK_UPTODATE,
@@ -258,6 +267,11 @@ static const struct {
 	  "event:exists name:r0\n" },
 	{ put_detach, "exists", true,
 	  "{\"event\":\"exists\",\"name\":\"r0\"}\n" },
+	{ put_failed, NULL, true,
+	  "{\"name\":\"r0\",\"minor\":0,\"device\":\"/dev/tandem0\",\"disk\":\"/dev/vdb"
+	  "\",\"size\":1073737728,\"open_count\":1,\"role\":\"primary\",\"disk_state"
+	  "\":\"failed\",\"disk_errors\":3,\"first_disk_error\":\"2026-11-26T16:59:03Z\","
+	  "\"connection\":\"standalone\",\"out_of_sync\":4096}\n" },
 	{ put_standalone, NULL, true,
 	  "{\"name\":\"r0\",\"minor\":0,\"device\":\"/dev/tandem0\",\"disk\":\"/dev/vdb"
 	  "\",\"size\":1073737728,\"open_count\":1,\"role\":\"secondary\",\"disk_state"
@@ -391,6 +405,13 @@ static const struct {
 	bool verbose;
 	const char *want;
 } blocks[] = {
+	{ put_failed, false,
+	  "r0 /dev/tandem0\n"
+	  "  role         primary\n"
+	  "  disk         failed\n"
+	  "  disk errors  3, the first at 2026-11-26T16:59:03Z\n"
+	  "  connection   standalone\n"
+	  "  out of sync  4.0KiB\n" },
 	{ put_standalone, false,
 	  "r0 /dev/tandem0\n"
 	  "  role         secondary\n"

@@ -276,7 +276,11 @@ static void state_rules(void)
 	in.disk = 0;
 	tdm_state_encode(buf, &in);
 	CHECK_EQ(tdm_state_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
-	in.disk = TANDEM_DISK_UPTODATE + 1;
+	in.disk = TANDEM_DISK_FAILED;
+	tdm_state_encode(buf, &in);
+	CHECK_EQ(tdm_state_decode(buf, sizeof(buf), &out), TDM_WIRE_OK);
+	CHECK_EQ(out.disk, TANDEM_DISK_FAILED);
+	in.disk = TANDEM_DISK_FAILED + 1;
 	tdm_state_encode(buf, &in);
 	CHECK_EQ(tdm_state_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
 }

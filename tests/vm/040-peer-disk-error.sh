@@ -1,15 +1,6 @@
 description="the secondary's disk fails writes mid-fio (sync, async): the primary's writes succeed, are marked out of sync on disk, the secondary is no longer up to date, and the repaired disk is resynced to equal"
 groups="fault resync"
-requires=""
-
-# bad_range VM [FIRST N]: VM's disk fails every I/O to sectors [FIRST,
-# FIRST + N); without a range, it works again.
-bad_range() {
-	local t='0 $sz linear /dev/vda 0'
-	[ $# -eq 1 ] || t="0 $2 linear /dev/vda 0\n$2 $3 error\n$(($2 + $3)) \$((sz - $(($2 + $3)))) linear /dev/vda $(($2 + $3))"
-	ok "$1" "sz=\$(blockdev --getsz /dev/vda) && dmsetup suspend disk &&
-		printf \"$t\\n\" | dmsetup reload disk && dmsetup resume disk && dmsetup table disk"
-}
+requires="fio dmsetup"
 
 peer_disk_fails() {
 	local proto=$1 oos

@@ -3,7 +3,10 @@
 # shellcheck shell=bash
 
 PAIR=$TDM_TOP/scripts/vm/pair.sh
-KLOG_BAD='\bBUG\b|WARNING|Oops|general protection|hung task|blocked for more than|refcount_t|list_del corruption|KASAN|UBSAN'
+# What fails a test in a kernel log. Most reports start "BUG:" or "WARNING:"
+# (KASAN, lockdep, "scheduling while atomic", "sleeping function called from
+# invalid context", debug objects, WARN_ON); the rest are named as printed.
+KLOG_BAD='\bBUG\b|WARNING|Oops|general protection|hung task|blocked for more than|refcount_t|list_(add|del) corruption|KASAN|UBSAN|ODEBUG|scheduling while atomic|sleeping function called|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|unreferenced object|suspected memory leak|leak detector disabled'
 
 # on VM SCRIPT: run SCRIPT (bash) in VM from the tree's root; its output and exit code.
 on() {
@@ -182,4 +185,13 @@ conf_pair_up() {
 	ok alpha "TANDEM_CONFIG_DIR=$CONF tandemctl up r0"
 	ok beta "TANDEM_CONFIG_DIR=$CONF tandemctl attach r0 && TANDEM_CONFIG_DIR=$CONF tandemctl connect r0 --assume-clean"
 	wait_field alpha connection connected
+}
+
+# bad_range VM [FIRST N]: VM's disk, the dm device "disk" over /dev/vda,
+# fails every I/O to sectors [FIRST, FIRST + N); without a range, it works again.
+bad_range() {
+	local t='0 $sz linear /dev/vda 0'
+	[ $# -eq 1 ] || t="0 $2 linear /dev/vda 0\n$2 $3 error\n$(($2 + $3)) \$((sz - $(($2 + $3)))) linear /dev/vda $(($2 + $3))"
+	ok "$1" "sz=\$(blockdev --getsz /dev/vda) && dmsetup suspend disk &&
+		printf \"$t\\n\" | dmsetup reload disk && dmsetup resume disk && dmsetup table disk"
 }
