@@ -7,6 +7,10 @@
  * and only the listener has a port open, which accepts the configured peer's
  * IP address only. After a session ends, the connector retries with a
  * backoff from 100 ms doubling up to 500 ms; the listener just listens.
+ * After a refused handshake (a split brain aside, which halts the
+ * connection: handshake.c) the connector waits from 250 ms doubling up to
+ * 5 s: what made one side refuse (secrets, sizes, both primary) takes an
+ * admin to fix, and neither node should spin meanwhile.
  *
  * A session begins with the handshake (handshake.c). Only then does data
  * flow: the sender thread starts and this thread runs the receive loop;
@@ -23,6 +27,9 @@
 /* Connect retries: a peer that comes back is found within half a second. */
 #define TDM_BACKOFF_MIN_MS 100
 #define TDM_BACKOFF_MAX_MS 500
+/* After a refusal. */
+#define TDM_REFUSED_MIN_MS 250
+#define TDM_REFUSED_MAX_MS 5000
 
 /* Remember why the connection failed, for status. */
 void tdm_set_error(struct tdm_conn *conn, const char *msg, bool peer_said)
@@ -185,7 +192,8 @@ static int tdm_conn_thread(void *data)
 {
 	struct tdm_conn *conn = data;
 	struct socket *listener = NULL, *sock;
-	unsigned int backoff = TDM_BACKOFF_MIN_MS;
+	unsigned int backoff = TDM_BACKOFF_MIN_MS, refused_ms = 0;
+	int ret;
 
 	while (!kthread_should_stop()) {
 		if (conn->halted) {
@@ -208,11 +216,17 @@ static int tdm_conn_thread(void *data)
 			continue;
 		}
 		tdm_tr_start(&conn->tr, sock);
-		if (!tdm_handshake(conn)) {
+		ret = tdm_handshake(conn);
+		if (!ret) {
 			backoff = TDM_BACKOFF_MIN_MS;
+			refused_ms = 0;
 			tdm_session(conn);
 		}
 		tdm_session_end(conn);
+		if (ret == -ECONNREFUSED && !listener) {
+			refused_ms = clamp(refused_ms * 2, TDM_REFUSED_MIN_MS, TDM_REFUSED_MAX_MS);
+			schedule_timeout_interruptible(msecs_to_jiffies(refused_ms));
+		}
 	}
 	if (listener)
 		sock_release(listener);

@@ -20,6 +20,30 @@
 #include "transport.h"
 #include "metadata.h"
 
+/*
+ * The handshake ends in a refusal, ours or (@peer_said) the peer's: kept for
+ * status, and logged with an event only when the reason changes, as the
+ * connecting side retries with a growing backoff (conn.c).
+ */
+static int tdm_refused(struct tdm_conn *conn, enum tdm_refuse reason, bool peer_said)
+{
+	const char *why = tdm_refuse_str(reason);
+
+	tdm_set_error(conn, why, peer_said);
+	if (conn->refused == why)
+		return -ECONNREFUSED;
+	conn->refused = why;
+	if (peer_said)
+		tdm_warn(conn->dev, "the peer refused the connection: %s\n", why);
+	else
+		tdm_warn(conn->dev, "refusing the peer: %s\n", why);
+	tdm_event(conn->dev, TANDEM_EVENT_CONNECTION);
+	return -ECONNREFUSED;
+}
+
+/* Timeouts the handshake may take up to the generations' exchange. */
+#define TDM_HS_DEADLINE 4
+
 static int tdm_recv_hdr(struct tdm_conn *conn, struct tdm_hdr *h, u16 want)
 {
 	u8 buf[TDM_WIRE_HDR_LEN];
@@ -40,10 +64,7 @@ static int tdm_recv_hdr(struct tdm_conn *conn, struct tdm_hdr *h, u16 want)
 		reason = tdm_be32_get(why);
 		if (reason >= __TDM_REFUSE_MAX)
 			reason = TDM_REFUSE_MALFORMED;
-		tdm_warn_ratelimited(conn->dev, "the peer refused the connection: %s\n",
-				     tdm_refuse_str(reason));
-		tdm_set_error(conn, tdm_refuse_str(reason), true);
-		return -ECONNREFUSED;
+		return tdm_refused(conn, reason, true);
 	}
 	return h->type == want ? 0 : -EPROTO;
 }
@@ -57,9 +78,7 @@ static int tdm_refuse(struct tdm_conn *conn, enum tdm_refuse reason)
 	tdm_hdr_encode(buf, &h);
 	tdm_be32_put(buf + TDM_WIRE_HDR_LEN, reason);
 	tdm_tr_send(&conn->tr, buf, sizeof(buf), 0);
-	tdm_warn_ratelimited(conn->dev, "refusing the peer: %s\n", tdm_refuse_str(reason));
-	tdm_set_error(conn, tdm_refuse_str(reason), false);
-	return -ECONNREFUSED;
+	return tdm_refused(conn, reason, false);
 }
 
 /*
@@ -335,10 +354,17 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
 		ret = tdm_refuse(conn, TDM_REFUSE_SOURCE_FAILED);
 		goto out;
 	}
+	tdm_tr_deadline(&conn->tr, 0);
+	/*
+	 * One side sends its bitmap while the other reads, then the other way:
+	 * two bitmaps larger than the socket buffers, both sent first, would
+	 * block both sides for good.
+	 */
 	if (s == TDM_SYNC_SOURCE || s == TDM_SYNC_TARGET) {
-		ret = tdm_send_bitmap(conn, buf);
-		if (!ret)
-			ret = tdm_recv_bitmap(conn, buf);
+		if (conn->cfg.acceptor)
+			ret = tdm_recv_bitmap(conn, buf) ?: tdm_send_bitmap(conn, buf);
+		else
+			ret = tdm_send_bitmap(conn, buf) ?: tdm_recv_bitmap(conn, buf);
 		if (ret)
 			goto out;
 	}
@@ -386,6 +412,11 @@ int tdm_handshake(struct tdm_conn *conn)
 	u32 proto, role;
 	int ret;
 
+	/*
+	 * Until the generations are exchanged (the bitmaps may take long), a
+	 * peer that trickles a byte per timeout cannot hold the handshake.
+	 */
+	tdm_tr_deadline(&conn->tr, TDM_HS_DEADLINE * READ_ONCE(conn->tr.timeout_ms));
 	strscpy(mine.name, dev->name, sizeof(mine.name));
 	get_random_bytes(mine.nonce, sizeof(mine.nonce));
 	tdm_hello_encode(buf + TDM_WIRE_HDR_LEN, &mine);
@@ -429,6 +460,7 @@ int tdm_handshake(struct tdm_conn *conn)
 	spin_lock_irq(&conn->lock);
 	conn->authenticated = conn->cfg.secret_len != 0;
 	conn->last_error = NULL;
+	conn->refused = NULL;
 	conn->owe.state = true;
 	conn->stats.sent = conn->stats.sent_bytes = conn->stats.acked = 0;
 	conn->stats.received = conn->stats.received_bytes = 0;

@@ -87,6 +87,14 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	u32 minor;
 	int ret;
 
+	/*
+	 * The module opens the disk, not the caller: who may open any block
+	 * device (CAP_NET_ADMIN, for every command, is not that).
+	 */
+	if (!capable(CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack, "attaching a disk needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
 	ret = tdm_require(info, TANDEM_A_RES_NAME, "missing resource name") ?:
 	      tdm_require(info, TANDEM_A_MINOR, "missing minor") ?:
 	      tdm_require(info, TANDEM_A_DISK, "missing backing disk") ?:
@@ -316,8 +324,15 @@ static int tdm_nl_primary(struct sk_buff *skb, struct genl_info *info)
 	ret = tdm_nl_lock_dev(info, &dev);
 	if (ret)
 		return ret;
+	/*
+	 * Promotion may wait for the peer's answer (up to the timeout, 30 s at
+	 * most): only this resource's commands wait with it, not status nor
+	 * the others'. A detach meanwhile unlinks the device, then waits for
+	 * its cfg_lock (tdm_device_destroy) before freeing it.
+	 */
+	mutex_unlock(&tdm_devices_lock);
 	ret = tdm_promote(dev, nla_get_flag(info->attrs[TANDEM_A_FORCE]), info->extack);
-	tdm_nl_unlock_dev(dev);
+	mutex_unlock(&dev->cfg_lock);
 	return ret;
 }
 
@@ -625,6 +640,8 @@ static const struct genl_ops tdm_genl_ops[] = {
 		.dumpit	= tdm_nl_status_dump,
 		.policy	= tdm_name_policy,
 		.maxattr = TANDEM_A_MAX,
+		/* Disk paths, peer addresses and errors are not for any local user. */
+		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= TANDEM_CMD_CONNECT,
@@ -678,7 +695,8 @@ static const struct genl_ops tdm_genl_ops[] = {
 };
 
 static const struct genl_multicast_group tdm_genl_mcgrps[] = {
-	{ .name = TANDEM_GENL_MCGRP_EVENTS },
+	/* As status: CAP_NET_ADMIN to listen. */
+	{ .name = TANDEM_GENL_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family tdm_genl_family __ro_after_init = {

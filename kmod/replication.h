@@ -47,6 +47,9 @@ int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack);
 int tdm_verify_request(struct tdm_conn *conn, const struct tdm_hdr *h);
 int tdm_verify_reply(struct tdm_conn *conn, const struct tdm_hdr *h);
 void tdm_verify_stop(struct tdm_conn *conn);
+/* The sender; no conn->lock held. */
+void tdm_vf_encoded(struct tdm_conn *conn, struct tdm_vf_req *vf);
+void tdm_vf_drop(struct tdm_conn *conn, struct list_head *list);
 
 /* resync.c: copying out-of-sync blocks to the peer. */
 /* The connection or sender thread; may sleep. */

@@ -154,7 +154,10 @@ static int tdm_send_rs(struct tdm_conn *conn, struct tdm_rs_req *rs, bool more)
 	return tdm_send_pages(conn, &h, &d, rs->pages, rs->nr_pages, more);
 }
 
-/* A verify request (header only) or reply (the checksums). */
+/*
+ * A verify request (header only) or reply (the checksums); @vf is handed
+ * back (tdm_vf_encoded) before the send.
+ */
 static int tdm_send_vf(struct tdm_conn *conn, struct tdm_vf_req *vf, bool more)
 {
 	u8 buf[TDM_WIRE_HDR_LEN + 4 * TDM_WIRE_VERIFY_BLOCKS];
@@ -168,6 +171,7 @@ static int tdm_send_vf(struct tdm_conn *conn, struct tdm_vf_req *vf, bool more)
 	tdm_hdr_encode(buf, &h);
 	for (i = 0; i < h.len / 4; i++)
 		tdm_be32_put(buf + TDM_WIRE_HDR_LEN + 4 * i, vf->crc[i]);
+	tdm_vf_encoded(conn, vf);
 	return tdm_tr_send(&conn->tr, buf, TDM_WIRE_HDR_LEN + h.len, more ? MSG_MORE : 0);
 }
 
@@ -332,14 +336,8 @@ static void tdm_sender_discard(struct tdm_conn *conn, struct list_head *data,
 {
 	struct tdm_peer_req *preq, *ptmp;
 	struct tdm_rs_req *rs, *rtmp;
-	struct tdm_vf_req *vf, *vtmp;
 
-	/* A verify request stays on conn->vf.pending, freed at the session's end. */
-	list_for_each_entry_safe(vf, vtmp, vfq, node) {
-		list_del_init(&vf->node);
-		if (vf->reply)
-			kfree(vf);
-	}
+	tdm_vf_drop(conn, vfq);
 	tdm_sendq_drop(conn->dev, data);
 	list_for_each_entry_safe(rs, rtmp, rsq, node) {
 		list_del(&rs->node);
@@ -388,16 +386,11 @@ int tdm_sender_fn(void *data)
 			ret = tdm_send_acks(conn, &acks, !list_empty(&reqs) || !list_empty(&rsq) ||
 					    !list_empty(&vfq));
 		list_for_each_entry_safe(vf, vtmp, &vfq, node) {
-			/* Once a request is sent, its answer may free it. */
-			bool reply = vf->reply;
-
 			if (ret)
 				break;
-			list_del_init(&vf->node);
+			list_del(&vf->node);
 			ret = tdm_send_vf(conn, vf, !list_empty(&vfq) || !list_empty(&rsq) ||
 					  !list_empty(&reqs));
-			if (reply)
-				kfree(vf);
 		}
 		/* Resync runs before the writes queued after them (see resync.c). */
 		list_for_each_entry_safe(rs, rtmp, &rsq, node) {
@@ -415,6 +408,9 @@ int tdm_sender_fn(void *data)
 		}
 		if (!ret)
 			tdm_catch_up(conn);
+		if (ret == -ETIMEDOUT)
+			tdm_warn(conn->dev, "the peer has taken nothing for %u ms: ending the session\n",
+				 TDM_SEND_STALL * READ_ONCE(conn->tr.timeout_ms));
 		if (ret) {
 			tdm_sender_discard(conn, &reqs, &rsq, &vfq, &acks);
 			tdm_tr_abort(&conn->tr);

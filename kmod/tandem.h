@@ -195,10 +195,16 @@ struct tdm_rs_req {
 	struct bio_vec pages[];		/* whole pages, the read's buffer */
 };
 
-/* A verify range: our checksums awaiting the peer's, or our reply to its request. */
+/*
+ * A verify range: our checksums awaiting the peer's (a request), or our
+ * reply to the peer's request. It is on one list at a time: conn->vf.q until
+ * the sender takes it, then the sender's own; once encoded, a reply is
+ * freed and a request moves to conn->vf.pending (before its bytes go out,
+ * so that no answer can precede it there), where only the answer (or the
+ * session's end) frees it.
+ */
 struct tdm_vf_req {
-	struct list_head node;		/* on conn->vf.q until sent; under conn->lock */
-	struct list_head pnode;		/* request: on conn->vf.pending until answered */
+	struct list_head node;		/* under conn->lock while on conn->vf.q or .pending */
 	sector_t sector;
 	u32 size;
 	bool reply;
@@ -308,11 +314,15 @@ struct tdm_conn_resync {
 	unsigned long event_at;		/* jiffies of the last progress event */
 };
 
+/* Verify requests a node keeps outstanding, and replies it holds for its peer. */
+#define TDM_VF_WINDOW 8
+
 /* Online verify (verify.c). Under conn->lock. */
 struct tdm_conn_verify {
 	struct list_head q;		/* tdm_vf_req to send */
-	struct list_head pending;	/* our requests awaiting the peer's checksums */
-	unsigned int outstanding;
+	struct list_head pending;	/* our requests sent, awaiting the peer's checksums */
+	unsigned int outstanding;	/* our requests queued or pending */
+	unsigned int replies;		/* our replies not yet encoded: at most TDM_VF_WINDOW */
 	bool running;			/* set by tdm_verify_start(), cleared when its
 					 * thread ends */
 	u64 total, done, diff;		/* bytes: device, compared, found different */
@@ -357,6 +367,8 @@ struct tdm_conn {
 	struct tdm_gen peer_gen;	/* the peer's generations, as last told */
 	const char *halted;		/* why the connection will not be retried */
 	const char *last_error;		/* static string, or NULL */
+	const char *refused;		/* the last refusal's reason, logged once;
+					 * the connection thread's own */
 	bool peer_said;			/* last_error is the peer's reason */
 	/*
 	 * Our PROMOTE (role.c), under the lock; promote_answer is written with

@@ -134,6 +134,12 @@ void tdm_tr_start(struct tdm_transport *t, struct socket *sock)
 	t->rx_head = t->rx_tail = 0;
 	WRITE_ONCE(t->last_rx, jiffies);
 	WRITE_ONCE(t->dead, false);
+	t->deadline = 0;
+}
+
+void tdm_tr_deadline(struct tdm_transport *t, unsigned int ms)
+{
+	t->deadline = ms ? (jiffies + msecs_to_jiffies(ms)) | 1 : 0;
 }
 
 void tdm_tr_release(struct tdm_transport *t)
@@ -158,17 +164,23 @@ static bool tdm_tr_send_again(struct tdm_transport *t, int ret)
 
 int tdm_tr_send_iter(struct tdm_transport *t, struct msghdr *msg)
 {
+	unsigned long stall = msecs_to_jiffies(TDM_SEND_STALL * READ_ONCE(t->timeout_ms));
+	unsigned long progress = jiffies;
 	int ret;
 
 	while (msg_data_left(msg)) {
 		ret = sock_sendmsg(t->sock, msg);
-		if (ret > 0)
+		if (ret > 0) {
+			progress = jiffies;
 			continue;
-		if (tdm_tr_send_again(t, ret))
-			continue;
-		if (ret == -EAGAIN || ret == -EINTR)
-			return -ECONNABORTED;
-		return ret ? ret : -EPIPE;
+		}
+		if (!tdm_tr_send_again(t, ret)) {
+			if (ret == -EAGAIN || ret == -EINTR)
+				return -ECONNABORTED;
+			return ret ? ret : -EPIPE;
+		}
+		if (time_after(jiffies, progress + stall))
+			return -ETIMEDOUT;
 	}
 	return 0;
 }
@@ -247,6 +259,8 @@ static int tdm_tr_sock_recv(struct tdm_transport *t, struct msghdr *msg, int fla
 	int ret;
 
 	while (msg_data_left(msg)) {
+		if (t->deadline && time_after(jiffies, t->deadline))
+			return -ETIMEDOUT;
 		ret = sock_recvmsg(t->sock, msg, flags | MSG_NOSIGNAL);
 		if (ret > 0) {
 			WRITE_ONCE(t->last_rx, jiffies);

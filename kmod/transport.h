@@ -29,6 +29,8 @@ struct tdm_transport {
 	unsigned long last_rx;		/* jiffies when the peer was last heard */
 	bool dead;			/* the session is ending: stop sending and receiving */
 	unsigned int timeout_ms;	/* silence that ends a receive; WRITE_ONCE by config */
+	unsigned long deadline;		/* jiffies after which receives fail, 0: none;
+					 * the receiving thread's own */
 	/* Called every quarter of the timeout while a receive waits: send a ping. */
 	void (*idle)(struct tdm_transport *t);
 };
@@ -54,6 +56,11 @@ int tdm_tr_accept(struct socket *listener, const struct sockaddr_storage *peer,
  */
 void tdm_tr_start(struct tdm_transport *t, struct socket *sock);
 void tdm_tr_release(struct tdm_transport *t);
+/*
+ * Receives fail with -ETIMEDOUT from @ms from now on, however the peer
+ * trickles its bytes (0: no deadline); the receiving thread.
+ */
+void tdm_tr_deadline(struct tdm_transport *t, unsigned int ms);
 /* End the session from a thread of it: sends and receives fail from now on. */
 void tdm_tr_abort(struct tdm_transport *t);
 
@@ -64,8 +71,11 @@ static inline bool tdm_tr_dead(struct tdm_transport *t)
 
 /*
  * Sending, from the one thread that sends; may sleep. All of it or an
- * error. @flags: MSG_MORE when more follows at once.
+ * error: -ETIMEDOUT once the peer has taken nothing for TDM_SEND_STALL
+ * timeouts (it talks but does not read, or its disk hangs: DRBD's ko-count).
+ * @flags: MSG_MORE when more follows at once.
  */
+#define TDM_SEND_STALL 6
 int tdm_tr_send(struct tdm_transport *t, const void *buf, size_t len, int flags);
 int tdm_tr_send_iter(struct tdm_transport *t, struct msghdr *msg);
 /* Pages of @bio's payload copied into the socket. */

@@ -20,8 +20,6 @@
 #include "transport.h"
 #include "metadata.h"
 
-#define TDM_VF_WINDOW 8		/* requests outstanding */
-
 /* One page per 4 KiB block, in the reads below. */
 static_assert(PAGE_SIZE == 1 << TDM_BM_SHIFT);
 
@@ -125,7 +123,6 @@ static int tdm_verify_fn(void *data)
 		sector += vf->size >> SECTOR_SHIFT;
 		spin_lock_irq(&conn->lock);
 		list_add_tail(&vf->node, &conn->vf.q);
-		list_add_tail(&vf->pnode, &conn->vf.pending);
 		conn->vf.outstanding++;
 		spin_unlock_irq(&conn->lock);
 		wake_up(&conn->send_wq);
@@ -185,20 +182,40 @@ int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-/* The peer asks for a range's checksums (receiver thread). */
+/*
+ * The peer asks for a range's checksums (receiver thread). A peer keeps at
+ * most TDM_VF_WINDOW requests outstanding, so we never hold more replies
+ * than that: one more, and it is not following the protocol (each costs a
+ * disk read and memory until the link takes it).
+ */
 int tdm_verify_request(struct tdm_conn *conn, const struct tdm_hdr *h)
 {
 	struct tdm_device *dev = conn->dev;
 	struct tdm_vf_req *vf;
 	sector_t sector = h->seq;
 	u32 size = h->epoch;
+	bool full;
 
 	if (!size || size % (1u << TDM_BM_SHIFT) || size > (TDM_WIRE_VERIFY_BLOCKS << TDM_BM_SHIFT) ||
 	    sector % 8 || !tdm_range_ok(sector, size, get_capacity(dev->disk)))
 		return -EPROTO;
+	spin_lock_irq(&conn->lock);
+	full = conn->vf.replies >= TDM_VF_WINDOW;
+	if (!full)
+		conn->vf.replies++;
+	spin_unlock_irq(&conn->lock);
+	if (full) {
+		tdm_warn_ratelimited(dev, "the peer asked for more than %u verify ranges at once\n",
+				     TDM_VF_WINDOW);
+		return -EPROTO;
+	}
 	vf = kzalloc(sizeof(*vf), GFP_NOIO);
-	if (!vf)
+	if (!vf) {
+		spin_lock_irq(&conn->lock);
+		conn->vf.replies--;
+		spin_unlock_irq(&conn->lock);
 		return -ENOMEM;
+	}
 	vf->sector = sector;
 	vf->size = size;
 	vf->reply = true;
@@ -211,6 +228,42 @@ int tdm_verify_request(struct tdm_conn *conn, const struct tdm_hdr *h)
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->send_wq);
 	return 0;
+}
+
+/*
+ * The sender encoded @vf and lets go of it: a reply is freed; a request
+ * waits on conn->vf.pending for its answer, put there before its bytes
+ * leave, so that an answer finds only what was sent (an early one is a
+ * protocol error, and frees nothing the sender still holds).
+ */
+void tdm_vf_encoded(struct tdm_conn *conn, struct tdm_vf_req *vf)
+{
+	bool reply = vf->reply;
+
+	spin_lock_irq(&conn->lock);
+	if (reply)
+		conn->vf.replies--;
+	else
+		list_add_tail(&vf->node, &conn->vf.pending);
+	spin_unlock_irq(&conn->lock);
+	if (reply)
+		kfree(vf);
+}
+
+/* Free requests and replies on @list, which only the caller holds. */
+void tdm_vf_drop(struct tdm_conn *conn, struct list_head *list)
+{
+	struct tdm_vf_req *vf, *tmp;
+	unsigned int replies = 0;
+
+	list_for_each_entry_safe(vf, tmp, list, node) {
+		list_del(&vf->node);
+		replies += vf->reply;
+		kfree(vf);
+	}
+	spin_lock_irq(&conn->lock);
+	conn->vf.replies -= replies;
+	spin_unlock_irq(&conn->lock);
 }
 
 /* The peer's checksums for a range we asked about (receiver thread). */
@@ -227,9 +280,9 @@ int tdm_verify_reply(struct tdm_conn *conn, const struct tdm_hdr *h)
 	if (ret)
 		return ret;
 	spin_lock_irq(&conn->lock);
-	list_for_each_entry(vf, &conn->vf.pending, pnode) {
+	list_for_each_entry(vf, &conn->vf.pending, node) {
 		if (vf->sector == h->seq && vf->size == h->epoch && vf->size == n << TDM_BM_SHIFT) {
-			list_del(&vf->pnode);
+			list_del(&vf->node);
 			found = vf;
 			break;
 		}
@@ -269,25 +322,14 @@ static bool tdm_vf_idle(struct tdm_conn *conn)
  */
 void tdm_verify_stop(struct tdm_conn *conn)
 {
-	struct tdm_vf_req *vf, *tmp;
 	LIST_HEAD(q);
-	LIST_HEAD(p);
 
 	wake_up(&conn->rs_wq);
 	wait_event(conn->rs_wq, tdm_vf_idle(conn));
 	spin_lock_irq(&conn->lock);
 	list_splice_init(&conn->vf.q, &q);
-	list_splice_init(&conn->vf.pending, &p);
+	list_splice_init(&conn->vf.pending, &q);
 	conn->vf.outstanding = 0;
 	spin_unlock_irq(&conn->lock);
-	/* A request is on both lists: free it from the pending one. */
-	list_for_each_entry_safe(vf, tmp, &q, node) {
-		list_del_init(&vf->node);
-		if (vf->reply)
-			kfree(vf);
-	}
-	list_for_each_entry_safe(vf, tmp, &p, pnode) {
-		list_del(&vf->pnode);
-		kfree(vf);
-	}
+	tdm_vf_drop(conn, &q);
 }

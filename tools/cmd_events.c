@@ -102,10 +102,17 @@ int cmd_events(int argc, char **argv)
 		return tdm_exit_code(ret);
 	/* Listen first, so that nothing between --now and the stream is missed. */
 	grp = genl_ctrl_resolve_grp(nl.sk, TANDEM_GENL_NAME, TANDEM_GENL_MCGRP_EVENTS);
-	if (grp < 0 || nl_socket_add_membership(nl.sk, grp) < 0) {
+	if (grp < 0) {
 		tdm_nl_close(&nl);
 		return tdm_report("events", -EPROTONOSUPPORT,
-				  "cannot join the module's events group (module too old?)");
+				  "the module has no events group (module too old?)");
+	}
+	ret = nl_socket_add_membership(nl.sk, grp);
+	if (ret < 0) {
+		tdm_nl_close(&nl);
+		/* The group needs CAP_NET_ADMIN, as status does. */
+		return tdm_report("events", ret == -NLE_PERM ? -EPERM : -EPROTONOSUPPORT,
+				  "cannot join the module's events group");
 	}
 	if (now && print_now(&ev)) {
 		tdm_nl_close(&nl);

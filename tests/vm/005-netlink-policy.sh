@@ -1,4 +1,6 @@
 description="malformed netlink requests are refused with an extack message and change nothing"
+groups="basic quick"
+requires="setpriv"
 
 # Attribute and command numbers from include/tandem_netlink.h.
 ATTACH=1 DETACH=2 STATUS=3 CONNECT=4 DISCONNECT=5 PRIMARY=6 SECONDARY=7 VERIFY=8 EVENT=9 OPTIONS=10
@@ -76,6 +78,14 @@ run_test() {
 	nl_refused 'error 2: no such resource' $OPTIONS $NAME:str:r9 $RATE:u32:10
 	nl_refused 'error 95: ' $EVENT $NAME:str:r0 $EVENT_A:u32:1
 
+	step "privilege: status and events need CAP_NET_ADMIN, attach CAP_SYS_ADMIN too"
+	refused alpha 'setpriv --reuid=65534 --regid=65534 --clear-groups tandemctl status r0' 'Operation not permitted'
+	refused alpha 'setpriv --reuid=65534 --regid=65534 --clear-groups timeout 5 tandemctl events r0' \
+		'Operation not permitted|[Pp]ermission'
+	ok alpha 'tandemctl create-md r9 --disk /dev/vdb --force >/dev/null'
+	refused alpha 'setpriv --bounding-set -sys_admin tandemctl attach r9 --minor 9 --disk /dev/vdb' \
+		'attaching a disk needs CAP_SYS_ADMIN'
+	on alpha 'tandemctl status r9' >/dev/null 2>&1 && fail "r9 should not be attached"
 	step "a well-formed raw request works"
 	ok alpha "tandemctl create-md r9 --disk /dev/vdb --force >/dev/null && nlraw $ATTACH $NAME:str:r9 $MINOR:u32:9 $DISK:str:/dev/vdb && nlraw $DETACH $NAME:str:r9 && tandemctl status"
 	grep -q '^r0 /dev/tandem0$' <<<"$OUT" || fail "r0 should still be there" "$OUT"

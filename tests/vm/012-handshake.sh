@@ -1,4 +1,6 @@
 description="handshake: secrets (match, mismatch, one-sided), size/name/protocol mismatches, strangers and broken peers refused"
+groups="replicate"
+requires="python3"
 
 # try_pair ALPHA_OPTS BETA_OPTS: r0 on fresh metadata on both, with those connect options.
 try_pair() {
@@ -43,7 +45,14 @@ run_test() {
 		on "$vm" 'tandemctl status r0' | grep -q 'authentication failed' ||
 			fail "$vm should say authentication failed" "$(on "$vm" 'tandemctl status r0; dmesg | tail')"
 	done
-	ok alpha 'dmesg | grep -c "authentication failed"'
+	step "the refused pair does not spin: alpha (connecting) retries at most 4 times in 4 s; one log line each"
+	ok alpha 'a=$(awk "/^Tcp:/ && n++ {print \$6}" /proc/net/snmp); sleep 4
+		b=$(awk "/^Tcp:/ && n++ {print \$6}" /proc/net/snmp); echo $((b - a))'
+	[ "$OUT" -le 4 ] || fail "alpha opened $OUT connections in 4 s after a refusal"
+	for vm in alpha beta; do
+		ok "$vm" 'dmesg | grep -c "authentication failed"'
+		expect_eq "$OUT" 1 "$vm: log lines for the refusal"
+	done
 	step "a secret on one side only: refused"
 	try_pair "--secret-file /tmp/s1" ""
 	sleep 3

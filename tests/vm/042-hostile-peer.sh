@@ -1,4 +1,4 @@
-description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range that wraps past 2^64, a flush without its flag, an unknown flag bit; a valid write is taken"
+description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range that wraps past 2^64, a flush without its flag, an unknown flag bit, answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading; a valid write is taken"
 groups="fault"
 requires=""
 
@@ -11,7 +11,36 @@ attack() {
 	step "$1: $OUT"
 }
 
+# stalled_attack NAME [WHY]: beta is primary, alpha plays its secondary,
+# stops reading, and once beta's sender is blocked by beta's writes (and
+# beta runs verify, for verify-early) sends NAME. beta must end the session,
+# saying WHY (default: a protocol error), and complete its writes alone.
+stalled_attack() {
+	local sectors pid why=${2:-connection to the peer lost (protocol error)}
+	sectors=$(on beta 'cat /sys/block/tandem0/size')
+	ok beta 'dmesg -C'
+	on alpha "tests/vm/helpers/fakepeer $REP_IP_alpha $REP_IP_beta 7789 r0 $sectors $1" \
+		> "$TDM_BUILD/fakepeer.out" 2>&1 &
+	pid=$!
+	wait_field beta connection connected
+	ok beta 'rm -f /tmp/fio.rc; setsid sh -c "fio --name=w --filename=/dev/tandem0 --direct=1 \
+		--ioengine=libaio --rw=write --bs=1M --iodepth=16 --size=32m >/tmp/fio.out 2>&1; echo \$? >/tmp/fio.rc" \
+		</dev/null >/dev/null 2>&1 &'
+	sleep 2
+	[ "$1" != verify-early ] || ok beta 'tandemctl verify r0'
+	wait $pid || fail "$1: the fake peer failed" "$(cat "$TDM_BUILD/fakepeer.out")"
+	OUT=$(cat "$TDM_BUILD/fakepeer.out")
+	step "$1: $OUT"
+	expect_eq "$OUT" "hung up" "after $1"
+	ok beta 'dmesg'
+	grep -qF "$why" <<<"$OUT" || fail "beta should say '$why' ($1)" "$OUT"
+	ok beta 'for i in $(seq 120); do [ -s /tmp/fio.rc ] && break; sleep 0.5; done; cat /tmp/fio.rc'
+	expect_eq "$OUT" 0 "$1: beta's writes, completed alone"
+	wait_field beta connection connecting
+}
+
 run_test() {
+	local sectors pid
 	ok beta 'modprobe tandem && tandemctl create-md r0 --disk /dev/vda --force >/dev/null &&
 		tandemctl attach r0 --minor 0 --disk /dev/vda'
 	connect_res beta --protocol sync
@@ -28,6 +57,33 @@ run_test() {
 		grep -q 'beyond end of device' <<<"$OUT" && fail "beta read past its disk ($a)" "$OUT"
 		wait_field beta connection connecting
 	done
+	ok beta 'tandemctl status r0 --json'
+	grep -q '"errors":0' <<<"$OUT" || fail "beta's I/O errors" "$OUT"
+
+	ok beta 'tandemctl primary r0 --force'
+	stalled_attack verify-early
+	stalled_attack verify-flood
+	step "a peer that talks but takes nothing: beta gives up after 6 timeouts (of 1 s here)"
+	ok beta 'tandemctl disconnect r0'
+	connect_res beta --protocol sync --timeout 1000
+	stalled_attack stall 'the peer has taken nothing for 6000 ms'
+
+	step "a peer that never answers a promotion holds only its resource's commands: status answers meanwhile"
+	ok beta 'tandemctl disconnect r0 && tandemctl secondary r0'
+	connect_res beta --protocol sync --timeout 20000
+	sectors=$(on beta 'cat /sys/block/tandem0/size')
+	on alpha "tests/vm/helpers/fakepeer $REP_IP_alpha $REP_IP_beta 7789 r0 $sectors stall" \
+		> "$TDM_BUILD/fakepeer.out" 2>&1 &
+	pid=$!
+	wait_field beta connection connected
+	ok beta 'rm -f /tmp/primary.rc; setsid sh -c "tandemctl primary r0; echo \$? > /tmp/primary.rc" </dev/null >/dev/null 2>&1 &'
+	sleep 1
+	ok beta 'timeout 5 tandemctl status r0 >/dev/null && [ ! -s /tmp/primary.rc ] && echo answered'
+	expect_eq "$OUT" answered "status while the promotion waits"
+	wait $pid || true
+	ok beta 'for i in $(seq 150); do [ -s /tmp/primary.rc ] && break; sleep 0.2; done; cat /tmp/primary.rc'
+	ok beta 'dmesg'
+	grep -q 'asked for more than 8 verify ranges' <<<"$OUT" || fail "beta did not say why (verify-flood)" "$OUT"
 	ok beta 'tandemctl status r0 --json'
 	grep -q '"errors":0' <<<"$OUT" || fail "beta's I/O errors" "$OUT"
 }

@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fakepeer: a hostile peer for VM tests. It connects to a tandem node as
- * its configured peer, does the handshake as a fresh primary (packets
- * encoded by the module's own core), then sends one packet the node must
- * refuse, and reports whether the node then hung up.
+ * its configured peer, does the handshake (packets encoded by the module's
+ * own core), then sends what the node must refuse, and reports whether the
+ * node then hung up.
  *
  *   fakepeer LOCAL_IP PEER_IP PORT NAME SECTORS ATTACK
  *
- * ATTACK: verify-wrap (VERIFY_REQ for a range that wraps past 2^64),
- * flush-noflag (an empty DATA flush without TDM_F_PREFLUSH),
- * unknown-flag (a DATA write with a flag bit no version defines),
- * none (a valid write, which the node must take).
+ * As a fresh primary, ATTACK: verify-wrap (VERIFY_REQ for a range that
+ * wraps past 2^64), flush-noflag (an empty DATA flush without
+ * TDM_F_PREFLUSH), unknown-flag (a DATA write with a flag bit no version
+ * defines), none (a valid write, which the node must take).
+ * As the secondary of a node that is primary (it takes the node's
+ * generations as its own), it first stops reading for STALL_MS, answering
+ * nothing but sending pings, so that the node's sender blocks once the node
+ * writes; then ATTACK: verify-early (answers to the first TDM_VF_WINDOW
+ * verify requests the node may have queued but not sent), verify-flood
+ * (one verify request more than a peer may have outstanding), stall
+ * (nothing more: the node must give up on a peer that takes nothing).
  * Prints "hung up" or "still connected"; exit 0 when it ran, 2 on failure.
  */
 #include <arpa/inet.h>
@@ -26,6 +33,10 @@
 #include <unistd.h>
 
 #include "core/wire.h"
+
+#define STALL_MS 10000
+#define VF_WINDOW 8		/* TDM_VF_WINDOW in kmod/tandem.h */
+#define VF_SECTORS (TDM_WIRE_VERIFY_BLOCKS * 8)
 
 static int fd = -1;
 
@@ -100,14 +111,16 @@ static void expect_pkt(u16 type, void *buf, u32 len)
 		die("handshake: unexpected packet");
 }
 
-static void handshake(const char *name, u64 sectors)
+/* @secondary: as the node's secondary, with the node's generations. */
+static void handshake(const char *name, u64 sectors, int secondary)
 {
 	struct tdm_hello hello = {
 		.proto_min = TDM_WIRE_PROTO_MIN, .proto_max = TDM_WIRE_PROTO_MAX,
 		.size_sectors = sectors, .protocol = TANDEM_PROTO_SYNC,
 		.lbs = 512, .caps = TDM_CAPS,
 	};
-	struct tdm_state st = { .role = TANDEM_ROLE_PRIMARY, .disk = TANDEM_DISK_UPTODATE };
+	struct tdm_state st = { .role = secondary ? TANDEM_ROLE_SECONDARY : TANDEM_ROLE_PRIMARY,
+				.disk = TANDEM_DISK_UPTODATE };
 	struct tdm_gen gen = { .tiebreak = 1 };	/* a fresh disk: nothing to sync */
 	unsigned char buf[TDM_WIRE_HELLO_LEN];
 
@@ -118,9 +131,33 @@ static void handshake(const char *name, u64 sectors)
 	tdm_state_encode(buf, &st);
 	send_pkt(TDM_P_STATE, 0, 0, 0, buf, TDM_WIRE_STATE_LEN);
 	expect_pkt(TDM_P_STATE, buf, TDM_WIRE_STATE_LEN);
+	if (secondary) {
+		/* Its generations back to it: nothing to sync. */
+		expect_pkt(TDM_P_GEN, buf, TDM_WIRE_GEN_LEN);
+		send_pkt(TDM_P_GEN, 0, 0, 0, buf, TDM_WIRE_GEN_LEN);
+		return;
+	}
 	tdm_gen_encode(buf, &gen);
 	send_pkt(TDM_P_GEN, 0, 0, 0, buf, TDM_WIRE_GEN_LEN);
 	expect_pkt(TDM_P_GEN, buf, TDM_WIRE_GEN_LEN);
+}
+
+/*
+ * Read nothing for @ms; a ping every 250 ms keeps the node from timing out.
+ * 1 if the node hung up meanwhile.
+ */
+static int stall(int ms)
+{
+	unsigned char buf[TDM_WIRE_HDR_LEN];
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_PING };
+
+	tdm_hdr_encode(buf, &h);
+	for (; ms > 0; ms -= 250) {
+		if (send(fd, buf, sizeof(buf), MSG_NOSIGNAL) != sizeof(buf))
+			return 1;
+		usleep(250000);
+	}
+	return 0;
 }
 
 static void send_data(u16 flags, u64 seq, u64 sector, u32 size, u32 op)
@@ -174,7 +211,7 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_in local = { .sin_family = AF_INET }, peer = { .sin_family = AF_INET };
 	const char *attack;
-	int one = 1;
+	int one = 1, secondary, i;
 
 	if (argc != 7) {
 		fprintf(stderr, "usage: fakepeer LOCAL_IP PEER_IP PORT NAME SECTORS ATTACK\n");
@@ -190,9 +227,26 @@ int main(int argc, char **argv)
 	    connect(fd, (struct sockaddr *)&peer, sizeof(peer)))
 		die("connect");
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	handshake(argv[4], strtoull(argv[5], NULL, 0));
+	secondary = !strcmp(attack, "verify-early") || !strcmp(attack, "verify-flood") ||
+		    !strcmp(attack, "stall");
+	handshake(argv[4], strtoull(argv[5], NULL, 0), secondary);
+	if (secondary && stall(STALL_MS)) {
+		puts("hung up");
+		return 0;
+	}
 
-	if (!strcmp(attack, "verify-wrap"))
+	if (!strcmp(attack, "verify-early")) {
+		unsigned char crcs[4 * TDM_WIRE_VERIFY_BLOCKS] = { 0 };
+
+		for (i = 0; i < VF_WINDOW; i++)
+			send_pkt(TDM_P_VERIFY_REPLY, 0, VF_SECTORS * 512, i * VF_SECTORS,
+				 crcs, sizeof(crcs));
+	} else if (!strcmp(attack, "verify-flood")) {
+		for (i = 0; i <= VF_WINDOW; i++)
+			send_pkt(TDM_P_VERIFY_REQ, 0, VF_SECTORS * 512, i * VF_SECTORS, NULL, 0);
+	} else if (!strcmp(attack, "stall")) {
+		/* Nothing more: the stall was the attack. */
+	} else if (!strcmp(attack, "verify-wrap"))
 		send_pkt(TDM_P_VERIFY_REQ, 0, 4096, ~0ULL - 7, NULL, 0);
 	else if (!strcmp(attack, "flush-noflag"))
 		send_data(0, 1, 0, 0, TDM_OP_FLUSH);
