@@ -107,8 +107,9 @@ static void tdm_clone_endio(struct bio *clone)
 	 * write is marked, for the resync that will rewrite it from the peer.
 	 */
 	if (req->status && req->status != BLK_STS_NOTSUPP) {
-		tdm_md_disk_error(req->dev, op_is_write(bio_op(clone)) ? "write" : "read",
-				  orig->bi_iter.bi_sector);
+		if (tdm_md_disk_error(req->dev, op_is_write(bio_op(clone)) ? "write" : "read",
+				      orig->bi_iter.bi_sector))
+			tdm_peer_tell_state(req->dev);
 		if (op_is_write(bio_op(clone)) && bio_sectors(orig))
 			tdm_bm_set(req->dev, orig->bi_iter.bi_sector, bio_sectors(orig));
 	}

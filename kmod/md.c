@@ -97,21 +97,23 @@ int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear)
  * source of data (no resync from it, no promotion without --force), and
  * its metadata no longer says consistent, until a resync as a target
  * rewrote what is marked (tdm_md_disk_recovered) or it is attached again.
- * The failed I/O itself goes back to its caller (pass-on). Any context.
+ * The failed I/O itself goes back to its caller (pass-on). True the first
+ * time: the caller tells the peer (tdm_peer_tell_state). Any context.
  */
-void tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector)
+bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector)
 {
 	atomic64_inc(&dev->disk_errors);
 	atomic64_cmpxchg(&dev->first_disk_error, 0, ktime_get_real_seconds());
 	if (test_and_set_bit(TDM_DEV_DISK_FAILED, &dev->flags)) {
 		tdm_err_ratelimited(dev, "the local disk failed a %s at sector %llu\n", what,
 				    (unsigned long long)sector);
-		return;
+		return false;
 	}
 	tdm_err(dev, "the local disk failed a %s at sector %llu: disk state failed\n", what,
 		(unsigned long long)sector);
 	tdm_event(dev, TANDEM_EVENT_DISK);
 	queue_work(system_unbound_wq, &dev->disk_fail_work);
+	return true;
 }
 
 /* After the first error: the metadata says not consistent (if it can still be written). */

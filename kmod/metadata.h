@@ -22,7 +22,7 @@ int tdm_md_owe_resync(struct tdm_device *dev);
 int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear);
 void tdm_md_disk_fail_work(struct work_struct *work);
 /* Any context. */
-void tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector);
+bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector);
 void tdm_md_disk_recovered(struct tdm_device *dev);
 
 /* gen.c: starting a new data generation. */

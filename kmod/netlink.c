@@ -710,6 +710,12 @@ static struct genl_family tdm_genl_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(tdm_genl_mcgrps),
 	.resv_start_op	= TANDEM_CMD_VERIFY + 1,
 	.netnsok	= false,
+	/*
+	 * Not under genl_mutex: a primary waiting for its peer would hold up
+	 * every generic netlink user of the machine. tdm_devices_lock and
+	 * each device's cfg_lock serialize what needs it.
+	 */
+	.parallel_ops	= true,
 };
 
 /* Events go out while the family is registered; under tdm_devices_lock. */

@@ -204,6 +204,22 @@ static bool tdm_want_copy(struct tdm_device *dev)
 	return want;
 }
 
+void tdm_peer_tell_state(struct tdm_device *dev)
+{
+	struct tdm_conn *conn;
+	unsigned long flags;
+
+	rcu_read_lock();
+	conn = rcu_dereference(dev->conn);
+	if (conn) {
+		spin_lock_irqsave(&conn->lock, flags);
+		conn->owe.state = true;
+		wake_up(&conn->send_wq);
+		spin_unlock_irqrestore(&conn->lock, flags);
+	}
+	rcu_read_unlock();
+}
+
 /*
  * Queue @req for the peer if a session is up. Sync mode queues the request
  * itself: its bio completes once sent and acked. Async mode queues a copy,

@@ -162,9 +162,25 @@ static bool tdm_tr_send_again(struct tdm_transport *t, int ret)
 	return (ret == -EAGAIN || ret == -EINTR) && !tdm_tr_dead(t) && !kthread_should_stop();
 }
 
-int tdm_tr_send_iter(struct tdm_transport *t, struct msghdr *msg)
+/*
+ * A send took nothing (@ret <= 0): 0 to try again, else the error to return:
+ * the session or the thread ends, or the peer has taken nothing since
+ * @progress for TDM_SEND_STALL timeouts.
+ */
+static int tdm_tr_send_stuck(struct tdm_transport *t, int ret, unsigned long progress)
 {
 	unsigned long stall = msecs_to_jiffies(TDM_SEND_STALL * READ_ONCE(t->timeout_ms));
+
+	if (!tdm_tr_send_again(t, ret)) {
+		if (ret == -EAGAIN || ret == -EINTR)
+			return -ECONNABORTED;
+		return ret ? ret : -EPIPE;
+	}
+	return time_after(jiffies, progress + stall) ? -ETIMEDOUT : 0;
+}
+
+int tdm_tr_send_iter(struct tdm_transport *t, struct msghdr *msg)
+{
 	unsigned long progress = jiffies;
 	int ret;
 
@@ -174,13 +190,9 @@ int tdm_tr_send_iter(struct tdm_transport *t, struct msghdr *msg)
 			progress = jiffies;
 			continue;
 		}
-		if (!tdm_tr_send_again(t, ret)) {
-			if (ret == -EAGAIN || ret == -EINTR)
-				return -ECONNABORTED;
-			return ret ? ret : -EPIPE;
-		}
-		if (time_after(jiffies, progress + stall))
-			return -ETIMEDOUT;
+		ret = tdm_tr_send_stuck(t, ret, progress);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -221,6 +233,7 @@ int tdm_tr_send_bvecs(struct tdm_transport *t, struct bio_vec *pages, unsigned i
 int tdm_tr_send_page(struct tdm_transport *t, struct page *page, unsigned int off,
 		     unsigned int len, int flags)
 {
+	unsigned long progress = jiffies;
 	int ret;
 
 	if (!sendpage_ok(page)) {
@@ -235,13 +248,12 @@ int tdm_tr_send_page(struct tdm_transport *t, struct page *page, unsigned int of
 		if (ret > 0) {
 			off += ret;
 			len -= ret;
+			progress = jiffies;
 			continue;
 		}
-		if (tdm_tr_send_again(t, ret))
-			continue;
-		if (ret == -EAGAIN || ret == -EINTR)
-			return -ECONNABORTED;
-		return ret ? ret : -EPIPE;
+		ret = tdm_tr_send_stuck(t, ret, progress);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

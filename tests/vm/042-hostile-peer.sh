@@ -11,10 +11,34 @@ attack() {
 	step "$1: $OUT"
 }
 
+# small_buffers: the link's socket buffers at 16 KiB on both (restored at
+# the end, or by the runner's reset), so that a peer that does not read
+# blocks beta's sender after a few writes, however fast TCP would grow them.
+small_buffers() {
+	local vm
+	for vm in alpha beta; do
+		ok "$vm" "mkdir -p /run/tandem-test &&
+			sysctl net.ipv4.tcp_wmem net.ipv4.tcp_rmem > /run/tandem-test/sysctl.restore &&
+			sysctl -qw net.ipv4.tcp_wmem='4096 16384 16384' net.ipv4.tcp_rmem='4096 16384 16384'"
+	done
+}
+
+# sender_blocked: beta's writes fill the link to alpha, which does not
+# read: more than 4 KiB wait in beta's 16 KiB socket, and the rest of its
+# 16 MiB in flight waits behind them.
+sender_blocked() {
+	on beta "for i in \$(seq 150); do
+		q=\$(ss -Htn dst $REP_IP_alpha | awk '{print \$3}' | sort -n | tail -n1)
+		[ \"\${q:-0}\" -gt 4096 ] && exit 0
+		sleep 0.2
+	done; exit 1" || fail "beta's sender did not block" "$(on beta 'ss -tmi; cat /tmp/fio.out; tandemctl status r0 -v')"
+}
+
 # stalled_attack NAME [WHY]: beta is primary, alpha plays its secondary,
 # stops reading, and once beta's sender is blocked by beta's writes (and
-# beta runs verify, for verify-early) sends NAME. beta must end the session,
-# saying WHY (default: a protocol error), and complete its writes alone.
+# beta runs verify, for verify-early) is told to send NAME (it waits 25 s
+# at most). beta must end the session, saying WHY (default: a protocol
+# error), and complete its writes alone.
 stalled_attack() {
 	local sectors pid why=${2:-connection to the peer lost (protocol error)}
 	sectors=$(on beta 'cat /sys/block/tandem0/size')
@@ -26,8 +50,9 @@ stalled_attack() {
 	ok beta 'rm -f /tmp/fio.rc; setsid sh -c "fio --name=w --filename=/dev/tandem0 --direct=1 \
 		--ioengine=libaio --rw=write --bs=1M --iodepth=16 --size=32m >/tmp/fio.out 2>&1; echo \$? >/tmp/fio.rc" \
 		</dev/null >/dev/null 2>&1 &'
-	sleep 2
+	sender_blocked
 	[ "$1" != verify-early ] || ok beta 'tandemctl verify r0'
+	[ "$1" == stall ] || ok alpha 'touch /tmp/fakepeer.go'
 	wait $pid || fail "$1: the fake peer failed" "$(cat "$TDM_BUILD/fakepeer.out")"
 	OUT=$(cat "$TDM_BUILD/fakepeer.out")
 	step "$1: $OUT"
@@ -40,7 +65,7 @@ stalled_attack() {
 }
 
 run_test() {
-	local sectors pid
+	local sectors pid vm
 	ok beta 'modprobe tandem && tandemctl create-md r0 --disk /dev/vda --force >/dev/null &&
 		tandemctl attach r0 --minor 0 --disk /dev/vda'
 	connect_res beta --protocol sync
@@ -61,8 +86,15 @@ run_test() {
 	grep -q '"errors":0' <<<"$OUT" || fail "beta's I/O errors" "$OUT"
 
 	ok beta 'tandemctl primary r0 --force'
+	small_buffers
+	# A 5 s timeout: beta gives up on a peer that takes nothing after 30 s,
+	# time enough for the steps below on a loaded host.
+	ok beta 'tandemctl disconnect r0'
+	connect_res beta --protocol sync --timeout 5000
 	stalled_attack verify-early
 	stalled_attack verify-flood
+	ok beta 'dmesg'
+	grep -q 'asked for more than 8 verify ranges' <<<"$OUT" || fail "beta did not say why (verify-flood)" "$OUT"
 	step "a peer that talks but takes nothing: beta gives up after 6 timeouts (of 1 s here)"
 	ok beta 'tandemctl disconnect r0'
 	connect_res beta --protocol sync --timeout 1000
@@ -80,10 +112,12 @@ run_test() {
 	sleep 1
 	ok beta 'timeout 5 tandemctl status r0 >/dev/null && [ ! -s /tmp/primary.rc ] && echo answered'
 	expect_eq "$OUT" answered "status while the promotion waits"
+	ok alpha 'touch /tmp/fakepeer.go'
 	wait $pid || true
 	ok beta 'for i in $(seq 150); do [ -s /tmp/primary.rc ] && break; sleep 0.2; done; cat /tmp/primary.rc'
-	ok beta 'dmesg'
-	grep -q 'asked for more than 8 verify ranges' <<<"$OUT" || fail "beta did not say why (verify-flood)" "$OUT"
+	for vm in alpha beta; do
+		ok "$vm" 'sysctl -q -p /run/tandem-test/sysctl.restore && rm /run/tandem-test/sysctl.restore'
+	done
 	ok beta 'tandemctl status r0 --json'
 	grep -q '"errors":0' <<<"$OUT" || fail "beta's I/O errors" "$OUT"
 }

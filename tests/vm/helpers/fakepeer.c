@@ -12,9 +12,10 @@
  * TDM_F_PREFLUSH), unknown-flag (a DATA write with a flag bit no version
  * defines), none (a valid write, which the node must take).
  * As the secondary of a node that is primary (it takes the node's
- * generations as its own), it first stops reading for STALL_MS, answering
- * nothing but sending pings, so that the node's sender blocks once the node
- * writes; then ATTACK: verify-early (answers to the first TDM_VF_WINDOW
+ * generations as its own), it first stops reading, answering nothing but
+ * sending pings, so that the node's sender blocks once the node writes,
+ * until GO_FILE exists (the test creates it once the node is blocked) or
+ * for STALL_MS at most; then ATTACK: verify-early (answers to the first TDM_VF_WINDOW
  * verify requests the node may have queued but not sent), verify-flood
  * (one verify request more than a peer may have outstanding), stall
  * (nothing more: the node must give up on a peer that takes nothing).
@@ -34,7 +35,8 @@
 
 #include "core/wire.h"
 
-#define STALL_MS 10000
+#define STALL_MS 25000
+#define GO_FILE "/tmp/fakepeer.go"
 #define VF_WINDOW 8		/* TDM_VF_WINDOW in kmod/tandem.h */
 #define VF_SECTORS (TDM_WIRE_VERIFY_BLOCKS * 8)
 
@@ -143,8 +145,8 @@ static void handshake(const char *name, u64 sectors, int secondary)
 }
 
 /*
- * Read nothing for @ms; a ping every 250 ms keeps the node from timing out.
- * 1 if the node hung up meanwhile.
+ * Read nothing until GO_FILE exists, or for @ms; a ping every 250 ms keeps
+ * the node from timing out. 1 if the node hung up meanwhile.
  */
 static int stall(int ms)
 {
@@ -152,7 +154,7 @@ static int stall(int ms)
 	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_PING };
 
 	tdm_hdr_encode(buf, &h);
-	for (; ms > 0; ms -= 250) {
+	for (; ms > 0 && access(GO_FILE, F_OK); ms -= 250) {
 		if (send(fd, buf, sizeof(buf), MSG_NOSIGNAL) != sizeof(buf))
 			return 1;
 		usleep(250000);
@@ -227,6 +229,7 @@ int main(int argc, char **argv)
 	    connect(fd, (struct sockaddr *)&peer, sizeof(peer)))
 		die("connect");
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	unlink(GO_FILE);
 	secondary = !strcmp(attack, "verify-early") || !strcmp(attack, "verify-flood") ||
 		    !strcmp(attack, "stall");
 	handshake(argv[4], strtoull(argv[5], NULL, 0), secondary);
