@@ -3,16 +3,6 @@ groups="ha"
 requires="ocf-tester xmllint"
 
 AGENT=tools/ha/tandem.ocf
-# Pacemaker's crm_attribute stand-in: the promotion score in /tmp/score, or no file.
-STUB='mkdir -p /tmp/stub && cat > /tmp/stub/crm_attribute <<"EOF"
-#!/bin/sh
-case " $* " in
-*" -D "*) rm -f /tmp/score ;;
-*" -v "*) while [ "$1" != -v ]; do shift; done; echo "$2" > /tmp/score ;;
-esac
-EOF
-chmod +x /tmp/stub/crm_attribute'
-
 # agent VM ACTION: run the agent for r0; prints its output, then "rc=N score=S".
 agent() {
 	on "$1" "PATH=/tmp/stub:\$PATH OCF_RESKEY_resource=r0 OCF_RESKEY_config_dir=$CONF $AGENT $2 2>&1; rc=\$?
@@ -30,7 +20,8 @@ run_test() {
 	local vm
 	for vm in alpha beta; do
 		write_conf "$vm"
-		ok "$vm" "$STUB && rm -f /tmp/score && blkdiscard -f /dev/vda && TANDEM_CONFIG_DIR=$CONF tandemctl create-md r0 >/dev/null"
+		crm_stub "$vm"
+		ok "$vm" "blkdiscard -f /dev/vda && TANDEM_CONFIG_DIR=$CONF tandemctl create-md r0 >/dev/null"
 	done
 
 	step "meta-data validates against the OCF DTD and lists every action"

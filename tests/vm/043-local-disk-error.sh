@@ -2,16 +2,6 @@ description="the primary's own disk fails (dm error range): the application gets
 groups="fault resync ha"
 requires="dmsetup"
 
-# Pacemaker's crm_attribute stand-in, as in test 030: the score in /tmp/score.
-STUB='mkdir -p /tmp/stub && cat > /tmp/stub/crm_attribute <<"EOF2"
-#!/bin/sh
-case " $* " in
-*" -D "*) rm -f /tmp/score ;;
-*" -v "*) while [ "$1" != -v ]; do shift; done; echo "$2" > /tmp/score ;;
-esac
-EOF2
-chmod +x /tmp/stub/crm_attribute'
-
 # ha_checks VM: "ocf=RC score=S vrrp=RC" of the OCF agent's monitor and keepalived's check.
 ha_checks() {
 	on "$1" "PATH=/tmp/stub:\$PATH OCF_RESKEY_resource=r0 OCF_RESKEY_config_dir=$CONF tools/ha/tandem.ocf monitor >/dev/null 2>&1; o=\$?
@@ -24,7 +14,8 @@ run_test() {
 	for vm in alpha beta; do
 		# The agent checks that r0 is in the resource files (r0 is connected by hand here).
 		write_conf "$vm"
-		ok "$vm" "$STUB && rm -f /tmp/score && dmsetup create disk --table \"0 \$(blockdev --getsz /dev/vda) linear /dev/vda 0\" && dmsetup mknodes disk"
+		crm_stub "$vm"
+		ok "$vm" "dmsetup create disk --table \"0 \$(blockdev --getsz /dev/vda) linear /dev/vda 0\" && dmsetup mknodes disk"
 	done
 	pair_up sync /dev/mapper/disk
 	ok alpha 'dd if=/dev/urandom of=/dev/tandem0 bs=1M count=8 oflag=direct status=none'

@@ -195,3 +195,16 @@ bad_range() {
 	ok "$1" "sz=\$(blockdev --getsz /dev/vda) && dmsetup suspend disk &&
 		printf \"$t\\n\" | dmsetup reload disk && dmsetup resume disk && dmsetup table disk"
 }
+
+# crm_stub VM: Pacemaker's crm_attribute stand-in in /tmp/stub on VM (put it
+# first in PATH): -v keeps the promotion score in /tmp/score, -D removes it.
+crm_stub() {
+	ok "$1" 'mkdir -p /tmp/stub && rm -f /tmp/score && cat > /tmp/stub/crm_attribute <<"EOF"
+#!/bin/sh
+case " $* " in
+*" -D "*) rm -f /tmp/score ;;
+*" -v "*) while [ "$1" != -v ]; do shift; done; echo "$2" > /tmp/score ;;
+esac
+EOF
+chmod +x /tmp/stub/crm_attribute'
+}
