@@ -24,6 +24,8 @@
 #define TANDEM_MINOR_MAX	1023
 /* Longest backing disk path, NUL included. */
 #define TANDEM_PATH_MAX		4096
+/* Longest handler path (fence-peer), NUL included. */
+#define TANDEM_HANDLER_MAX	256
 /* Shared secret, bytes. */
 #define TANDEM_SECRET_MIN	1
 #define TANDEM_SECRET_MAX	64
@@ -70,6 +72,28 @@ enum tandem_conn_state {
 	TANDEM_CONN_CONNECTED,		/* replicating */
 };
 
+/*
+ * What a primary does when it loses a peer whose data was up to date
+ * (fence.c). Both policies need a fence-peer handler.
+ */
+enum tandem_fencing {
+	TANDEM_FENCING_NONE = 1,		/* go on alone (the default) */
+	TANDEM_FENCING_RESOURCE_ONLY,		/* run the handler; writes go on meanwhile */
+	TANDEM_FENCING_RESOURCE_AND_STONITH,	/* run it, and complete no write until it
+						 * says the peer is fenced */
+};
+
+/* What the fence-peer handler said: its exit code, as DRBD's handlers use them. */
+enum tandem_fence_result {
+	TANDEM_FENCE_RUNNING = 1,	/* it has not exited yet */
+	TANDEM_FENCE_PEER_INCONSISTENT,	/* exit 3: the peer's data is inconsistent */
+	TANDEM_FENCE_PEER_OUTDATED,	/* exit 4: the peer's data is now outdated */
+	TANDEM_FENCE_PEER_UNREACHABLE,	/* exit 5: the peer could not be reached: not fenced */
+	TANDEM_FENCE_PEER_PRIMARY,	/* exit 6: the peer is primary: not fenced */
+	TANDEM_FENCE_PEER_FENCED,	/* exit 7: the peer was powered off (STONITH) */
+	TANDEM_FENCE_FAILED,		/* any other exit, a signal, or it could not run */
+};
+
 /* A connection's resync, in status. */
 enum tandem_sync_state {
 	TANDEM_SYNC_STATE_NONE = 1,	/* no resync running */
@@ -93,6 +117,8 @@ enum tandem_event {
 	TANDEM_EVENT_SYNC_PROGRESS,	/* a resync progressed (at most once a second) */
 	TANDEM_EVENT_SPLIT_BRAIN,	/* split brain or unrelated data: not connecting */
 	TANDEM_EVENT_VERIFY,		/* an online verify ended */
+	TANDEM_EVENT_FENCE,		/* writes were frozen or resumed, or the fence-peer
+					 * handler started or ended */
 	__TANDEM_EVENT_MAX,
 };
 
@@ -103,7 +129,7 @@ enum tandem_cmd {
 	TANDEM_CMD_STATUS,	/* [RES_NAME]; dump: every resource */
 	TANDEM_CMD_CONNECT,	/* RES_NAME, LOCAL_ADDR/PORT, PEER_ADDR/PORT, [PROTOCOL,
 				 * SECRET, TIMEOUT_MS, ASSUME_CLEAN, DISCARD_MY_DATA,
-				 * RESYNC_RATE, CONGESTION_LIMIT] */
+				 * RESYNC_RATE, CONGESTION_LIMIT, FENCING, FENCE_PEER] */
 	TANDEM_CMD_DISCONNECT,	/* RES_NAME */
 	TANDEM_CMD_PRIMARY,	/* RES_NAME, [FORCE] */
 	TANDEM_CMD_SECONDARY,	/* RES_NAME */
@@ -113,6 +139,7 @@ enum tandem_cmd {
 	TANDEM_CMD_NET_OPTIONS,	/* RES_NAME, [TIMEOUT_MS, RESYNC_RATE (0: no limit),
 				 * CONGESTION_LIMIT]: change a connection's options live */
 	TANDEM_CMD_OUTDATE,	/* RES_NAME: a disconnected secondary's data is outdated */
+	TANDEM_CMD_RESUME_IO,	/* RES_NAME: complete the writes fencing froze, unfenced */
 	__TANDEM_CMD_MAX,
 };
 #define TANDEM_CMD_MAX (__TANDEM_CMD_MAX - 1)
@@ -159,6 +186,12 @@ enum tandem_attr {
 	TANDEM_A_DISK_ERRORS,	/* u64: I/O errors of the backing disk since attach (reply only) */
 	TANDEM_A_FIRST_DISK_ERROR, /* u64: when the first was, seconds since 1970 (reply only,
 				    * when there was one) */
+	TANDEM_A_FENCING,	/* u32 enum tandem_fencing (default NONE; also in status) */
+	TANDEM_A_FENCE_PEER,	/* string: absolute path of the fence-peer handler, shorter
+				 * than TANDEM_HANDLER_MAX (also in status) */
+	TANDEM_A_IO_FROZEN,	/* u8: writes are held by fencing (reply only) */
+	TANDEM_A_FENCE_RESULT,	/* u32 enum tandem_fence_result of the last handler run
+				 * (reply only, once one ran) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

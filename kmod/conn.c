@@ -14,7 +14,8 @@
  *
  * A session begins with the handshake (handshake.c). Only then does data
  * flow: the sender thread starts and this thread runs the receive loop;
- * when either fails, the session ends here.
+ * when either fails, the session ends here, and a primary that lost an
+ * up-to-date peer fences it (fence.c).
  */
 #include <linux/kthread.h>
 
@@ -89,6 +90,7 @@ static void tdm_session(struct tdm_conn *conn)
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->wq);
 	tdm_event(dev, TANDEM_EVENT_CONNECTION);
+	tdm_fence_thaw(dev, "the peer is back");
 	if (tdm_sync_is_target(READ_ONCE(conn->sync)))
 		tdm_event(dev, TANDEM_EVENT_SYNC);
 	/* A write without the peer during the handshake: decide again. */
@@ -120,12 +122,17 @@ static void tdm_session_end(struct tdm_conn *conn)
 	LIST_HEAD(unsent);
 	LIST_HEAD(unacked);
 	unsigned int bkt;
-	bool was_connected, primary, missed, ahead;
+	bool was_connected, primary, missed, ahead, fence;
 
 	spin_lock_irq(&conn->lock);
 	was_connected = conn->cstate == TANDEM_CONN_CONNECTED;
+	fence = was_connected && conn->peer_disk == TANDEM_DISK_UPTODATE &&
+		READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY;
 	WRITE_ONCE(conn->tr.dead, true);
 	spin_unlock_irq(&conn->lock);
+	/* Before any write can complete without the peer (fence.c). */
+	if (fence)
+		tdm_fence_peer_lost(conn);
 	tdm_tr_abort(&conn->tr);
 	/* The sender first: it may start a resync (tdm_catch_up). */
 	if (conn->sender) {

@@ -81,6 +81,9 @@ static void tdm_req_done(struct tdm_req *req)
 	struct tdm_device *dev = req->dev;
 	struct bio *orig = req->orig;
 
+	/* Fencing holds writes until the peer is fenced (fence.c calls back). */
+	if (tdm_fence_hold(dev, req))
+		return;
 	if (req->status) {
 		this_cpu_inc(dev->stats->errors);
 		orig->bi_status = req->status;
@@ -320,6 +323,7 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	INIT_WORK(&dev->gen_work, tdm_gen_work);
 	INIT_WORK(&dev->disk_fail_work, tdm_md_disk_fail_work);
 	INIT_WORK(&dev->event_work, tdm_event_work);
+	tdm_fence_init(dev);
 	dev->al.ready = tdm_dispatch;
 	dev->req_done = tdm_req_done;
 	tdm_inflight_init(dev);
@@ -435,6 +439,8 @@ int tdm_device_start_teardown(struct tdm_device *dev,
  */
 void tdm_device_destroy(struct tdm_device *dev)
 {
+	/* First: the session's end below must not start a handler. */
+	tdm_fence_stop(dev);
 	mutex_lock(&dev->cfg_lock);
 	tdm_conn_stop(dev);
 	mutex_unlock(&dev->cfg_lock);

@@ -42,6 +42,9 @@ static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
 						   TANDEM_RESYNC_RATE_MAX),
 	[TANDEM_A_CONGESTION_LIMIT] = NLA_POLICY_RANGE(NLA_U32, TANDEM_CONGESTION_MIB_MIN,
 						       TANDEM_CONGESTION_MIB_MAX),
+	[TANDEM_A_FENCING]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_FENCING_NONE,
+						   TANDEM_FENCING_RESOURCE_AND_STONITH),
+	[TANDEM_A_FENCE_PEER]	= { .type = NLA_NUL_STRING, .len = TANDEM_HANDLER_MAX - 1 },
 };
 
 static const struct nla_policy tdm_options_policy[TANDEM_A_MAX + 1] = {
@@ -221,6 +224,31 @@ static int tdm_nl_addr(struct genl_info *info, int a_addr, int a_port,
 	return -EINVAL;
 }
 
+/* The fencing policy and its handler: both, or neither. */
+static int tdm_nl_fencing(struct genl_info *info, struct tdm_conn_cfg *cfg)
+{
+	const struct nlattr *path = info->attrs[TANDEM_A_FENCE_PEER];
+
+	cfg->fencing = info->attrs[TANDEM_A_FENCING] ?
+		       nla_get_u32(info->attrs[TANDEM_A_FENCING]) : TANDEM_FENCING_NONE;
+	if (cfg->fencing == TANDEM_FENCING_NONE) {
+		if (!path)
+			return 0;
+		NL_SET_ERR_MSG_ATTR(info->extack, path, "a fence-peer handler needs a fencing policy");
+		return -EINVAL;
+	}
+	if (!path) {
+		NL_SET_ERR_MSG(info->extack, "fencing needs a fence-peer handler");
+		return -EINVAL;
+	}
+	if (((const char *)nla_data(path))[0] != '/') {
+		NL_SET_ERR_MSG_ATTR(info->extack, path, "the fence-peer handler must be an absolute path");
+		return -EINVAL;
+	}
+	nla_strscpy(cfg->fence_peer, path, sizeof(cfg->fence_peer));
+	return 0;
+}
+
 static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tdm_device *dev;
@@ -263,6 +291,9 @@ static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 		conn->cfg.rs_rate = nla_get_u32(info->attrs[TANDEM_A_RESYNC_RATE]);
 	conn->cfg.congestion_limit = (u64)(info->attrs[TANDEM_A_CONGESTION_LIMIT] ?
 		nla_get_u32(info->attrs[TANDEM_A_CONGESTION_LIMIT]) : TANDEM_DEFAULT_CONGESTION_MIB) << 20;
+	ret = tdm_nl_fencing(info, &conn->cfg);
+	if (ret)
+		goto err_free;
 	if (info->attrs[TANDEM_A_SECRET]) {
 		conn->cfg.secret_len = nla_len(info->attrs[TANDEM_A_SECRET]);
 		if (!conn->cfg.secret_len) {
@@ -366,6 +397,11 @@ static int tdm_nl_verify(struct sk_buff *skb, struct genl_info *info)
 	return tdm_nl_dev_op(info, tdm_verify_start);
 }
 
+static int tdm_nl_resume_io(struct sk_buff *skb, struct genl_info *info)
+{
+	return tdm_nl_dev_op(info, tdm_fence_resume);
+}
+
 /* Change a connection's options in place; the others need a new connect. */
 static int tdm_nl_net_options(struct sk_buff *skb, struct genl_info *info)
 {
@@ -421,7 +457,7 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	struct tdm_conn *conn;
 	u32 cstate, peer_role = 0, peer_disk = 0, protocol = 0, sync = TANDEM_SYNC_STATE_NONE;
 	u64 rs_total = 0, rs_done = 0, vf[3], congestion;
-	u32 rs_rate, timeout_ms;
+	u32 rs_rate, timeout_ms, fencing;
 	unsigned long rs_start = 0;
 	bool vf_running;
 	const char *err = NULL;
@@ -441,6 +477,7 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	cstate = conn->cstate;
 	protocol = conn->cfg.protocol;
 	congestion = conn->cfg.congestion_limit;
+	fencing = conn->cfg.fencing;
 	rs_rate = conn->cfg.rs_rate;
 	timeout_ms = conn->tr.timeout_ms;
 	if (cstate == TANDEM_CONN_CONNECTED) {
@@ -476,6 +513,9 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	    tdm_put_addr(skb, TANDEM_A_PEER_ADDR, TANDEM_A_PEER_PORT, &conn->cfg.peer) ||
 	    (rs_rate && nla_put_u32(skb, TANDEM_A_RESYNC_RATE, rs_rate)) ||
 	    nla_put_u32(skb, TANDEM_A_TIMEOUT_MS, timeout_ms) ||
+	    (fencing != TANDEM_FENCING_NONE &&
+	     (nla_put_u32(skb, TANDEM_A_FENCING, fencing) ||
+	      nla_put_string(skb, TANDEM_A_FENCE_PEER, conn->cfg.fence_peer))) ||
 	    (protocol == TANDEM_PROTO_ASYNC &&
 	     nla_put_u32(skb, TANDEM_A_CONGESTION_LIMIT, congestion >> 20)) ||
 	    (peer_role && nla_put_u32(skb, TANDEM_A_PEER_ROLE, peer_role)) ||
@@ -509,8 +549,14 @@ static int tdm_put_stats(struct sk_buff *skb, struct tdm_device *dev)
 	struct tdm_io_stats s;
 	struct nlattr *nest;
 	u64 net[6] = { 0 };
+	u32 fence_result;
+	bool frozen;
 
 	if (tdm_put_conn(skb, dev, net))
+		return -EMSGSIZE;
+	tdm_fence_status(dev, &frozen, &fence_result);
+	if (nla_put_u8(skb, TANDEM_A_IO_FROZEN, frozen) ||
+	    (fence_result && nla_put_u32(skb, TANDEM_A_FENCE_RESULT, fence_result)))
 		return -EMSGSIZE;
 	tdm_device_stats(dev, &s);
 	nest = nla_nest_start(skb, TANDEM_A_STATS);
@@ -688,6 +734,13 @@ static const struct genl_ops tdm_genl_ops[] = {
 	{
 		.cmd	= TANDEM_CMD_OUTDATE,
 		.doit	= tdm_nl_outdate,
+		.policy	= tdm_name_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= TANDEM_CMD_RESUME_IO,
+		.doit	= tdm_nl_resume_io,
 		.policy	= tdm_name_policy,
 		.maxattr = TANDEM_A_MAX,
 		.flags	= GENL_ADMIN_PERM,

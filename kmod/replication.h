@@ -87,6 +87,24 @@ void tdm_ack_queued(struct tdm_conn *conn, struct tdm_peer_req *preq);
 /* Timer (softirq) context. */
 void tdm_ack_timer_fn(struct timer_list *t);
 
+/* fence.c: fencing the peer a primary lost. */
+/* Device setup and teardown; teardown may sleep (it ends a running handler). */
+void tdm_fence_init(struct tdm_device *dev);
+void tdm_fence_stop(struct tdm_device *dev);
+/* The connection thread, at a session's end: a primary lost an up-to-date peer. */
+void tdm_fence_peer_lost(struct tdm_conn *conn);
+/*
+ * Process context: frozen writes complete, as the peer is back (a session
+ * began) or this node is no longer primary; @why goes to the log.
+ */
+void tdm_fence_thaw(struct tdm_device *dev, const char *why);
+/* Any context: true if @req's completion is held, as writes are frozen. */
+bool tdm_fence_hold(struct tdm_device *dev, struct tdm_req *req);
+/* dev->cfg_lock held: the admin completes frozen writes, the peer unfenced. */
+int tdm_fence_resume(struct tdm_device *dev, struct netlink_ext_ack *extack);
+/* For status: whether writes are frozen, the last handler result (0: none). */
+void tdm_fence_status(struct tdm_device *dev, bool *frozen, u32 *result);
+
 /* auth.c: HMAC-SHA256 of @msg with the secret; may sleep. */
 int tdm_auth_mac(const u8 *secret, unsigned int secret_len, const u8 *msg,
 		 size_t len, u8 *mac);

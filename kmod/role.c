@@ -213,6 +213,8 @@ int tdm_demote(struct tdm_device *dev, struct netlink_ext_ack *extack)
 	tdm_gen_pending(dev, false);
 	tdm_md_set_flags(dev, 0, TDM_MDF_PRIMARY);
 	tdm_tell_peer(tdm_conn_of(dev));
+	/* A secondary acknowledges no writes: nothing left to hold (none is, the device closed). */
+	tdm_fence_thaw(dev, "secondary");
 	tdm_info(dev, "secondary\n");
 	tdm_event(dev, TANDEM_EVENT_ROLE);
 	return 0;

@@ -12,7 +12,8 @@
  *   tdm_device.open_lock
  *   tdm_conn.lock     (spinlock, irq-safe: the I/O path and the threads)
  *   tdm_actlog.lock   (spinlock, irq-safe)
- *   tdm_device.state_lock, tdm_bitmap.lock, tdm_pages.lock (spinlocks, innermost)
+ *   tdm_device.state_lock, tdm_bitmap.lock, tdm_pages.lock, tdm_fence.lock
+ *                     (spinlocks, innermost)
  * md_lock and open_lock are never held together; md_lock takes
  * tdm_actlog.lock and tdm_bitmap.lock inside. tdm_device.inflight_lock
  * (spinlock, irq-safe: taken on submission, by the inflight work, and on
@@ -257,6 +258,8 @@ struct tdm_conn_cfg {
 	bool assume_clean;		/* a fresh disk, declared equal to the peer's; counts
 					 * only while we have no generation (tdm_conn_gen) */
 	bool discard_mine;		/* after a split brain, take the peer's data */
+	u32 fencing;			/* enum tandem_fencing */
+	char fence_peer[TANDEM_HANDLER_MAX]; /* the handler's path; "" with FENCING_NONE */
 	bool acceptor;			/* this side listens, the other connects */
 	/*
 	 * Options NET_OPTIONS changes: written under dev->cfg_lock and
@@ -389,6 +392,28 @@ struct tdm_conn {
 	wait_queue_head_t rs_wq;	/* resync and verify: acks came back, reads done */
 };
 
+/*
+ * Fencing (fence.c): a primary that loses a peer whose data was up to date
+ * runs the connection's fence-peer handler; under resource-and-stonith it
+ * also holds every write's completion until the handler says the peer is
+ * fenced, the peer is back, or the admin resumes I/O. Lives in the device,
+ * as frozen writes and a running handler outlive the connection.
+ */
+struct tdm_fence {
+	spinlock_t lock;		/* protects everything below; irq-safe */
+	bool frozen;			/* writes' completions are held; also read
+					 * with READ_ONCE as a hint */
+	struct list_head held;		/* tdm_req (by wait_node) completed while frozen */
+	u32 result;			/* enum tandem_fence_result of the last run, 0: none */
+	struct pid *pid;		/* the handler's process while it runs (a reference) */
+	bool stopping;			/* the device goes away: no new run, no exec */
+	/* The run queued: what the work passes to the handler. */
+	u32 policy;			/* enum tandem_fencing */
+	char path[TANDEM_HANDLER_MAX];
+	char peer[64];			/* the peer's address, as text */
+	struct work_struct work;	/* runs the handler */
+};
+
 /* Payload pages kept for reuse (pages.c). */
 struct tdm_pages {
 	spinlock_t lock;		/* protects free and nr_free; irq-safe */
@@ -429,6 +454,7 @@ struct tdm_device {
 	atomic64_t disk_errors;		/* I/O errors of the backing disk since attach */
 	atomic64_t first_disk_error;	/* wall-clock seconds of the first, 0: none */
 	struct work_struct disk_fail_work; /* records the failure on disk (md.c) */
+	struct tdm_fence fence;
 	unsigned long events;		/* enum tandem_event bits to report, atomic */
 	struct work_struct event_work;	/* reports them (events.c) */
 	void (*req_done)(struct tdm_req *req);	/* completes a request (device.c) */

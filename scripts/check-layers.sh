@@ -13,7 +13,7 @@ declare -A FILE_LAYER=(
 	[device.c]=device [inflight.c]=device [role.c]=device
 	[conn.c]=replication [replication.c]=replication [sender.c]=replication
 	[receiver.c]=replication [resync.c]=replication [verify.c]=replication
-	[auth.c]=replication [handshake.c]=replication
+	[auth.c]=replication [handshake.c]=replication [fence.c]=replication
 	[transport.c]=transport
 	[md.c]=metadata [gen.c]=metadata [bitmap.c]=metadata [actlog.c]=metadata
 	[events.c]=base [pages.c]=base

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tandemctl: connect, disconnect, primary, secondary, outdate, wait-sync,
- * verify.
+ * tandemctl: connect, disconnect, primary, secondary, outdate, resume-io,
+ * wait-sync, verify.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -72,7 +72,9 @@ static int put_connect(struct nl_msg *msg, void *arg)
 	       (a->discard_mine && nla_put_flag(msg, TANDEM_A_DISCARD_MY_DATA)) ||
 	       (a->resync_rate && nla_put_u32(msg, TANDEM_A_RESYNC_RATE, a->resync_rate)) ||
 	       (a->congestion_limit &&
-		nla_put_u32(msg, TANDEM_A_CONGESTION_LIMIT, a->congestion_limit));
+		nla_put_u32(msg, TANDEM_A_CONGESTION_LIMIT, a->congestion_limit)) ||
+	       (a->fencing && nla_put_u32(msg, TANDEM_A_FENCING, a->fencing)) ||
+	       (a->fence_peer[0] && nla_put_string(msg, TANDEM_A_FENCE_PEER, a->fence_peer));
 }
 
 /* What the command line says beyond @a: which parts the resource file must give. */
@@ -126,6 +128,19 @@ static int connect_option(int c, struct tdm_connect_args *a, struct connect_opts
 		return connect_number(&tdm_range_resync_rate, &a->resync_rate);
 	case 'C':
 		return connect_number(&tdm_range_congestion, &a->congestion_limit);
+	case 'f':
+		a->fencing = tdm_fencing_value(optarg);
+		if (!a->fencing)
+			return tdm_usage_error("connect",
+					       "--fencing is none, resource-only or resource-and-stonith");
+		return 0;
+	case 'h':
+		if (optarg[0] != '/' || strlen(optarg) >= sizeof(a->fence_peer))
+			return tdm_usage_error("connect",
+					       "--fence-peer: an absolute path shorter than %d characters",
+					       TANDEM_HANDLER_MAX);
+		snprintf(a->fence_peer, sizeof(a->fence_peer), "%s", optarg);
+		return 0;
 	}
 	return tdm_usage_error("connect", "unknown option");
 }
@@ -143,6 +158,8 @@ static int connect_parse(int argc, char **argv, struct tdm_connect_args *a,
 		{ "discard-my-data", no_argument, NULL, 'D' },
 		{ "resync-rate", required_argument, NULL, 'r' },
 		{ "congestion-limit", required_argument, NULL, 'C' },
+		{ "fencing", required_argument, NULL, 'f' },
+		{ "fence-peer", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, ret;
@@ -157,6 +174,26 @@ static int connect_parse(int argc, char **argv, struct tdm_connect_args *a,
 		return ret;
 	if (o->have_local != o->have_peer)
 		return tdm_usage_error("connect", "--local and --peer go together (or neither: from the resource file)");
+	return 0;
+}
+
+/* A fencing policy needs a handler this node can run: said here, not as EINVAL. */
+static int check_fencing(const struct tdm_connect_args *a)
+{
+	if (a->fencing <= TANDEM_FENCING_NONE) {
+		if (!a->fence_peer[0])
+			return 0;
+		return tdm_usage_error("connect",
+				       "--fence-peer needs --fencing resource-only or resource-and-stonith");
+	}
+	if (!a->fence_peer[0])
+		return tdm_usage_error("connect", "--fencing %s needs --fence-peer PATH",
+				       tdm_fencing_name(a->fencing));
+	if (access(a->fence_peer, X_OK)) {
+		fprintf(stderr, "tandemctl: fence-peer handler %s: %s\n", a->fence_peer,
+			strerror(errno));
+		return TDM_EXIT_CONFIG;
+	}
 	return 0;
 }
 
@@ -182,7 +219,7 @@ int tdm_connect_res(const char *name, struct tdm_connect_args *a)
 	int ret;
 
 	snprintf(what, sizeof(what), "connect %s", name);
-	ret = tdm_nl_do(what, TANDEM_CMD_CONNECT, name, put_connect, a);
+	ret = check_fencing(a) ?: tdm_nl_do(what, TANDEM_CMD_CONNECT, name, put_connect, a);
 	memset(a->secret, 0, sizeof(a->secret));
 	return ret;
 }
@@ -210,6 +247,10 @@ int tdm_connect_from_config(const char *name, struct tdm_connect_args *a, int ha
 		a->resync_rate = o->resync_rate;
 	if (!a->congestion_limit)
 		a->congestion_limit = o->congestion_limit;
+	if (!a->fencing)
+		a->fencing = o->fencing;
+	if (!a->fence_peer[0])
+		snprintf(a->fence_peer, sizeof(a->fence_peer), "%s", o->fence_peer);
 	if (!a->secret_len && o->secret_file[0] &&
 	    (tdm_secret_file_ok(o->secret_file) ||
 	     read_secret(o->secret_file, a->secret, &a->secret_len)))
@@ -257,6 +298,11 @@ int cmd_secondary(int argc, char **argv)
 int cmd_outdate(int argc, char **argv)
 {
 	return tdm_name_only_cmd("outdate", TANDEM_CMD_OUTDATE, argc, argv);
+}
+
+int cmd_resume_io(int argc, char **argv)
+{
+	return tdm_name_only_cmd("resume-io", TANDEM_CMD_RESUME_IO, argc, argv);
 }
 
 /* @name's status into @st; an exit code, said as @what's failure. */

@@ -241,11 +241,49 @@ static int tdm_parse_options(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 	return ret < 0 ? -1 : 0;
 }
 
-/* protocol, secret-file or options: 1 if the current word is none of them. */
+/* handlers { fence-peer PATH; } */
+static int tdm_parse_handlers(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
+{
+	int ret, line, col;
+
+	if (tdm_want(lx, TOK_OPEN, "'{' after 'handlers'"))
+		return -1;
+	while (!(ret = tdm_block_next(lx, "a handler or '}'"))) {
+		if (strcmp(lx->word, "fence-peer"))
+			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
+					    "unknown handler '%s' (expected fence-peer)", lx->word);
+		line = lx->tline;
+		col = lx->tcol;
+		if (tdm_value(lx, "fence-peer", o->fence_peer, sizeof(o->fence_peer)))
+			return -1;
+		if (o->fence_peer[0] != '/' || strlen(o->fence_peer) >= TANDEM_HANDLER_MAX)
+			return tdm_cfg_fail(lx->err, lx->file, line, col,
+					    "fence-peer must be an absolute path shorter than %d characters",
+					    TANDEM_HANDLER_MAX);
+	}
+	return ret < 0 ? -1 : 0;
+}
+
+/* protocol, fencing, secret-file, options or handlers: 1 if the current word is none of them. */
 static int tdm_parse_shared(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 {
 	char v[TDM_CFG_WORD_MAX];
 	int line, col;
+
+	if (!strcmp(lx->word, "fencing")) {
+		line = lx->tline;
+		col = lx->tcol;
+		if (tdm_value(lx, "fencing", v, sizeof(v)))
+			return -1;
+		o->fencing = tdm_fencing_value(v);
+		if (!o->fencing)
+			return tdm_cfg_fail(lx->err, lx->file, line, col,
+					    "fencing must be none, resource-only or resource-and-stonith, not '%s'",
+					    v);
+		return 0;
+	}
+	if (!strcmp(lx->word, "handlers"))
+		return tdm_parse_handlers(lx, o);
 
 	if (!strcmp(lx->word, "protocol")) {
 		line = lx->tline;
@@ -272,6 +310,10 @@ static void tdm_opts_merge(struct tdm_cfg_opts *base, const struct tdm_cfg_opts 
 		base->protocol = over->protocol;
 	if (over->secret_file[0])
 		memcpy(base->secret_file, over->secret_file, sizeof(base->secret_file));
+	if (over->fencing)
+		base->fencing = over->fencing;
+	if (over->fence_peer[0])
+		memcpy(base->fence_peer, over->fence_peer, sizeof(base->fence_peer));
 	if (over->timeout_ms)
 		base->timeout_ms = over->timeout_ms;
 	if (over->resync_rate)
@@ -352,7 +394,7 @@ static int tdm_parse_resource(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 				return -1;
 		} else {
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in a resource (expected minor, protocol, secret-file, options or node)",
+					    "unknown keyword '%s' in a resource (expected minor, protocol, fencing, secret-file, options, handlers or node)",
 					    lx->word);
 		}
 	}
@@ -364,7 +406,7 @@ static int tdm_parse_resource(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 	return 0;
 }
 
-/* common { protocol ...; secret-file ...; options { ... } } */
+/* common { protocol ...; fencing ...; secret-file ...; options { ... } handlers { ... } } */
 static int tdm_parse_common(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 {
 	int ret;
@@ -377,7 +419,7 @@ static int tdm_parse_common(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 			return -1;
 		if (ret)
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in common (expected protocol, secret-file or options)",
+					    "unknown keyword '%s' in common (expected protocol, fencing, secret-file, options or handlers)",
 					    lx->word);
 	}
 	return ret < 0 ? -1 : 0;
@@ -425,6 +467,10 @@ static int tdm_check_res(const struct tdm_cfg_res *r, struct tdm_cfg_err *err)
 	if (r->nr_nodes != 2)
 		return tdm_cfg_fail(err, r->file, r->line, 1,
 				    "resource '%s' needs two nodes, it has %d", r->name, r->nr_nodes);
+	if (r->opts.fencing > TANDEM_FENCING_NONE && !r->opts.fence_peer[0])
+		return tdm_cfg_fail(err, r->file, r->line, 1,
+				    "resource '%s': fencing %s needs handlers { fence-peer PATH; }",
+				    r->name, tdm_fencing_name(r->opts.fencing));
 	if (!strcmp(r->nodes[0].name, r->nodes[1].name))
 		return tdm_cfg_fail(err, r->file, r->nodes[1].line, r->nodes[1].col,
 				    "resource '%s': both nodes are named '%s'", r->name,

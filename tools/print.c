@@ -130,6 +130,14 @@ static void record_replication(const struct tdm_status *st)
 		out_u64("congestion_limit_mib", st->congestion_limit);
 	if (st->authenticated >= 0)
 		out_str("authentication", st->authenticated ? "hmac-sha256" : "none");
+	if (st->fencing) {
+		out_str("fencing", tdm_fencing_name(st->fencing));
+		out_str("fence_peer", st->fence_peer);
+	}
+	if (st->io_frozen)
+		out_str("suspended", "fencing");
+	if (st->fence_result)
+		out_str("fence_result", tdm_fence_result_name(st->fence_result));
 	if (st->last_error[0])
 		out_str("last_error", st->last_error);
 	out_bytes("out_of_sync", st->out_of_sync);
@@ -313,6 +321,9 @@ static void block_connection(const struct tdm_status *st)
 		block_line("resync rate", "%u MiB/s", st->resync_rate);
 	if (st->congestion_limit)
 		block_line("congestion", "%u MiB", st->congestion_limit);
+	if (st->fencing)
+		block_line("fencing", "%s, fence-peer %s", tdm_fencing_name(st->fencing),
+			   st->fence_peer);
 }
 
 /* The I/O counters, and the network's on a connection; a line and its continuation each. */
@@ -366,6 +377,10 @@ void tdm_print_block(const struct tdm_status *st, bool verbose)
 		block_state("peer role", tdm_role_name(st->peer_role));
 	if (st->peer_disk_state)
 		block_state("peer disk", tdm_disk_name(st->peer_disk_state));
+	if (st->io_frozen)
+		block_line("writes", "FROZEN until the peer is fenced, comes back, or resume-io");
+	if (st->fence_result)
+		block_line("fence-peer", "%s", tdm_fence_result_name(st->fence_result));
 	block_sync(st, verbose);
 	if (st->last_error[0])
 		block_line("last error", "%s", st->last_error);

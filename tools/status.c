@@ -61,6 +61,10 @@ static void decode_conn(struct nlattr **attrs, struct tdm_status *st)
 	st->resync_rate = get_u32(attrs, TANDEM_A_RESYNC_RATE);
 	st->timeout_ms = get_u32(attrs, TANDEM_A_TIMEOUT_MS);
 	st->congestion_limit = get_u32(attrs, TANDEM_A_CONGESTION_LIMIT);
+	st->fencing = get_u32(attrs, TANDEM_A_FENCING);
+	get_string(attrs, TANDEM_A_FENCE_PEER, st->fence_peer, sizeof(st->fence_peer));
+	st->io_frozen = attrs[TANDEM_A_IO_FROZEN] && nla_get_u8(attrs[TANDEM_A_IO_FROZEN]);
+	st->fence_result = get_u32(attrs, TANDEM_A_FENCE_RESULT);
 	st->authenticated = attrs[TANDEM_A_AUTHENTICATED] ?
 			    nla_get_u8(attrs[TANDEM_A_AUTHENTICATED]) : -1;
 	get_string(attrs, TANDEM_A_LAST_ERROR, st->last_error, sizeof(st->last_error));

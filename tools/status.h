@@ -31,6 +31,10 @@ struct tdm_status {
 	struct tdm_endpoint local, peer;
 	uint32_t peer_role, peer_disk_state;
 	uint32_t resync_rate, timeout_ms, congestion_limit;
+	uint32_t fencing;		/* enum tandem_fencing; 0: none */
+	char fence_peer[TANDEM_HANDLER_MAX];
+	bool io_frozen;			/* fencing holds the writes */
+	uint32_t fence_result;		/* enum tandem_fence_result; 0: no handler ran */
 	int authenticated;		/* -1: not sent */
 	char last_error[256];		/* "" if none */
 	uint64_t out_of_sync;

@@ -32,7 +32,8 @@ static const struct tdm_cmd tdm_cmds[] = {
 	{ "connect", cmd_connect,
 	  "<res> [--local ADDR:PORT --peer ADDR:PORT] [--protocol async|sync] "
 	  "[--secret-file FILE] [--timeout MS] [--assume-clean] [--discard-my-data] "
-	  "[--resync-rate MiB/s] [--congestion-limit MiB]",
+	  "[--resync-rate MiB/s] [--congestion-limit MiB] "
+	  "[--fencing none|resource-only|resource-and-stonith] [--fence-peer PATH]",
 	  "replicate to the peer (sync by default)" },
 	{ "disconnect", cmd_disconnect, "<res>", "stop replicating; writes go on locally" },
 	{ "primary", cmd_primary, "<res> [--force]",
@@ -40,6 +41,8 @@ static const struct tdm_cmd tdm_cmds[] = {
 	{ "secondary", cmd_secondary, "<res>", "give up the primary role" },
 	{ "outdate", cmd_outdate, "<res>",
 	  "mark a disconnected secondary's data outdated: not promoted again without --force until it resyncs" },
+	{ "resume-io", cmd_resume_io, "<res>",
+	  "complete the writes fencing froze, though the peer was not fenced (it may then lack them)" },
 	{ "verify", cmd_verify, "<res>",
 	  "compare every block with the peer's by checksum; resync those that differ" },
 	{ "wait-sync", cmd_wait_sync, "<res> [--timeout S]",

@@ -33,6 +33,8 @@ struct tdm_connect_args {
 	int discard_mine;
 	uint32_t resync_rate;
 	uint32_t congestion_limit;
+	uint32_t fencing;		/* enum tandem_fencing; 0: not given */
+	char fence_peer[TANDEM_HANDLER_MAX];
 	unsigned char secret[TANDEM_SECRET_MAX + 1];
 	size_t secret_len;
 };
@@ -71,6 +73,7 @@ int cmd_disconnect(int argc, char **argv);
 int cmd_primary(int argc, char **argv);
 int cmd_secondary(int argc, char **argv);
 int cmd_outdate(int argc, char **argv);
+int cmd_resume_io(int argc, char **argv);
 /* Connect @name with @a (its secret is wiped). */
 int tdm_connect_res(const char *name, struct tdm_connect_args *a);
 /* Fill what @a lacks from @name's resource file; 0 or an exit code (said why). */

@@ -99,6 +99,23 @@ static const char *const tdm_events[] = {
 	[TANDEM_EVENT_SYNC_PROGRESS] = "sync_progress",
 	[TANDEM_EVENT_SPLIT_BRAIN] = "split_brain",
 	[TANDEM_EVENT_VERIFY] = "verify",
+	[TANDEM_EVENT_FENCE] = "fence",
+};
+
+static const char *const tdm_fencings[] = {
+	[TANDEM_FENCING_NONE] = "none",
+	[TANDEM_FENCING_RESOURCE_ONLY] = "resource-only",
+	[TANDEM_FENCING_RESOURCE_AND_STONITH] = "resource-and-stonith",
+};
+
+static const char *const tdm_fence_results[] = {
+	[TANDEM_FENCE_RUNNING] = "running",
+	[TANDEM_FENCE_PEER_INCONSISTENT] = "peer-inconsistent",
+	[TANDEM_FENCE_PEER_OUTDATED] = "peer-outdated",
+	[TANDEM_FENCE_PEER_UNREACHABLE] = "peer-unreachable",
+	[TANDEM_FENCE_PEER_PRIMARY] = "peer-primary",
+	[TANDEM_FENCE_PEER_FENCED] = "peer-fenced",
+	[TANDEM_FENCE_FAILED] = "failed",
 };
 
 static const struct {
@@ -147,14 +164,34 @@ const char *tdm_event_name(u32 event)
 	return TDM_NAMES(tdm_events, event);
 }
 
-u32 tdm_proto_value(const char *name)
+const char *tdm_fencing_name(u32 fencing)
+{
+	return TDM_NAMES(tdm_fencings, fencing);
+}
+
+const char *tdm_fence_result_name(u32 result)
+{
+	return TDM_NAMES(tdm_fence_results, result);
+}
+
+static u32 tdm_value(const char *const *names, u32 count, const char *name)
 {
 	u32 v;
 
-	for (v = 0; v < sizeof(tdm_protocols) / sizeof(tdm_protocols[0]); v++)
-		if (tdm_protocols[v] && !strcmp(name, tdm_protocols[v]))
+	for (v = 0; v < count; v++)
+		if (names[v] && !strcmp(name, names[v]))
 			return v;
 	return 0;
+}
+
+u32 tdm_proto_value(const char *name)
+{
+	return tdm_value(tdm_protocols, sizeof(tdm_protocols) / sizeof(tdm_protocols[0]), name);
+}
+
+u32 tdm_fencing_value(const char *name)
+{
+	return tdm_value(tdm_fencings, sizeof(tdm_fencings) / sizeof(tdm_fencings[0]), name);
 }
 
 const char *tdm_md_flag_name(u32 flag)

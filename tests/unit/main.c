@@ -15,6 +15,7 @@ static const struct {
 	{ "config", test_config },
 	{ "parse", test_parse },
 	{ "status", test_status },
+	{ "fence", test_fence },
 };
 
 int main(void)

@@ -120,7 +120,7 @@ static void test_syntax_errors(void)
 	EXPECT_ERROR("resource r0 {\n  minor 0\n  node a { }\n}\n",
 		     "x.res:3:3: expected ';' after the value of 'minor', found 'node'");
 	EXPECT_ERROR("resource r0 {\n  minr 0;\n}\n",
-		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, secret-file, options or node)");
+		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, fencing, secret-file, options, handlers or node)");
 	EXPECT_ERROR("resource r0 {\n  options { timeout 100; }\n}\n",
 		     "x.res:2:21: timeout must be a number from 500 to 30000 ms, not '100'");
 	EXPECT_ERROR("resource r0 {\n  options { timeout 5s; }\n}\n",
@@ -161,7 +161,7 @@ static void test_syntax_errors(void)
 		     "tandem.conf:1:1: unknown keyword 'resource' (expected common; resources go in <name>.res files)",
 		     __LINE__);
 	expect_error("common {\n  minor 0;\n}", true, false,
-		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, secret-file or options)",
+		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, fencing, secret-file, options or handlers)",
 		     __LINE__);
 }
 
@@ -196,9 +196,46 @@ static void test_check_errors(void)
 		     "x.res:2:1: resource 'r0' is also defined in x.res:1");
 }
 
+/* fencing and its handler: from common, overridden per resource; each error. */
+static void test_fencing(void)
+{
+	const struct tdm_cfg_res *r;
+
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "common { fencing resource-only;\n"
+			       "handlers { fence-peer /usr/lib/tandem/fence-vrrp; } }", true, &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "r.res", "resource r0 { minor 0; " NODES " }\n"
+			       "resource r1 { minor 1; fencing resource-and-stonith;\n"
+			       "handlers { fence-peer \"/opt/my fence\"; } " NODES " }", false, &err), 0);
+	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
+	r = tdm_cfg_find(&cfg, "r0");
+	CHECK(r && r->opts.fencing == TANDEM_FENCING_RESOURCE_ONLY &&
+	      !strcmp(r->opts.fence_peer, "/usr/lib/tandem/fence-vrrp"));
+	r = tdm_cfg_find(&cfg, "r1");
+	CHECK(r && r->opts.fencing == TANDEM_FENCING_RESOURCE_AND_STONITH &&
+	      !strcmp(r->opts.fence_peer, "/opt/my fence"));
+
+	EXPECT_ERROR("resource r0 { minor 0;\n  fencing stonith; }",
+		     "x.res:2:3: fencing must be none, resource-only or resource-and-stonith, not 'stonith'");
+	EXPECT_ERROR("resource r0 { handlers { fence-peer fence.sh; } }",
+		     "x.res:1:26: fence-peer must be an absolute path shorter than 256 characters");
+	EXPECT_ERROR("resource r0 { handlers { split-brain /x; } }",
+		     "x.res:1:26: unknown handler 'split-brain' (expected fence-peer)");
+	EXPECT_ERROR("resource r0 { handlers fence-peer /x; }",
+		     "x.res:1:24: expected '{' after 'handlers', found 'fence-peer'");
+	EXPECT_CHECK("resource r0 { minor 0; fencing resource-only; " NODES " }",
+		     "x.res:1:1: resource 'r0': fencing resource-only needs handlers { fence-peer PATH; }");
+	/* fencing none needs no handler. */
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "x.res", "resource r0 { minor 0; fencing none; " NODES " }",
+			       false, &err), 0);
+	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
+}
+
 void test_config(void)
 {
 	test_valid();
+	test_fencing();
 	test_defaults();
 	test_syntax_errors();
 	test_check_errors();

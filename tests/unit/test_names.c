@@ -96,6 +96,17 @@ static void test_enum_names(void)
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_SYNC_PROGRESS), "sync_progress");
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_SPLIT_BRAIN), "split_brain");
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_VERIFY), "verify");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_FENCE), "fence");
+	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_NONE), "none");
+	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_ONLY), "resource-only");
+	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_AND_STONITH), "resource-and-stonith");
+	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_RUNNING), "running");
+	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_PEER_INCONSISTENT), "peer-inconsistent");
+	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_PEER_OUTDATED), "peer-outdated");
+	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_PEER_UNREACHABLE), "peer-unreachable");
+	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_PEER_PRIMARY), "peer-primary");
+	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_PEER_FENCED), "peer-fenced");
+	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_FAILED), "failed");
 }
 
 /* 0 (never sent), and values past each table (a newer module): "unknown". */
@@ -103,7 +114,7 @@ static void test_enum_unknown(void)
 {
 	const char *(*const fns[])(u32) = {
 		tdm_role_name, tdm_disk_name, tdm_conn_name, tdm_proto_name, tdm_sync_name,
-		tdm_event_name,
+		tdm_event_name, tdm_fencing_name, tdm_fence_result_name,
 	};
 	unsigned int i;
 
@@ -115,6 +126,8 @@ static void test_enum_unknown(void)
 	CHECK_STR(tdm_disk_name(TANDEM_DISK_FAILED), "failed");
 	CHECK_STR(tdm_disk_name(TANDEM_DISK_FAILED + 1), "unknown");
 	CHECK_STR(tdm_sync_name(TANDEM_SYNC_STATE_AHEAD + 1), "unknown");
+	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_AND_STONITH + 1), "unknown");
+	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_FAILED + 1), "unknown");
 }
 
 static void test_proto_value(void)
@@ -125,6 +138,12 @@ static void test_proto_value(void)
 	CHECK_EQ(tdm_proto_value(""), 0);
 	CHECK_EQ(tdm_proto_value("unknown"), 0);
 	CHECK_EQ(tdm_proto_value("Sync"), 0);
+	CHECK_EQ(tdm_fencing_value("none"), TANDEM_FENCING_NONE);
+	CHECK_EQ(tdm_fencing_value("resource-only"), TANDEM_FENCING_RESOURCE_ONLY);
+	CHECK_EQ(tdm_fencing_value("resource-and-stonith"), TANDEM_FENCING_RESOURCE_AND_STONITH);
+	CHECK_EQ(tdm_fencing_value("stonith"), 0);
+	CHECK_EQ(tdm_fencing_value(""), 0);
+	CHECK_EQ(tdm_fencing_value("unknown"), 0);
 }
 
 static void test_md_flags(void)

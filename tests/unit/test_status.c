@@ -167,6 +167,20 @@ static void put_connecting(struct nl_msg *m)
 	put_stats(m, 2);
 }
 
+/* A primary whose writes fencing froze: the handler said the peer is unreachable. */
+static void put_fenced(struct nl_msg *m)
+{
+	put_device(m, "r0", 0, TANDEM_ROLE_PRIMARY, TANDEM_DISK_UPTODATE,
+		   TANDEM_CONN_CONNECTING);
+	nla_put_u64(m, TANDEM_A_OUT_OF_SYNC, 8192);
+	nla_put_u32(m, TANDEM_A_PROTOCOL, TANDEM_PROTO_SYNC);
+	nla_put_u32(m, TANDEM_A_PEER_DISK_STATE, TANDEM_DISK_OUTDATED);
+	nla_put_u32(m, TANDEM_A_FENCING, TANDEM_FENCING_RESOURCE_AND_STONITH);
+	nla_put_string(m, TANDEM_A_FENCE_PEER, "/usr/lib/tandem/fence");
+	nla_put_u8(m, TANDEM_A_IO_FROZEN, 1);
+	nla_put_u32(m, TANDEM_A_FENCE_RESULT, TANDEM_FENCE_PEER_UNREACHABLE);
+}
+
 /* Values this tandemctl does not know (a newer module), and pull-ahead. */
 static void put_unknown(struct nl_msg *m)
 {
@@ -357,6 +371,13 @@ static const struct {
 	  "ng protocol:sync local:10.99.0.2:7789 peer:10.99.0.1:7789 peer_disk_state:ou"
 	  "tdated timeout_ms:2500 last_error:the peer says: \"split\\brain\"\n\ttab out"
 	  "_of_sync:12.1KiB verify:done verify_percent:100.0 verify_diff:3.0MiB\n" },
+	{ put_fenced, NULL, true,
+	  "{\"name\":\"r0\",\"minor\":0,\"device\":\"/dev/tandem0\",\"disk\":\"/dev/vdb"
+	  "\",\"size\":1073737728,\"open_count\":1,\"role\":\"primary\",\"disk_state\""
+	  ":\"uptodate\",\"connection\":\"connecting\",\"protocol\":\"sync\",\"peer_di"
+	  "sk_state\":\"outdated\",\"fencing\":\"resource-and-stonith\",\"fence_peer\":"
+	  "\"/usr/lib/tandem/fence\",\"suspended\":\"fencing\",\"fence_result\":\"peer-"
+	  "unreachable\",\"out_of_sync\":8192}\n" },
 	{ put_unknown, NULL, true,
 	  "{\"name\":\"r0\",\"minor\":3,\"device\":\"/dev/tandem3\",\"disk\":\"/dev/vdb"
 	  "\",\"size\":1073737728,\"open_count\":1,\"role\":\"unknown\",\"disk_state\":"
@@ -502,6 +523,20 @@ static const struct {
 	  "  out of sync  12.1KiB\n"
 	  "  last error   the peer says: \"split\\brain\"\n"
 	  "\ttab\n" },
+	{ put_fenced, true,
+	  "r0 /dev/tandem0\n"
+	  "  role         primary\n"
+	  "  disk         uptodate\n"
+	  "  connection   connecting\n"
+	  "  peer disk    outdated\n"
+	  "  writes       FROZEN until the peer is fenced, comes back, or resume-io\n"
+	  "  fence-peer   peer-unreachable\n"
+	  "  out of sync  8.0KiB\n"
+	  "  backing      /dev/vdb\n"
+	  "  size         1024.0MiB\n"
+	  "  openers      1\n"
+	  "  protocol     sync\n"
+	  "  fencing      resource-and-stonith, fence-peer /usr/lib/tandem/fence\n" },
 	{ put_unknown, false,
 	  "r0 /dev/tandem3\n"
 	  "  role         unknown\n"

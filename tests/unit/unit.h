@@ -48,6 +48,7 @@ void test_gen(void);
 void test_bitmap(void);
 void test_config(void);
 void test_parse(void);
+void test_fence(void);
 void test_status(void);
 
 #endif

@@ -80,9 +80,10 @@ connect_res() {
 	ok "$vm" "tandemctl connect r0 --local $(eval echo \$REP_IP_$vm):7789 --peer $(eval echo \$REP_IP_$peer):7789 $*"
 }
 
-# field VM KEY: one field of r0's status --json (strings unquoted).
+# field VM KEY: one field of r0's status --json (strings unquoted); empty
+# if r0 has no such field.
 field() {
-	on "$1" 'tandemctl status r0 --json' | grep -o "\"$2\":\"\?[^,}\"]*" | head -n1 | sed 's/.*:"\?//'
+	on "$1" 'tandemctl status r0 --json' | grep -o "\"$2\":\"\?[^,}\"]*" | head -n1 | sed 's/.*:"\?//' || true
 }
 
 # wait_field VM KEY VALUE [SECONDS]: poll until r0's KEY is VALUE.
@@ -125,17 +126,19 @@ synced_mib() {
 	on "$1" 'dmesg | grep -o "resync to the peer: [0-9]* MiB" | tail -n1 | grep -o "[0-9]\+ MiB" | cut -d" " -f1'
 }
 
-# pair_up PROTOCOL [DISK]: fresh zeroed disks on both, r0 attached and
-# connected, alpha primary (forced), beta declared identical (zeroed) and up
-# to date. DISK: the backing disk, in each VM a device stacked on /dev/vda.
+# pair_up PROTOCOL [DISK [OPTIONS...]]: fresh zeroed disks on both, r0
+# attached and connected, alpha primary (forced), beta declared identical
+# (zeroed) and up to date. DISK: the backing disk, in each VM a device
+# stacked on /dev/vda. OPTIONS: more connect options for alpha.
 pair_up() {
-	local vm disk=${2:-/dev/vda}
+	local vm proto=$1 disk=${2:-/dev/vda}
+	shift $(($# < 2 ? $# : 2))
 	for vm in alpha beta; do
 		ok "$vm" "modprobe tandem && blkdiscard -f /dev/vda >/dev/null &&
 			tandemctl create-md r0 --disk $disk >/dev/null && tandemctl attach r0 --minor 0 --disk $disk"
 	done
-	connect_res alpha --protocol "$1"
-	connect_res beta --protocol "$1" --assume-clean
+	connect_res alpha --protocol "$proto" "$@"
+	connect_res beta --protocol "$proto" --assume-clean
 	wait_field alpha connection connected
 	ok alpha 'tandemctl primary r0 --force'
 	wait_field beta peer_role primary
