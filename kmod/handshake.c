@@ -331,6 +331,11 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
 	spin_lock_irq(&conn->lock);
 	conn->peer_gen = peer;
 	spin_unlock_irq(&conn->lock);
+	/* Roles enter the decision: a primary's data is what applications read. */
+	if (role == TANDEM_ROLE_PRIMARY)
+		mine.flags |= TDM_GEN_PRIMARY;
+	if (peer_role == TANDEM_ROLE_PRIMARY)
+		peer.flags |= TDM_GEN_PRIMARY;
 	s = tdm_sync_decide(&mine, &peer);
 	if (s == TDM_SYNC_SPLIT_BRAIN || s == TDM_SYNC_UNRELATED) {
 		tdm_err(dev, "%s (ours %016llx, peer's %016llx): not connecting, no data touched\n",

@@ -7,7 +7,10 @@
  *  3. Same generation: nothing to do, unless one owes the other a resync
  *     (it crashed while primary, its writes in flight may be missing on the
  *     peer; or verify found blocks that differ): that one is the source of
- *     a bitmap resync.
+ *     a bitmap resync. But if one node is primary, it is the source: its
+ *     data is what applications read (a survivor promoted after the other
+ *     crashed, before its first write), and the blocks the other owes were
+ *     never acknowledged as written by both.
  *  4. The peer left the generation we are in (its bitmap id is our current):
  *     it wrote since, we take the blocks its bitmap marks. And the mirror.
  *  5. Both left the same generation: split brain, resolvable by bitmap.
@@ -97,7 +100,11 @@ enum tdm_sync tdm_sync_decide(const struct tdm_gen *me, const struct tdm_gen *pe
 	if (mc == pc) {
 		bool mcr = me->flags & TDM_GEN_RESYNC_OWED;
 		bool pcr = peer->flags & TDM_GEN_RESYNC_OWED;
+		bool mp = me->flags & TDM_GEN_PRIMARY;
+		bool pp = peer->flags & TDM_GEN_PRIMARY;
 
+		if ((mcr || pcr) && mp != pp)
+			return mp ? TDM_SYNC_SOURCE : TDM_SYNC_TARGET;
 		if (mcr && pcr && me->tiebreak != peer->tiebreak)
 			return me->tiebreak > peer->tiebreak ? TDM_SYNC_SOURCE : TDM_SYNC_TARGET;
 		if (mcr && !pcr)

@@ -27,6 +27,11 @@ struct tdm_gen {
 #define TDM_GEN_RESYNC_OWED	0x1	/* holds blocks the peer may lack (a crash while primary, verify) */
 #define TDM_GEN_DISCARD_MINE	0x2	/* after a split brain, take the peer's data */
 #define TDM_GEN_ASSUME_CLEAN	0x4	/* fresh disk declared identical to the peer's */
+/*
+ * The node is primary now: set on the two sets by the side that decides,
+ * from the roles the handshake exchanged; never sent as part of a set.
+ */
+#define TDM_GEN_PRIMARY		0x8
 
 enum tdm_sync {
 	TDM_SYNC_NONE,		/* same data: nothing to copy */

@@ -154,7 +154,7 @@ void tdm_gen_encode(u8 *buf, const struct tdm_gen *g)
 	put64(buf + 16, g->history[0]);
 	put64(buf + 24, g->history[1]);
 	put64(buf + 32, g->tiebreak);
-	tdm_be32_put(buf + 40, g->flags);
+	tdm_be32_put(buf + 40, g->flags & GEN_FLAGS);
 	tdm_be32_put(buf + 44, 0);
 }
 

@@ -352,8 +352,14 @@ static void gen_rules(void)
 		CHECK_EQ(tdm_gen_decode(p, n, &out), TDM_WIRE_SHORT);
 		free(p);
 	}
-	in.flags = 0x80;
+	/* The role flag is the deciding side's, never sent; a peer that sends it, or unknown bits, is refused. */
+	in.flags = TDM_GEN_RESYNC_OWED | TDM_GEN_PRIMARY;
 	tdm_gen_encode(buf, &in);
+	CHECK_EQ(tdm_gen_decode(buf, sizeof(buf), &out), TDM_WIRE_OK);
+	CHECK_EQ(out.flags, TDM_GEN_RESYNC_OWED);
+	buf[43] = TDM_GEN_PRIMARY;
+	CHECK_EQ(tdm_gen_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
+	buf[43] = 0x80;
 	CHECK_EQ(tdm_gen_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
 	in.flags = 0;
 	tdm_gen_encode(buf, &in);

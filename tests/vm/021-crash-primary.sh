@@ -1,4 +1,4 @@
-description="power cut of the primary mid-write (sync): every acknowledged write is on the secondary; the resync back is bounded by the activity log"
+description="power cut of the primary mid-write (sync): every acknowledged write is on the secondary; the old primary comes back to the promoted survivor (still primary, no write yet) and is resynced from it, bounded by its activity log"
 groups="fault resync"
 requires="fio"
 
@@ -33,15 +33,15 @@ run_test() {
 	wait_field alpha connection connecting 10
 	ok alpha "tandemctl primary r0 && seqwrite check /dev/tandem0 $SEQ_OFF $SEQ_SLOTS $last"
 	step "$OUT"
-	ok alpha 'tandemctl secondary r0'
 
-	step "beta boots again: attach finds the crash, the resync copies the logged extents only"
+	step "beta boots again: attach finds the crash; alpha, primary, resyncs beta's logged extents only"
 	"$PAIR" restart beta
 	ok beta 'modprobe tandem && tandemctl attach r0 --minor 0 --disk /dev/vda && dmesg | grep "went down as primary"'
 	grep -q 'extents of its activity log' <<<"$OUT" || fail "beta should mark its activity log" "$OUT"
 	connect_res beta
 	ok beta 'tandemctl wait-sync r0 --timeout 120'
-	n=$(synced_mib beta)
+	expect_eq "$(field alpha role)" primary "alpha's role after the resync"
+	n=$(synced_mib alpha)
 	[ "$n" -gt 0 ] && [ "$n" -le 100 ] || fail "the resync should copy the logged extents (<= 100 MiB), copied '$n' MiB"
 	step "resync after the crash: $n MiB"
 	same_data "after the crash and resync"
