@@ -337,9 +337,13 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
 	if (peer_role == TANDEM_ROLE_PRIMARY)
 		peer.flags |= TDM_GEN_PRIMARY;
 	s = tdm_sync_decide(&mine, &peer);
+	/* A split brain is said as such, even between two primaries. */
 	if (s == TDM_SYNC_SPLIT_BRAIN || s == TDM_SYNC_UNRELATED) {
-		tdm_err(dev, "%s (ours %016llx, peer's %016llx): not connecting, no data touched\n",
-			tdm_sync_str(s), mine.cur, peer.cur);
+		tdm_err(dev, "%s (ours %016llx, peer's %016llx): not connecting, no data touched; "
+			"this node changed %llu KiB on its own. To drop its changes, on it: "
+			"tandemctl secondary %s; tandemctl disconnect %s; tandemctl connect %s --discard-my-data\n",
+			tdm_sync_str(s), mine.cur, peer.cur,
+			(tdm_bm_count(dev) << TDM_BM_SHIFT) >> 10, dev->name, dev->name, dev->name);
 		spin_lock_irq(&conn->lock);
 		conn->halted = tdm_refuse_str(s == TDM_SYNC_SPLIT_BRAIN ? TDM_REFUSE_SPLIT_BRAIN :
 					      TDM_REFUSE_UNRELATED);
@@ -347,6 +351,10 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
 		tdm_event(dev, TANDEM_EVENT_SPLIT_BRAIN);
 		ret = tdm_refuse(conn, s == TDM_SYNC_SPLIT_BRAIN ? TDM_REFUSE_SPLIT_BRAIN :
 				 TDM_REFUSE_UNRELATED);
+		goto out;
+	}
+	if (role == TANDEM_ROLE_PRIMARY && peer_role == TANDEM_ROLE_PRIMARY) {
+		ret = tdm_refuse(conn, TDM_REFUSE_BOTH_PRIMARY);
 		goto out;
 	}
 	if ((tdm_sync_is_target(s) && role == TANDEM_ROLE_PRIMARY) ||
@@ -448,8 +456,6 @@ int tdm_handshake(struct tdm_conn *conn)
 		return ret;
 	if (tdm_state_decode(buf, TDM_WIRE_STATE_LEN, &st) != TDM_WIRE_OK)
 		return tdm_refuse(conn, TDM_REFUSE_MALFORMED);
-	if (st.role == TANDEM_ROLE_PRIMARY && role == TANDEM_ROLE_PRIMARY)
-		return tdm_refuse(conn, TDM_REFUSE_BOTH_PRIMARY);
 
 	spin_lock_irq(&conn->lock);
 	WRITE_ONCE(conn->sync, TDM_SYNC_FRESH);

@@ -1,4 +1,4 @@
-description="a split brain where both bitmaps are larger than the link's socket buffers: the bitmap exchange does not block both sides; resolved, resynced, equal"
+description="a split brain where both bitmaps are larger than the link's socket buffers, both nodes still primary: both say split brain at once (not 'both primary'), with what each wrote and the commands to resolve it; the bitmap exchange does not block both sides; resolved, resynced, equal"
 groups="resync"
 requires="fio sysctl"
 
@@ -28,7 +28,20 @@ run_test() {
 	every_other alpha 0
 	ok beta 'tandemctl primary r0 --force'
 	every_other beta 4k
-	ok beta 'tandemctl secondary r0'
+
+	step "both still primary: connecting says split brain at once, on both, with the way out"
+	connect_res alpha
+	connect_res beta
+	for vm in alpha beta; do
+		wait_field "$vm" connection standalone 60
+		ok "$vm" 'tandemctl status r0 --json'
+		grep -q '"last_error":"[^"]*split brain' <<<"$OUT" || fail "$vm should say split brain" "$OUT"
+		ok "$vm" 'dmesg | grep "split brain" | tail -n1'
+		grep -q 'changed 32768 KiB on its own.*tandemctl connect r0 --discard-my-data' <<<"$OUT" ||
+			fail "$vm's log should say what it wrote and how to drop it" "$OUT"
+	done
+	ok alpha 'tandemctl disconnect r0'
+	ok beta 'tandemctl disconnect r0 && tandemctl secondary r0'
 
 	step "beta discards its data: both bitmaps cross the link, in turn"
 	connect_res alpha
