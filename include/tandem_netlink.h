@@ -140,6 +140,8 @@ enum tandem_cmd {
 				 * CONGESTION_LIMIT]: change a connection's options live */
 	TANDEM_CMD_OUTDATE,	/* RES_NAME: a disconnected secondary's data is outdated */
 	TANDEM_CMD_RESUME_IO,	/* RES_NAME: complete the writes fencing froze, unfenced */
+	TANDEM_CMD_INVALIDATE,	/* RES_NAME: resync every block from the peer (connected) */
+	TANDEM_CMD_INVALIDATE_REMOTE, /* RES_NAME: resync every block to the peer (connected) */
 	__TANDEM_CMD_MAX,
 };
 #define TANDEM_CMD_MAX (__TANDEM_CMD_MAX - 1)

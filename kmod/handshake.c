@@ -418,7 +418,8 @@ int tdm_handshake(struct tdm_conn *conn)
 		.flags = conn->cfg.secret_len ? TDM_HELLO_SECRET : 0,
 		.lbs = queue_logical_block_size(dev->disk->queue),
 		.caps = (bdev_max_discard_sectors(dev->backing) ? TDM_CAP_DISCARD : 0) |
-			(bdev_write_zeroes_sectors(dev->backing) ? TDM_CAP_WRITE_ZEROES : 0),
+			(bdev_write_zeroes_sectors(dev->backing) ? TDM_CAP_WRITE_ZEROES : 0) |
+			TDM_CAP_RS_REQUEST,
 	}, peer;
 	struct tdm_state st;
 	enum tdm_refuse why;
@@ -470,6 +471,7 @@ int tdm_handshake(struct tdm_conn *conn)
 
 	spin_lock_irq(&conn->lock);
 	conn->authenticated = conn->cfg.secret_len != 0;
+	conn->peer_caps = peer.caps;
 	conn->last_error = NULL;
 	conn->refused = NULL;
 	conn->owe.state = true;

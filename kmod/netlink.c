@@ -402,6 +402,16 @@ static int tdm_nl_resume_io(struct sk_buff *skb, struct genl_info *info)
 	return tdm_nl_dev_op(info, tdm_fence_resume);
 }
 
+static int tdm_nl_invalidate(struct sk_buff *skb, struct genl_info *info)
+{
+	return tdm_nl_dev_op(info, tdm_invalidate);
+}
+
+static int tdm_nl_invalidate_remote(struct sk_buff *skb, struct genl_info *info)
+{
+	return tdm_nl_dev_op(info, tdm_invalidate_remote);
+}
+
 /* Change a connection's options in place; the others need a new connect. */
 static int tdm_nl_net_options(struct sk_buff *skb, struct genl_info *info)
 {
@@ -741,6 +751,20 @@ static const struct genl_ops tdm_genl_ops[] = {
 	{
 		.cmd	= TANDEM_CMD_RESUME_IO,
 		.doit	= tdm_nl_resume_io,
+		.policy	= tdm_name_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= TANDEM_CMD_INVALIDATE,
+		.doit	= tdm_nl_invalidate,
+		.policy	= tdm_name_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= TANDEM_CMD_INVALIDATE_REMOTE,
+		.doit	= tdm_nl_invalidate_remote,
 		.policy	= tdm_name_policy,
 		.maxattr = TANDEM_A_MAX,
 		.flags	= GENL_ADMIN_PERM,

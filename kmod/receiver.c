@@ -397,6 +397,9 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 			      READ_ONCE(conn->sync) == TDM_SYNC_NONE ?
 			      tdm_apply_sync(conn, TDM_SYNC_TARGET) : -EPROTO;
 			break;
+		case TDM_P_RS_REQUEST:
+			tdm_resync_requested(conn);
+			break;
 		case TDM_P_VERIFY_REQ:
 			ret = tdm_verify_request(conn, &h);
 			break;

@@ -54,6 +54,11 @@ void tdm_vf_encoded(struct tdm_conn *conn, struct tdm_vf_req *vf);
 void tdm_vf_drop(struct tdm_conn *conn, struct list_head *list);
 
 /* resync.c: copying out-of-sync blocks to the peer. */
+/* dev->cfg_lock held: resync every block from the peer, or to it. */
+int tdm_invalidate(struct tdm_device *dev, struct netlink_ext_ack *extack);
+int tdm_invalidate_remote(struct tdm_device *dev, struct netlink_ext_ack *extack);
+/* The connection thread: the peer asked for every block (its invalidate). */
+void tdm_resync_requested(struct tdm_conn *conn);
 /* The connection or sender thread; may sleep. */
 void tdm_resync_start(struct tdm_conn *conn);
 void tdm_catch_up(struct tdm_conn *conn);

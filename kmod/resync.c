@@ -280,15 +280,144 @@ static int tdm_resync_fn(void *data)
 }
 
 /*
+ * Sender thread: every block is to be resynced to the peer (invalidate).
+ * Marked and owed on disk first, so that a session that ends before the
+ * resync does resync them at the next; then the peer becomes our target.
+ */
+static void tdm_resync_everything(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+	bool go;
+
+	spin_lock_irq(&conn->lock);
+	go = conn->rs.everything;
+	conn->rs.everything = false;
+	spin_unlock_irq(&conn->lock);
+	if (!go)
+		return;
+	tdm_bm_set_all(dev);
+	if (tdm_md_owe_resync(dev) || tdm_bm_write(dev, false)) {
+		tdm_err(dev, "invalidate: cannot record the blocks to resync\n");
+		return;
+	}
+	spin_lock_irq(&conn->lock);
+	/* A resync that runs already, or a catch-up, copies the marked blocks too. */
+	go = conn->sync == TDM_SYNC_NONE && !conn->pri.ahead && !tdm_tr_dead(&conn->tr);
+	if (go) {
+		WRITE_ONCE(conn->sync, TDM_SYNC_SOURCE);
+		conn->owe.rs_start = true;
+	}
+	spin_unlock_irq(&conn->lock);
+	if (!go)
+		return;
+	tdm_info(dev, "invalidated: resyncing every block to the peer\n");
+	tdm_resync_start(conn);
+}
+
+/*
+ * The peer's data is suspect (its admin ran invalidate): if ours is up to
+ * date and no resync runs, resync everything to it.
+ */
+void tdm_resync_requested(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+	bool ok;
+
+	spin_lock_irq(&conn->lock);
+	ok = conn->sync == TDM_SYNC_NONE && conn->peer_role != TANDEM_ROLE_PRIMARY &&
+	     tdm_disk_state(dev) == TANDEM_DISK_UPTODATE;
+	if (ok)
+		conn->rs.everything = true;
+	spin_unlock_irq(&conn->lock);
+	if (ok)
+		wake_up(&conn->send_wq);
+	else
+		tdm_warn(dev, "the peer asked for a full resync, but this node cannot be its source now\n");
+}
+
+/* The connected session of @dev for invalidate, or NULL with @extack set. */
+static struct tdm_conn *tdm_invalidate_conn(struct tdm_device *dev,
+					    struct netlink_ext_ack *extack)
+{
+	struct tdm_conn *conn = rcu_dereference_protected(dev->conn,
+							  lockdep_is_held(&dev->cfg_lock));
+
+	if (!conn || READ_ONCE(conn->cstate) != TANDEM_CONN_CONNECTED) {
+		NL_SET_ERR_MSG(extack, "not connected: the other node's data is needed");
+		return NULL;
+	}
+	return conn;
+}
+
+int tdm_invalidate(struct tdm_device *dev, struct netlink_ext_ack *extack)
+{
+	struct tdm_conn *conn = tdm_invalidate_conn(dev, extack);
+	const char *why = NULL;
+
+	if (!conn)
+		return -ENOTCONN;
+	if (READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY) {
+		NL_SET_ERR_MSG(extack, "a primary cannot take the peer's data: make it secondary first");
+		return -EBUSY;
+	}
+	spin_lock_irq(&conn->lock);
+	if (!(conn->peer_caps & TDM_CAP_RS_REQUEST))
+		why = "the peer's tandem cannot resync on request: update it";
+	else if (conn->peer_disk != TANDEM_DISK_UPTODATE)
+		why = "the peer's data is not up to date: nothing to take";
+	else if (conn->sync != TDM_SYNC_NONE)
+		why = "a resync is running: wait for it";
+	else
+		conn->owe.rs_request = true;
+	spin_unlock_irq(&conn->lock);
+	if (why) {
+		tdm_extack_msg(extack, why);
+		return -EBUSY;
+	}
+	wake_up(&conn->send_wq);
+	tdm_info(dev, "invalidate: asking the peer for every block\n");
+	return 0;
+}
+
+int tdm_invalidate_remote(struct tdm_device *dev, struct netlink_ext_ack *extack)
+{
+	struct tdm_conn *conn = tdm_invalidate_conn(dev, extack);
+	const char *why = NULL;
+
+	if (!conn)
+		return -ENOTCONN;
+	if (tdm_disk_state(dev) != TANDEM_DISK_UPTODATE) {
+		NL_SET_ERR_MSG(extack, "this node's data is not up to date: it cannot be the source");
+		return -EBUSY;
+	}
+	spin_lock_irq(&conn->lock);
+	if (conn->peer_role == TANDEM_ROLE_PRIMARY)
+		why = "the peer is primary: it cannot take this node's data";
+	else if (conn->sync != TDM_SYNC_NONE || conn->pri.ahead)
+		why = "a resync is running: wait for it";
+	else
+		conn->rs.everything = true;
+	spin_unlock_irq(&conn->lock);
+	if (why) {
+		tdm_extack_msg(extack, why);
+		return -EBUSY;
+	}
+	wake_up(&conn->send_wq);
+	return 0;
+}
+
+/*
  * Sender thread, after each batch: while ahead, owe the peer a resync on
  * disk (in case the session ends before the catch-up); once the backlog is
- * sent, tell the peer and resync what was marked.
+ * sent, tell the peer and resync what was marked. And a resync of every
+ * block, when asked for.
  */
 void tdm_catch_up(struct tdm_conn *conn)
 {
 	struct tdm_device *dev = conn->dev;
 	bool owe, start;
 
+	tdm_resync_everything(conn);
 	spin_lock_irq(&conn->lock);
 	owe = conn->pri.ahead && !conn->pri.ahead_owed;
 	start = conn->pri.ahead && !conn->pri.backlog && !tdm_tr_dead(&conn->tr);

@@ -209,7 +209,7 @@ static int tdm_send_acks(struct tdm_conn *conn, struct list_head *acks, bool mor
 }
 
 struct tdm_ctrl {
-	bool ping, pong, state, promote, gen, sync_done, rs_start;
+	bool ping, pong, state, promote, gen, sync_done, rs_start, rs_request;
 	int promote_reply;
 	u32 role, disk;
 };
@@ -249,6 +249,8 @@ static int tdm_send_ctrl(struct tdm_conn *conn, const struct tdm_ctrl *c, bool m
 	}
 	if (c->rs_start)
 		p = tdm_put_hdr(p, TDM_P_RS_START, 0, 0);
+	if (c->rs_request)
+		p = tdm_put_hdr(p, TDM_P_RS_REQUEST, 0, 0);
 	if (c->promote)
 		p = tdm_put_hdr(p, TDM_P_PROMOTE, 0, 0);
 	if (c->promote_reply >= 0)
@@ -266,6 +268,7 @@ static bool tdm_sender_has_work(struct tdm_conn *conn)
 	work = !list_empty(&conn->pri.sendq) || conn->sec.acks_due ||
 	       !list_empty(&conn->rs.q) || !list_empty(&conn->vf.q) ||
 	       conn->owe.gen || conn->owe.sync_done || conn->owe.rs_start ||
+	       conn->owe.rs_request || conn->rs.everything ||
 	       conn->owe.ping || conn->owe.pong || conn->owe.state ||
 	       conn->owe.promote || conn->owe.promote_reply >= 0 ||
 	       (conn->pri.ahead && !conn->pri.backlog && !tdm_tr_dead(&conn->tr));
@@ -291,7 +294,8 @@ static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
 	c->gen = conn->owe.gen;
 	c->sync_done = conn->owe.sync_done;
 	c->rs_start = conn->owe.rs_start;
-	conn->owe.gen = conn->owe.sync_done = conn->owe.rs_start = false;
+	c->rs_request = conn->owe.rs_request;
+	conn->owe.gen = conn->owe.sync_done = conn->owe.rs_start = conn->owe.rs_request = false;
 	c->promote_reply = conn->owe.promote_reply;
 	c->role = READ_ONCE(dev->role);
 	c->disk = tdm_disk_state(dev);

@@ -313,6 +313,8 @@ struct tdm_conn_resync {
 					 * without the lock */
 	bool read_error;		/* WRITE_ONCE: the resync thread reads it without */
 	u64 total, done;		/* bytes out of sync at start, and synced since */
+	bool everything;		/* invalidate-remote, or the peer's invalidate: the
+					 * sender marks every block and resyncs it */
 	unsigned long start;		/* jiffies */
 	unsigned long event_at;		/* jiffies of the last progress event */
 };
@@ -334,6 +336,7 @@ struct tdm_conn_verify {
 /* Control packets the sender owes the peer. Under conn->lock. */
 struct tdm_conn_owed {
 	bool ping, pong, state, promote, gen, sync_done, rs_start;
+	bool rs_request;		/* invalidate: ask the peer to resync every block to us */
 	int promote_reply;		/* -1 none, else TDM_PROMOTE_OK or 0 */
 };
 
@@ -366,6 +369,7 @@ struct tdm_conn {
 	u32 cstate;			/* enum tandem_conn_state */
 	enum tdm_sync sync;		/* this session's sync decision; NONE once in sync */
 	u32 peer_role, peer_disk;	/* 0 when unknown */
+	u32 peer_caps;			/* TDM_CAP_* the peer's hello said, this session */
 	bool authenticated;
 	struct tdm_gen peer_gen;	/* the peer's generations, as last told */
 	const char *halted;		/* why the connection will not be retried */

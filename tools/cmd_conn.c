@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tandemctl: connect, disconnect, primary, secondary, outdate, resume-io,
- * wait-sync, verify.
+ * invalidate, invalidate-remote, wait-sync, verify.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -303,6 +303,16 @@ int cmd_outdate(int argc, char **argv)
 int cmd_resume_io(int argc, char **argv)
 {
 	return tdm_name_only_cmd("resume-io", TANDEM_CMD_RESUME_IO, argc, argv);
+}
+
+int cmd_invalidate(int argc, char **argv)
+{
+	return tdm_name_only_cmd("invalidate", TANDEM_CMD_INVALIDATE, argc, argv);
+}
+
+int cmd_invalidate_remote(int argc, char **argv)
+{
+	return tdm_name_only_cmd("invalidate-remote", TANDEM_CMD_INVALIDATE_REMOTE, argc, argv);
 }
 
 /* @name's status into @st; an exit code, said as @what's failure. */

@@ -74,6 +74,8 @@ int cmd_primary(int argc, char **argv);
 int cmd_secondary(int argc, char **argv);
 int cmd_outdate(int argc, char **argv);
 int cmd_resume_io(int argc, char **argv);
+int cmd_invalidate(int argc, char **argv);
+int cmd_invalidate_remote(int argc, char **argv);
 /* Connect @name with @a (its secret is wiped). */
 int tdm_connect_res(const char *name, struct tdm_connect_args *a);
 /* Fill what @a lacks from @name's resource file; 0 or an exit code (said why). */

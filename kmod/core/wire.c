@@ -75,6 +75,7 @@ static bool tdm_len_ok(u16 type, u32 len)
 		return len && len % 4 == 0 && len <= 4 * TDM_WIRE_VERIFY_BLOCKS;
 	case TDM_P_RS_ACK:
 	case TDM_P_RS_START:
+	case TDM_P_RS_REQUEST:
 	case TDM_P_VERIFY_REQ:
 	case TDM_P_ACK:
 	case TDM_P_PING:

@@ -60,6 +60,8 @@ enum tdm_pkt {
 	TDM_P_VERIFY_REQ,	/* send the checksums of a range */
 	TDM_P_VERIFY_REPLY,	/* be32 crc32c of each 4 KiB block of the range */
 	TDM_P_RS_START,		/* after pulling ahead: the sender resyncs what it marked */
+	TDM_P_RS_REQUEST,	/* the sender's data is suspect (invalidate): resync every
+				 * block to it (only to a peer with TDM_CAP_RS_REQUEST) */
 	__TDM_P_MAX,
 };
 
@@ -127,7 +129,8 @@ struct tdm_data {
 /* What the sender's backing disk can do (tdm_hello.caps). */
 #define TDM_CAP_DISCARD		0x1
 #define TDM_CAP_WRITE_ZEROES	0x2
-#define TDM_CAPS		(TDM_CAP_DISCARD | TDM_CAP_WRITE_ZEROES)
+#define TDM_CAP_RS_REQUEST	0x4	/* the node answers TDM_P_RS_REQUEST */
+#define TDM_CAPS		(TDM_CAP_DISCARD | TDM_CAP_WRITE_ZEROES | TDM_CAP_RS_REQUEST)
 
 struct tdm_hello {
 	u32 proto_min;
