@@ -116,10 +116,11 @@ static void tdm_fence_work(struct work_struct *work)
 	spin_lock_irq(&f->lock);
 	pid = f->pid;
 	f->pid = NULL;
-	f->result = result;
+	WRITE_ONCE(f->result, result);
 	resume = f->frozen && tdm_fence_resumes(result);
 	spin_unlock_irq(&f->lock);
 	put_pid(pid);
+	wake_up_all(&f->wq);
 
 	if (tdm_fence_exit_code(ret) >= 0)
 		tdm_info(dev, "fence-peer handler exited with %d: %s\n",
@@ -134,34 +135,68 @@ static void tdm_fence_work(struct work_struct *work)
 	tdm_event(dev, TANDEM_EVENT_FENCE);
 }
 
-void tdm_fence_peer_lost(struct tdm_conn *conn)
+/* Run @conn's handler (and freeze writes first if @freeze); false if the device goes away. */
+static bool tdm_fence_start(struct tdm_conn *conn, bool freeze)
 {
 	struct tdm_device *dev = conn->dev;
 	struct tdm_fence *f = &dev->fence;
-	u32 policy = conn->cfg.fencing;
 	bool run;
 
-	if (policy == TANDEM_FENCING_NONE)
-		return;
 	spin_lock_irq(&f->lock);
 	run = !f->stopping;
 	if (run) {
-		if (policy == TANDEM_FENCING_RESOURCE_AND_STONITH)
+		if (freeze)
 			WRITE_ONCE(f->frozen, true);
-		f->policy = policy;
+		f->policy = conn->cfg.fencing;
 		memcpy(f->path, conn->cfg.fence_peer, sizeof(f->path));
 		snprintf(f->peer, sizeof(f->peer), "%pISc", &conn->cfg.peer);
-		/* A run still going on answers for this loss too. */
+		/* A run still going on answers for this one too. */
 		if (!f->pid)
-			f->result = TANDEM_FENCE_RUNNING;
+			WRITE_ONCE(f->result, TANDEM_FENCE_RUNNING);
 	}
 	spin_unlock_irq(&f->lock);
 	if (!run)
-		return;
-	if (policy == TANDEM_FENCING_RESOURCE_AND_STONITH)
-		tdm_warn(dev, "lost the peer while primary: writes frozen until it is fenced\n");
+		return false;
 	queue_work(system_long_wq, &f->work);
 	tdm_event(dev, TANDEM_EVENT_FENCE);
+	return true;
+}
+
+void tdm_fence_peer_lost(struct tdm_conn *conn)
+{
+	bool freeze = conn->cfg.fencing == TANDEM_FENCING_RESOURCE_AND_STONITH;
+
+	if (conn->cfg.fencing == TANDEM_FENCING_NONE || !tdm_fence_start(conn, freeze))
+		return;
+	if (freeze)
+		tdm_warn(conn->dev, "lost the peer while primary: writes frozen until it is fenced\n");
+}
+
+int tdm_fence_for_promote(struct tdm_conn *conn, struct netlink_ext_ack *extack)
+{
+	struct tdm_device *dev = conn->dev;
+	struct tdm_fence *f = &dev->fence;
+	long left;
+	u32 result;
+
+	if (conn->cfg.fencing == TANDEM_FENCING_NONE)
+		return 0;
+	tdm_info(dev, "promoted without the peer: fencing it first\n");
+	if (!tdm_fence_start(conn, false))
+		return -ENODEV;
+	left = wait_event_interruptible_timeout(f->wq,
+						READ_ONCE(f->result) != TANDEM_FENCE_RUNNING,
+						TDM_FENCE_PROMOTE_WAIT * HZ);
+	if (left < 0)
+		return left;
+	result = READ_ONCE(f->result);
+	if (tdm_fence_resumes(result))
+		return 0;
+	if (!left)
+		NL_SET_ERR_MSG(extack, "the fence-peer handler did not answer in time; the peer may be primary: --force only if it is known down");
+	else
+		NL_SET_ERR_MSG(extack, "the fence-peer handler did not fence the peer; it may be primary: --force only if it is known down");
+	return -EAGAIN;
 }
 
 int tdm_fence_resume(struct tdm_device *dev, struct netlink_ext_ack *extack)
@@ -186,6 +221,7 @@ void tdm_fence_init(struct tdm_device *dev)
 {
 	spin_lock_init(&dev->fence.lock);
 	INIT_LIST_HEAD(&dev->fence.held);
+	init_waitqueue_head(&dev->fence.wq);
 	INIT_WORK(&dev->fence.work, tdm_fence_work);
 }
 

@@ -105,6 +105,13 @@ void tdm_fence_peer_lost(struct tdm_conn *conn);
 void tdm_fence_thaw(struct tdm_device *dev, const char *why);
 /* Any context: true if @req's completion is held, as writes are frozen. */
 bool tdm_fence_hold(struct tdm_device *dev, struct tdm_req *req);
+/*
+ * dev->cfg_lock held, may sleep: a secondary promoted without its peer runs
+ * the handler and waits for its answer (at most TDM_FENCE_PROMOTE_WAIT
+ * seconds); 0 if the peer is fenced or the policy is none.
+ */
+#define TDM_FENCE_PROMOTE_WAIT 30
+int tdm_fence_for_promote(struct tdm_conn *conn, struct netlink_ext_ack *extack);
 /* dev->cfg_lock held: the admin completes frozen writes, the peer unfenced. */
 int tdm_fence_resume(struct tdm_device *dev, struct netlink_ext_ack *extack);
 /* For status: whether writes are frozen, the last handler result (0: none). */

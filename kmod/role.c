@@ -89,6 +89,17 @@ static int tdm_forced_on_fresh_pair(struct tdm_conn *conn)
 	return ret;
 }
 
+/* The peer's data, as last known, cannot be promoted over ours. */
+static bool tdm_peer_known_stale(struct tdm_conn *conn)
+{
+	u32 d;
+
+	spin_lock_irq(&conn->lock);
+	d = conn->peer_disk;
+	spin_unlock_irq(&conn->lock);
+	return d == TANDEM_DISK_INCONSISTENT || d == TANDEM_DISK_OUTDATED || d == TANDEM_DISK_FAILED;
+}
+
 /* The caller holds dev->cfg_lock. */
 int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *extack)
 {
@@ -125,6 +136,12 @@ int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *exta
 			return -EBUSY;
 		}
 		ret = tdm_ask_peer(conn, extack);
+		if (ret)
+			return ret;
+	}
+	/* Unless its data is known stale, the peer may be primary: fence it first. */
+	if (conn && !connected && !force && !tdm_peer_known_stale(conn)) {
+		ret = tdm_fence_for_promote(conn, extack);
 		if (ret)
 			return ret;
 	}

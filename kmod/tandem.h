@@ -408,7 +408,8 @@ struct tdm_fence {
 	bool frozen;			/* writes' completions are held; also read
 					 * with READ_ONCE as a hint */
 	struct list_head held;		/* tdm_req (by wait_node) completed while frozen */
-	u32 result;			/* enum tandem_fence_result of the last run, 0: none */
+	u32 result;			/* enum tandem_fence_result of the last run, 0: none;
+					 * written with WRITE_ONCE, as waiters read it */
 	struct pid *pid;		/* the handler's process while it runs (a reference) */
 	bool stopping;			/* the device goes away: no new run, no exec */
 	/* The run queued: what the work passes to the handler. */
@@ -416,6 +417,7 @@ struct tdm_fence {
 	char path[TANDEM_HANDLER_MAX];
 	char peer[64];			/* the peer's address, as text */
 	struct work_struct work;	/* runs the handler */
+	wait_queue_head_t wq;		/* a promotion waits here for its answer */
 };
 
 /* Payload pages kept for reuse (pages.c). */

@@ -1,4 +1,4 @@
-description="fencing: a sync primary that loses its up-to-date peer runs the fence-peer handler with the resource in its environment; resource-only records its answer while writes go on; under resource-and-stonith no write completes until the handler says the peer is fenced (7: writes go on by themselves), the admin runs resume-io (5) or demotes the node; a handler that hangs blocks nothing else, and detach ends it"
+description="fencing: a sync primary that loses its up-to-date peer runs the fence-peer handler with the resource in its environment; resource-only records its answer while writes go on; under resource-and-stonith no write completes until the handler says the peer is fenced (7: writes go on by themselves), the admin runs resume-io (5) or demotes the node; a handler that hangs blocks nothing else, and detach ends it; a secondary promoted without its peer fences it first"
 groups="fault ha"
 
 # The handler: records its environment and pid, then exits with the code
@@ -125,4 +125,15 @@ run_test() {
 	ok alpha 'ip link set eth1 up && timeout 20 tandemctl detach r0 && sleep 0.5 &&
 		! kill -0 $(cat /tmp/fence.pid) 2>/dev/null && dmesg | grep -c "ending the fence-peer handler"'
 	expect_eq "$OUT" 1 "detach ended the handler"
+
+	step "beta, cut off from alpha, is promoted: with fencing it fences alpha first (5: refused, 7: promoted)"
+	ok beta "$HANDLER"
+	ok beta 'tandemctl disconnect r0'
+	connect_res beta --protocol sync --fencing resource-only $FENCE
+	ok beta 'echo 5 > /tmp/fence.rc'
+	refused beta 'tandemctl primary r0' 'did not fence the peer'
+	expect_eq "$(field beta role)" secondary "beta after an unfenced answer"
+	ok beta 'echo 7 > /tmp/fence.rc && tandemctl primary r0 && cat /tmp/fence.env'
+	grep -q TANDEM_PEER_ADDRESS=10.99.0.1 <<<"$OUT" || fail "beta's handler should name alpha" "$OUT"
+	expect_eq "$(field beta role)" primary "beta after alpha was fenced"
 }
