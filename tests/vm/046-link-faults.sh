@@ -1,0 +1,66 @@
+description="the replication link fails in three ways while the sync primary writes (the NIC down and up three times, a half-open link that drops one direction, a blackhole that drops both with no reset): each time the pair is connected again within 2 x timeout + 1 s of the link working, resyncs by itself, and the disks end identical"
+groups="fault replicate"
+requires="fio tc"
+
+TIMEOUT_MS=2500
+# After the link works again: connected within this, in seconds.
+BOUND=$((2 * TIMEOUT_MS / 1000 + 1))
+
+# reconnected WHAT: alpha is connected within BOUND seconds of now.
+reconnected() {
+	local t0=$SECONDS i
+	for ((i = 0; i < (BOUND + 10) * 4; i++)); do
+		[ "$(field alpha connection)" == connected ] && break
+		sleep 0.25
+	done
+	local took=$((SECONDS - t0))
+	[ "$(field alpha connection)" == connected ] && [ $took -le $BOUND ] ||
+		fail "$1: not connected ${took}s after the link works again (bound ${BOUND}s)" \
+			"$(on alpha 'tandemctl status r0; dmesg | tail -n 20'; on beta 'tandemctl status r0; dmesg | tail -n 20')"
+	step "$1: connected again ${took}s after the link works (bound ${BOUND}s)"
+	ok alpha 'tandemctl wait-sync r0 --timeout 120'
+}
+
+# lose SECONDS VM...: what each VM sends on the replication link is lost
+# for SECONDS (netem), long enough for the session to end on both sides.
+lose() {
+	local secs=$1 vm
+	shift
+	for vm in "$@"; do
+		ok "$vm" 'tc qdisc add dev eth1 root netem loss 100%'
+	done
+	sleep "$secs"
+	wait_field alpha connection connecting 10
+	for vm in "$@"; do
+		ok "$vm" 'tc qdisc del dev eth1 root'
+	done
+}
+
+run_test() {
+	local i
+	pair_up sync /dev/vda --timeout $TIMEOUT_MS
+	ok alpha '(nohup fio --name=w --filename=/dev/tandem0 --direct=1 --ioengine=libaio --rw=randwrite \
+		--bs=4k --iodepth=4 --size=256m --time_based --runtime=600 --rate_iops=200 > /dev/null 2>&1 &)'
+
+	for i in 1 2 3; do
+		step "flap $i: alpha's replication NIC down for $((2 * TIMEOUT_MS / 1000 + 1))s, then up"
+		ok alpha 'ip link set eth1 down'
+		sleep $((2 * TIMEOUT_MS / 1000 + 1))
+		wait_field alpha connection connecting 10
+		ok alpha 'ip link set eth1 up'
+		reconnected "flap $i"
+	done
+
+	step "half-open: what alpha sends is lost, what beta sends arrives"
+	lose $((2 * TIMEOUT_MS / 1000 + 1)) alpha
+	reconnected "half-open link"
+
+	step "blackhole: both directions dropped, no reset"
+	lose $((2 * TIMEOUT_MS / 1000 + 1)) alpha beta
+	reconnected "blackhole"
+
+	ok alpha 'pkill -x fio; while pgrep -x fio >/dev/null; do sleep 0.2; done'
+	wait_drained
+	ok alpha 'tandemctl wait-sync r0 --timeout 120'
+	same_data "after the link faults"
+}
