@@ -119,6 +119,8 @@ enum tandem_event {
 	TANDEM_EVENT_VERIFY,		/* an online verify ended */
 	TANDEM_EVENT_FENCE,		/* writes were frozen or resumed, or the fence-peer
 					 * handler started or ended */
+	TANDEM_EVENT_DOWN_LONG,		/* not connected for longer than 4 x the timeout
+					 * (10 s at least): no replication, no standby */
 	__TANDEM_EVENT_MAX,
 };
 
@@ -194,6 +196,8 @@ enum tandem_attr {
 	TANDEM_A_IO_FROZEN,	/* u8: writes are held by fencing (reply only) */
 	TANDEM_A_FENCE_RESULT,	/* u32 enum tandem_fence_result of the last handler run
 				 * (reply only, once one ran) */
+	TANDEM_A_DOWN_MS,	/* u64: ms since the connection went down, or connect began
+				 * (reply only, while configured and not connected) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

@@ -32,6 +32,27 @@
 #define TDM_REFUSED_MIN_MS 250
 #define TDM_REFUSED_MAX_MS 5000
 
+/* Not connected for this long: say so (the peer is no standby meanwhile). */
+static unsigned long tdm_down_bound(struct tdm_conn *conn)
+{
+	return msecs_to_jiffies(max(10000u, 4 * READ_ONCE(conn->tr.timeout_ms)));
+}
+
+static void tdm_down_work(struct work_struct *work)
+{
+	struct tdm_conn *conn = container_of(to_delayed_work(work), struct tdm_conn, down_work);
+	unsigned long since;
+
+	spin_lock_irq(&conn->lock);
+	since = conn->down_since;
+	spin_unlock_irq(&conn->lock);
+	if (READ_ONCE(conn->cstate) == TANDEM_CONN_CONNECTED)
+		return;
+	tdm_warn(conn->dev, "not connected to the peer for %u s: no replication, the peer is no standby\n",
+		 jiffies_to_msecs(jiffies - since) / 1000);
+	tdm_event(conn->dev, TANDEM_EVENT_DOWN_LONG);
+}
+
 /* Remember why the connection failed, for status. */
 void tdm_set_error(struct tdm_conn *conn, const char *msg, bool peer_said)
 {
@@ -88,6 +109,7 @@ static void tdm_session(struct tdm_conn *conn)
 	conn->sender = sender;
 	WRITE_ONCE(conn->cstate, TANDEM_CONN_CONNECTED);
 	spin_unlock_irq(&conn->lock);
+	cancel_delayed_work(&conn->down_work);
 	wake_up(&conn->wq);
 	tdm_event(dev, TANDEM_EVENT_CONNECTION);
 	tdm_fence_thaw(dev, "the peer is back");
@@ -154,6 +176,8 @@ static void tdm_session_end(struct tdm_conn *conn)
 	if (primary)
 		tdm_gen_pending(dev, true);
 	WRITE_ONCE(conn->cstate, conn->halted ? TANDEM_CONN_STANDALONE : TANDEM_CONN_CONNECTING);
+	if (was_connected)
+		conn->down_since = jiffies;
 	WRITE_ONCE(conn->sync, TDM_SYNC_FRESH);
 	ahead = conn->pri.ahead;
 	WRITE_ONCE(conn->pri.ahead, false);
@@ -175,6 +199,8 @@ static void tdm_session_end(struct tdm_conn *conn)
 	wake_up(&conn->wq);
 	if (was_connected || conn->halted)
 		tdm_event(dev, TANDEM_EVENT_CONNECTION);
+	if (was_connected)
+		mod_delayed_work(system_wq, &conn->down_work, tdm_down_bound(conn));
 
 	/* Writes only marked while ahead: resync them even if nothing else changes. */
 	if (ahead)
@@ -274,6 +300,8 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 		}
 	}
 	conn->cstate = TANDEM_CONN_CONNECTING;
+	conn->down_since = jiffies;
+	INIT_DELAYED_WORK(&conn->down_work, tdm_down_work);
 	conn->owe.promote_reply = -1;
 	conn->promote_answer = -1;
 
@@ -296,6 +324,7 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	}
 	get_task_struct(conn->thread);
 	rcu_assign_pointer(dev->conn, conn);
+	queue_delayed_work(system_wq, &conn->down_work, tdm_down_bound(conn));
 	wake_up_process(conn->thread);
 	tdm_event(dev, TANDEM_EVENT_CONNECTION);
 	tdm_info(dev, "connecting %pISpc to %pISpc (%s, %s)\n",
@@ -320,6 +349,8 @@ void tdm_conn_stop(struct tdm_device *dev)
 		return;
 	kthread_stop(conn->thread);
 	put_task_struct(conn->thread);
+	/* The thread is gone: nothing queues it again. */
+	cancel_delayed_work_sync(&conn->down_work);
 	RCU_INIT_POINTER(dev->conn, NULL);
 	synchronize_rcu();
 	tdm_info(dev, "disconnected\n");

@@ -468,7 +468,7 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	u32 cstate, peer_role = 0, peer_disk = 0, protocol = 0, sync = TANDEM_SYNC_STATE_NONE;
 	u64 rs_total = 0, rs_done = 0, vf[3], congestion;
 	u32 rs_rate, timeout_ms, fencing;
-	unsigned long rs_start = 0;
+	unsigned long rs_start = 0, down_since;
 	bool vf_running;
 	const char *err = NULL;
 	bool auth = false, peer_said = false;
@@ -488,6 +488,7 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	protocol = conn->cfg.protocol;
 	congestion = conn->cfg.congestion_limit;
 	fencing = conn->cfg.fencing;
+	down_since = conn->down_since;
 	rs_rate = conn->cfg.rs_rate;
 	timeout_ms = conn->tr.timeout_ms;
 	if (cstate == TANDEM_CONN_CONNECTED) {
@@ -528,6 +529,9 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	      nla_put_string(skb, TANDEM_A_FENCE_PEER, conn->cfg.fence_peer))) ||
 	    (protocol == TANDEM_PROTO_ASYNC &&
 	     nla_put_u32(skb, TANDEM_A_CONGESTION_LIMIT, congestion >> 20)) ||
+	    (cstate != TANDEM_CONN_CONNECTED &&
+	     nla_put_u64_64bit(skb, TANDEM_A_DOWN_MS, jiffies_to_msecs(jiffies - down_since),
+			       TANDEM_A_PAD)) ||
 	    (peer_role && nla_put_u32(skb, TANDEM_A_PEER_ROLE, peer_role)) ||
 	    (peer_disk && nla_put_u32(skb, TANDEM_A_PEER_DISK_STATE, peer_disk)) ||
 	    (cstate == TANDEM_CONN_CONNECTED &&

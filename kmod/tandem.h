@@ -373,6 +373,7 @@ struct tdm_conn {
 	bool authenticated;
 	struct tdm_gen peer_gen;	/* the peer's generations, as last told */
 	const char *halted;		/* why the connection will not be retried */
+	unsigned long down_since;	/* jiffies: the session ended, or connect began */
 	const char *last_error;		/* static string, or NULL */
 	const char *refused;		/* the last refusal's reason, logged once;
 					 * the connection thread's own */
@@ -394,6 +395,7 @@ struct tdm_conn {
 	wait_queue_head_t send_wq;	/* sender: work queued */
 	wait_queue_head_t wq;		/* applying drained, promote answered, state changed */
 	wait_queue_head_t rs_wq;	/* resync and verify: acks came back, reads done */
+	struct delayed_work down_work;	/* says when the connection stays down (conn.c) */
 };
 
 /*

@@ -114,6 +114,8 @@ static void record_replication(const struct tdm_status *st)
 		out_str("first_disk_error", when);
 	}
 	out_state("connection", tdm_conn_name(st->conn_state));
+	if (st->has_down)
+		out_u64("down_ms", st->down_ms);
 	if (st->protocol)
 		out_str("protocol", tdm_proto_name(st->protocol));
 	out_endpoint("local", &st->local);
@@ -253,7 +255,7 @@ static void block_bytes(const char *label, uint64_t bytes)
 }
 
 /* "42s", "3m05s", "2h10m". */
-static void format_eta(uint64_t s, char *buf, size_t len)
+static void format_duration(uint64_t s, char *buf, size_t len)
 {
 	if (s < 60)
 		snprintf(buf, len, "%" PRIu64 "s", s);
@@ -274,7 +276,7 @@ static void block_resync(const struct tdm_status *st)
 	printf(", %.1f%% done", sync_percent(st));
 	if (speed) {
 		out_format_bytes(rate, sizeof(rate), speed);
-		format_eta(st->out_of_sync / speed, eta, sizeof(eta));
+		format_duration(st->out_of_sync / speed, eta, sizeof(eta));
 		printf(", %s/s, eta %s", rate, eta);
 	}
 	putchar('\n');
@@ -373,6 +375,12 @@ void tdm_print_block(const struct tdm_status *st, bool verbose)
 		block_line("disk errors", "%" PRIu64 ", the first at %s", st->disk_errors, when);
 	}
 	block_state("connection", tdm_conn_name(st->conn_state));
+	if (st->has_down) {
+		char down[32];
+
+		format_duration(st->down_ms / 1000, down, sizeof(down));
+		block_line("down for", "%s", down);
+	}
 	if (st->peer_role)
 		block_state("peer role", tdm_role_name(st->peer_role));
 	if (st->peer_disk_state)

@@ -65,6 +65,8 @@ static void decode_conn(struct nlattr **attrs, struct tdm_status *st)
 	get_string(attrs, TANDEM_A_FENCE_PEER, st->fence_peer, sizeof(st->fence_peer));
 	st->io_frozen = attrs[TANDEM_A_IO_FROZEN] && nla_get_u8(attrs[TANDEM_A_IO_FROZEN]);
 	st->fence_result = get_u32(attrs, TANDEM_A_FENCE_RESULT);
+	st->has_down = attrs[TANDEM_A_DOWN_MS] != NULL;
+	st->down_ms = get_u64(attrs, TANDEM_A_DOWN_MS);
 	st->authenticated = attrs[TANDEM_A_AUTHENTICATED] ?
 			    nla_get_u8(attrs[TANDEM_A_AUTHENTICATED]) : -1;
 	get_string(attrs, TANDEM_A_LAST_ERROR, st->last_error, sizeof(st->last_error));

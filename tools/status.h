@@ -35,6 +35,8 @@ struct tdm_status {
 	char fence_peer[TANDEM_HANDLER_MAX];
 	bool io_frozen;			/* fencing holds the writes */
 	uint32_t fence_result;		/* enum tandem_fence_result; 0: no handler ran */
+	bool has_down;			/* configured and not connected: down_ms sent */
+	uint64_t down_ms;
 	int authenticated;		/* -1: not sent */
 	char last_error[256];		/* "" if none */
 	uint64_t out_of_sync;

@@ -100,6 +100,7 @@ static const char *const tdm_events[] = {
 	[TANDEM_EVENT_SPLIT_BRAIN] = "split_brain",
 	[TANDEM_EVENT_VERIFY] = "verify",
 	[TANDEM_EVENT_FENCE] = "fence",
+	[TANDEM_EVENT_DOWN_LONG] = "down_long",
 };
 
 static const char *const tdm_fencings[] = {

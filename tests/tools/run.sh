@@ -70,6 +70,19 @@ vrrp_check "a node in fault does not outdate" fault 0 0 0 secondary uptodate con
 vrrp_check "consistent (just attached) is not eligible" backup 0 1 0 secondary consistent connecting
 vrrp_check "outdated is not eligible" backup 0 1 0 secondary outdated standalone
 vrrp_check "resync target is not eligible" backup 0 1 0 secondary inconsistent connected
+# down_check WHAT DOWN_MS WANT: after two checks, WANT lines say it is not replicating.
+down_check() {
+	local v=$TMP/vrrp
+	rm -f "$v"/tandem-vrrp-*
+	echo master > "$v/tandem-vrrp-r0.state"
+	check "tandem-vrrp check: $1" env PATH="$v/bin:$PATH" TANDEM_VRRP_RUNDIR="$v" TANDEM_VRRP_CONF=/dev/null \
+		STUB_STATUS="{\"name\":\"r0\",\"role\":\"primary\",\"disk_state\":\"uptodate\",\"connection\":\"connecting\",\"down_ms\":$2}" \
+		bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 check && '$D/usr/lib/tandem/tandem-vrrp' r0 check
+		n=\$(grep -c 'not replicating for $(($2 / 1000)) s: the peer is no standby' '$v/tandem-vrrp-r0.log' 2>/dev/null)
+		[ \"\${n:-0}\" -eq $3 ] || { echo \"\${n:-0} warnings, expected $3\"; cat '$v/tandem-vrrp-r0.log'; exit 1; }"
+}
+down_check "a minute without replication is logged, once a minute" 61000 1
+down_check "less than a minute is not" 59000 0
 
 # The transitions, against stand-ins that record their calls in $TMP/move/calls:
 # tandemctl (primary refused twice, as while the old primary steps down;

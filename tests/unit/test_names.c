@@ -97,6 +97,7 @@ static void test_enum_names(void)
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_SPLIT_BRAIN), "split_brain");
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_VERIFY), "verify");
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_FENCE), "fence");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_DOWN_LONG), "down_long");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_NONE), "none");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_ONLY), "resource-only");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_AND_STONITH), "resource-and-stonith");

@@ -178,6 +178,7 @@ static void put_fenced(struct nl_msg *m)
 	nla_put_u32(m, TANDEM_A_FENCING, TANDEM_FENCING_RESOURCE_AND_STONITH);
 	nla_put_string(m, TANDEM_A_FENCE_PEER, "/usr/lib/tandem/fence");
 	nla_put_u8(m, TANDEM_A_IO_FROZEN, 1);
+	nla_put_u64(m, TANDEM_A_DOWN_MS, 130500);
 	nla_put_u32(m, TANDEM_A_FENCE_RESULT, TANDEM_FENCE_PEER_UNREACHABLE);
 }
 
@@ -374,7 +375,7 @@ static const struct {
 	{ put_fenced, NULL, true,
 	  "{\"name\":\"r0\",\"minor\":0,\"device\":\"/dev/tandem0\",\"disk\":\"/dev/vdb"
 	  "\",\"size\":1073737728,\"open_count\":1,\"role\":\"primary\",\"disk_state\""
-	  ":\"uptodate\",\"connection\":\"connecting\",\"protocol\":\"sync\",\"peer_di"
+	  ":\"uptodate\",\"connection\":\"connecting\",\"down_ms\":130500,\"protocol\":\"sync\",\"peer_di"
 	  "sk_state\":\"outdated\",\"fencing\":\"resource-and-stonith\",\"fence_peer\":"
 	  "\"/usr/lib/tandem/fence\",\"suspended\":\"fencing\",\"fence_result\":\"peer-"
 	  "unreachable\",\"out_of_sync\":8192}\n" },
@@ -528,6 +529,7 @@ static const struct {
 	  "  role         primary\n"
 	  "  disk         uptodate\n"
 	  "  connection   connecting\n"
+	  "  down for     2m10s\n"
 	  "  peer disk    outdated\n"
 	  "  writes       FROZEN until the peer is fenced, comes back, or resume-io\n"
 	  "  fence-peer   peer-unreachable\n"

@@ -1,4 +1,4 @@
-description="the replication link fails in three ways while the sync primary writes (the NIC down and up three times, a half-open link that drops one direction, a blackhole that drops both with no reset): each time the pair is connected again within 2 x timeout + 1 s of the link working, resyncs by itself, and the disks end identical"
+description="the replication link fails in three ways while the sync primary writes (the NIC down and up three times, a half-open link that drops one direction, a blackhole that drops both with no reset): each time the pair is connected again within 2 x timeout + 1 s of the link working, resyncs by itself, and the disks end identical; status says for how long it is down, and past 10 s both nodes say they are not replicating"
 groups="fault replicate"
 requires="fio tc"
 
@@ -21,21 +21,6 @@ reconnected() {
 	ok alpha 'tandemctl wait-sync r0 --timeout 120'
 }
 
-# lose SECONDS VM...: what each VM sends on the replication link is lost
-# for SECONDS (netem), long enough for the session to end on both sides.
-lose() {
-	local secs=$1 vm
-	shift
-	for vm in "$@"; do
-		ok "$vm" 'tc qdisc add dev eth1 root netem loss 100%'
-	done
-	sleep "$secs"
-	wait_field alpha connection connecting 10
-	for vm in "$@"; do
-		ok "$vm" 'tc qdisc del dev eth1 root'
-	done
-}
-
 run_test() {
 	local i
 	pair_up sync /dev/vda --timeout $TIMEOUT_MS
@@ -52,12 +37,28 @@ run_test() {
 	done
 
 	step "half-open: what alpha sends is lost, what beta sends arrives"
-	lose $((2 * TIMEOUT_MS / 1000 + 1)) alpha
+	ok alpha 'tc qdisc add dev eth1 root netem loss 100%'
+	sleep $((2 * TIMEOUT_MS / 1000 + 1))
+	wait_field alpha connection connecting 10
+	n=$(field alpha down_ms)
+	[ "$n" -gt 0 ] && [ "$n" -lt 10000 ] || fail "alpha's down_ms while cut off: '$n'"
+	ok alpha 'tc qdisc del dev eth1 root'
+
 	reconnected "half-open link"
 
-	step "blackhole: both directions dropped, no reset"
-	lose $((2 * TIMEOUT_MS / 1000 + 1)) alpha beta
+	step "blackhole: both directions dropped, no reset; 10 s after the session ended both say they are not replicating"
+	for vm in alpha beta; do
+		ok "$vm" 'tc qdisc add dev eth1 root netem loss 100%'
+	done
+	wait_field alpha connection connecting 10
+	wait_field beta connection connecting 10
+	sleep 11
+	for vm in alpha beta; do
+		ok "$vm" 'dmesg | grep -c "not connected to the peer for 1[0-9] s: no replication"'
+		ok "$vm" 'tc qdisc del dev eth1 root'
+	done
 	reconnected "blackhole"
+	expect_eq "$(field alpha down_ms)" "" "alpha's down_ms once connected"
 
 	ok alpha 'pkill -x fio; while pgrep -x fio >/dev/null; do sleep 0.2; done'
 	wait_drained
