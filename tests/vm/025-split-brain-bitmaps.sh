@@ -36,7 +36,7 @@ run_test() {
 		wait_field "$vm" connection standalone 60
 		ok "$vm" 'tandemctl status r0 --json'
 		grep -q '"last_error":"[^"]*split brain' <<<"$OUT" || fail "$vm should say split brain" "$OUT"
-		ok "$vm" 'dmesg | grep "split brain" | tail -n1'
+		ok "$vm" 'dmesg | grep "KiB on its own" | tail -n1'
 		grep -q 'changed 32768 KiB on its own.*tandemctl connect r0 --discard-my-data' <<<"$OUT" ||
 			fail "$vm's log should say what it wrote and how to drop it" "$OUT"
 	done
