@@ -112,7 +112,6 @@ static void tdm_session(struct tdm_conn *conn)
 	cancel_delayed_work(&conn->down_work);
 	wake_up(&conn->wq);
 	tdm_event(dev, TANDEM_EVENT_CONNECTION);
-	tdm_fence_thaw(dev, "the peer is back");
 	if (tdm_sync_is_target(READ_ONCE(conn->sync)))
 		tdm_event(dev, TANDEM_EVENT_SYNC);
 	/* A write without the peer during the handshake: decide again. */
@@ -120,6 +119,8 @@ static void tdm_session(struct tdm_conn *conn)
 		tdm_warn(dev, "new data generation during the handshake: reconnecting\n");
 		return;
 	}
+	/* Only now does the peer get (or resync) every write held for fencing. */
+	tdm_fence_thaw(dev, "the peer is back");
 	if (tdm_sync_is_source(READ_ONCE(conn->sync)))
 		tdm_resync_start(conn);
 
@@ -179,6 +180,10 @@ static void tdm_session_end(struct tdm_conn *conn)
 	if (was_connected)
 		conn->down_since = jiffies;
 	WRITE_ONCE(conn->sync, TDM_SYNC_FRESH);
+	/* Asked for in this session, not carried into the next. */
+	conn->rs.everything = false;
+	WRITE_ONCE(conn->rs.mark_all, false);
+	conn->owe.rs_request = false;
 	ahead = conn->pri.ahead;
 	WRITE_ONCE(conn->pri.ahead, false);
 	conn->pri.ahead_owed = false;
@@ -191,8 +196,10 @@ static void tdm_session_end(struct tdm_conn *conn)
 		list_add_tail(&req->wait_node, &unacked);
 	}
 	if (READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY &&
-	    conn->peer_disk >= TANDEM_DISK_OUTDATED && conn->peer_disk <= TANDEM_DISK_UPTODATE)
+	    conn->peer_disk >= TANDEM_DISK_OUTDATED && conn->peer_disk <= TANDEM_DISK_UPTODATE) {
 		conn->peer_disk = TANDEM_DISK_OUTDATED;
+		conn->peer_disk_assumed = true;
+	}
 	if (conn->peer_role == TANDEM_ROLE_PRIMARY)
 		conn->peer_role = TANDEM_ROLE_SECONDARY;
 	spin_unlock_irq(&conn->lock);

@@ -94,11 +94,12 @@ static void tdm_fence_work(struct work_struct *work)
 			 env_res, env_minor, env_peer, env_fencing, NULL };
 	struct subprocess_info *info;
 	struct pid *pid;
-	u32 result;
-	bool resume;
+	u32 result, seq;
+	bool resume, stale;
 	int ret;
 
 	spin_lock_irq(&f->lock);
+	seq = f->seq;
 	memcpy(path, f->path, sizeof(path));
 	snprintf(env_peer, sizeof(env_peer), "TANDEM_PEER_ADDRESS=%s", f->peer);
 	snprintf(env_fencing, sizeof(env_fencing), "TANDEM_FENCING=%s", tdm_fencing_name(f->policy));
@@ -116,10 +117,17 @@ static void tdm_fence_work(struct work_struct *work)
 	spin_lock_irq(&f->lock);
 	pid = f->pid;
 	f->pid = NULL;
-	WRITE_ONCE(f->result, result);
-	resume = f->frozen && tdm_fence_resumes(result);
+	/* Started again meanwhile: this answer is old, the work runs again. */
+	stale = f->seq != seq;
+	if (!stale)
+		WRITE_ONCE(f->result, result);
+	resume = !stale && f->frozen && tdm_fence_resumes(result);
 	spin_unlock_irq(&f->lock);
 	put_pid(pid);
+	if (stale) {
+		tdm_info(dev, "fence-peer handler answered an earlier loss of the peer: running it again\n");
+		return;
+	}
 	wake_up_all(&f->wq);
 
 	if (tdm_fence_exit_code(ret) >= 0)
@@ -150,9 +158,8 @@ static bool tdm_fence_start(struct tdm_conn *conn, bool freeze)
 		f->policy = conn->cfg.fencing;
 		memcpy(f->path, conn->cfg.fence_peer, sizeof(f->path));
 		snprintf(f->peer, sizeof(f->peer), "%pISc", &conn->cfg.peer);
-		/* A run still going on answers for this one too. */
-		if (!f->pid)
-			WRITE_ONCE(f->result, TANDEM_FENCE_RUNNING);
+		f->seq++;
+		WRITE_ONCE(f->result, TANDEM_FENCE_RUNNING);
 	}
 	spin_unlock_irq(&f->lock);
 	if (!run)
@@ -188,7 +195,11 @@ int tdm_fence_for_promote(struct tdm_conn *conn, struct netlink_ext_ack *extack)
 						READ_ONCE(f->result) != TANDEM_FENCE_RUNNING,
 						TDM_FENCE_PROMOTE_WAIT * HZ);
 	if (left < 0)
-		return left;
+		return -EINTR;
+	if (READ_ONCE(conn->cstate) == TANDEM_CONN_CONNECTED) {
+		NL_SET_ERR_MSG(extack, "the peer came back while it was being fenced: promote again");
+		return -EAGAIN;
+	}
 	result = READ_ONCE(f->result);
 	if (tdm_fence_resumes(result))
 		return 0;

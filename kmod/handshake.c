@@ -136,6 +136,7 @@ void tdm_peer_state(struct tdm_conn *conn, u32 peer_role, u32 peer_disk)
 	changed = conn->peer_role != peer_role || conn->peer_disk != peer_disk;
 	conn->peer_role = peer_role;
 	conn->peer_disk = peer_disk;
+	conn->peer_disk_assumed = false;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->wq);
 	if (changed)

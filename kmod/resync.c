@@ -224,12 +224,54 @@ static bool tdm_resync_finish_source(struct tdm_conn *conn)
 	return true;
 }
 
+/* A resync from us begins: its size and start, for status. */
+static void tdm_resync_begin(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+	u64 total = tdm_bm_count(dev) << TDM_BM_SHIFT;
+
+	spin_lock_irq(&conn->lock);
+	conn->rs.total = total;
+	conn->rs.done = 0;
+	conn->rs.start = jiffies;
+	spin_unlock_irq(&conn->lock);
+	tdm_info(dev, "resync to the peer: %llu MiB out of sync\n", total >> 20);
+	tdm_event(dev, TANDEM_EVENT_SYNC);
+}
+
+/*
+ * The resync thread, first, after invalidate: every block marked and owed
+ * on disk (so that a session that ends before the resync does it at the
+ * next), then the peer is told to become our target. 0, or the session ends.
+ */
+static int tdm_resync_mark_all(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+
+	tdm_bm_set_all(dev);
+	if (tdm_md_owe_resync(dev) || tdm_bm_write(dev, false)) {
+		tdm_err(dev, "invalidate: cannot record the blocks to resync\n");
+		tdm_tr_abort(&conn->tr);
+		return -EIO;
+	}
+	spin_lock_irq(&conn->lock);
+	WRITE_ONCE(conn->rs.mark_all, false);
+	conn->owe.rs_start = true;
+	spin_unlock_irq(&conn->lock);
+	wake_up(&conn->send_wq);
+	tdm_info(dev, "invalidated: resyncing every block to the peer\n");
+	tdm_resync_begin(conn);
+	return 0;
+}
+
 static int tdm_resync_fn(void *data)
 {
 	struct tdm_conn *conn = data;
 	u64 cursor = 0, start, n;
 	struct blk_plug plug;
 
+	if (READ_ONCE(conn->rs.mark_all) && tdm_resync_mark_all(conn))
+		return 0;
 	/* Reads issued back to back reach the disk together (at the next sleep). */
 	blk_start_plug(&plug);
 	while (!kthread_should_stop() && !tdm_tr_dead(&conn->tr)) {
@@ -281,37 +323,25 @@ static int tdm_resync_fn(void *data)
 
 /*
  * Sender thread: every block is to be resynced to the peer (invalidate).
- * Marked and owed on disk first, so that a session that ends before the
- * resync does resync them at the next; then the peer becomes our target.
+ * This session becomes a resync source now; its thread marks every block
+ * first (tdm_resync_mark_all), as that writes the whole bitmap.
  */
 static void tdm_resync_everything(struct tdm_conn *conn)
 {
-	struct tdm_device *dev = conn->dev;
 	bool go;
 
 	spin_lock_irq(&conn->lock);
-	go = conn->rs.everything;
+	go = conn->rs.everything && conn->sync == TDM_SYNC_NONE && !conn->pri.ahead &&
+	     !tdm_tr_dead(&conn->tr) && conn->peer_role != TANDEM_ROLE_PRIMARY &&
+	     tdm_disk_state(conn->dev) == TANDEM_DISK_UPTODATE;
 	conn->rs.everything = false;
-	spin_unlock_irq(&conn->lock);
-	if (!go)
-		return;
-	tdm_bm_set_all(dev);
-	if (tdm_md_owe_resync(dev) || tdm_bm_write(dev, false)) {
-		tdm_err(dev, "invalidate: cannot record the blocks to resync\n");
-		return;
-	}
-	spin_lock_irq(&conn->lock);
-	/* A resync that runs already, or a catch-up, copies the marked blocks too. */
-	go = conn->sync == TDM_SYNC_NONE && !conn->pri.ahead && !tdm_tr_dead(&conn->tr);
 	if (go) {
 		WRITE_ONCE(conn->sync, TDM_SYNC_SOURCE);
-		conn->owe.rs_start = true;
+		WRITE_ONCE(conn->rs.mark_all, true);
 	}
 	spin_unlock_irq(&conn->lock);
-	if (!go)
-		return;
-	tdm_info(dev, "invalidated: resyncing every block to the peer\n");
-	tdm_resync_start(conn);
+	if (go)
+		tdm_resync_start(conn);
 }
 
 /*
@@ -459,19 +489,12 @@ void tdm_resync_start(struct tdm_conn *conn)
 {
 	struct tdm_device *dev = conn->dev;
 	struct task_struct *t;
-	u64 total;
 
 	/* The thread of a finished resync (pull-ahead catches up again) waits to be stopped. */
 	tdm_resync_reap(conn);
 
-	total = tdm_bm_count(dev) << TDM_BM_SHIFT;
-	spin_lock_irq(&conn->lock);
-	conn->rs.total = total;
-	conn->rs.done = 0;
-	conn->rs.start = jiffies;
-	spin_unlock_irq(&conn->lock);
-	tdm_info(dev, "resync to the peer: %llu MiB out of sync\n", total >> 20);
-	tdm_event(dev, TANDEM_EVENT_SYNC);
+	if (!READ_ONCE(conn->rs.mark_all))
+		tdm_resync_begin(conn);
 	t = kthread_create(tdm_resync_fn, conn, "tandem-rs/%s", dev->name);
 	if (IS_ERR(t)) {
 		/* End the session ; retry on reconnect. */

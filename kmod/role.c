@@ -89,15 +89,18 @@ static int tdm_forced_on_fresh_pair(struct tdm_conn *conn)
 	return ret;
 }
 
-/* The peer's data, as last known, cannot be promoted over ours. */
+/* The peer said last that its data cannot be promoted over ours. */
 static bool tdm_peer_known_stale(struct tdm_conn *conn)
 {
+	bool assumed;
 	u32 d;
 
 	spin_lock_irq(&conn->lock);
 	d = conn->peer_disk;
+	assumed = conn->peer_disk_assumed;
 	spin_unlock_irq(&conn->lock);
-	return d == TANDEM_DISK_INCONSISTENT || d == TANDEM_DISK_OUTDATED || d == TANDEM_DISK_FAILED;
+	return !assumed && (d == TANDEM_DISK_INCONSISTENT || d == TANDEM_DISK_OUTDATED ||
+			    d == TANDEM_DISK_FAILED);
 }
 
 /* The caller holds dev->cfg_lock. */
@@ -138,6 +141,8 @@ int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *exta
 		ret = tdm_ask_peer(conn, extack);
 		if (ret)
 			return ret;
+		/* The session may have ended while we asked: then we are alone. */
+		connected = READ_ONCE(conn->cstate) == TANDEM_CONN_CONNECTED;
 	}
 	/* Unless its data is known stale, the peer may be primary: fence it first. */
 	if (conn && !connected && !force && !tdm_peer_known_stale(conn)) {

@@ -268,7 +268,7 @@ static bool tdm_sender_has_work(struct tdm_conn *conn)
 	work = !list_empty(&conn->pri.sendq) || conn->sec.acks_due ||
 	       !list_empty(&conn->rs.q) || !list_empty(&conn->vf.q) ||
 	       conn->owe.gen || conn->owe.sync_done || conn->owe.rs_start ||
-	       conn->owe.rs_request || conn->rs.everything ||
+	       conn->owe.rs_request || (conn->rs.everything && !tdm_tr_dead(&conn->tr)) ||
 	       conn->owe.ping || conn->owe.pong || conn->owe.state ||
 	       conn->owe.promote || conn->owe.promote_reply >= 0 ||
 	       (conn->pri.ahead && !conn->pri.backlog && !tdm_tr_dead(&conn->tr));

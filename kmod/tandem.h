@@ -314,7 +314,9 @@ struct tdm_conn_resync {
 	bool read_error;		/* WRITE_ONCE: the resync thread reads it without */
 	u64 total, done;		/* bytes out of sync at start, and synced since */
 	bool everything;		/* invalidate-remote, or the peer's invalidate: the
-					 * sender marks every block and resyncs it */
+					 * sender starts a resync of every block */
+	bool mark_all;			/* ...which its thread marks first; WRITE_ONCE,
+					 * read without the lock by the two */
 	unsigned long start;		/* jiffies */
 	unsigned long event_at;		/* jiffies of the last progress event */
 };
@@ -369,6 +371,8 @@ struct tdm_conn {
 	u32 cstate;			/* enum tandem_conn_state */
 	enum tdm_sync sync;		/* this session's sync decision; NONE once in sync */
 	u32 peer_role, peer_disk;	/* 0 when unknown */
+	bool peer_disk_assumed;		/* peer_disk is our guess (a primary's, at a
+					 * session's end), not the peer's word */
 	u32 peer_caps;			/* TDM_CAP_* the peer's hello said, this session */
 	bool authenticated;
 	struct tdm_gen peer_gen;	/* the peer's generations, as last told */
@@ -414,6 +418,8 @@ struct tdm_fence {
 					 * written with WRITE_ONCE, as waiters read it */
 	struct pid *pid;		/* the handler's process while it runs (a reference) */
 	bool stopping;			/* the device goes away: no new run, no exec */
+	u32 seq;			/* bumped by each start: a run that began before
+					 * the latest start does not answer for it */
 	/* The run queued: what the work passes to the handler. */
 	u32 policy;			/* enum tandem_fencing */
 	char path[TANDEM_HANDLER_MAX];

@@ -249,7 +249,8 @@ int tdm_connect_from_config(const char *name, struct tdm_connect_args *a, int ha
 		a->congestion_limit = o->congestion_limit;
 	if (!a->fencing)
 		a->fencing = o->fencing;
-	if (!a->fence_peer[0])
+	/* A handler the file names for a policy of none (common's, say) is not used. */
+	if (!a->fence_peer[0] && a->fencing > TANDEM_FENCING_NONE)
 		snprintf(a->fence_peer, sizeof(a->fence_peer), "%s", o->fence_peer);
 	if (!a->secret_len && o->secret_file[0] &&
 	    (tdm_secret_file_ok(o->secret_file) ||
