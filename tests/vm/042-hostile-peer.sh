@@ -36,7 +36,7 @@ sender_blocked() {
 
 # stalled_attack NAME [WHY]: beta is primary, alpha plays its secondary,
 # stops reading, and once beta's sender is blocked by beta's writes (and
-# beta runs verify, for verify-early) is told to send NAME (it waits 25 s
+# beta runs verify, for verify-early) is told to send NAME (it waits 120 s
 # at most). beta must end the session, saying WHY (default: a protocol
 # error), and complete its writes alone.
 stalled_attack() {

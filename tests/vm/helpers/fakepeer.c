@@ -35,7 +35,7 @@
 
 #include "core/wire.h"
 
-#define STALL_MS 25000
+#define STALL_MS 120000	/* a debug kernel in emulation may take most of it to start fio */
 #define GO_FILE "/tmp/fakepeer.go"
 #define VF_WINDOW 8		/* TDM_VF_WINDOW in kmod/tandem.h */
 #define VF_SECTORS (TDM_WIRE_VERIFY_BLOCKS * 8)
