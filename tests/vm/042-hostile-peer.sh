@@ -27,7 +27,7 @@ small_buffers() {
 # read: more than 4 KiB wait in beta's 16 KiB socket, and the rest of its
 # 16 MiB in flight waits behind them.
 sender_blocked() {
-	on beta "for i in \$(seq 150); do
+	on beta "for i in \$(seq 600); do
 		q=\$(ss -Htn dst $REP_IP_alpha | awk '{print \$3}' | sort -n | tail -n1)
 		[ \"\${q:-0}\" -gt 4096 ] && exit 0
 		sleep 0.2
