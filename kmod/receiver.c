@@ -24,11 +24,65 @@ INTERVAL_TREE_DEFINE(struct tdm_peer_req, rb, sector_t, rb_last, TDM_PREQ_FIRST,
 		     static inline, tdm_applying)
 
 /* Free a peer request whose ack is sent (or will never be). */
+/*
+ * The peer's requests a secondary holds at once: received and not yet
+ * written, or written with their acks not yet sent. A peer that sends
+ * faster than our disk writes, or that does not read our acks, finds the
+ * receiver waiting at the limit (TCP then holds its data back) instead of
+ * filling our memory; one that reads nothing ends the session (sender.c).
+ */
+#define TDM_PEER_HELD_MAX 1024
+#define TDM_PEER_HELD_BYTES (64u << 20)
+
+/* conn->lock held. */
+static bool tdm_peer_full(const struct tdm_conn *conn)
+{
+	return conn->sec.held >= TDM_PEER_HELD_MAX || conn->sec.held_bytes >= TDM_PEER_HELD_BYTES;
+}
+
+static bool tdm_peer_room(struct tdm_conn *conn)
+{
+	bool room;
+
+	spin_lock_irq(&conn->lock);
+	room = !tdm_peer_full(conn);
+	spin_unlock_irq(&conn->lock);
+	return room;
+}
+
+/* The bytes of payload @preq holds in pages. */
+static u32 tdm_preq_payload(const struct tdm_peer_req *preq)
+{
+	return bio_op(&preq->bio) == REQ_OP_WRITE ? preq->size : 0;
+}
+
+/* Wait for room for one more request; 0, or the session is over. */
+static int tdm_wait_peer_room(struct tdm_conn *conn)
+{
+	while (!tdm_peer_room(conn)) {
+		if (tdm_tr_dead(&conn->tr) || kthread_should_stop())
+			return -ECONNABORTED;
+		wait_event_interruptible_timeout(conn->wq, tdm_peer_room(conn) ||
+						 tdm_tr_dead(&conn->tr), HZ / 10);
+	}
+	return 0;
+}
+
 void tdm_peer_req_free(struct tdm_peer_req *preq)
 {
-	struct tdm_device *dev = preq->conn->dev;
+	struct tdm_conn *conn = preq->conn;
+	unsigned long flags;
+	bool full;
 
-	tdm_pages_release(&dev->pages, preq->bio.bi_io_vec, preq->bio.bi_vcnt);
+	tdm_pages_release(&conn->dev->pages, preq->bio.bi_io_vec, preq->bio.bi_vcnt);
+	spin_lock_irqsave(&conn->lock, flags);
+	full = tdm_peer_full(conn);
+	conn->sec.held--;
+	conn->sec.held_bytes -= tdm_preq_payload(preq);
+	/* Wake under the lock: once it is dropped, the session may end and free conn. */
+	if (full && !tdm_peer_full(conn))
+		wake_up(&conn->wq);
+	spin_unlock_irqrestore(&conn->lock, flags);
 	bio_put(&preq->bio);
 }
 
@@ -157,6 +211,9 @@ static struct tdm_peer_req *tdm_recv_write(struct tdm_conn *conn,
 	struct tdm_peer_req *preq;
 	struct bio *bio;
 
+	*err = tdm_wait_peer_room(conn);
+	if (*err)
+		return NULL;
 	bio = bio_alloc_bioset(dev->backing, nr_pages, tdm_data_opf(h, d), GFP_NOIO,
 			       &dev->peer_bio_set);
 	preq = container_of(bio, struct tdm_peer_req, bio);
@@ -164,6 +221,10 @@ static struct tdm_peer_req *tdm_recv_write(struct tdm_conn *conn,
 	preq->seq = h->seq;
 	preq->sector = d->sector;
 	preq->size = d->size;
+	spin_lock_irq(&conn->lock);
+	conn->sec.held++;
+	conn->sec.held_bytes += tdm_preq_payload(preq);
+	spin_unlock_irq(&conn->lock);
 	RB_CLEAR_NODE(&preq->rb);
 	bio->bi_iter.bi_sector = d->sector;
 	if (d->op != TDM_OP_WRITE) {

@@ -291,6 +291,10 @@ struct tdm_conn_secondary {
 	/* under conn->lock */
 	struct rb_root_cached applying;	/* tdm_peer_req being written, by sectors */
 	unsigned int applying_n;	/* peer's writes and flushes being written */
+	unsigned int held;		/* peer requests received and not yet freed (their
+					 * ack not yet taken to be sent), at most
+					 * TDM_PEER_HELD_MAX (receiver.c) ... */
+	u64 held_bytes;			/* ...and their payload, at most TDM_PEER_HELD_BYTES */
 	struct list_head acks;		/* tdm_peer_req written, ack to send */
 	unsigned int acks_held;		/* async writes' acks on acks, waiting for company */
 	bool acks_due;			/* acks must go now (sender.c) */

@@ -1,4 +1,4 @@
-description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range that wraps past 2^64, a flush without its flag, an unknown flag bit, answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading; a valid write is taken"
+description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range that wraps past 2^64, a flush without its flag, an unknown flag bit, answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading, a peer that floods writes and reads no acks (held at 1024); a valid write is taken"
 groups="fault"
 requires=""
 
@@ -85,8 +85,19 @@ run_test() {
 	ok beta 'tandemctl status r0 --json'
 	grep -q '"errors":0' <<<"$OUT" || fail "beta's I/O errors" "$OUT"
 
-	ok beta 'tandemctl primary r0 --force'
+	step "a primary peer floods writes and reads none of beta's acks: beta stops taking them, then gives up"
 	small_buffers
+	attack data-flood
+	expect_eq "$OUT" "hung up" "after data-flood"
+	ok beta 'dmesg'
+	grep -q 'the peer has taken nothing' <<<"$OUT" || fail "beta should give up on a peer that reads nothing" "$OUT"
+	ok beta 'tandemctl status r0 --json'
+	n=$(grep -o '"received":[0-9]*' <<<"$OUT" | cut -d: -f2)
+	step "beta took $n writes of the flood"
+	[ "$n" -le 4096 ] || fail "beta took $n writes from a peer that reads no acks (at most 1024 held, plus the acks in 32 KiB of socket buffers)"
+	wait_field beta connection connecting
+
+	ok beta 'tandemctl primary r0 --force'
 	# A 5 s timeout: beta gives up on a peer that takes nothing after 30 s,
 	# time enough for the steps below on a loaded host.
 	ok beta 'tandemctl disconnect r0'

@@ -19,6 +19,8 @@
  * verify requests the node may have queued but not sent), verify-flood
  * (one verify request more than a peer may have outstanding), stall
  * (nothing more: the node must give up on a peer that takes nothing).
+ * As a primary: data-flood (valid writes for FLOOD_MS, never reading the
+ * node's acks: the node must stop taking them, not fill its memory).
  * Prints "hung up" or "still connected"; exit 0 when it ran, 2 on failure.
  */
 #include <arpa/inet.h>
@@ -37,6 +39,7 @@
 
 #define STALL_MS 120000	/* a debug kernel in emulation may take most of it to start fio */
 #define GO_FILE "/tmp/fakepeer.go"
+#define FLOOD_MS 25000
 #define VF_WINDOW 8		/* TDM_VF_WINDOW in kmod/tandem.h */
 #define VF_SECTORS (TDM_WIRE_VERIFY_BLOCKS * 8)
 
@@ -162,6 +165,44 @@ static int stall(int ms)
 	return 0;
 }
 
+/*
+ * Send valid 4 KiB writes for @ms, reading nothing (not the node's acks
+ * either); a send that finds the node's window shut waits for it (the node
+ * stopped reading). 1 if the node hung up meanwhile.
+ */
+static int flood(int ms)
+{
+	unsigned char buf[TDM_WIRE_HDR_LEN + TDM_WIRE_DATA_HDR_LEN + 4096];
+	struct tdm_data d = { .size = 4096, .op = TDM_OP_WRITE };
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 250000 };
+	struct timespec t0, t;
+	u64 seq = 1;
+	size_t off;
+
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_DATA, .epoch = 1,
+				     .seq = seq, .len = TDM_WIRE_DATA_HDR_LEN + 4096 };
+
+		d.sector = (seq % 1024) * 8;
+		tdm_hdr_encode(buf, &h);
+		tdm_data_encode(buf + TDM_WIRE_HDR_LEN, &d);
+		for (off = 0; off < sizeof(buf);) {
+			ssize_t n = send(fd, buf + off, sizeof(buf) - off, MSG_NOSIGNAL);
+
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > ms)
+				return 0;
+			if (n > 0)
+				off += n;
+			else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+				return 1;
+		}
+		seq++;
+	}
+}
+
 static void send_data(u16 flags, u64 seq, u64 sector, u32 size, u32 op)
 {
 	struct tdm_data d = { .sector = sector, .size = size, .op = op };
@@ -249,6 +290,11 @@ int main(int argc, char **argv)
 			send_pkt(TDM_P_VERIFY_REQ, 0, VF_SECTORS * 512, i * VF_SECTORS, NULL, 0);
 	} else if (!strcmp(attack, "stall")) {
 		/* Nothing more: the stall was the attack. */
+	} else if (!strcmp(attack, "data-flood")) {
+		if (flood(FLOOD_MS)) {
+			puts("hung up");
+			return 0;
+		}
 	} else if (!strcmp(attack, "verify-wrap"))
 		send_pkt(TDM_P_VERIFY_REQ, 0, 4096, ~0ULL - 7, NULL, 0);
 	else if (!strcmp(attack, "flush-noflag"))
