@@ -6,6 +6,7 @@
 #   make check-unit      unit tests of the pure-C core (ASan + UBSan)
 #   make check-fuzz      libFuzzer on the wire and metadata decoders and the
 #                        resource-file parser, FUZZ_SECONDS (30) each
+#   make fuzz            the same for 10 minutes each
 #   make check-tools     what make install puts in place, checked on the host
 #   make check-vm [T=x] [G=group] [QUICK=1] [KERNEL=debug]
 #                        VM tests: all, or those whose name contains x, or those in
@@ -64,6 +65,10 @@ check: setup check-unit check-fuzz check-tools check-vm
 FUZZ_SECONDS ?= 30
 check-fuzz: setup
 	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+# Longer: 10 minutes per target.
+fuzz: setup
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=600
 
 check-unit: setup
 	$(MAKE) -C tests/unit run
@@ -125,5 +130,5 @@ clean:
 	rm -rf kmod/*.o kmod/core/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
 		kmod/core/.*.cmd kmod/modules.order modules.order Module.symvers .*.cmd
 
-.PHONY: all module tools setup lint vm-build vm-build-debug debug-kernel check check-unit check-fuzz check-tools check-vm demo bench experiment \
+.PHONY: all module tools setup lint vm-build vm-build-debug debug-kernel check check-unit check-fuzz fuzz check-tools check-vm demo bench experiment \
 	install install-module install-tools clean

@@ -83,7 +83,7 @@ static void data(const uint8_t *d, size_t n)
 	if (n < 12)
 		return;
 	cap = get64(d);
-	pkt_len = (u32)get64(d + 4);
+	pkt_len = tdm_be32_get(d + 8);
 	if (tdm_data_decode(d + 12, n - 12, pkt_len, &x) != TDM_WIRE_OK)
 		return;
 	if (tdm_range_ok(x.sector, x.size, cap)) {
