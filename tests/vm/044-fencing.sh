@@ -108,7 +108,9 @@ run_test() {
 	wait_field alpha suspended fencing 15
 	ok alpha 'echo 4 > /tmp/fence.rc && tandemctl secondary r0'
 	expect_eq "$(field alpha suspended)" "" "writes suspended on a secondary"
-	ok alpha 'tandemctl primary r0 && dmesg | grep -c "writes resume (0 held): secondary"'
+	wait_field alpha fence_result peer-outdated
+	# Promoted again without its peer, alpha fences it first (4: outdated).
+	ok alpha 'echo 4 > /tmp/fence.rc && tandemctl primary r0 && dmesg | grep -c "writes resume (0 held): secondary"'
 	expect_eq "$OUT" 1 "the log of the demotion's thaw"
 	start_writer
 	reconnect
