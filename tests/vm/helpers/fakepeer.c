@@ -51,6 +51,9 @@ static void die(const char *what)
 	exit(2);
 }
 
+/* The handshake is over: from now on the node hanging up is the answer. */
+static int attacking;
+
 static void send_all(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
@@ -58,6 +61,11 @@ static void send_all(const void *buf, size_t len)
 	while (len) {
 		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
 
+		if (n < 0 && attacking && (errno == ECONNRESET || errno == EPIPE)) {
+			/* It hung up on the first bad packet, before we sent them all. */
+			puts("hung up");
+			exit(0);
+		}
 		if (n <= 0)
 			die("send");
 		p += n;
@@ -278,6 +286,7 @@ int main(int argc, char **argv)
 		puts("hung up");
 		return 0;
 	}
+	attacking = 1;
 
 	if (!strcmp(attack, "verify-early")) {
 		unsigned char crcs[4 * TDM_WIRE_VERIFY_BLOCKS] = { 0 };
