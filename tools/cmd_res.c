@@ -187,12 +187,23 @@ static bool tdm_adjust_addr(const char *name, const char *which,
 	return false;
 }
 
-/* What adjust cannot change live: protocol and addresses. 0, or 1 if any differs. */
+/* What adjust cannot change live: protocol, addresses, fencing. 0, or 1 if any differs. */
 static int tdm_adjust_fixed(const char *name, const struct tdm_status *st,
 			    const struct tdm_local *l)
 {
 	uint32_t proto = l->res->opts.protocol ? l->res->opts.protocol : TANDEM_PROTO_SYNC;
+	uint32_t fencing = l->res->opts.fencing ? l->res->opts.fencing : TANDEM_FENCING_NONE;
+	const char *handler = fencing == TANDEM_FENCING_NONE ? "" : l->res->opts.fence_peer;
 	int stuck = 0;
+
+	if ((st->fencing ? st->fencing : TANDEM_FENCING_NONE) != fencing ||
+	    strcmp(st->fence_peer, handler)) {
+		printf("%s: fencing is %s%s%s, the file says %s%s%s: not changed (disconnect and connect apply it)\n",
+		       name, tdm_fencing_name(st->fencing ? st->fencing : TANDEM_FENCING_NONE),
+		       st->fence_peer[0] ? ", fence-peer " : "", st->fence_peer,
+		       tdm_fencing_name(fencing), handler[0] ? ", fence-peer " : "", handler);
+		stuck = 1;
+	}
 
 	if (st->protocol != proto) {
 		printf("%s: protocol is %s, the file says %s: not changed (down and up apply it)\n",
@@ -257,7 +268,7 @@ static int tdm_adjust_options(const char *name, const struct tdm_status *st,
 /*
  * Bring a resource in line with its file: up what is down; on a connection,
  * change the options the module changes live, and say what else differs
- * (addresses, protocol: those need down and up).
+ * (addresses, protocol, fencing: those need a new connect).
  */
 static int tdm_adjust_one(const struct tdm_cfg *cfg, const char *name)
 {

@@ -47,7 +47,7 @@ run_test() {
 	expect_eq "$(field alpha resync_rate_mib)" 500 "resync rate from the resource's options"
 	expect_eq "$(field alpha timeout_ms)" 3000 "timeout from the common block"
 
-	step "adjust: options change live, the protocol is reported as not changed"
+	step "adjust: options change live, the protocol and fencing are reported as not changed"
 	ok alpha "cp $CONF/r0.res /tmp/r0.good && sed -i 's/resync-rate 500;/resync-rate 100; timeout 4000;/' $CONF/r0.res &&
 		TANDEM_CONFIG_DIR=$CONF tandemctl adjust r0"
 	grep -q '^r0: timeout 3000 -> 4000 ms$' <<<"$OUT" || fail "adjust should say what it changed" "$OUT"
@@ -58,6 +58,9 @@ run_test() {
 	refused alpha "TANDEM_CONFIG_DIR=$CONF tandemctl adjust r0" \
 		"^r0: protocol is sync, the file says async: not changed"
 	expect_eq "$(field alpha protocol)" sync "protocol after a refused adjust"
+	ok alpha "sed -i 's/minor 0; protocol async;/minor 0; fencing resource-only; handlers { fence-peer \/bin\/true; }/' $CONF/r0.res"
+	refused alpha "TANDEM_CONFIG_DIR=$CONF tandemctl adjust r0" \
+		"^r0: fencing is none, the file says resource-only, fence-peer /bin/true: not changed"
 	ok alpha "cp /tmp/r0.good $CONF/r0.res && TANDEM_CONFIG_DIR=$CONF tandemctl adjust all"
 	expect_eq "$(field alpha resync_rate_mib)" 500 "resync rate after adjusting back"
 	ok alpha "TANDEM_CONFIG_DIR=$CONF tandemctl adjust r0"
