@@ -39,7 +39,7 @@
 
 #define STALL_MS 120000	/* a debug kernel in emulation may take most of it to start fio */
 #define GO_FILE "/tmp/fakepeer.go"
-#define FLOOD_MS 25000
+#define FLOOD_MS 90000		/* ends sooner: when the node hangs up */
 #define VF_WINDOW 8		/* TDM_VF_WINDOW in kmod/tandem.h */
 #define VF_SECTORS (TDM_WIRE_VERIFY_BLOCKS * 8)
 
