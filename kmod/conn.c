@@ -180,10 +180,15 @@ static void tdm_session_end(struct tdm_conn *conn)
 	if (was_connected)
 		conn->down_since = jiffies;
 	WRITE_ONCE(conn->sync, TDM_SYNC_FRESH);
-	/* Asked for in this session, not carried into the next. */
+	/*
+	 * Asked for in this session, not carried into the next: a SYNC_DONE
+	 * owed here and sent in the next session would end the next resync
+	 * before its first block (the target would call itself up to date).
+	 */
 	conn->rs.everything = false;
 	WRITE_ONCE(conn->rs.mark_all, false);
-	conn->owe.rs_request = false;
+	memset(&conn->owe, 0, sizeof(conn->owe));
+	conn->owe.promote_reply = -1;
 	ahead = conn->pri.ahead;
 	WRITE_ONCE(conn->pri.ahead, false);
 	conn->pri.ahead_owed = false;

@@ -205,7 +205,8 @@ static bool tdm_resync_finish_source(struct tdm_conn *conn)
 	unsigned long secs;
 
 	mutex_lock(&dev->md_lock);
-	if (tdm_bm_count(dev)) {
+	/* A session that ended has no peer to tell: the next decides again. */
+	if (tdm_bm_count(dev) || tdm_tr_dead(&conn->tr)) {
 		mutex_unlock(&dev->md_lock);
 		return false;
 	}
@@ -592,6 +593,15 @@ int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src)
 	spin_lock_irq(&conn->lock);
 	failed = conn->sec.apply_failed;
 	spin_unlock_irq(&conn->lock);
+	/*
+	 * Every block the resync owed us clears its bit as it lands: a source
+	 * that says done while bits are left is wrong, and we stay inconsistent.
+	 */
+	if (!failed && tdm_bm_count(dev)) {
+		tdm_err(dev, "the peer ended the resync with %llu KiB not received: staying inconsistent\n",
+			(tdm_bm_count(dev) << TDM_BM_SHIFT) >> 10);
+		return -EPROTO;
+	}
 	mutex_lock(&dev->md_lock);
 	tdm_gen_adopt(&dev->gen, src);
 	if (!failed)
