@@ -13,7 +13,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64 kmod
 	qemu-system-x86 busybox-static cpio
 	fio iperf3 e2fsprogs iproute2 util-linux dmsetup psmisc
-	sparse clang python3 groff-base
+	sparse clang libclang-rt-14-dev python3 groff-base
 	libxml2-utils resource-agents
 	mariadb-server mariadb-client keepalived bc
 )
