@@ -23,7 +23,6 @@
 INTERVAL_TREE_DEFINE(struct tdm_peer_req, rb, sector_t, rb_last, TDM_PREQ_FIRST, TDM_PREQ_LAST,
 		     static inline, tdm_applying)
 
-/* Free a peer request whose ack is sent (or will never be). */
 /*
  * The peer's requests a secondary holds at once: received and not yet
  * written, or written with their acks not yet sent. A peer that sends
@@ -68,6 +67,7 @@ static int tdm_wait_peer_room(struct tdm_conn *conn)
 	return 0;
 }
 
+/* Free a peer request whose ack is sent (or will never be). */
 void tdm_peer_req_free(struct tdm_peer_req *preq)
 {
 	struct tdm_conn *conn = preq->conn;
