@@ -327,14 +327,21 @@ static int tdm_resync_fn(void *data)
  * This session becomes a resync source now; its thread marks every block
  * first (tdm_resync_mark_all), as that writes the whole bitmap.
  */
+/* May this node resync every block to the peer now? conn->lock held. */
+static bool tdm_can_resync_all(struct tdm_conn *conn)
+{
+	lockdep_assert_held(&conn->lock);
+	return conn->sync == TDM_SYNC_NONE && !conn->pri.ahead && !tdm_tr_dead(&conn->tr) &&
+	       conn->peer_role != TANDEM_ROLE_PRIMARY &&
+	       tdm_disk_state(conn->dev) == TANDEM_DISK_UPTODATE;
+}
+
 static void tdm_resync_everything(struct tdm_conn *conn)
 {
 	bool go;
 
 	spin_lock_irq(&conn->lock);
-	go = conn->rs.everything && conn->sync == TDM_SYNC_NONE && !conn->pri.ahead &&
-	     !tdm_tr_dead(&conn->tr) && conn->peer_role != TANDEM_ROLE_PRIMARY &&
-	     tdm_disk_state(conn->dev) == TANDEM_DISK_UPTODATE;
+	go = conn->rs.everything && tdm_can_resync_all(conn);
 	conn->rs.everything = false;
 	if (go) {
 		WRITE_ONCE(conn->sync, TDM_SYNC_SOURCE);
@@ -355,8 +362,7 @@ void tdm_resync_requested(struct tdm_conn *conn)
 	bool ok;
 
 	spin_lock_irq(&conn->lock);
-	ok = conn->sync == TDM_SYNC_NONE && conn->peer_role != TANDEM_ROLE_PRIMARY &&
-	     tdm_disk_state(dev) == TANDEM_DISK_UPTODATE;
+	ok = tdm_can_resync_all(conn);
 	if (ok)
 		conn->rs.everything = true;
 	spin_unlock_irq(&conn->lock);
