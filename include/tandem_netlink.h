@@ -59,6 +59,14 @@ enum tandem_disk_state {
 	TANDEM_DISK_UPTODATE,		/* valid and the newest */
 	TANDEM_DISK_FAILED,		/* returned an I/O error: not a source of data
 					 * until resynced as a target or re-attached */
+	TANDEM_DISK_DISKLESS,		/* failed and dropped (on-io-error detach): this
+					 * node reads and writes through its peer */
+};
+
+/* What a node does when its backing disk fails an I/O. */
+enum tandem_on_io_error {
+	TANDEM_ON_IO_ERROR_DETACH = 1,	/* drop the disk, go on through the peer (default) */
+	TANDEM_ON_IO_ERROR_PASS_ON,	/* keep the disk, return the error to the caller */
 };
 
 enum tandem_protocol {
@@ -126,7 +134,8 @@ enum tandem_event {
 
 enum tandem_cmd {
 	TANDEM_CMD_UNSPEC,
-	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK */
+	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK, [ON_IO_ERROR]; on a diskless
+				 * secondary: RES_NAME, DISK (the same disk, repaired) */
 	TANDEM_CMD_DETACH,	/* RES_NAME */
 	TANDEM_CMD_STATUS,	/* [RES_NAME]; dump: every resource */
 	TANDEM_CMD_CONNECT,	/* RES_NAME, LOCAL_ADDR/PORT, PEER_ADDR/PORT, [PROTOCOL,
@@ -198,6 +207,7 @@ enum tandem_attr {
 				 * (reply only, once one ran) */
 	TANDEM_A_DOWN_MS,	/* u64: ms since the connection went down, or connect began
 				 * (reply only, while configured and not connected) */
+	TANDEM_A_ON_IO_ERROR,	/* u32 enum tandem_on_io_error (default DETACH; also in status) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

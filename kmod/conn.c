@@ -129,6 +129,7 @@ static void tdm_session(struct tdm_conn *conn)
 		tdm_warn(dev, "connection to the peer lost (%s)\n",
 			ret == -ETIMEDOUT ? "timeout" : ret == -ECONNRESET ? "closed by the peer" :
 			ret == -EREMOTEIO ? "the peer's disk failed a write" :
+			ret == -EAGAIN ? "a new session resyncs the peer's re-attached disk" :
 			ret == -EPROTO ? "protocol error" : "network error");
 }
 
@@ -217,7 +218,9 @@ static void tdm_session_end(struct tdm_conn *conn)
 	/* Writes only marked while ahead: resync them even if nothing else changes. */
 	if (ahead)
 		tdm_md_owe_resync(dev);
-	if (primary && (missed || !list_empty(&unsent) || !list_empty(&unacked))) {
+	/* A diskless node has no data of its own to give a generation. */
+	if (primary && !test_bit(TDM_DEV_DISKLESS, &dev->flags) &&
+	    (missed || !list_empty(&unsent) || !list_empty(&unacked))) {
 		queue_work(system_unbound_wq, &dev->gen_work);
 		flush_work(&dev->gen_work);
 	}
@@ -226,7 +229,11 @@ static void tdm_session_end(struct tdm_conn *conn)
 	tdm_sendq_drop(dev, &unsent);
 	list_for_each_entry_safe(req, tmp, &unacked, wait_node) {
 		list_del_init(&req->wait_node);
-		tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
+		if (op_is_write(bio_op(req->orig)))
+			tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
+		/* Served by the peer alone (diskless), and not answered: it failed. */
+		if (req->remote)
+			req->status = BLK_STS_IOERR;
 		tdm_req_put(req);
 	}
 	tdm_bm_write(dev, false);

@@ -84,6 +84,9 @@ static void tdm_req_done(struct tdm_req *req)
 	/* Fencing holds writes until the peer is fenced (fence.c calls back). */
 	if (tdm_fence_hold(dev, req))
 		return;
+	/* A diskless node's failed local write that the peer has is done. */
+	if (req->status && req->rescue && req->peer_ok)
+		req->status = BLK_STS_OK;
 	if (req->status) {
 		this_cpu_inc(dev->stats->errors);
 		orig->bi_status = req->status;
@@ -105,9 +108,11 @@ static void tdm_clone_endio(struct bio *clone)
 
 	req->status = clone->bi_status;
 	/*
-	 * The local disk failed (a refused op is no failure): the error goes
-	 * to the application, the disk is failed from now on, and a failed
-	 * write is marked, for the resync that will rewrite it from the peer.
+	 * The local disk failed (a refused op is no failure): the disk is
+	 * failed from now on, and a failed write is marked, for the resync
+	 * that will rewrite it from the peer. Under pass-on the error goes to
+	 * the application. Diskless now (detach), the peer serves a failed
+	 * read, and a failed write succeeds if the peer has it.
 	 */
 	if (req->status && req->status != BLK_STS_NOTSUPP) {
 		if (tdm_md_disk_error(req->dev, op_is_write(bio_op(clone)) ? "write" : "read",
@@ -115,6 +120,15 @@ static void tdm_clone_endio(struct bio *clone)
 			tdm_peer_tell_state(req->dev);
 		if (op_is_write(bio_op(clone)) && bio_sectors(orig))
 			tdm_bm_set(req->dev, orig->bi_iter.bi_sector, bio_sectors(orig));
+		if (test_bit(TDM_DEV_DISKLESS, &req->dev->flags)) {
+			if (!op_is_write(bio_op(clone))) {
+				req->status = BLK_STS_OK;
+				req->remote = true;
+				tdm_remote_submit(req->dev, req);
+				return;
+			}
+			tdm_remote_rescue(req->dev, req);
+		}
 	}
 	if (op_is_write(bio_op(clone)))
 		tdm_resync_write_done(req->dev, req->orig);
@@ -155,13 +169,22 @@ static void tdm_submit_bio(struct bio *bio)
 	req->orig = bio;
 	req->status = BLK_STS_OK;
 	req->al_held = false;
+	req->seq = 0;
+	/* Diskless: the peer serves it (replication.c); the clone is not sent. */
+	req->remote = test_bit(TDM_DEV_DISKLESS, &dev->flags);
+	req->rescue = false;
+	req->peer_ok = false;
+	req->queued_self = false;
 	RB_CLEAR_NODE(&req->rb);
 	atomic_set(&req->parts, 1);
 	req->start = bio_start_io_acct(bio);
 	clone->bi_end_io = tdm_clone_endio;
 	tdm_count(dev, bio);
-	/* A write waits for its extents in the activity log (actlog.c). */
-	if (op_is_write(bio_op(bio)) && bio_sectors(bio) && !tdm_al_begin(dev, req))
+	/*
+	 * A write waits for its extents in the activity log (actlog.c); a
+	 * diskless node has none.
+	 */
+	if (!req->remote && op_is_write(bio_op(bio)) && bio_sectors(bio) && !tdm_al_begin(dev, req))
 		return;
 	tdm_dispatch(dev, req);
 }
@@ -171,6 +194,10 @@ void tdm_dispatch_now(struct tdm_device *dev, struct tdm_req *req)
 {
 	struct bio *bio = req->orig, *clone = &req->clone;
 
+	if (req->remote) {
+		tdm_remote_submit(dev, req);
+		return;
+	}
 	/* A write the peer does not get is marked for the next resync. */
 	if (op_is_write(bio_op(bio)) && !tdm_replicate(dev, req) && bio_sectors(bio)) {
 		tdm_bm_set(dev, bio->bi_iter.bi_sector, bio_sectors(bio));
@@ -302,7 +329,7 @@ static void tdm_set_limits(struct tdm_device *dev)
 
 /* Called with tdm_devices_lock held; the name and minor were checked free. */
 struct tdm_device *tdm_device_create(const char *name, u32 minor,
-				     const char *path,
+				     const char *path, u32 on_io_error,
 				     struct netlink_ext_ack *extack)
 {
 	struct tdm_device *dev;
@@ -330,6 +357,7 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	INIT_LIST_HEAD(&dev->node);
 	dev->role = TANDEM_ROLE_SECONDARY;
 	dev->disk_state = TANDEM_DISK_INCONSISTENT;
+	dev->on_io_error = on_io_error;
 
 	ret = -ENOMEM;
 	dev->disk_path = kstrdup(path, GFP_KERNEL);

@@ -30,6 +30,33 @@ int tdm_md_new_generation(struct tdm_device *dev)
 }
 
 /*
+ * The peer's disk failed and was dropped: what that disk holds is no base
+ * for a bitmap resync (its last writes may have failed, and it misses every
+ * write from now on), whichever way it comes back. A new generation that
+ * keeps the peer's in history and has no bitmap generation makes it a full
+ * resync target (core/gen.c). Once while the peer stays diskless; the
+ * connection thread tells the peer (conn->owe.gen).
+ */
+int tdm_md_peer_dropped(struct tdm_device *dev)
+{
+	u64 id;
+	int ret;
+
+	if (test_and_set_bit(TDM_DEV_PEER_DROPPED, &dev->flags))
+		return 0;
+	do {
+		id = get_random_u64();
+	} while (!id);
+	mutex_lock(&dev->md_lock);
+	tdm_gen_peer_dropped(&dev->gen, id);
+	ret = tdm_md_write_sb(dev);
+	mutex_unlock(&dev->md_lock);
+	tdm_warn(dev, "the peer's disk failed and was dropped: new data generation %016llx; it takes every block when it comes back\n",
+		 id);
+	return ret;
+}
+
+/*
  * A primary that loses its peer (or is promoted alone) starts a new
  * generation only when it first writes without the peer: a node that never
  * wrote can still take the peer's newer data by bitmap. That write waits

@@ -151,9 +151,14 @@ void tdm_conn_gen(struct tdm_conn *conn, struct tdm_gen *g)
 	mutex_lock(&dev->md_lock);
 	*g = dev->gen;
 	mutex_unlock(&dev->md_lock);
-	/* Once we adopted the peer's generation, assume_clean no longer counts. */
-	if (conn->cfg.assume_clean && !g->cur)
+	/*
+	 * Once we adopted the peer's generation, assume_clean no longer counts;
+	 * nor for a failed disk re-attached (its generation is cleared).
+	 */
+	if (conn->cfg.assume_clean && !g->cur && !test_bit(TDM_DEV_DISK_FAILED, &dev->flags))
 		g->flags |= TDM_GEN_ASSUME_CLEAN;
+	if (test_bit(TDM_DEV_DISKLESS, &dev->flags))
+		g->flags |= TDM_GEN_DISKLESS;
 	if (conn->cfg.discard_mine)
 		g->flags |= TDM_GEN_DISCARD_MINE;
 }
@@ -184,6 +189,9 @@ int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s)
 	struct tdm_device *dev = conn->dev;
 	int ret = 0;
 
+	/* The peer has a disk again: should it lose it, our generation moves on anew. */
+	if (s != TDM_SYNC_DISKLESS && s != TDM_SYNC_PEER_DISKLESS)
+		clear_bit(TDM_DEV_PEER_DROPPED, &dev->flags);
 	switch (s) {
 	case TDM_SYNC_NONE:
 		mutex_lock(&dev->md_lock);
@@ -203,6 +211,24 @@ int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s)
 		s = TDM_SYNC_NONE;
 		break;
 	case TDM_SYNC_PEER_ADOPTS:
+		s = TDM_SYNC_NONE;
+		break;
+	case TDM_SYNC_DISKLESS:
+		/* We use the peer's data: we follow its generation, in memory (md.c writes none). */
+		mutex_lock(&dev->md_lock);
+		tdm_gen_adopt(&dev->gen, &conn->peer_gen);
+		/* Not a write of ours during the handshake (conn.c). */
+		conn->gen_sent = dev->gen.cur;
+		mutex_unlock(&dev->md_lock);
+		s = TDM_SYNC_NONE;
+		break;
+	case TDM_SYNC_PEER_DISKLESS:
+		/* The new generation is no write of ours (conn.c); the peer hears of it. */
+		ret = tdm_md_peer_dropped(dev);
+		conn->gen_sent = READ_ONCE(dev->gen.cur);
+		spin_lock_irq(&conn->lock);
+		conn->owe.gen = true;
+		spin_unlock_irq(&conn->lock);
 		s = TDM_SYNC_NONE;
 		break;
 	case TDM_SYNC_SOURCE_FULL:
@@ -358,6 +384,10 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
 		ret = tdm_refuse(conn, TDM_REFUSE_BOTH_PRIMARY);
 		goto out;
 	}
+	if (s == TDM_SYNC_NO_DATA) {
+		ret = tdm_refuse(conn, TDM_REFUSE_NO_DATA);
+		goto out;
+	}
 	if ((tdm_sync_is_target(s) && role == TANDEM_ROLE_PRIMARY) ||
 	    (tdm_sync_is_source(s) && peer_role == TANDEM_ROLE_PRIMARY)) {
 		ret = tdm_refuse(conn, TDM_REFUSE_TARGET_PRIMARY);
@@ -420,7 +450,7 @@ int tdm_handshake(struct tdm_conn *conn)
 		.lbs = queue_logical_block_size(dev->disk->queue),
 		.caps = (bdev_max_discard_sectors(dev->backing) ? TDM_CAP_DISCARD : 0) |
 			(bdev_write_zeroes_sectors(dev->backing) ? TDM_CAP_WRITE_ZEROES : 0) |
-			TDM_CAP_RS_REQUEST,
+			TDM_CAP_RS_REQUEST | TDM_CAP_READ,
 	}, peer;
 	struct tdm_state st;
 	enum tdm_refuse why;

@@ -20,6 +20,12 @@ int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_op
 	struct bio_vec bv;
 	int ret;
 
+	/*
+	 * A dropped disk is not touched: were it to work again, metadata
+	 * written now would speak for data it does not hold.
+	 */
+	if (test_bit(TDM_DEV_DISKLESS, &dev->flags))
+		return -EIO;
 	bio_init(&bio, dev->backing, &bv, 1, opf);
 	bio.bi_iter.bi_sector = sector;
 	__bio_add_page(&bio, page, TDM_MD_BLOCK, 0);
@@ -97,8 +103,10 @@ int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear)
  * source of data (no resync from it, no promotion without --force), and
  * its metadata no longer says consistent, until a resync as a target
  * rewrote what is marked (tdm_md_disk_recovered) or it is attached again.
- * The failed I/O itself goes back to its caller (pass-on). True the first
- * time: the caller tells the peer (tdm_peer_tell_state). Any context.
+ * Under on-io-error detach the disk is also dropped: from now on this
+ * node's I/O goes to the peer (diskless), and the callers hand the failed
+ * I/O to the peer too; under pass-on it goes back to its caller. True the
+ * first time: the caller tells the peer (tdm_peer_tell_state). Any context.
  */
 bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector)
 {
@@ -109,8 +117,14 @@ bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector
 				    (unsigned long long)sector);
 		return false;
 	}
-	tdm_err(dev, "the local disk failed a %s at sector %llu: disk state failed\n", what,
-		(unsigned long long)sector);
+	if (dev->on_io_error == TANDEM_ON_IO_ERROR_DETACH) {
+		set_bit(TDM_DEV_DISKLESS, &dev->flags);
+		tdm_err(dev, "the local disk failed a %s at sector %llu: disk state diskless, I/O goes to the peer\n",
+			what, (unsigned long long)sector);
+	} else {
+		tdm_err(dev, "the local disk failed a %s at sector %llu: disk state failed\n", what,
+			(unsigned long long)sector);
+	}
 	tdm_event(dev, TANDEM_EVENT_DISK);
 	queue_work(system_unbound_wq, &dev->disk_fail_work);
 	return true;
@@ -123,6 +137,65 @@ void tdm_md_disk_fail_work(struct work_struct *work)
 
 	if (tdm_md_set_flags(dev, 0, TDM_MDF_CONSISTENT))
 		tdm_err(dev, "cannot record the failure in the metadata either\n");
+}
+
+/*
+ * Re-attach the disk a detach dropped, repaired under its name. Nothing on
+ * it is trusted: its generation is cleared and every block marked, so that
+ * the next session copies every block from the peer (a disk without a
+ * generation is a full resync target, core/gen.c); it stays failed (no
+ * source of data) until that resync is done. Refused, changing nothing,
+ * while primary, for another disk, or if the superblock still cannot be
+ * written. dev->cfg_lock held; may sleep.
+ */
+int tdm_md_reattach(struct tdm_device *dev, const char *path, struct netlink_ext_ack *extack)
+{
+	struct tdm_gen old_gen;
+	u32 old_flags;
+	dev_t devt;
+	int ret;
+
+	if (!test_bit(TDM_DEV_DISKLESS, &dev->flags)) {
+		NL_SET_ERR_MSG(extack, "resource already exists, its disk attached");
+		return -EEXIST;
+	}
+	if (READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY) {
+		NL_SET_ERR_MSG(extack,
+			       "a diskless primary serves through its peer: switch the service over (secondary here, primary there), then re-attach");
+		return -EBUSY;
+	}
+	if (lookup_bdev(path, &devt) || devt != dev->backing->bd_dev) {
+		NL_SET_ERR_MSG(extack,
+			       "re-attach takes the disk that failed, repaired under its name; for another disk, detach the resource and attach it");
+		return -EINVAL;
+	}
+	/* A secondary's disk takes no I/O but ours until the peer hears of it. */
+	clear_bit(TDM_DEV_DISKLESS, &dev->flags);
+	mutex_lock(&dev->md_lock);
+	old_gen = dev->gen;
+	old_flags = dev->md.flags;
+	dev->gen.cur = 0;
+	dev->gen.bitmap = 0;
+	dev->gen.flags &= ~TDM_GEN_RESYNC_OWED;
+	dev->md.flags &= ~(TDM_MDF_CONSISTENT | TDM_MDF_OUTDATED);
+	ret = tdm_md_write_sb(dev);
+	if (ret) {
+		dev->gen = old_gen;
+		dev->md.flags = old_flags;
+	}
+	mutex_unlock(&dev->md_lock);
+	if (ret) {
+		set_bit(TDM_DEV_DISKLESS, &dev->flags);
+		NL_SET_ERR_MSG(extack, "the disk still fails: its superblock cannot be written");
+		return -EIO;
+	}
+	tdm_bm_set_all(dev);
+	if (tdm_bm_write(dev, true))
+		tdm_warn(dev, "re-attach: the bitmap cannot be written; the resync copies every block all the same\n");
+	tdm_set_disk_state(dev, TANDEM_DISK_INCONSISTENT);
+	tdm_event(dev, TANDEM_EVENT_DISK);
+	tdm_info(dev, "re-attached %s: every block will be copied from the peer\n", path);
+	return 0;
 }
 
 /* A resync as target rewrote every marked block, with no error. Any context. */

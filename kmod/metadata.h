@@ -21,6 +21,8 @@ int tdm_md_write_sb(struct tdm_device *dev);
 int tdm_md_owe_resync(struct tdm_device *dev);
 int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear);
 void tdm_md_disk_fail_work(struct work_struct *work);
+/* dev->cfg_lock held: the disk a detach dropped is back. */
+int tdm_md_reattach(struct tdm_device *dev, const char *path, struct netlink_ext_ack *extack);
 /* Any context. */
 bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector);
 void tdm_md_disk_recovered(struct tdm_device *dev);
@@ -28,6 +30,7 @@ void tdm_md_disk_recovered(struct tdm_device *dev);
 /* gen.c: starting a new data generation. */
 /* May sleep; takes dev->md_lock. */
 int tdm_md_new_generation(struct tdm_device *dev);
+int tdm_md_peer_dropped(struct tdm_device *dev);
 void tdm_gen_work(struct work_struct *work);
 /* Any context. */
 void tdm_gen_pending(struct tdm_device *dev, bool pending);

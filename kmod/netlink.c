@@ -20,6 +20,8 @@ static const struct nla_policy tdm_attach_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
 	[TANDEM_A_MINOR]	= NLA_POLICY_MAX(NLA_U32, TANDEM_MINOR_MAX),
 	[TANDEM_A_DISK]		= { .type = NLA_NUL_STRING, .len = TANDEM_PATH_MAX - 1 },
+	[TANDEM_A_ON_IO_ERROR]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_ON_IO_ERROR_DETACH,
+						   TANDEM_ON_IO_ERROR_PASS_ON),
 };
 
 static const struct nla_policy tdm_name_policy[TANDEM_A_MAX + 1] = {
@@ -83,11 +85,38 @@ static int tdm_check_name(struct genl_info *info, const char **name)
 	return -EINVAL;
 }
 
+/*
+ * Attach on an existing resource: the disk a detach dropped comes back
+ * (tdm_md_reattach); the peer hears of it, and resyncs it in a new session.
+ * tdm_devices_lock held.
+ */
+static int tdm_reattach(struct tdm_device *dev, u32 minor, const char *path,
+			struct genl_info *info)
+{
+	int ret;
+
+	if (minor != dev->minor) {
+		NL_SET_ERR_MSG(info->extack, "resource already exists, with another minor");
+		return -EEXIST;
+	}
+	if (info->attrs[TANDEM_A_ON_IO_ERROR] &&
+	    nla_get_u32(info->attrs[TANDEM_A_ON_IO_ERROR]) != dev->on_io_error) {
+		NL_SET_ERR_MSG(info->extack, "on-io-error is set at the first attach; detach to change it");
+		return -EINVAL;
+	}
+	mutex_lock(&dev->cfg_lock);
+	ret = tdm_md_reattach(dev, path, info->extack);
+	mutex_unlock(&dev->cfg_lock);
+	if (!ret)
+		tdm_peer_tell_state(dev);
+	return ret;
+}
+
 static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tdm_device *dev;
 	const char *name, *path;
-	u32 minor;
+	u32 minor, on_io_error = TANDEM_ON_IO_ERROR_DETACH;
 	int ret;
 
 	/*
@@ -111,10 +140,13 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
+	if (info->attrs[TANDEM_A_ON_IO_ERROR])
+		on_io_error = nla_get_u32(info->attrs[TANDEM_A_ON_IO_ERROR]);
+
 	mutex_lock(&tdm_devices_lock);
-	if (tdm_find_by_name(name)) {
-		NL_SET_ERR_MSG(info->extack, "resource already exists");
-		ret = -EEXIST;
+	dev = tdm_find_by_name(name);
+	if (dev) {
+		ret = tdm_reattach(dev, minor, path, info);
 		goto out_unlock;
 	}
 	if (tdm_find_by_minor(minor)) {
@@ -122,7 +154,7 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		ret = -EEXIST;
 		goto out_unlock;
 	}
-	dev = tdm_device_create(name, minor, path, info->extack);
+	dev = tdm_device_create(name, minor, path, on_io_error, info->extack);
 	if (IS_ERR(dev)) {
 		ret = PTR_ERR(dev);
 		goto out_unlock;
@@ -616,6 +648,7 @@ static int tdm_fill_status(struct sk_buff *skb, struct tdm_device *dev,
 	    nla_put_u32(skb, TANDEM_A_OPEN_COUNT, tdm_device_open_count(dev)) ||
 	    nla_put_u32(skb, TANDEM_A_ROLE, READ_ONCE(dev->role)) ||
 	    nla_put_u32(skb, TANDEM_A_DISK_STATE, tdm_disk_state(dev)) ||
+	    nla_put_u32(skb, TANDEM_A_ON_IO_ERROR, dev->on_io_error) ||
 	    nla_put_u64_64bit(skb, TANDEM_A_DISK_ERRORS, atomic64_read(&dev->disk_errors),
 			      TANDEM_A_PAD) ||
 	    (atomic64_read(&dev->first_disk_error) &&

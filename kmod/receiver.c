@@ -52,7 +52,7 @@ static bool tdm_peer_room(struct tdm_conn *conn)
 /* The bytes of payload @preq holds in pages. */
 static u32 tdm_preq_payload(const struct tdm_peer_req *preq)
 {
-	return bio_op(&preq->bio) == REQ_OP_WRITE ? preq->size : 0;
+	return bio_op(&preq->bio) == REQ_OP_WRITE || preq->read ? preq->size : 0;
 }
 
 /* Wait for room for one more request; 0, or the session is over. */
@@ -221,6 +221,7 @@ static struct tdm_peer_req *tdm_recv_write(struct tdm_conn *conn,
 	preq->seq = h->seq;
 	preq->sector = d->sector;
 	preq->size = d->size;
+	preq->read = false;
 	spin_lock_irq(&conn->lock);
 	conn->sec.held++;
 	conn->sec.held_bytes += tdm_preq_payload(preq);
@@ -312,8 +313,9 @@ static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
 	if (conn->pri.aslots)
 		marked = tdm_async_acked(conn, h->seq, failed);
 	hash_for_each_possible(conn->pri.unacked, req, ack_node, h->seq) {
-		if (req->seq == h->seq) {
+		if (req->seq == h->seq && op_is_write(bio_op(req->orig))) {
 			hash_del(&req->ack_node);
+			req->peer_ok = !failed;
 			found = req;
 			break;
 		}
@@ -330,11 +332,138 @@ static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
 	return found || conn->cfg.protocol != TANDEM_PROTO_SYNC ? 0 : -EPROTO;
 }
 
+/* Our disk read a diskless primary's blocks (or failed to): its answer is due. */
+static void tdm_peer_read_endio(struct bio *bio)
+{
+	struct tdm_peer_req *preq = container_of(bio, struct tdm_peer_req, bio);
+	struct tdm_conn *conn = preq->conn;
+	unsigned long flags;
+
+	preq->status = bio->bi_status;
+	if (preq->status && tdm_md_disk_error(conn->dev, "read", preq->sector))
+		tdm_peer_tell_state(conn->dev);
+	/* Wake under the lock: once it is dropped, the session may end and free conn. */
+	spin_lock_irqsave(&conn->lock, flags);
+	list_add_tail(&preq->node, &conn->sec.acks);
+	if (--conn->sec.applying_n == 0)
+		wake_up(&conn->wq);
+	conn->sec.acks_due = true;
+	wake_up(&conn->send_wq);
+	spin_unlock_irqrestore(&conn->lock, flags);
+}
+
+/*
+ * READ_REQ: a diskless primary reads through us. Our disk serves it if it
+ * is the up-to-date copy (no resync under way); else the answer is an
+ * error, at once. Reads count among the requests we hold for the peer.
+ */
+static int tdm_handle_read_req(struct tdm_conn *conn, const struct tdm_hdr *h)
+{
+	struct tdm_device *dev = conn->dev;
+	u8 buf[TDM_WIRE_DATA_HDR_LEN];
+	struct tdm_peer_req *preq;
+	struct tdm_data d;
+	struct bio *bio;
+	bool serve;
+	int ret;
+
+	ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (tdm_read_req_decode(buf, sizeof(buf), h->len, &d) != TDM_WIRE_OK ||
+	    !tdm_range_ok(d.sector, d.size, get_capacity(dev->disk)) || h->flags) {
+		tdm_warn_ratelimited(dev, "peer sent a malformed or out-of-range read request\n");
+		return -EPROTO;
+	}
+	if (READ_ONCE(dev->role) != TANDEM_ROLE_SECONDARY || conn->peer_role != TANDEM_ROLE_PRIMARY) {
+		tdm_warn_ratelimited(dev, "peer asked to read but is not the primary\n");
+		return -EPROTO;
+	}
+	serve = tdm_disk_state(dev) == TANDEM_DISK_UPTODATE &&
+		READ_ONCE(conn->sync) == TDM_SYNC_NONE;
+	ret = tdm_wait_peer_room(conn);
+	if (ret)
+		return ret;
+	bio = bio_alloc_bioset(dev->backing, serve ? DIV_ROUND_UP(d.size, PAGE_SIZE) : 0,
+			       REQ_OP_READ, GFP_NOIO, &dev->peer_bio_set);
+	preq = container_of(bio, struct tdm_peer_req, bio);
+	preq->conn = conn;
+	preq->seq = h->seq;
+	preq->sector = d.sector;
+	preq->size = serve ? d.size : 0;
+	preq->resync = false;
+	preq->read = true;
+	RB_CLEAR_NODE(&preq->rb);
+	spin_lock_irq(&conn->lock);
+	conn->sec.held++;
+	conn->sec.held_bytes += tdm_preq_payload(preq);
+	conn->sec.applying_n++;
+	spin_unlock_irq(&conn->lock);
+	if (!serve) {
+		tdm_warn_ratelimited(dev, "the peer reads through us, but our disk is not up to date: refused\n");
+		bio->bi_status = BLK_STS_IOERR;
+		tdm_peer_read_endio(bio);
+		return 0;
+	}
+	bio->bi_iter.bi_sector = d.sector;
+	/* From the reserve: never fails. */
+	tdm_pages_fill_bio(&dev->pages, bio, d.size, GFP_NOIO | __GFP_NOFAIL);
+	bio->bi_end_io = tdm_peer_read_endio;
+	submit_bio(bio);
+	return 0;
+}
+
+/* READ_REPLY: the data of a read we asked the peer for (we are diskless). */
+static int tdm_handle_read_reply(struct tdm_conn *conn, const struct tdm_hdr *h)
+{
+	struct tdm_req *req, *found = NULL;
+	struct bvec_iter iter;
+	struct bio_vec bv;
+	int ret = 0;
+
+	spin_lock_irq(&conn->lock);
+	hash_for_each_possible(conn->pri.unacked, req, ack_node, h->seq) {
+		if (req->seq == h->seq && bio_op(req->orig) == REQ_OP_READ) {
+			hash_del(&req->ack_node);
+			found = req;
+			break;
+		}
+	}
+	spin_unlock_irq(&conn->lock);
+	if (!found) {
+		tdm_warn_ratelimited(conn->dev, "peer answered a read that was not asked for\n");
+		return -EPROTO;
+	}
+	if (h->flags & ~TDM_ACK_ERROR ||
+	    h->len != (h->flags & TDM_ACK_ERROR ? 0 : found->orig->bi_iter.bi_size)) {
+		tdm_warn_ratelimited(conn->dev, "peer answered a read with the wrong length\n");
+		ret = -EPROTO;
+	} else if (h->flags & TDM_ACK_ERROR) {
+		tdm_err_ratelimited(conn->dev, "the peer could not read sector %llu for us\n",
+				    (unsigned long long)found->orig->bi_iter.bi_sector);
+		found->status = BLK_STS_IOERR;
+	} else {
+		bio_for_each_segment(bv, found->orig, iter) {
+			void *p = bvec_kmap_local(&bv);
+
+			ret = tdm_tr_recv(&conn->tr, p, bv.bv_len);
+			kunmap_local(p);
+			if (ret)
+				break;
+		}
+	}
+	if (ret)
+		found->status = BLK_STS_IOERR;
+	tdm_req_put(found);
+	return ret;
+}
+
 static int tdm_handle_state(struct tdm_conn *conn, const struct tdm_hdr *h)
 {
 	struct tdm_device *dev = conn->dev;
 	u8 buf[TDM_WIRE_STATE_LEN];
 	struct tdm_state st;
+	u32 old;
 	int ret;
 
 	ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
@@ -346,7 +475,22 @@ static int tdm_handle_state(struct tdm_conn *conn, const struct tdm_hdr *h)
 		tdm_err(dev, "both nodes are primary; disconnecting\n");
 		return -EPROTO;
 	}
+	/* peer_disk: only this thread writes it during a session. */
+	old = conn->peer_disk;
 	tdm_peer_state(conn, st.role, st.disk);
+	if (st.disk == TANDEM_DISK_DISKLESS && old != TANDEM_DISK_DISKLESS &&
+	    !test_bit(TDM_DEV_PEER_DROPPED, &dev->flags)) {
+		tdm_md_peer_dropped(dev);
+		spin_lock_irq(&conn->lock);
+		conn->owe.gen = true;
+		spin_unlock_irq(&conn->lock);
+		wake_up(&conn->send_wq);
+	}
+	/* A new session decides what its disk takes (conn.c says so for -EAGAIN). */
+	if (old == TANDEM_DISK_DISKLESS && st.disk != TANDEM_DISK_DISKLESS) {
+		tdm_info(dev, "the peer re-attached its disk: reconnecting to resync it\n");
+		return -EAGAIN;
+	}
 	return 0;
 }
 
@@ -398,6 +542,13 @@ static int tdm_handle_gen(struct tdm_conn *conn, const struct tdm_hdr *h)
 	conn->peer_gen = peer;
 	s = conn->sync;
 	spin_unlock_irq(&conn->lock);
+	/* Diskless, we use the peer's data: we follow its generation, in memory. */
+	if (test_bit(TDM_DEV_DISKLESS, &conn->dev->flags)) {
+		mutex_lock(&conn->dev->md_lock);
+		tdm_gen_adopt(&conn->dev->gen, &peer);
+		mutex_unlock(&conn->dev->md_lock);
+		return 0;
+	}
 	if (s != TDM_SYNC_FRESH)
 		return -EPROTO;
 	tdm_conn_gen(conn, &mine);
@@ -467,6 +618,12 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 		case TDM_P_VERIFY_REPLY:
 			ret = tdm_verify_reply(conn, &h);
 			break;
+		case TDM_P_READ_REQ:
+			ret = tdm_handle_read_req(conn, &h);
+			break;
+		case TDM_P_READ_REPLY:
+			ret = tdm_handle_read_reply(conn, &h);
+			break;
 		default:
 			/* HELLO, AUTH, REFUSE belong to the handshake. */
 			tdm_warn_ratelimited(conn->dev, "unexpected packet type %u from the peer\n",
@@ -510,7 +667,7 @@ bool tdm_applied_failed(struct tdm_conn *conn, struct list_head *acks)
 	int ret;
 
 	list_for_each_entry(preq, acks, node) {
-		if (!preq->status)
+		if (!preq->status || preq->read)
 			continue;
 		n++;
 		tdm_bm_set(dev, preq->sector, preq->size >> SECTOR_SHIFT);

@@ -246,7 +246,8 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 	if (!conn)
 		goto out;
 	spin_lock_irqsave(&conn->lock, flags);
-	if (conn->cstate != TANDEM_CONN_CONNECTED ||
+	/* A diskless peer gets no writes: they are marked, for its re-attach. */
+	if (conn->cstate != TANDEM_CONN_CONNECTED || conn->peer_disk == TANDEM_DISK_DISKLESS ||
 	    tdm_pull_ahead(conn, copy, want_copy && !copy)) {
 		/* Not sent: the caller marks it; tdm_catch_up() resyncs an ahead one. */
 		bool ahead = conn->pri.ahead;
@@ -273,8 +274,10 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 		list_add_tail(&copy->q.node, &conn->pri.sendq);
 		copy = NULL;
 	} else {
-		if (conn->cfg.protocol == TANDEM_PROTO_ASYNC)
+		if (conn->cfg.protocol == TANDEM_PROTO_ASYNC) {
 			atomic_inc(&req->parts);
+			req->queued_self = true;
+		}
 		req->q.copy = false;
 		list_add_tail(&req->q.node, &conn->pri.sendq);
 	}
@@ -290,4 +293,100 @@ out:
 	if (copy)
 		tdm_acopy_free(dev, copy);
 	return queued;
+}
+
+/*
+ * Can the peer serve @bio alone: connected, its disk up to date, no resync
+ * or pull-ahead under way, and for a read, a peer that answers READ_REQ?
+ * conn->lock held.
+ */
+static bool tdm_peer_serves(struct tdm_conn *conn, struct bio *bio)
+{
+	if (conn->cstate != TANDEM_CONN_CONNECTED || conn->peer_disk != TANDEM_DISK_UPTODATE ||
+	    conn->sync != TDM_SYNC_NONE || conn->pri.ahead)
+		return false;
+	if (op_is_write(bio_op(bio)))
+		return tdm_op_replicated(bio);
+	return bio_op(bio) == REQ_OP_READ && (conn->peer_caps & TDM_CAP_READ);
+}
+
+/*
+ * Queue @req as a request of its own that the peer answers: a write's ack,
+ * a read's data. conn->lock held, the session up.
+ */
+static void tdm_queue_remote(struct tdm_device *dev, struct tdm_conn *conn, struct tdm_req *req)
+{
+	struct bio *bio = req->orig;
+	u32 size = op_is_write(bio_op(bio)) && bio_has_data(bio) ? bio->bi_iter.bi_size : 0;
+
+	req->seq = ++conn->pri.next_seq;
+	if (op_is_write(bio_op(bio)) && test_and_clear_bit(TDM_DEV_EPOCH_CLOSED, &dev->flags))
+		conn->pri.epoch++;
+	req->epoch = conn->pri.epoch;
+	/* The send, and the peer's answer. */
+	atomic_add(2, &req->parts);
+	hash_add(conn->pri.unacked, &req->ack_node, req->seq);
+	req->q.copy = false;
+	list_add_tail(&req->q.node, &conn->pri.sendq);
+	conn->pri.pending++;
+	WRITE_ONCE(conn->pri.backlog, conn->pri.backlog + size);
+}
+
+void tdm_remote_submit(struct tdm_device *dev, struct tdm_req *req)
+{
+	struct tdm_conn *conn;
+	unsigned long flags;
+	bool queued = false;
+
+	rcu_read_lock();
+	conn = rcu_dereference(dev->conn);
+	if (conn) {
+		spin_lock_irqsave(&conn->lock, flags);
+		if (tdm_peer_serves(conn, req->orig)) {
+			tdm_queue_remote(dev, conn, req);
+			queued = true;
+		}
+		spin_unlock_irqrestore(&conn->lock, flags);
+		if (queued)
+			wake_up(&conn->send_wq);
+	}
+	rcu_read_unlock();
+	if (!queued) {
+		req->status = BLK_STS_IOERR;
+		tdm_err_ratelimited(dev, "diskless, and no up-to-date peer to serve it: a %s at sector %llu failed\n",
+				    op_is_write(bio_op(req->orig)) ? "write" : "read",
+				    (unsigned long long)req->orig->bi_iter.bi_sector);
+	}
+	tdm_req_put(req);
+}
+
+/*
+ * The local write of @req failed, and this node is now diskless: it
+ * succeeds if the peer has it. Sync mode: the peer's ack says so. Async
+ * mode: its copy's ack completes nothing here, so it is sent again, as a
+ * request of its own; the peer writes the same data twice, and no other
+ * write to these blocks goes out before its completion (inflight.c). An
+ * async write queued as itself (no copy could be made) is not rescued:
+ * its error goes to the application, its blocks are marked. Any context.
+ */
+void tdm_remote_rescue(struct tdm_device *dev, struct tdm_req *req)
+{
+	struct tdm_conn *conn;
+	unsigned long flags;
+	bool queued = false;
+
+	req->rescue = true;
+	rcu_read_lock();
+	conn = rcu_dereference(dev->conn);
+	if (conn && conn->cfg.protocol == TANDEM_PROTO_ASYNC && !req->queued_self) {
+		spin_lock_irqsave(&conn->lock, flags);
+		if (tdm_peer_serves(conn, req->orig)) {
+			tdm_queue_remote(dev, conn, req);
+			queued = true;
+		}
+		spin_unlock_irqrestore(&conn->lock, flags);
+		if (queued)
+			wake_up(&conn->send_wq);
+	}
+	rcu_read_unlock();
 }

@@ -32,6 +32,13 @@ int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s);
 void tdm_peer_tell_state(struct tdm_device *dev);
 /* Process context, no lock held: true if queued for the peer. */
 bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req);
+/*
+ * Any context: a diskless node's request, served by the peer alone (its
+ * local part is dropped); a diskless node's failed local write, rescued
+ * if the peer has it.
+ */
+void tdm_remote_submit(struct tdm_device *dev, struct tdm_req *req);
+void tdm_remote_rescue(struct tdm_device *dev, struct tdm_req *req);
 /* Any context. */
 void tdm_acopy_free(struct tdm_device *dev, struct tdm_acopy *c);
 /* Any context, no conn->lock held. */

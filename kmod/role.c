@@ -112,6 +112,11 @@ int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *exta
 
 	if (dev->role == TANDEM_ROLE_PRIMARY)
 		return 0;
+	if (test_bit(TDM_DEV_DISKLESS, &dev->flags)) {
+		NL_SET_ERR_MSG(extack,
+			       "this node is diskless (its disk failed): promote the peer, or re-attach the repaired disk first");
+		return -EINVAL;
+	}
 	uptodate = tdm_disk_state(dev) == TANDEM_DISK_UPTODATE;
 	if (!force && tdm_disk_state(dev) == TANDEM_DISK_OUTDATED) {
 		NL_SET_ERR_MSG(extack,

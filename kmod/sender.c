@@ -84,6 +84,43 @@ static int tdm_send_data(struct tdm_conn *conn, struct tdm_req *req, bool more)
 	return ret;
 }
 
+/* A diskless node's read, asked of the peer. */
+static int tdm_send_read_req(struct tdm_conn *conn, struct tdm_req *req, bool more)
+{
+	struct tdm_data d = {
+		.sector = req->orig->bi_iter.bi_sector, .size = req->orig->bi_iter.bi_size,
+		.op = TDM_OP_READ,
+	};
+	struct tdm_hdr h = {
+		.magic = TDM_WIRE_MAGIC, .type = TDM_P_READ_REQ, .seq = req->seq,
+		.len = TDM_WIRE_DATA_HDR_LEN,
+	};
+	u8 buf[TDM_WIRE_HDR_LEN + TDM_WIRE_DATA_HDR_LEN];
+
+	tdm_hdr_encode(buf, &h);
+	tdm_data_encode(buf + TDM_WIRE_HDR_LEN, &d);
+	return tdm_tr_send(&conn->tr, buf, sizeof(buf), more ? MSG_MORE : 0);
+}
+
+/* The answer to a diskless peer's read: its data, or an error. */
+static int tdm_send_read_reply(struct tdm_conn *conn, struct tdm_peer_req *preq, bool more)
+{
+	struct tdm_hdr h = {
+		.magic = TDM_WIRE_MAGIC, .type = TDM_P_READ_REPLY, .seq = preq->seq,
+		.flags = preq->status ? TDM_ACK_ERROR : 0,
+		.len = preq->status ? 0 : preq->size,
+	};
+	u8 buf[TDM_WIRE_HDR_LEN];
+	int ret;
+
+	tdm_hdr_encode(buf, &h);
+	ret = tdm_tr_send(&conn->tr, buf, sizeof(buf), (more || h.len) ? MSG_MORE : 0);
+	if (ret || !h.len)
+		return ret;
+	return tdm_tr_send_bvecs(&conn->tr, preq->bio.bi_io_vec, preq->bio.bi_vcnt, h.len,
+				 more ? MSG_MORE : 0);
+}
+
 /* A DATA packet whose payload is in pages of our own: copied into the socket. */
 static int tdm_send_pages(struct tdm_conn *conn, const struct tdm_hdr *h,
 			  const struct tdm_data *d, struct bio_vec *pages,
@@ -127,9 +164,10 @@ static int tdm_send_item(struct tdm_conn *conn, struct tdm_sendq_item *item, boo
 		tdm_acopy_free(conn->dev, c);
 	} else {
 		struct tdm_req *req = container_of(item, struct tdm_req, q);
+		bool write = op_is_write(bio_op(req->orig));
 
-		size = bio_has_data(req->orig) ? req->orig->bi_iter.bi_size : 0;
-		ret = tdm_send_data(conn, req, more);
+		size = write && bio_has_data(req->orig) ? req->orig->bi_iter.bi_size : 0;
+		ret = write ? tdm_send_data(conn, req, more) : tdm_send_read_req(conn, req, more);
 		tdm_req_put(req);
 	}
 	if (!ret) {
@@ -188,6 +226,19 @@ static int tdm_send_acks(struct tdm_conn *conn, struct list_head *acks, bool mor
 			.flags = preq->status ? TDM_ACK_ERROR : 0,
 		};
 
+		/* A read's answer carries its data: the acks before it go first. */
+		if (preq->read) {
+			if (n)
+				ret = tdm_tr_send(&conn->tr, buf, n * TDM_WIRE_HDR_LEN, MSG_MORE);
+			n = 0;
+			list_del(&preq->node);
+			if (!ret)
+				ret = tdm_send_read_reply(conn, preq, more || !list_empty(acks));
+			tdm_peer_req_free(preq);
+			if (ret)
+				break;
+			continue;
+		}
 		if (preq->resync) {
 			h.type = TDM_P_RS_ACK;
 			h.seq = preq->sector;
@@ -324,7 +375,11 @@ void tdm_sendq_drop(struct tdm_device *dev, struct list_head *items)
 		} else {
 			struct tdm_req *req = container_of(item, struct tdm_req, q);
 
-			tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
+			if (op_is_write(bio_op(req->orig)))
+				tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
+			/* Served by the peer alone, it is nowhere. */
+			if (req->remote)
+				req->status = BLK_STS_IOERR;
 			tdm_req_put(req);
 		}
 	}

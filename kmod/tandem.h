@@ -110,6 +110,11 @@ struct tdm_actlog {
 enum {
 	TDM_DEV_EPOCH_CLOSED,	/* a replicated write completed: next write opens an epoch */
 	TDM_DEV_DISK_FAILED,	/* the backing disk failed an I/O (md.c): disk state failed */
+	TDM_DEV_DISKLESS,	/* ...and was dropped (on-io-error detach): I/O goes to the
+				 * peer (replication.c); set with DISK_FAILED, cleared by
+				 * a re-attach */
+	TDM_DEV_PEER_DROPPED,	/* the peer's disk was dropped and our generation moved
+				 * on for it (gen.c); cleared when it has a disk again */
 };
 
 /* Per-CPU I/O counters of one device; summed when status is asked for. */
@@ -147,6 +152,11 @@ struct tdm_req {
 	u64 seq;			/* id on the wire */
 	u32 epoch;
 	bool al_held;			/* holds its activity-log extents */
+	bool remote;			/* served by the peer alone: this node is diskless */
+	bool rescue;			/* the local write failed on a diskless node: it
+					 * succeeds if the peer has it (peer_ok) */
+	bool peer_ok;			/* the peer acked it without error; under conn->lock */
+	bool queued_self;		/* async, queued as itself (no copy): on a send list */
 	struct rb_node rb;		/* in dev->inflight while in flight (a write
 					 * with data); under dev->inflight_lock */
 	sector_t rb_last;		/* last sector of rb's subtree (interval tree) */
@@ -178,6 +188,7 @@ struct tdm_peer_req {
 	sector_t sector;
 	u32 size;
 	bool resync;			/* resync data: acked by RS_ACK, clears bits */
+	bool read;			/* a diskless peer's read: answered by READ_REPLY */
 	blk_status_t status;
 	struct rb_node rb;		/* in conn->sec.applying while written (not a flush); under conn->lock */
 	sector_t rb_last;		/* last sector of rb's subtree (interval tree) */
@@ -465,6 +476,7 @@ struct tdm_device {
 					 * or with READ_ONCE */
 	spinlock_t state_lock;		/* protects disk_state, gen_pending, deferred */
 	u32 disk_state;			/* enum tandem_disk_state */
+	u32 on_io_error;		/* enum tandem_on_io_error; fixed at attach */
 	bool gen_pending;		/* the next write without the peer starts a generation */
 	struct bio_list deferred;	/* such writes, until it is on disk */
 	struct work_struct gen_work;	/* writes it, then submits them */
@@ -510,12 +522,17 @@ static inline void tdm_extack_msg(struct netlink_ext_ack *extack,
 		extack->_msg = msg;
 }
 
-/* The disk state; failed (TDM_DEV_DISK_FAILED) overrides what the metadata says. */
+/*
+ * The disk state; diskless and failed (TDM_DEV_DISKLESS, _DISK_FAILED)
+ * override what the metadata says.
+ */
 static inline u32 tdm_disk_state(struct tdm_device *dev)
 {
 	unsigned long flags;
 	u32 d;
 
+	if (test_bit(TDM_DEV_DISKLESS, &dev->flags))
+		return TANDEM_DISK_DISKLESS;
 	if (test_bit(TDM_DEV_DISK_FAILED, &dev->flags))
 		return TANDEM_DISK_FAILED;
 	spin_lock_irqsave(&dev->state_lock, flags);

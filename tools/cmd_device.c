@@ -53,6 +53,7 @@ char *tdm_resolve_disk(const char *spec)
 struct attach_args {
 	uint32_t minor;
 	const char *disk;
+	uint32_t on_io_error;		/* 0: not sent */
 };
 
 static int put_attach(struct nl_msg *msg, void *arg)
@@ -60,7 +61,8 @@ static int put_attach(struct nl_msg *msg, void *arg)
 	struct attach_args *a = arg;
 
 	return nla_put_u32(msg, TANDEM_A_MINOR, a->minor) ||
-	       nla_put_string(msg, TANDEM_A_DISK, a->disk);
+	       nla_put_string(msg, TANDEM_A_DISK, a->disk) ||
+	       (a->on_io_error && nla_put_u32(msg, TANDEM_A_ON_IO_ERROR, a->on_io_error));
 }
 
 int cmd_attach(int argc, char **argv)
@@ -68,17 +70,18 @@ int cmd_attach(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "minor", required_argument, NULL, 'm' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "on-io-error", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name, *disk_spec = NULL;
 	bool have_minor = false;
 	struct tdm_local l;
 	struct tdm_cfg cfg;
-	uint32_t minor = 0;
+	uint32_t minor = 0, on_io_error = 0;
 	char msg[128];
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "m:d:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:d:e:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (tdm_parse_range(&tdm_range_minor, optarg, &minor, msg, sizeof(msg)))
@@ -87,6 +90,11 @@ int cmd_attach(int argc, char **argv)
 			break;
 		case 'd':
 			disk_spec = optarg;
+			break;
+		case 'e':
+			on_io_error = tdm_io_error_value(optarg);
+			if (!on_io_error)
+				return tdm_usage_error("attach", "--on-io-error must be detach or pass-on");
 			break;
 		default:
 			return tdm_usage_error("attach", "unknown option");
@@ -98,17 +106,18 @@ int cmd_attach(int argc, char **argv)
 	if (disk_spec && !disk_spec[0])
 		return tdm_usage_error("attach", "--disk is empty");
 	if (have_minor && disk_spec)
-		return tdm_attach_res(name, minor, disk_spec);
+		return tdm_attach_res(name, minor, disk_spec, on_io_error);
 	if (have_minor || disk_spec)
 		return tdm_usage_error("attach", "missing %s (or neither: both from the resource file)",
 				       have_minor ? "--disk" : "--minor");
 	ret = tdm_cfg_load(&cfg) ?: tdm_cfg_local(&cfg, name, &l);
 	if (ret)
 		return ret;
-	return tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk);
+	return tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk,
+			      on_io_error ? on_io_error : l.res->opts.on_io_error);
 }
 
-int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec)
+int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec, uint32_t on_io_error)
 {
 	char what[128 + PATH_MAX];
 	struct attach_args a;
@@ -127,6 +136,7 @@ int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec)
 	snprintf(what, sizeof(what), "attach %s (disk %s, minor %u)", name, disk, minor);
 	a.minor = minor;
 	a.disk = disk;
+	a.on_io_error = on_io_error;
 	ret = tdm_nl_do(what, TANDEM_CMD_ATTACH, name, put_attach, &a);
 	free(disk);
 	return ret;

@@ -105,7 +105,8 @@ static int tdm_up_one(const struct tdm_cfg *cfg, const char *name)
 	if (ret)
 		return ret;
 	if (!st.attached) {
-		ret = tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk);
+		ret = tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk,
+				     l.res->opts.on_io_error);
 		if (ret)
 			return ret;
 		st.conn_state = TANDEM_CONN_STANDALONE;

@@ -264,12 +264,26 @@ static int tdm_parse_handlers(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 	return ret < 0 ? -1 : 0;
 }
 
-/* protocol, fencing, secret-file, options or handlers: 1 if the current word is none of them. */
+/*
+ * protocol, fencing, on-io-error, secret-file, options or handlers: 1 if
+ * the current word is none of them.
+ */
 static int tdm_parse_shared(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 {
 	char v[TDM_CFG_WORD_MAX];
 	int line, col;
 
+	if (!strcmp(lx->word, "on-io-error")) {
+		line = lx->tline;
+		col = lx->tcol;
+		if (tdm_value(lx, "on-io-error", v, sizeof(v)))
+			return -1;
+		o->on_io_error = tdm_io_error_value(v);
+		if (!o->on_io_error)
+			return tdm_cfg_fail(lx->err, lx->file, line, col,
+					    "on-io-error must be detach or pass-on, not '%s'", v);
+		return 0;
+	}
 	if (!strcmp(lx->word, "fencing")) {
 		line = lx->tline;
 		col = lx->tcol;
@@ -312,6 +326,8 @@ static void tdm_opts_merge(struct tdm_cfg_opts *base, const struct tdm_cfg_opts 
 		memcpy(base->secret_file, over->secret_file, sizeof(base->secret_file));
 	if (over->fencing)
 		base->fencing = over->fencing;
+	if (over->on_io_error)
+		base->on_io_error = over->on_io_error;
 	if (over->fence_peer[0])
 		memcpy(base->fence_peer, over->fence_peer, sizeof(base->fence_peer));
 	if (over->timeout_ms)
@@ -394,7 +410,7 @@ static int tdm_parse_resource(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 				return -1;
 		} else {
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in a resource (expected minor, protocol, fencing, secret-file, options, handlers or node)",
+					    "unknown keyword '%s' in a resource (expected minor, protocol, fencing, on-io-error, secret-file, options, handlers or node)",
 					    lx->word);
 		}
 	}
@@ -419,7 +435,7 @@ static int tdm_parse_common(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 			return -1;
 		if (ret)
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in common (expected protocol, fencing, secret-file, options or handlers)",
+					    "unknown keyword '%s' in common (expected protocol, fencing, on-io-error, secret-file, options or handlers)",
 					    lx->word);
 	}
 	return ret < 0 ? -1 : 0;

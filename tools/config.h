@@ -16,6 +16,7 @@
  *       secret-file /etc/tandem/r0.secret;
  *       options { timeout 2500; }            # ms; resync-rate MiB/s; congestion-limit MiB
  *       fencing resource-and-stonith;        # none | resource-only | resource-and-stonith
+ *       on-io-error detach;                  # detach | pass-on
  *       handlers { fence-peer /usr/lib/tandem/fence-peer; }
  *       node alpha { disk /dev/sdb; address 10.99.0.1:7789; }
  *       node beta  { disk UUID=...; address 10.99.0.2:7789; }
@@ -51,6 +52,7 @@ struct tdm_cfg_opts {
 	uint32_t resync_rate;		/* MiB/s */
 	uint32_t congestion_limit;	/* MiB */
 	uint32_t fencing;		/* enum tandem_fencing */
+	uint32_t on_io_error;		/* enum tandem_on_io_error */
 	char fence_peer[TDM_CFG_WORD_MAX];	/* handlers { fence-peer PATH; } */
 };
 

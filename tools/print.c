@@ -107,6 +107,8 @@ static void record_replication(const struct tdm_status *st)
 
 	out_state("role", tdm_role_name(st->role));
 	out_state("disk_state", tdm_disk_name(st->disk_state));
+	if (st->on_io_error)
+		out_str("on_io_error", tdm_io_error_name(st->on_io_error));
 	if (st->disk_errors)
 		out_u64("disk_errors", st->disk_errors);
 	if (st->first_disk_error) {
@@ -368,6 +370,8 @@ void tdm_print_block(const struct tdm_status *st, bool verbose)
 	printf("%s /dev/tandem%u\n", st->name, st->minor);
 	block_state("role", tdm_role_name(st->role));
 	block_state("disk", tdm_disk_name(st->disk_state));
+	if (st->on_io_error)
+		block_line("on io error", "%s", tdm_io_error_name(st->on_io_error));
 	if (st->disk_errors) {
 		char when[32];
 

@@ -48,7 +48,8 @@ int tdm_take_name(const char *cmd, int argc, char **argv, const char **name);
 /* A disk path made absolute, or a UUID=/PARTUUID=/LABEL= tag resolved; malloc'ed. */
 char *tdm_resolve_disk(const char *spec);
 /* Attach @name on @disk_spec (path or tag) as minor @minor. */
-int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec);
+/* @on_io_error: enum tandem_on_io_error, 0 for the module's default. */
+int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec, uint32_t on_io_error);
 /* A command taking the resource name alone. */
 int tdm_name_only_cmd(const char *cmdname, int cmd, int argc, char **argv);
 

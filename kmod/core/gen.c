@@ -20,6 +20,15 @@
  *  8. Nothing in common: unrelated data.
  * A split brain (and unrelated data) is resolved only when exactly one side
  * says --discard-my-data; that side becomes the target.
+ *
+ * A diskless node (its disk failed and was dropped) has no data to copy or
+ * take: it connects with no resync, to use the peer's disk. A diskless
+ * secondary always may (whatever the peer wrote, it loses nothing). A
+ * diskless primary serves its applications from the peer's disk: only
+ * where the rules above find nothing to do; where they would make it the
+ * source (the peer lacks blocks only its lost disk held) there is no good
+ * copy, and split brain, unrelated data and an older primary stay what
+ * they are. Two diskless nodes have no copy at all.
  */
 #include "gen.h"
 
@@ -38,6 +47,10 @@ enum tdm_sync tdm_sync_mirror(enum tdm_sync s)
 		return TDM_SYNC_PEER_ADOPTS;
 	case TDM_SYNC_PEER_ADOPTS:
 		return TDM_SYNC_ADOPT;
+	case TDM_SYNC_DISKLESS:
+		return TDM_SYNC_PEER_DISKLESS;
+	case TDM_SYNC_PEER_DISKLESS:
+		return TDM_SYNC_DISKLESS;
 	default:
 		return s;
 	}
@@ -85,7 +98,7 @@ static enum tdm_sync resolve(const struct tdm_gen *me, const struct tdm_gen *pee
 	return unresolved;
 }
 
-enum tdm_sync tdm_sync_decide(const struct tdm_gen *me, const struct tdm_gen *peer)
+static enum tdm_sync tdm_sync_decide_data(const struct tdm_gen *me, const struct tdm_gen *peer)
 {
 	u64 mc = me->cur, pc = peer->cur;
 	bool to_me, to_peer;
@@ -128,10 +141,49 @@ enum tdm_sync tdm_sync_decide(const struct tdm_gen *me, const struct tdm_gen *pe
 	return resolve(me, peer, TDM_SYNC_UNRELATED, false);
 }
 
+/* What the diskless side @me makes of the decision @s the rules took for it. */
+static enum tdm_sync tdm_sync_diskless(const struct tdm_gen *me, enum tdm_sync s)
+{
+	if (!(me->flags & TDM_GEN_PRIMARY))
+		return TDM_SYNC_DISKLESS;
+	switch (s) {
+	case TDM_SYNC_NONE:
+		return TDM_SYNC_DISKLESS;
+	case TDM_SYNC_TARGET:
+	case TDM_SYNC_TARGET_FULL:
+	case TDM_SYNC_SPLIT_BRAIN:
+	case TDM_SYNC_UNRELATED:
+		return s;
+	default:
+		return TDM_SYNC_NO_DATA;
+	}
+}
+
+enum tdm_sync tdm_sync_decide(const struct tdm_gen *me, const struct tdm_gen *peer)
+{
+	bool md = me->flags & TDM_GEN_DISKLESS, pd = peer->flags & TDM_GEN_DISKLESS;
+
+	if (md && pd)
+		return TDM_SYNC_NO_DATA;
+	if (md)
+		return tdm_sync_diskless(me, tdm_sync_decide_data(me, peer));
+	if (pd)
+		return tdm_sync_mirror(tdm_sync_diskless(peer, tdm_sync_decide_data(peer, me)));
+	return tdm_sync_decide_data(me, peer);
+}
+
 void tdm_gen_new_current(struct tdm_gen *g, u64 id)
 {
 	if (g->cur && !g->bitmap)
 		g->bitmap = g->cur;
+	g->cur = id;
+}
+
+void tdm_gen_peer_dropped(struct tdm_gen *g, u64 id)
+{
+	g->history[1] = g->bitmap ? g->bitmap : g->history[0];
+	g->history[0] = g->cur;
+	g->bitmap = 0;
 	g->cur = id;
 }
 
@@ -177,6 +229,12 @@ const char *tdm_sync_str(enum tdm_sync s)
 		return "split brain: both nodes wrote on their own";
 	case TDM_SYNC_UNRELATED:
 		return "unrelated data: the nodes share no data generation";
+	case TDM_SYNC_DISKLESS:
+		return "diskless: using the peer's disk";
+	case TDM_SYNC_PEER_DISKLESS:
+		return "the peer is diskless: its writes are marked here";
+	case TDM_SYNC_NO_DATA:
+		return "no good copy: the blocks the peer lacks were on the disk that failed";
 	}
 	return "unknown";
 }

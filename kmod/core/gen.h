@@ -32,6 +32,8 @@ struct tdm_gen {
  * from the roles the handshake exchanged; never sent as part of a set.
  */
 #define TDM_GEN_PRIMARY		0x8
+/* The node's disk failed and was dropped: it has no data to give or take. */
+#define TDM_GEN_DISKLESS	0x10
 
 enum tdm_sync {
 	TDM_SYNC_NONE,		/* same data: nothing to copy */
@@ -44,17 +46,27 @@ enum tdm_sync {
 	TDM_SYNC_PEER_ADOPTS,	/* the mirror of ADOPT */
 	TDM_SYNC_SPLIT_BRAIN,	/* both wrote on their own since they last agreed */
 	TDM_SYNC_UNRELATED,	/* no common generation: not the same data set */
+	TDM_SYNC_DISKLESS,	/* we are diskless: no copy, we use the peer's disk */
+	TDM_SYNC_PEER_DISKLESS,	/* the mirror: the peer is diskless, no copy */
+	TDM_SYNC_NO_DATA,	/* diskless, and the peer lacks what only our lost
+				 * disk held (or is diskless too): no good copy */
 };
 
 /* What to do when @me meets @peer. tdm_sync_decide(b, a) mirrors (a, b). */
 enum tdm_sync tdm_sync_decide(const struct tdm_gen *me, const struct tdm_gen *peer);
-/* SOURCE <-> TARGET, SOURCE_FULL <-> TARGET_FULL, ADOPT <-> PEER_ADOPTS. */
+/* SOURCE <-> TARGET, SOURCE_FULL <-> TARGET_FULL, ADOPT <-> PEER_ADOPTS, DISKLESS <-> PEER_DISKLESS. */
 enum tdm_sync tdm_sync_mirror(enum tdm_sync s);
 bool tdm_sync_is_target(enum tdm_sync s);
 bool tdm_sync_is_source(enum tdm_sync s);
 
 /* Start a new generation @id (nonzero): writes without the peer begin. */
 void tdm_gen_new_current(struct tdm_gen *g, u64 id);
+/*
+ * The peer's disk failed and was dropped: start generation @id, the
+ * current one (and a bitmap one) into history, no bitmap generation: the
+ * peer's disk, when it comes back, is a full resync target (rule 6).
+ */
+void tdm_gen_peer_dropped(struct tdm_gen *g, u64 id);
 /* The peer now has our data: the bitmap's generation becomes history. */
 void tdm_gen_synced(struct tdm_gen *g);
 /* We now hold @src's data (after a resync, or ADOPT). */

@@ -68,6 +68,12 @@ static const char *const tdm_disk_states[] = {
 	[TANDEM_DISK_CONSISTENT] = "consistent",
 	[TANDEM_DISK_UPTODATE] = "uptodate",
 	[TANDEM_DISK_FAILED] = "failed",
+	[TANDEM_DISK_DISKLESS] = "diskless",
+};
+
+static const char *const tdm_io_error_policies[] = {
+	[TANDEM_ON_IO_ERROR_DETACH] = "detach",
+	[TANDEM_ON_IO_ERROR_PASS_ON] = "pass-on",
 };
 
 static const char *const tdm_conn_states[] = {
@@ -175,6 +181,11 @@ const char *tdm_fence_result_name(u32 result)
 	return TDM_NAMES(tdm_fence_results, result);
 }
 
+const char *tdm_io_error_name(u32 policy)
+{
+	return TDM_NAMES(tdm_io_error_policies, policy);
+}
+
 static u32 tdm_value(const char *const *names, u32 count, const char *name)
 {
 	u32 v;
@@ -193,6 +204,12 @@ u32 tdm_proto_value(const char *name)
 u32 tdm_fencing_value(const char *name)
 {
 	return tdm_value(tdm_fencings, sizeof(tdm_fencings) / sizeof(tdm_fencings[0]), name);
+}
+
+u32 tdm_io_error_value(const char *name)
+{
+	return tdm_value(tdm_io_error_policies,
+			 sizeof(tdm_io_error_policies) / sizeof(tdm_io_error_policies[0]), name);
 }
 
 const char *tdm_md_flag_name(u32 flag)

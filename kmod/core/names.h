@@ -32,9 +32,11 @@ const char *tdm_sync_name(u32 sync_state);
 const char *tdm_event_name(u32 event);
 const char *tdm_fencing_name(u32 fencing);
 const char *tdm_fence_result_name(u32 result);
-/* The enum tandem_protocol (tandem_fencing) value named @name, or 0. */
+const char *tdm_io_error_name(u32 policy);
+/* The enum tandem_protocol (tandem_fencing, tandem_on_io_error) value named @name, or 0. */
 u32 tdm_proto_value(const char *name);
 u32 tdm_fencing_value(const char *name);
+u32 tdm_io_error_value(const char *name);
 /* The name of one TDM_MDF_* superblock flag, or NULL if @flag is not one. */
 const char *tdm_md_flag_name(u32 flag);
 

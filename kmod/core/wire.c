@@ -63,6 +63,10 @@ static bool tdm_len_ok(u16 type, u32 len)
 	case TDM_P_DATA:
 		return len >= TDM_WIRE_DATA_HDR_LEN &&
 		       len - TDM_WIRE_DATA_HDR_LEN <= TDM_WIRE_MAX_DATA;
+	case TDM_P_READ_REQ:
+		return len == TDM_WIRE_DATA_HDR_LEN;
+	case TDM_P_READ_REPLY:
+		return len <= TDM_WIRE_MAX_DATA;
 	case TDM_P_STATE:
 		return len == TDM_WIRE_STATE_LEN;
 	case TDM_P_GEN:
@@ -113,8 +117,8 @@ void tdm_data_encode(u8 *buf, const struct tdm_data *d)
 	tdm_be32_put(buf + 12, d->op);
 }
 
-enum tdm_wire_err tdm_data_decode(const u8 *buf, size_t len, u32 pkt_len,
-				  struct tdm_data *d)
+static enum tdm_wire_err tdm_data_decode_any(const u8 *buf, size_t len, u32 pkt_len,
+					     struct tdm_data *d)
 {
 	u32 payload;
 
@@ -138,6 +142,10 @@ enum tdm_wire_err tdm_data_decode(const u8 *buf, size_t len, u32 pkt_len,
 		if (!d->size || payload)
 			return TDM_WIRE_BAD_LEN;
 		break;
+	case TDM_OP_READ:
+		if (!d->size || payload || d->size > TDM_WIRE_MAX_DATA)
+			return TDM_WIRE_BAD_LEN;
+		break;
 	default:
 		return TDM_WIRE_BAD_VALUE;
 	}
@@ -146,7 +154,24 @@ enum tdm_wire_err tdm_data_decode(const u8 *buf, size_t len, u32 pkt_len,
 	return TDM_WIRE_OK;
 }
 
-#define GEN_FLAGS (TDM_GEN_RESYNC_OWED | TDM_GEN_DISCARD_MINE | TDM_GEN_ASSUME_CLEAN)
+enum tdm_wire_err tdm_data_decode(const u8 *buf, size_t len, u32 pkt_len,
+				  struct tdm_data *d)
+{
+	enum tdm_wire_err e = tdm_data_decode_any(buf, len, pkt_len, d);
+
+	return e == TDM_WIRE_OK && d->op == TDM_OP_READ ? TDM_WIRE_BAD_VALUE : e;
+}
+
+enum tdm_wire_err tdm_read_req_decode(const u8 *buf, size_t len, u32 pkt_len,
+				      struct tdm_data *d)
+{
+	enum tdm_wire_err e = tdm_data_decode_any(buf, len, pkt_len, d);
+
+	return e == TDM_WIRE_OK && d->op != TDM_OP_READ ? TDM_WIRE_BAD_VALUE : e;
+}
+
+#define GEN_FLAGS (TDM_GEN_RESYNC_OWED | TDM_GEN_DISCARD_MINE | TDM_GEN_ASSUME_CLEAN | \
+		   TDM_GEN_DISKLESS)
 
 void tdm_gen_encode(u8 *buf, const struct tdm_gen *g)
 {
@@ -284,7 +309,7 @@ enum tdm_wire_err tdm_state_decode(const u8 *buf, size_t len, struct tdm_state *
 	s->disk = tdm_be32_get(buf + 4);
 	if (s->role != TANDEM_ROLE_SECONDARY && s->role != TANDEM_ROLE_PRIMARY)
 		return TDM_WIRE_BAD_VALUE;
-	if (s->disk < TANDEM_DISK_INCONSISTENT || s->disk > TANDEM_DISK_FAILED)
+	if (s->disk < TANDEM_DISK_INCONSISTENT || s->disk > TANDEM_DISK_DISKLESS)
 		return TDM_WIRE_BAD_VALUE;
 	return TDM_WIRE_OK;
 }
@@ -331,6 +356,8 @@ const char *tdm_refuse_str(enum tdm_refuse r)
 		return "logical block sizes differ: both backing disks must take the same smallest write";
 	case TDM_REFUSE_SOURCE_FAILED:
 		return "the resync source's disk has failed: make the peer primary (its data is the good copy)";
+	case TDM_REFUSE_NO_DATA:
+		return "a diskless node and a peer without its latest data (or diskless too): no good copy to serve";
 	case __TDM_REFUSE_MAX:
 		break;
 	}

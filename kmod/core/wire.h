@@ -62,6 +62,9 @@ enum tdm_pkt {
 	TDM_P_RS_START,		/* after pulling ahead: the sender resyncs what it marked */
 	TDM_P_RS_REQUEST,	/* the sender's data is suspect (invalidate): resync every
 				 * block to it (only to a peer with TDM_CAP_RS_REQUEST) */
+	TDM_P_READ_REQ,		/* struct tdm_data, op TDM_OP_READ: a diskless primary reads
+				 * through the peer (only one with TDM_CAP_READ); seq: its id */
+	TDM_P_READ_REPLY,	/* the data READ_REQ @seq asked for; TDM_ACK_ERROR: none (len 0) */
 	__TDM_P_MAX,
 };
 
@@ -79,6 +82,7 @@ enum tdm_data_op {
 	TDM_OP_FLUSH,		/* empty flush: size 0 */
 	TDM_OP_DISCARD,
 	TDM_OP_WRITE_ZEROES,
+	TDM_OP_READ,		/* READ_REQ only: size bytes are asked for */
 };
 
 /* Roles, disk states and protocols travel as their UAPI values. */
@@ -100,6 +104,7 @@ enum tdm_refuse {
 	TDM_REFUSE_ASSUME_CLEAN,	/* assume-clean on a disk that has data */
 	TDM_REFUSE_BLOCK_SIZE,		/* the devices' logical block sizes differ */
 	TDM_REFUSE_SOURCE_FAILED,	/* the resync source's disk has failed */
+	TDM_REFUSE_NO_DATA,		/* diskless, and no good copy on the peer */
 	__TDM_REFUSE_MAX,
 };
 
@@ -130,7 +135,9 @@ struct tdm_data {
 #define TDM_CAP_DISCARD		0x1
 #define TDM_CAP_WRITE_ZEROES	0x2
 #define TDM_CAP_RS_REQUEST	0x4	/* the node answers TDM_P_RS_REQUEST */
-#define TDM_CAPS		(TDM_CAP_DISCARD | TDM_CAP_WRITE_ZEROES | TDM_CAP_RS_REQUEST)
+#define TDM_CAP_READ		0x8	/* the node answers TDM_P_READ_REQ */
+#define TDM_CAPS		(TDM_CAP_DISCARD | TDM_CAP_WRITE_ZEROES | TDM_CAP_RS_REQUEST | \
+				 TDM_CAP_READ)
 
 struct tdm_hello {
 	u32 proto_min;
@@ -173,6 +180,9 @@ void tdm_data_encode(u8 *buf, const struct tdm_data *d);
 /* Decode a DATA payload's header; @pkt_len is the header's len field. */
 enum tdm_wire_err tdm_data_decode(const u8 *buf, size_t len, u32 pkt_len,
 				  struct tdm_data *d);
+/* Decode a READ_REQ payload (a struct tdm_data of op TDM_OP_READ). */
+enum tdm_wire_err tdm_read_req_decode(const u8 *buf, size_t len, u32 pkt_len,
+				      struct tdm_data *d);
 /*
  * Is the range of @bytes at @sector inside a device of @capacity sectors?
  * For every range a peer names (DATA, RS_ACK, VERIFY_REQ): no sum wraps.

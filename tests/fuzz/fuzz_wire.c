@@ -84,8 +84,12 @@ static void data(const uint8_t *d, size_t n)
 		return;
 	cap = get64(d);
 	pkt_len = tdm_be32_get(d + 8);
+	if (tdm_read_req_decode(d + 12, n - 12, pkt_len, &x) == TDM_WIRE_OK)
+		REQUIRE(x.op == TDM_OP_READ && x.size && !(x.size & 511) &&
+			x.size <= TDM_WIRE_MAX_DATA && pkt_len == TDM_WIRE_DATA_HDR_LEN);
 	if (tdm_data_decode(d + 12, n - 12, pkt_len, &x) != TDM_WIRE_OK)
 		return;
+	REQUIRE(x.op != TDM_OP_READ);
 	if (tdm_range_ok(x.sector, x.size, cap)) {
 		unsigned __int128 end = (unsigned __int128)x.sector + (x.size >> 9);
 

@@ -70,6 +70,8 @@ vrrp_check "a node in fault does not outdate" fault 0 0 0 secondary uptodate con
 vrrp_check "consistent (just attached) is not eligible" backup 0 1 0 secondary consistent connecting
 vrrp_check "outdated is not eligible" backup 0 1 0 secondary outdated standalone
 vrrp_check "resync target is not eligible" backup 0 1 0 secondary inconsistent connected
+vrrp_check "a diskless primary (its disk failed) hands over" master 0 1 0 primary diskless connected
+vrrp_check "a failed disk (pass-on) is not eligible" master 0 1 0 primary failed connected
 # down_check WHAT DOWN_MS WANT: after two checks, WANT lines say it is not replicating.
 down_check() {
 	local v=$TMP/vrrp

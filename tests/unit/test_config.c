@@ -120,7 +120,7 @@ static void test_syntax_errors(void)
 	EXPECT_ERROR("resource r0 {\n  minor 0\n  node a { }\n}\n",
 		     "x.res:3:3: expected ';' after the value of 'minor', found 'node'");
 	EXPECT_ERROR("resource r0 {\n  minr 0;\n}\n",
-		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, fencing, secret-file, options, handlers or node)");
+		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, fencing, on-io-error, secret-file, options, handlers or node)");
 	EXPECT_ERROR("resource r0 {\n  options { timeout 100; }\n}\n",
 		     "x.res:2:21: timeout must be a number from 500 to 30000 ms, not '100'");
 	EXPECT_ERROR("resource r0 {\n  options { timeout 5s; }\n}\n",
@@ -161,7 +161,7 @@ static void test_syntax_errors(void)
 		     "tandem.conf:1:1: unknown keyword 'resource' (expected common; resources go in <name>.res files)",
 		     __LINE__);
 	expect_error("common {\n  minor 0;\n}", true, false,
-		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, fencing, secret-file, options or handlers)",
+		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, fencing, on-io-error, secret-file, options or handlers)",
 		     __LINE__);
 }
 
@@ -232,10 +232,28 @@ static void test_fencing(void)
 	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
 }
 
+/* on-io-error: common sets it, a resource overrides it; anything else is refused. */
+static void test_on_io_error(void)
+{
+	struct tdm_cfg cfg;
+
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "common { on-io-error pass-on; }", true, &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "a.res", "resource a { minor 0; " NODES " }", false, &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "b.res", "resource b { minor 1; on-io-error detach; " NODES " }",
+			       false, &err), 0);
+	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
+	CHECK_EQ(cfg.res[0].opts.on_io_error, TANDEM_ON_IO_ERROR_PASS_ON);
+	CHECK_EQ(cfg.res[1].opts.on_io_error, TANDEM_ON_IO_ERROR_DETACH);
+	EXPECT_ERROR("resource r0 { on-io-error call-local-io-error; }",
+		     "x.res:1:15: on-io-error must be detach or pass-on, not 'call-local-io-error'");
+}
+
 void test_config(void)
 {
 	test_valid();
 	test_fencing();
+	test_on_io_error();
 	test_defaults();
 	test_syntax_errors();
 	test_check_errors();

@@ -176,8 +176,98 @@ static void returning_primary(void)
 	}
 }
 
+/*
+ * A diskless node connects to use the peer's disk, never to copy: its
+ * decision for every situation, as primary or not.
+ */
+static void diskless(void)
+{
+	static const struct {
+		bool a_primary, a_owes, b_wrote, b_diskless;
+		enum tdm_sync want;	/* A's decision; A is diskless */
+	} rows[] = {
+		/* Same data: use the peer's disk. */
+		{ true,  false, false, false, TDM_SYNC_DISKLESS },
+		{ false, false, false, false, TDM_SYNC_DISKLESS },
+		/* A holds blocks B lacks, on the disk it lost: no good copy to serve. */
+		{ true,  true,  false, false, TDM_SYNC_NO_DATA },
+		/* ...which a secondary does not serve. */
+		{ false, true,  false, false, TDM_SYNC_DISKLESS },
+		/* B wrote since: a diskless secondary connects; a primary is older. */
+		{ false, false, true,  false, TDM_SYNC_DISKLESS },
+		{ false, true,  true,  false, TDM_SYNC_DISKLESS },
+		{ true,  false, true,  false, TDM_SYNC_TARGET },
+		/* Both diskless. */
+		{ true,  false, false, true,  TDM_SYNC_NO_DATA },
+		{ false, false, true,  true,  TDM_SYNC_NO_DATA },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tdm_gen a = { .cur = 100, .history = { 50 }, .tiebreak = 1,
+				     .flags = TDM_GEN_DISKLESS };
+		struct tdm_gen b = { .cur = 100, .history = { 50 }, .tiebreak = 2 };
+
+		if (rows[i].a_primary)
+			a.flags |= TDM_GEN_PRIMARY;
+		if (rows[i].a_owes)
+			a.flags |= TDM_GEN_RESYNC_OWED;
+		if (rows[i].b_wrote)
+			tdm_gen_new_current(&b, 200);
+		if (rows[i].b_diskless)
+			b.flags |= TDM_GEN_DISKLESS;
+		CHECK_EQ(tdm_sync_decide(&a, &b), rows[i].want);
+		CHECK_EQ(tdm_sync_decide(&b, &a), tdm_sync_mirror(rows[i].want));
+	}
+	/*
+	 * Split brain and unrelated data are said as such to a diskless
+	 * primary; a diskless secondary, with no data, connects (seen in VM
+	 * test 047: it followed its peer's generation in memory, and the peer
+	 * moved on twice while it reconnected).
+	 */
+	{
+		struct tdm_gen a = { .cur = 300, .bitmap = 100,
+				     .flags = TDM_GEN_DISKLESS | TDM_GEN_PRIMARY };
+		struct tdm_gen b = { .cur = 400, .bitmap = 100 };
+		struct tdm_gen c = { .cur = 500, .flags = TDM_GEN_DISKLESS | TDM_GEN_PRIMARY };
+
+		CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_SPLIT_BRAIN);
+		CHECK_EQ(tdm_sync_decide(&b, &a), TDM_SYNC_SPLIT_BRAIN);
+		CHECK_EQ(tdm_sync_decide(&c, &b), TDM_SYNC_UNRELATED);
+		a.flags = c.flags = TDM_GEN_DISKLESS;
+		CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_DISKLESS);
+		CHECK_EQ(tdm_sync_decide(&b, &a), TDM_SYNC_PEER_DISKLESS);
+		CHECK_EQ(tdm_sync_decide(&c, &b), TDM_SYNC_DISKLESS);
+	}
+	CHECK_EQ(tdm_sync_mirror(TDM_SYNC_NO_DATA), TDM_SYNC_NO_DATA);
+}
+
+/*
+ * The peer's disk was dropped: whatever its metadata says when the disk
+ * comes back (our generation, or our bitmap's), it takes every block.
+ */
+static void peer_dropped(void)
+{
+	struct tdm_gen b = { .cur = 100, .history = { 50, 40 } };
+	struct tdm_gen ahead = { .cur = 200, .bitmap = 100, .history = { 50 } };
+	struct tdm_gen back = { .cur = 100, .history = { 50, 40 } };
+
+	tdm_gen_peer_dropped(&b, 300);
+	CHECK_EQ(b.cur, 300);
+	CHECK_EQ(b.bitmap, 0);
+	CHECK_EQ(tdm_sync_decide(&back, &b), TDM_SYNC_TARGET_FULL);
+	CHECK_EQ(tdm_sync_decide(&b, &back), TDM_SYNC_SOURCE_FULL);
+	/* We were ahead by bitmap: the peer's disk may say either generation. */
+	tdm_gen_peer_dropped(&ahead, 400);
+	CHECK_EQ(tdm_sync_decide(&back, &ahead), TDM_SYNC_TARGET_FULL);
+	back.cur = 200;
+	CHECK_EQ(tdm_sync_decide(&back, &ahead), TDM_SYNC_TARGET_FULL);
+}
+
 void test_gen(void)
 {
+	diskless();
+	peer_dropped();
 	symmetry();
 	mirror();
 	story();

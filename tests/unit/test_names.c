@@ -108,6 +108,9 @@ static void test_enum_names(void)
 	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_PEER_PRIMARY), "peer-primary");
 	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_PEER_FENCED), "peer-fenced");
 	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_FAILED), "failed");
+	CHECK_STR(tdm_disk_name(TANDEM_DISK_DISKLESS), "diskless");
+	CHECK_STR(tdm_io_error_name(TANDEM_ON_IO_ERROR_DETACH), "detach");
+	CHECK_STR(tdm_io_error_name(TANDEM_ON_IO_ERROR_PASS_ON), "pass-on");
 }
 
 /* 0 (never sent), and values past each table (a newer module): "unknown". */
@@ -115,7 +118,7 @@ static void test_enum_unknown(void)
 {
 	const char *(*const fns[])(u32) = {
 		tdm_role_name, tdm_disk_name, tdm_conn_name, tdm_proto_name, tdm_sync_name,
-		tdm_event_name, tdm_fencing_name, tdm_fence_result_name,
+		tdm_event_name, tdm_fencing_name, tdm_fence_result_name, tdm_io_error_name,
 	};
 	unsigned int i;
 
@@ -125,7 +128,8 @@ static void test_enum_unknown(void)
 		CHECK_STR(fns[i](0xffffffff), "unknown");
 	}
 	CHECK_STR(tdm_disk_name(TANDEM_DISK_FAILED), "failed");
-	CHECK_STR(tdm_disk_name(TANDEM_DISK_FAILED + 1), "unknown");
+	CHECK_STR(tdm_disk_name(TANDEM_DISK_DISKLESS + 1), "unknown");
+	CHECK_STR(tdm_io_error_name(TANDEM_ON_IO_ERROR_PASS_ON + 1), "unknown");
 	CHECK_STR(tdm_sync_name(TANDEM_SYNC_STATE_AHEAD + 1), "unknown");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_AND_STONITH + 1), "unknown");
 	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_FAILED + 1), "unknown");
@@ -145,6 +149,10 @@ static void test_proto_value(void)
 	CHECK_EQ(tdm_fencing_value("stonith"), 0);
 	CHECK_EQ(tdm_fencing_value(""), 0);
 	CHECK_EQ(tdm_fencing_value("unknown"), 0);
+	CHECK_EQ(tdm_io_error_value("detach"), TANDEM_ON_IO_ERROR_DETACH);
+	CHECK_EQ(tdm_io_error_value("pass-on"), TANDEM_ON_IO_ERROR_PASS_ON);
+	CHECK_EQ(tdm_io_error_value("pass_on"), 0);
+	CHECK_EQ(tdm_io_error_value(""), 0);
 }
 
 static void test_md_flags(void)

@@ -91,6 +91,7 @@ static void put_standalone(struct nl_msg *m)
 static void put_failed(struct nl_msg *m)
 {
 	put_device(m, "r0", 0, TANDEM_ROLE_PRIMARY, TANDEM_DISK_FAILED, TANDEM_CONN_STANDALONE);
+	nla_put_u32(m, TANDEM_A_ON_IO_ERROR, TANDEM_ON_IO_ERROR_PASS_ON);
 	nla_put_u64(m, TANDEM_A_DISK_ERRORS, 3);
 	nla_put_u64(m, TANDEM_A_FIRST_DISK_ERROR, 1795712343);
 	nla_put_u64(m, TANDEM_A_OUT_OF_SYNC, 4096);
@@ -285,7 +286,7 @@ static const struct {
 	{ put_failed, NULL, true,
 	  "{\"name\":\"r0\",\"minor\":0,\"device\":\"/dev/tandem0\",\"disk\":\"/dev/vdb"
 	  "\",\"size\":1073737728,\"open_count\":1,\"role\":\"primary\",\"disk_state"
-	  "\":\"failed\",\"disk_errors\":3,\"first_disk_error\":\"2026-11-26T16:59:03Z\","
+	  "\":\"failed\",\"on_io_error\":\"pass-on\",\"disk_errors\":3,\"first_disk_error\":\"2026-11-26T16:59:03Z\","
 	  "\"connection\":\"standalone\",\"out_of_sync\":4096}\n" },
 	{ put_standalone, NULL, true,
 	  "{\"name\":\"r0\",\"minor\":0,\"device\":\"/dev/tandem0\",\"disk\":\"/dev/vdb"
@@ -431,6 +432,7 @@ static const struct {
 	  "r0 /dev/tandem0\n"
 	  "  role         primary\n"
 	  "  disk         failed\n"
+	  "  on io error  pass-on\n"
 	  "  disk errors  3, the first at 2026-11-26T16:59:03Z\n"
 	  "  connection   standalone\n"
 	  "  out of sync  4.0KiB\n" },

@@ -118,6 +118,40 @@ static void data_rules(void)
 	CHECK_EQ(data_with(TDM_OP_WRITE_ZEROES, 4097, 0, &out), TDM_WIRE_BAD_VALUE);
 	CHECK_EQ(data_with(0, 4096, 0, &out), TDM_WIRE_BAD_VALUE);
 	CHECK_EQ(data_with(99, 4096, 0, &out), TDM_WIRE_BAD_VALUE);
+	/* A read request is no write. */
+	CHECK_EQ(data_with(TDM_OP_READ, 4096, 0, &out), TDM_WIRE_BAD_VALUE);
+}
+
+static enum tdm_wire_err read_with(u32 op, u32 size, u32 payload, struct tdm_data *out)
+{
+	struct tdm_data d = { 8, size, op };
+	u8 buf[TDM_WIRE_DATA_HDR_LEN];
+
+	tdm_data_encode(buf, &d);
+	return tdm_read_req_decode(buf, sizeof(buf), TDM_WIRE_DATA_HDR_LEN + payload, out);
+}
+
+static void read_rules(void)
+{
+	struct tdm_data out;
+
+	CHECK_EQ(hdr_with(TDM_P_READ_REQ, TDM_WIRE_DATA_HDR_LEN), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_READ_REQ, 0), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_READ_REQ, TDM_WIRE_DATA_HDR_LEN + 4096), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_READ_REPLY, 0), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_READ_REPLY, TDM_WIRE_MAX_DATA), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_READ_REPLY, TDM_WIRE_MAX_DATA + 1), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(read_with(TDM_OP_READ, 4096, 0, &out), TDM_WIRE_OK);
+	CHECK_EQ(out.sector, 8);
+	CHECK_EQ(out.size, 4096);
+	CHECK_EQ(read_with(TDM_OP_READ, TDM_WIRE_MAX_DATA, 0, &out), TDM_WIRE_OK);
+	CHECK_EQ(read_with(TDM_OP_READ, TDM_WIRE_MAX_DATA + 512, 0, &out), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(read_with(TDM_OP_READ, 0, 0, &out), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(read_with(TDM_OP_READ, 4096, 4096, &out), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(read_with(TDM_OP_READ, 100, 0, &out), TDM_WIRE_BAD_VALUE);
+	CHECK_EQ(read_with(TDM_OP_WRITE, 4096, 4096, &out), TDM_WIRE_BAD_VALUE);
+	CHECK_EQ(read_with(TDM_OP_DISCARD, 4096, 0, &out), TDM_WIRE_BAD_VALUE);
+	CHECK_EQ(read_with(TDM_OP_FLUSH, 0, 0, &out), TDM_WIRE_BAD_VALUE);
 }
 
 static void data_range(void)
@@ -282,7 +316,11 @@ static void state_rules(void)
 	tdm_state_encode(buf, &in);
 	CHECK_EQ(tdm_state_decode(buf, sizeof(buf), &out), TDM_WIRE_OK);
 	CHECK_EQ(out.disk, TANDEM_DISK_FAILED);
-	in.disk = TANDEM_DISK_FAILED + 1;
+	in.disk = TANDEM_DISK_DISKLESS;
+	tdm_state_encode(buf, &in);
+	CHECK_EQ(tdm_state_decode(buf, sizeof(buf), &out), TDM_WIRE_OK);
+	CHECK_EQ(out.disk, TANDEM_DISK_DISKLESS);
+	in.disk = TANDEM_DISK_DISKLESS + 1;
 	tdm_state_encode(buf, &in);
 	CHECK_EQ(tdm_state_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
 }
@@ -419,6 +457,7 @@ void test_wire(void)
 	hdr_roundtrip();
 	hdr_rules();
 	data_rules();
+	read_rules();
 	data_range();
 	data_flags();
 	hello_roundtrip();

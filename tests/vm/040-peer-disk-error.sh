@@ -1,10 +1,10 @@
-description="the secondary's disk fails writes mid-fio (sync, async): the primary's writes succeed, are marked out of sync on disk, the secondary is no longer up to date, and the repaired disk is resynced to equal"
+description="on-io-error pass-on: the secondary's disk fails writes mid-fio (sync, async): the primary's writes succeed, are marked out of sync on disk, the secondary is no longer up to date, and the repaired disk is resynced to equal"
 groups="fault resync"
 requires="fio dmsetup"
 
 peer_disk_fails() {
 	local proto=$1 oos
-	pair_up "$proto" /dev/mapper/disk
+	ATTACH_OPTS="--on-io-error pass-on" pair_up "$proto" /dev/mapper/disk
 	step "$proto: fio on alpha; after 2 s, beta's disk fails sectors 8192-12287 (4-6 MiB)"
 	"$PAIR" run alpha 'fio --name=w --filename=/dev/tandem0 --direct=1 --ioengine=libaio \
 		--rw=randwrite --bs=4k --iodepth=8 --size=16m --verify=crc32c --verify_fatal=1 \

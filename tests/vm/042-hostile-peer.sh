@@ -1,4 +1,4 @@
-description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range that wraps past 2^64, a flush without its flag, an unknown flag bit, answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading, a peer that floods writes and reads no acks (held at 1024); a valid write is taken"
+description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range or a read request that wraps past 2^64, an answer to a read not asked for, a flush without its flag, an unknown flag bit, answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading, a peer that floods writes and reads no acks (held at 1024); a valid write is taken"
 groups="fault"
 requires=""
 
@@ -77,7 +77,7 @@ run_test() {
 	attack none
 	expect_eq "$OUT" "still connected" "after a valid write"
 
-	for a in verify-wrap flush-noflag unknown-flag; do
+	for a in verify-wrap flush-noflag unknown-flag read-wrap read-unasked; do
 		attack "$a"
 		expect_eq "$OUT" "hung up" "after $a"
 		ok beta 'dmesg'

@@ -1,13 +1,6 @@
-description="the primary's own disk fails (dm error range): the application gets the error (pass-on), the disk is failed with its error count and first error's time, the peer and the HA checks see it, it is never a resync source; after a failover and a repair it is resynced from the peer and whole again"
+description="on-io-error pass-on: the primary's own disk fails (dm error range): the application gets the error, the disk is failed with its error count and first error's time, the peer and the HA checks see it, it is never a resync source; after a failover and a repair it is resynced from the peer and whole again"
 groups="fault resync ha"
 requires="dmsetup"
-
-# ha_checks VM: "ocf=RC score=S vrrp=RC" of the OCF agent's monitor and keepalived's check.
-ha_checks() {
-	on "$1" "PATH=/tmp/stub:\$PATH OCF_RESKEY_resource=r0 OCF_RESKEY_config_dir=$CONF tools/ha/tandem.ocf monitor >/dev/null 2>&1; o=\$?
-		tools/ha/tandem-vrrp r0 check >/dev/null 2>&1; v=\$?
-		echo \"ocf=\$o score=\$(cat /tmp/score 2>/dev/null || echo none) vrrp=\$v\""
-}
 
 run_test() {
 	local vm
@@ -17,7 +10,7 @@ run_test() {
 		crm_stub "$vm"
 		ok "$vm" "dmsetup create disk --table \"0 \$(blockdev --getsz /dev/vda) linear /dev/vda 0\" && dmsetup mknodes disk"
 	done
-	pair_up sync /dev/mapper/disk
+	ATTACH_OPTS="--on-io-error pass-on" pair_up sync /dev/mapper/disk
 	ok alpha 'dd if=/dev/urandom of=/dev/tandem0 bs=1M count=8 oflag=direct status=none'
 	expect_eq "$(ha_checks alpha)" "ocf=8 score=10000 vrrp=0" "alpha's HA checks while healthy"
 

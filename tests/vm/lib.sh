@@ -128,13 +128,15 @@ synced_mib() {
 # pair_up PROTOCOL [DISK [OPTIONS...]]: fresh zeroed disks on both, r0
 # attached and connected, alpha primary (forced), beta declared identical
 # (zeroed) and up to date. DISK: the backing disk, in each VM a device
-# stacked on /dev/vda. OPTIONS: more connect options for alpha.
+# stacked on /dev/vda. OPTIONS: more connect options for alpha. ATTACH_OPTS:
+# attach options for both.
 pair_up() {
 	local vm proto=$1 disk=${2:-/dev/vda}
 	shift $(($# < 2 ? $# : 2))
 	for vm in alpha beta; do
 		ok "$vm" "modprobe tandem && blkdiscard -f /dev/vda >/dev/null &&
-			tandemctl create-md r0 --disk $disk >/dev/null && tandemctl attach r0 --minor 0 --disk $disk"
+			tandemctl create-md r0 --disk $disk >/dev/null &&
+			tandemctl attach r0 --minor 0 --disk $disk ${ATTACH_OPTS:-}"
 	done
 	connect_res alpha --protocol "$proto" "$@"
 	connect_res beta --protocol "$proto" --assume-clean
@@ -196,6 +198,13 @@ bad_range() {
 	[ $# -eq 1 ] || t="0 $2 linear /dev/vda 0\n$2 $3 error\n$(($2 + $3)) \$((sz - $(($2 + $3)))) linear /dev/vda $(($2 + $3))"
 	ok "$1" "sz=\$(blockdev --getsz /dev/vda) && dmsetup suspend disk &&
 		printf \"$t\\n\" | dmsetup reload disk && dmsetup resume disk && dmsetup table disk"
+}
+
+# ha_checks VM (after write_conf and crm_stub): "ocf=RC score=S vrrp=RC" of the OCF agent's monitor and keepalived's check.
+ha_checks() {
+	on "$1" "PATH=/tmp/stub:\$PATH OCF_RESKEY_resource=r0 OCF_RESKEY_config_dir=$CONF tools/ha/tandem.ocf monitor >/dev/null 2>&1; o=\$?
+		tools/ha/tandem-vrrp r0 check >/dev/null 2>&1; v=\$?
+		echo \"ocf=\$o score=\$(cat /tmp/score 2>/dev/null || echo none) vrrp=\$v\""
 }
 
 # crm_stub VM: Pacemaker's crm_attribute stand-in in /tmp/stub on VM (put it

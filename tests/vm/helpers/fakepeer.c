@@ -306,7 +306,18 @@ int main(int argc, char **argv)
 		}
 	} else if (!strcmp(attack, "verify-wrap"))
 		send_pkt(TDM_P_VERIFY_REQ, 0, 4096, ~0ULL - 7, NULL, 0);
-	else if (!strcmp(attack, "flush-noflag"))
+	else if (!strcmp(attack, "read-wrap")) {
+		struct tdm_data d = { .sector = ~0ULL - 7, .size = 4096, .op = TDM_OP_READ };
+		unsigned char b[TDM_WIRE_DATA_HDR_LEN];
+
+		tdm_data_encode(b, &d);
+		send_pkt(TDM_P_READ_REQ, 0, 0, 1, b, sizeof(b));
+	} else if (!strcmp(attack, "read-unasked")) {
+		unsigned char b[4096];
+
+		memset(b, 0x5a, sizeof(b));
+		send_pkt(TDM_P_READ_REPLY, 0, 0, 77, b, sizeof(b));
+	} else if (!strcmp(attack, "flush-noflag"))
 		send_data(0, 1, 0, 0, TDM_OP_FLUSH);
 	else if (!strcmp(attack, "unknown-flag"))
 		send_data(0x8, 1, 0, 4096, TDM_OP_WRITE);
