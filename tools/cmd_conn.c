@@ -210,6 +210,10 @@ int cmd_connect(int argc, char **argv)
 		memset(a.secret, 0, sizeof(a.secret));
 		return ret;
 	}
+	/* A resource file says insecure; knowingly (tdm_cfg_check); a command line may not. */
+	if (o.have_local && !a.secret_len)
+		fprintf(stderr, "tandemctl: connect %s: warning: no --secret-file: anyone at the peer's address could replicate with this node\n",
+			o.name);
 	return tdm_connect_res(o.name, &a);
 }
 

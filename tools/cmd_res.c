@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tandemctl: commands driven by the resource files: check-config, up, down,
- * adjust.
+ * tandemctl: commands driven by the resource files: check-config, new-secret,
+ * up, down, adjust.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <netlink/attr.h>
 
 #include "nl.h"
@@ -94,6 +98,96 @@ int cmd_check_config(int argc, char **argv)
 }
 
 /* Attach if detached, connect if standalone: up twice is up once. */
+/* Write all of @buf to @fd, then sync it: 0, or -1 with errno. */
+static int tdm_write_synced(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return fsync(fd);
+}
+
+/*
+ * new-secret RES [--force]: a random shared secret (32 bytes from the
+ * kernel's generator, as 64 hex digits and a newline) into the resource's
+ * secret-file, mode 600, to be copied to the peer. An existing file is kept
+ * unless --force: replacing it breaks the pair until the peer has the copy.
+ */
+int cmd_new_secret(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char hexdigits[] = "0123456789abcdef";
+	unsigned char raw[32];
+	char hex[2 * sizeof(raw) + 1];
+	const struct tdm_cfg_res *r;
+	const char *name, *path;
+	bool force = false;
+	struct tdm_cfg cfg;
+	int c, fd, ret;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+		if (c != 'f')
+			return tdm_usage_error("new-secret", "unknown option");
+		force = true;
+	}
+	ret = tdm_take_name("new-secret", argc, argv, &name) ?: tdm_cfg_load(&cfg);
+	if (ret)
+		return ret;
+	r = tdm_cfg_find(&cfg, name);
+	if (!r) {
+		fprintf(stderr, "tandemctl: new-secret: no resource %s in the resource files\n", name);
+		return TDM_EXIT_NOTFOUND;
+	}
+	path = r->opts.secret_file;
+	if (!path[0]) {
+		fprintf(stderr, "tandemctl: new-secret: resource %s has no secret-file; add 'secret-file PATH;' to it first\n",
+			name);
+		return TDM_EXIT_CONFIG;
+	}
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
+		fprintf(stderr, "tandemctl: new-secret: no random bytes: %s\n", strerror(errno));
+		return TDM_EXIT_FAIL;
+	}
+	for (i = 0; i < sizeof(raw); i++) {
+		hex[2 * i] = hexdigits[raw[i] >> 4];
+		hex[2 * i + 1] = hexdigits[raw[i] & 15];
+	}
+	hex[sizeof(hex) - 1] = '\n';
+	explicit_bzero(raw, sizeof(raw));
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (force ? O_TRUNC : O_EXCL), 0600);
+	if (fd < 0) {
+		ret = errno;
+		explicit_bzero(hex, sizeof(hex));
+		if (ret == EEXIST)
+			fprintf(stderr, "tandemctl: new-secret: %s exists; --force replaces it (then copy it to the peer again)\n",
+				path);
+		else
+			fprintf(stderr, "tandemctl: new-secret: %s: %s\n", path, strerror(ret));
+		return TDM_EXIT_FAIL;
+	}
+	ret = fchmod(fd, 0600) || tdm_write_synced(fd, hex, sizeof(hex)) ? errno : 0;
+	explicit_bzero(hex, sizeof(hex));
+	if (close(fd) && !ret)
+		ret = errno;
+	if (ret) {
+		fprintf(stderr, "tandemctl: new-secret: %s: %s\n", path, strerror(ret));
+		return TDM_EXIT_FAIL;
+	}
+	printf("%s: a new secret in %s (mode 600); copy it to the same path on the peer\n", name, path);
+	return TDM_EXIT_OK;
+}
+
 static int tdm_up_one(const struct tdm_cfg *cfg, const char *name)
 {
 	struct tdm_connect_args a = { .protocol = TANDEM_PROTO_SYNC };

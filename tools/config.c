@@ -273,6 +273,10 @@ static int tdm_parse_shared(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 	char v[TDM_CFG_WORD_MAX];
 	int line, col;
 
+	if (!strcmp(lx->word, "insecure")) {
+		o->insecure = true;
+		return tdm_want(lx, TOK_SEMI, "';' after 'insecure'");
+	}
 	if (!strcmp(lx->word, "on-io-error")) {
 		line = lx->tline;
 		col = lx->tcol;
@@ -328,6 +332,8 @@ static void tdm_opts_merge(struct tdm_cfg_opts *base, const struct tdm_cfg_opts 
 		base->fencing = over->fencing;
 	if (over->on_io_error)
 		base->on_io_error = over->on_io_error;
+	if (over->insecure)
+		base->insecure = true;
 	if (over->fence_peer[0])
 		memcpy(base->fence_peer, over->fence_peer, sizeof(base->fence_peer));
 	if (over->timeout_ms)
@@ -410,7 +416,7 @@ static int tdm_parse_resource(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 				return -1;
 		} else {
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in a resource (expected minor, protocol, fencing, on-io-error, secret-file, options, handlers or node)",
+					    "unknown keyword '%s' in a resource (expected minor, protocol, fencing, on-io-error, secret-file, insecure, options, handlers or node)",
 					    lx->word);
 		}
 	}
@@ -435,7 +441,7 @@ static int tdm_parse_common(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 			return -1;
 		if (ret)
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in common (expected protocol, fencing, on-io-error, secret-file, options or handlers)",
+					    "unknown keyword '%s' in common (expected protocol, fencing, on-io-error, secret-file, insecure, options or handlers)",
 					    lx->word);
 	}
 	return ret < 0 ? -1 : 0;
@@ -512,6 +518,18 @@ static int tdm_check_res(const struct tdm_cfg_res *r, struct tdm_cfg_err *err)
 		return tdm_cfg_fail(err, r->file, r->nodes[1].line, r->nodes[1].col,
 				    "resource '%s': both nodes have the address %s", r->name,
 				    r->nodes[0].address);
+	/*
+	 * Without a secret, any process that can use the peer's address may
+	 * act as the peer: take a full copy, or overwrite our data. Only when
+	 * asked for.
+	 */
+	if (!r->opts.secret_file[0] && !r->opts.insecure)
+		return tdm_cfg_fail(err, r->file, r->line, 1,
+				    "resource '%s' has no secret-file: anyone at the peer's address could replicate with it (tandemctl new-secret %s writes one; or say insecure;)",
+				    r->name, r->name);
+	if (r->opts.secret_file[0] && r->opts.insecure)
+		return tdm_cfg_fail(err, r->file, r->line, 1,
+				    "resource '%s' says both secret-file and insecure", r->name);
 	return 0;
 }
 

@@ -13,7 +13,7 @@
  *   resource r0 {
  *       minor 0;
  *       protocol sync;                       # async | sync
- *       secret-file /etc/tandem/r0.secret;
+ *       secret-file /etc/tandem/r0.secret;   # or "insecure;" (no authentication)
  *       options { timeout 2500; }            # ms; resync-rate MiB/s; congestion-limit MiB
  *       fencing resource-and-stonith;        # none | resource-only | resource-and-stonith
  *       on-io-error detach;                  # detach | pass-on
@@ -53,6 +53,7 @@ struct tdm_cfg_opts {
 	uint32_t congestion_limit;	/* MiB */
 	uint32_t fencing;		/* enum tandem_fencing */
 	uint32_t on_io_error;		/* enum tandem_on_io_error */
+	bool insecure;			/* "insecure;": no secret-file, knowingly */
 	char fence_peer[TDM_CFG_WORD_MAX];	/* handlers { fence-peer PATH; } */
 };
 

@@ -21,6 +21,8 @@ static const struct tdm_cmd tdm_cmds[] = {
 	  "apply the resource file to a running resource: up what is down, change options live, say what cannot change" },
 	{ "check-config", cmd_check_config, "",
 	  "read and check every resource file; show each resource as this node sees it" },
+	{ "new-secret", cmd_new_secret, "<res> [--force]",
+	  "write a random shared secret into the resource's secret-file (mode 600), to copy to the peer" },
 	{ "create-md", cmd_create_md, "<res> [--disk PATH|UUID=..|LABEL=..] [--force]",
 	  "write fresh tandem metadata at the end of a disk (refuses if it holds data)" },
 	{ "dump-md", cmd_dump_md, "<res> [--disk PATH] [--json]",

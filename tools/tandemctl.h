@@ -55,6 +55,7 @@ int tdm_name_only_cmd(const char *cmdname, int cmd, int argc, char **argv);
 
 /* cmd_res.c */
 int cmd_check_config(int argc, char **argv);
+int cmd_new_secret(int argc, char **argv);
 int cmd_up(int argc, char **argv);
 int cmd_down(int argc, char **argv);
 int cmd_adjust(int argc, char **argv);

@@ -214,9 +214,28 @@ check "tandemctl.8 describes status -v" grep -qF '.BR status " [\fIres\fR] [" \-
 # The man page's example is a valid resource file.
 mkdir -p "$TMP/conf"
 sed -n '/^\.SH EXAMPLE/,/^\.SH/p' "$TOP/tools/man/tandem.conf.5" | sed -n '/^\.nf/,/^\.fi/p' |
-	sed -e '/^\.nf/d' -e '/^\.fi/d' -e 's/\\-/-/g' > "$TMP/conf/r0.res"
-check "the man page's example passes check-config" \
-	"$TOP/tools/tandemctl" --config-dir "$TMP/conf" --node node1 check-config
+	sed -e '/^\.nf/d' -e '/^\.fi/d' -e 's/\\-/-/g' -e "s|/etc/tandem/|$TMP/conf/|" > "$TMP/conf/r0.res"
+tctl() { "$TOP/tools/tandemctl" --config-dir "$TMP/conf" --node node1 "$@"; }
+expect_fail() { ! "$@"; }
+# new_secret: a fresh secret file, 64 hex digits and a newline, mode 600.
+new_secret() {
+	tctl new-secret r0 "$@" >/dev/null || return 1
+	[ "$(stat -c %a "$TMP/conf/r0.secret")" = 600 ] || { echo "mode $(stat -c %a "$TMP/conf/r0.secret")"; return 1; }
+	grep -qxE '[0-9a-f]{64}' "$TMP/conf/r0.secret" || { echo "content: $(cat "$TMP/conf/r0.secret")"; return 1; }
+	[ "$(stat -c %s "$TMP/conf/r0.secret")" = 65 ]
+}
+check "check-config refuses the example before its secret exists" expect_fail tctl check-config
+check "new-secret writes the example's secret" new_secret
+cp "$TMP/conf/r0.secret" "$TMP/secret.old"
+check "new-secret keeps an existing secret" expect_fail tctl new-secret r0
+check "new-secret --force replaces it" new_secret --force
+check "...with other bytes" expect_fail cmp -s "$TMP/conf/r0.secret" "$TMP/secret.old"
+check "the man page's example passes check-config" tctl check-config
+sed -i 's|^ *secret-file .*||' "$TMP/conf/r0.res"
+check "a resource without secret-file fails check-config" expect_fail tctl check-config
+check "new-secret says the resource has no secret-file" expect_fail tctl new-secret r0
+sed -i 's|minor 0;|minor 0; insecure;|' "$TMP/conf/r0.res"
+check "...unless it says insecure" tctl check-config
 
 # Completion: commands, options, resource names from the files, --config-dir honoured.
 printf 'resource s1 {\n minor 0;\n}\n  resource web.1 { minor 1; }\n' > "$TMP/conf/more.res"

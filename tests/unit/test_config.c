@@ -29,7 +29,7 @@ static const char *R0 =
 	"\t\taddress 10.99.0.2:7789;\n"
 	"\t}\n"
 	"}\n"
-	"resource web.1 { minor 7; node a { disk LABEL=web; address [fd00::1]:7790; }"
+	"resource web.1 { minor 7; insecure; node a { disk LABEL=web; address [fd00::1]:7790; }"
 	" node b { disk /dev/vdc; address [fd00::2]:7790; } }\n";
 
 static void test_valid(void)
@@ -78,12 +78,13 @@ static void test_defaults(void)
 
 	tdm_cfg_init(&cfg);
 	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "", true, &err), 0);
-	CHECK_EQ(tdm_cfg_parse(&cfg, "r.res", "resource r{minor 1;node a{disk /d;address 1.2.3.4:1;}"
+	CHECK_EQ(tdm_cfg_parse(&cfg, "r.res", "resource r{minor 1;insecure;node a{disk /d;address 1.2.3.4:1;}"
 			       "node b{disk /e;address 1.2.3.5:1;}}", false, &err), 0);
 	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
 	r = tdm_cfg_find(&cfg, "r");
 	CHECK(r && !r->opts.protocol && !r->opts.timeout_ms && !r->opts.secret_file[0]);
 }
+
 
 /*
  * Parse TEXT (a .res file, or tandem.conf if IS_MAIN); with CHECK, then check
@@ -120,7 +121,7 @@ static void test_syntax_errors(void)
 	EXPECT_ERROR("resource r0 {\n  minor 0\n  node a { }\n}\n",
 		     "x.res:3:3: expected ';' after the value of 'minor', found 'node'");
 	EXPECT_ERROR("resource r0 {\n  minr 0;\n}\n",
-		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, fencing, on-io-error, secret-file, options, handlers or node)");
+		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, fencing, on-io-error, secret-file, insecure, options, handlers or node)");
 	EXPECT_ERROR("resource r0 {\n  options { timeout 100; }\n}\n",
 		     "x.res:2:21: timeout must be a number from 500 to 30000 ms, not '100'");
 	EXPECT_ERROR("resource r0 {\n  options { timeout 5s; }\n}\n",
@@ -161,7 +162,7 @@ static void test_syntax_errors(void)
 		     "tandem.conf:1:1: unknown keyword 'resource' (expected common; resources go in <name>.res files)",
 		     __LINE__);
 	expect_error("common {\n  minor 0;\n}", true, false,
-		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, fencing, on-io-error, secret-file, options or handlers)",
+		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, fencing, on-io-error, secret-file, insecure, options or handlers)",
 		     __LINE__);
 }
 
@@ -190,10 +191,32 @@ static void test_check_errors(void)
 		     "x.res:1:1: resource 'r0': one node's address is IPv4, the other's IPv6");
 	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; address 1.2.3.4:1; }\nnode b { disk /e; address 1.2.3.4:1; } }",
 		     "x.res:2:1: resource 'r0': both nodes have the address 1.2.3.4:1");
-	EXPECT_CHECK("resource r0 { minor 0; " NODES " }\nresource r1 { minor 0; " NODES " }",
+	EXPECT_CHECK("resource r0 { minor 0; insecure; " NODES " }\nresource r1 { minor 0; insecure; " NODES " }",
 		     "x.res:2:1: resources 'r0' and 'r1' both use minor 0");
-	EXPECT_CHECK("resource r0 { minor 0; " NODES " }\nresource r0 { minor 1; " NODES " }",
+	EXPECT_CHECK("resource r0 { minor 0; insecure; " NODES " }\nresource r0 { minor 1; insecure; " NODES " }",
 		     "x.res:2:1: resource 'r0' is also defined in x.res:1");
+}
+
+/*
+ * Secure by default: a resource needs a secret-file, or says insecure;
+ * (here, or in common for every resource); not both.
+ */
+static void test_secret(void)
+{
+	EXPECT_CHECK("resource r0 { minor 0; " NODES " }",
+		     "x.res:1:1: resource 'r0' has no secret-file: anyone at the peer's address could replicate with it (tandemctl new-secret r0 writes one; or say insecure;)");
+	EXPECT_CHECK("resource r0 { minor 0; insecure; secret-file /s; " NODES " }",
+		     "x.res:1:1: resource 'r0' says both secret-file and insecure");
+	EXPECT_ERROR("resource r0 { insecure yes; }",
+		     "x.res:1:24: expected ';' after 'insecure', found 'yes'");
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "common { insecure; }", true, &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "x.res", "resource r0 { minor 0; " NODES " }", false, &err), 0);
+	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "x.res", "resource r0 { minor 0; secret-file /s; " NODES " }",
+			       false, &err), 0);
+	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
 }
 
 /* fencing and its handler: from common, overridden per resource; each error. */
@@ -202,7 +225,7 @@ static void test_fencing(void)
 	const struct tdm_cfg_res *r;
 
 	tdm_cfg_init(&cfg);
-	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "common { fencing resource-only;\n"
+	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "common { insecure; fencing resource-only;\n"
 			       "handlers { fence-peer /usr/lib/tandem/fence-vrrp; } }", true, &err), 0);
 	CHECK_EQ(tdm_cfg_parse(&cfg, "r.res", "resource r0 { minor 0; " NODES " }\n"
 			       "resource r1 { minor 1; fencing resource-and-stonith;\n"
@@ -227,7 +250,7 @@ static void test_fencing(void)
 		     "x.res:1:1: resource 'r0': fencing resource-only needs handlers { fence-peer PATH; }");
 	/* fencing none needs no handler. */
 	tdm_cfg_init(&cfg);
-	CHECK_EQ(tdm_cfg_parse(&cfg, "x.res", "resource r0 { minor 0; fencing none; " NODES " }",
+	CHECK_EQ(tdm_cfg_parse(&cfg, "x.res", "resource r0 { minor 0; fencing none; insecure; " NODES " }",
 			       false, &err), 0);
 	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
 }
@@ -238,7 +261,7 @@ static void test_on_io_error(void)
 	struct tdm_cfg cfg;
 
 	tdm_cfg_init(&cfg);
-	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "common { on-io-error pass-on; }", true, &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "common { on-io-error pass-on; insecure; }", true, &err), 0);
 	CHECK_EQ(tdm_cfg_parse(&cfg, "a.res", "resource a { minor 0; " NODES " }", false, &err), 0);
 	CHECK_EQ(tdm_cfg_parse(&cfg, "b.res", "resource b { minor 1; on-io-error detach; " NODES " }",
 			       false, &err), 0);
@@ -254,6 +277,7 @@ void test_config(void)
 	test_valid();
 	test_fencing();
 	test_on_io_error();
+	test_secret();
 	test_defaults();
 	test_syntax_errors();
 	test_check_errors();
