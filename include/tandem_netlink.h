@@ -42,6 +42,13 @@
 #define TANDEM_CONGESTION_MIB_MAX 30000
 #define TANDEM_CONGESTION_MIB_DEF 64
 
+/*
+ * ko-count: a peer that completes no write for this many timeouts (its disk
+ * hangs) is dropped, the writes completing here alone. Default: off.
+ */
+#define TANDEM_KO_COUNT_MIN	1
+#define TANDEM_KO_COUNT_MAX	100
+
 /* Older names of two defaults, still used by the module's connect handler. */
 #define TANDEM_DEFAULT_TIMEOUT_MS	TANDEM_TIMEOUT_MS_DEF
 #define TANDEM_DEFAULT_CONGESTION_MIB	TANDEM_CONGESTION_MIB_DEF
@@ -140,7 +147,7 @@ enum tandem_cmd {
 	TANDEM_CMD_STATUS,	/* [RES_NAME]; dump: every resource */
 	TANDEM_CMD_CONNECT,	/* RES_NAME, LOCAL_ADDR/PORT, PEER_ADDR/PORT, [PROTOCOL,
 				 * SECRET, TIMEOUT_MS, ASSUME_CLEAN, DISCARD_MY_DATA,
-				 * RESYNC_RATE, CONGESTION_LIMIT, FENCING, FENCE_PEER] */
+				 * RESYNC_RATE, CONGESTION_LIMIT, FENCING, FENCE_PEER, KO_COUNT] */
 	TANDEM_CMD_DISCONNECT,	/* RES_NAME */
 	TANDEM_CMD_PRIMARY,	/* RES_NAME, [FORCE] */
 	TANDEM_CMD_SECONDARY,	/* RES_NAME */
@@ -148,7 +155,8 @@ enum tandem_cmd {
 	TANDEM_CMD_EVENT,	/* multicast only: EVENT and the resource's status, as STATUS
 				 * replies carry it (DETACH: RES_NAME alone) */
 	TANDEM_CMD_NET_OPTIONS,	/* RES_NAME, [TIMEOUT_MS, RESYNC_RATE (0: no limit),
-				 * CONGESTION_LIMIT]: change a connection's options live */
+				 * CONGESTION_LIMIT, KO_COUNT (0: off)]: change a
+				 * connection's options live */
 	TANDEM_CMD_OUTDATE,	/* RES_NAME: a disconnected secondary's data is outdated */
 	TANDEM_CMD_RESUME_IO,	/* RES_NAME: complete the writes fencing froze, unfenced */
 	TANDEM_CMD_INVALIDATE,	/* RES_NAME: resync every block from the peer (connected) */
@@ -208,6 +216,8 @@ enum tandem_attr {
 	TANDEM_A_DOWN_MS,	/* u64: ms since the connection went down, or connect began
 				 * (reply only, while configured and not connected) */
 	TANDEM_A_ON_IO_ERROR,	/* u32 enum tandem_on_io_error (default DETACH; also in status) */
+	TANDEM_A_KO_COUNT,	/* u32: TANDEM_KO_COUNT_MIN..MAX; NET_OPTIONS: 0 turns it off
+				 * (default off; in status when set) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

@@ -62,13 +62,48 @@ void tdm_set_error(struct tdm_conn *conn, const char *msg, bool peer_said)
 	spin_unlock_irq(&conn->lock);
 }
 
-/* The transport waits for the peer during a session: ping it. */
+/*
+ * ko-count: a peer that answers pings but completes no write (its disk
+ * hangs, or it stopped writing) is dropped once the oldest write it owes us
+ * an answer for is ko_count timeouts old; the writes then complete here
+ * alone, marked (tdm_session_end). Looked at every quarter timeout at most.
+ * The connection thread.
+ */
+bool tdm_ko_expired(struct tdm_conn *conn)
+{
+	u32 ko = READ_ONCE(conn->cfg.ko_count), timeout = READ_ONCE(conn->tr.timeout_ms);
+	unsigned long now = jiffies, oldest = now;
+	struct tdm_req *req;
+	unsigned int bkt;
+
+	if (!ko || time_before(now, conn->ko_checked + msecs_to_jiffies(timeout / 4)))
+		return false;
+	conn->ko_checked = now;
+	spin_lock_irq(&conn->lock);
+	hash_for_each(conn->pri.unacked, bkt, req, ack_node)
+		if (time_before(req->start, oldest))
+			oldest = req->start;
+	spin_unlock_irq(&conn->lock);
+	if (time_before_eq(now, oldest + msecs_to_jiffies(ko * timeout)))
+		return false;
+	tdm_warn(conn->dev, "the peer has completed no write for %u ms (ko-count %u x %u ms): dropping it\n",
+		 jiffies_to_msecs(now - oldest), ko, timeout);
+	tdm_set_error(conn, "the peer completed no write for ko-count timeouts", false);
+	conn->ko_fired = true;
+	return true;
+}
+
+/* The transport waits for the peer during a session: ping it, or drop it (ko-count). */
 static void tdm_conn_idle(struct tdm_transport *t)
 {
 	struct tdm_conn *conn = container_of(t, struct tdm_conn, tr);
 
 	if (!conn->sender)
 		return;
+	if (tdm_ko_expired(conn)) {
+		tdm_tr_abort(t);
+		return;
+	}
 	spin_lock_irq(&conn->lock);
 	conn->owe.ping = true;
 	spin_unlock_irq(&conn->lock);
@@ -124,12 +159,15 @@ static void tdm_session(struct tdm_conn *conn)
 	if (tdm_sync_is_source(READ_ONCE(conn->sync)))
 		tdm_resync_start(conn);
 
+	conn->ko_fired = false;
+	conn->ko_checked = jiffies;
 	ret = tdm_receive_loop(conn);
 	if (!kthread_should_stop())
 		tdm_warn(dev, "connection to the peer lost (%s)\n",
 			ret == -ETIMEDOUT ? "timeout" : ret == -ECONNRESET ? "closed by the peer" :
 			ret == -EREMOTEIO ? "the peer's disk failed a write" :
 			ret == -EAGAIN ? "a new session resyncs the peer's re-attached disk" :
+			conn->ko_fired ? "ko-count: it completed no write" :
 			ret == -EPROTO ? "protocol error" : "network error");
 }
 
@@ -297,6 +335,8 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	INIT_LIST_HEAD(&conn->pri.sendq);
 	conn->sec.applying = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&conn->sec.acks);
+	INIT_LIST_HEAD(&conn->sec.waiting);
+	INIT_WORK(&conn->sec.apply_work, tdm_apply_work);
 	INIT_LIST_HEAD(&conn->rs.q);
 	INIT_LIST_HEAD(&conn->rs.reading);
 	INIT_LIST_HEAD(&conn->vf.q);

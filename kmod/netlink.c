@@ -47,6 +47,7 @@ static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_FENCING]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_FENCING_NONE,
 						   TANDEM_FENCING_RESOURCE_AND_STONITH),
 	[TANDEM_A_FENCE_PEER]	= { .type = NLA_NUL_STRING, .len = TANDEM_HANDLER_MAX - 1 },
+	[TANDEM_A_KO_COUNT]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_KO_COUNT_MIN, TANDEM_KO_COUNT_MAX),
 };
 
 static const struct nla_policy tdm_options_policy[TANDEM_A_MAX + 1] = {
@@ -57,6 +58,8 @@ static const struct nla_policy tdm_options_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RESYNC_RATE]	= NLA_POLICY_MAX(NLA_U32, TANDEM_RESYNC_RATE_MAX),
 	[TANDEM_A_CONGESTION_LIMIT] = NLA_POLICY_RANGE(NLA_U32, TANDEM_CONGESTION_MIB_MIN,
 						       TANDEM_CONGESTION_MIB_MAX),
+	/* 0: off */
+	[TANDEM_A_KO_COUNT]	= NLA_POLICY_MAX(NLA_U32, TANDEM_KO_COUNT_MAX),
 };
 
 static const struct nla_policy tdm_primary_policy[TANDEM_A_MAX + 1] = {
@@ -323,6 +326,8 @@ static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 		conn->cfg.rs_rate = nla_get_u32(info->attrs[TANDEM_A_RESYNC_RATE]);
 	conn->cfg.congestion_limit = (u64)(info->attrs[TANDEM_A_CONGESTION_LIMIT] ?
 		nla_get_u32(info->attrs[TANDEM_A_CONGESTION_LIMIT]) : TANDEM_DEFAULT_CONGESTION_MIB) << 20;
+	if (info->attrs[TANDEM_A_KO_COUNT])
+		conn->cfg.ko_count = nla_get_u32(info->attrs[TANDEM_A_KO_COUNT]);
 	ret = tdm_nl_fencing(info, &conn->cfg);
 	if (ret)
 		goto err_free;
@@ -469,9 +474,12 @@ static int tdm_nl_net_options(struct sk_buff *skb, struct genl_info *info)
 	if (a[TANDEM_A_CONGESTION_LIMIT])
 		WRITE_ONCE(conn->cfg.congestion_limit,
 			   (u64)nla_get_u32(a[TANDEM_A_CONGESTION_LIMIT]) << 20);
+	if (a[TANDEM_A_KO_COUNT])
+		WRITE_ONCE(conn->cfg.ko_count, nla_get_u32(a[TANDEM_A_KO_COUNT]));
 	spin_unlock_irq(&conn->lock);
-	tdm_info(dev, "options: timeout %u ms, resync rate %u MiB/s, congestion limit %llu MiB\n",
-		conn->tr.timeout_ms, conn->cfg.rs_rate, conn->cfg.congestion_limit >> 20);
+	tdm_info(dev, "options: timeout %u ms, resync rate %u MiB/s, congestion limit %llu MiB, ko-count %u\n",
+		conn->tr.timeout_ms, conn->cfg.rs_rate, conn->cfg.congestion_limit >> 20,
+		conn->cfg.ko_count);
 out:
 	tdm_nl_unlock_dev(dev);
 	return ret;
@@ -499,7 +507,7 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	struct tdm_conn *conn;
 	u32 cstate, peer_role = 0, peer_disk = 0, protocol = 0, sync = TANDEM_SYNC_STATE_NONE;
 	u64 rs_total = 0, rs_done = 0, vf[3], congestion;
-	u32 rs_rate, timeout_ms, fencing;
+	u32 rs_rate, timeout_ms, fencing, ko_count;
 	unsigned long rs_start = 0, down_since;
 	bool vf_running;
 	const char *err = NULL;
@@ -522,6 +530,7 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	fencing = conn->cfg.fencing;
 	down_since = conn->down_since;
 	rs_rate = conn->cfg.rs_rate;
+	ko_count = conn->cfg.ko_count;
 	timeout_ms = conn->tr.timeout_ms;
 	if (cstate == TANDEM_CONN_CONNECTED) {
 		peer_role = conn->peer_role;
@@ -556,6 +565,7 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	    tdm_put_addr(skb, TANDEM_A_PEER_ADDR, TANDEM_A_PEER_PORT, &conn->cfg.peer) ||
 	    (rs_rate && nla_put_u32(skb, TANDEM_A_RESYNC_RATE, rs_rate)) ||
 	    nla_put_u32(skb, TANDEM_A_TIMEOUT_MS, timeout_ms) ||
+	    (ko_count && nla_put_u32(skb, TANDEM_A_KO_COUNT, ko_count)) ||
 	    (fencing != TANDEM_FENCING_NONE &&
 	     (nla_put_u32(skb, TANDEM_A_FENCING, fencing) ||
 	      nla_put_string(skb, TANDEM_A_FENCE_PEER, conn->cfg.fence_peer))) ||

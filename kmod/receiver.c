@@ -5,7 +5,9 @@
  * packet that breaks the protocol ends the session. A secondary applies the
  * peer's async writes epoch by epoch (see replication.c) and never lets two
  * overlapping writes be in flight together, so that its disk ends up with
- * the writes in the order the primary sent them.
+ * the writes in the order the primary sent them. A write that must wait
+ * for others waits in a queue, not in this thread: however slow the disk,
+ * the thread goes on reading (pings, acks), up to the requests it may hold.
  */
 #include <linux/interval_tree_generic.h>
 #include <linux/kthread.h>
@@ -55,16 +57,32 @@ static u32 tdm_preq_payload(const struct tdm_peer_req *preq)
 	return bio_op(&preq->bio) == REQ_OP_WRITE || preq->read ? preq->size : 0;
 }
 
+/*
+ * Wait, not reading the socket, until @ready: 0, or the session is over.
+ * Every quarter timeout we ping the peer, so that it hears from us (our
+ * disk is slow, we are not dead); a peer whose writes we never complete
+ * is dropped by its ko-count, not by its timeout.
+ */
+static int tdm_wait_busy(struct tdm_conn *conn, bool (*ready)(struct tdm_conn *conn))
+{
+	while (!ready(conn)) {
+		if (tdm_tr_dead(&conn->tr) || kthread_should_stop())
+			return -ECONNABORTED;
+		if (!wait_event_interruptible_timeout(conn->wq, ready(conn) || tdm_tr_dead(&conn->tr),
+				msecs_to_jiffies(READ_ONCE(conn->tr.timeout_ms) / 4))) {
+			spin_lock_irq(&conn->lock);
+			conn->owe.ping = true;
+			spin_unlock_irq(&conn->lock);
+			wake_up(&conn->send_wq);
+		}
+	}
+	return 0;
+}
+
 /* Wait for room for one more request; 0, or the session is over. */
 static int tdm_wait_peer_room(struct tdm_conn *conn)
 {
-	while (!tdm_peer_room(conn)) {
-		if (tdm_tr_dead(&conn->tr) || kthread_should_stop())
-			return -ECONNABORTED;
-		wait_event_interruptible_timeout(conn->wq, tdm_peer_room(conn) ||
-						 tdm_tr_dead(&conn->tr), HZ / 10);
-	}
-	return 0;
+	return tdm_wait_busy(conn, tdm_peer_room);
 }
 
 /* Free a peer request whose ack is sent (or will never be). */
@@ -121,6 +139,13 @@ void tdm_ack_timer_fn(struct timer_list *t)
 	spin_unlock_irqrestore(&conn->lock, flags);
 }
 
+/* Writes waited and one being applied completed: see if they may go. conn->lock held. */
+static void tdm_apply_kick(struct tdm_conn *conn)
+{
+	if (!list_empty(&conn->sec.waiting))
+		queue_work(system_unbound_wq, &conn->sec.apply_work);
+}
+
 static void tdm_peer_endio(struct bio *bio)
 {
 	struct tdm_peer_req *preq = container_of(bio, struct tdm_peer_req, bio);
@@ -142,6 +167,7 @@ static void tdm_peer_endio(struct bio *bio)
 	}
 	if (--conn->sec.applying_n == 0)
 		wake_up(&conn->wq);
+	tdm_apply_kick(conn);
 	if (preq->resync) {
 		conn->rs.done += preq->size;
 		tdm_resync_progress(conn);
@@ -153,15 +179,48 @@ static void tdm_peer_endio(struct bio *bio)
 	spin_unlock_irqrestore(&conn->lock, flags);
 }
 
-static bool tdm_applying_overlaps(struct tdm_conn *conn, const struct tdm_peer_req *preq)
+/*
+ * May @preq be written now, the writes before it gone to the disk: an
+ * epoch's first once every write being applied is done, any other write
+ * once none being applied overlaps it? conn->lock held.
+ */
+static bool tdm_may_apply(struct tdm_conn *conn, const struct tdm_peer_req *preq)
 {
-	bool overlap;
+	if (preq->barrier && conn->sec.applying_n)
+		return false;
+	return !preq->size || !tdm_applying_iter_first(&conn->sec.applying, TDM_PREQ_FIRST(preq),
+						       TDM_PREQ_LAST(preq));
+}
 
-	spin_lock_irq(&conn->lock);
-	overlap = tdm_applying_iter_first(&conn->sec.applying, TDM_PREQ_FIRST(preq),
-					  TDM_PREQ_LAST(preq));
-	spin_unlock_irq(&conn->lock);
-	return overlap;
+/* @preq goes to the disk; conn->lock held. */
+static void tdm_apply_begin(struct tdm_conn *conn, struct tdm_peer_req *preq)
+{
+	if (preq->size)
+		tdm_applying_insert(preq, &conn->sec.applying);
+	conn->sec.applying_n++;
+}
+
+void tdm_apply_work(struct work_struct *work)
+{
+	struct tdm_conn *conn = container_of(work, struct tdm_conn, sec.apply_work);
+	struct tdm_peer_req *preq;
+
+	for (;;) {
+		spin_lock_irq(&conn->lock);
+		preq = list_first_entry_or_null(&conn->sec.waiting, struct tdm_peer_req, node);
+		if (preq && tdm_may_apply(conn, preq)) {
+			list_del(&preq->node);
+			tdm_apply_begin(conn, preq);
+		} else {
+			preq = NULL;
+		}
+		if (list_empty(&conn->sec.waiting))
+			wake_up(&conn->wq);
+		spin_unlock_irq(&conn->lock);
+		if (!preq)
+			break;
+		submit_bio(&preq->bio);
+	}
 }
 
 static bool tdm_applying_done(struct tdm_conn *conn)
@@ -169,12 +228,12 @@ static bool tdm_applying_done(struct tdm_conn *conn)
 	bool done;
 
 	spin_lock_irq(&conn->lock);
-	done = conn->sec.applying_n == 0;
+	done = conn->sec.applying_n == 0 && list_empty(&conn->sec.waiting);
 	spin_unlock_irq(&conn->lock);
 	return done;
 }
 
-/* Wait until every write being applied is on the disk. */
+/* Wait until every write received, waiting or being applied, is on the disk. */
 static void tdm_drain_applying(struct tdm_conn *conn)
 {
 	wait_event(conn->wq, tdm_applying_done(conn));
@@ -251,7 +310,7 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	u8 buf[TDM_WIRE_DATA_HDR_LEN];
 	struct tdm_peer_req *preq;
 	struct tdm_data d;
-	bool resync = h->flags & TDM_F_RESYNC;
+	bool resync = h->flags & TDM_F_RESYNC, go;
 	int ret;
 
 	if (READ_ONCE(dev->role) != TANDEM_ROLE_SECONDARY ||
@@ -272,30 +331,30 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 		return -EPROTO;
 	}
 	/*
-	 * The payload is read first, so the link stays busy while the
-	 * previous epoch reaches the disk: in async mode a new epoch is
-	 * submitted only when the previous one is on the disk. In sync mode
-	 * a write the primary completed was on this disk before its ack, so
-	 * epochs need no wait.
+	 * In async mode a new epoch is written only when the previous one is
+	 * on the disk. In sync mode a write the primary completed was on this
+	 * disk before its ack, so epochs need no wait. A write that may not go
+	 * yet waits in order (tdm_apply_work), and so does every one after it.
 	 */
 	preq = tdm_recv_write(conn, h, &d, &ret);
 	if (!preq)
 		return ret;
+	preq->barrier = false;
 	if (!resync && h->epoch != conn->sec.peer_epoch) {
-		if (conn->cfg.protocol != TANDEM_PROTO_SYNC)
-			tdm_drain_applying(conn);
+		preq->barrier = conn->cfg.protocol != TANDEM_PROTO_SYNC;
 		conn->sec.peer_epoch = h->epoch;
 	}
-	if (preq->size && tdm_applying_overlaps(conn, preq))
-		tdm_drain_applying(conn);
 	preq->resync = resync;
 	preq->bio.bi_end_io = tdm_peer_endio;
 	spin_lock_irq(&conn->lock);
-	if (preq->size)
-		tdm_applying_insert(preq, &conn->sec.applying);
-	conn->sec.applying_n++;
+	go = list_empty(&conn->sec.waiting) && tdm_may_apply(conn, preq);
+	if (go)
+		tdm_apply_begin(conn, preq);
+	else
+		list_add_tail(&preq->node, &conn->sec.waiting);
 	spin_unlock_irq(&conn->lock);
-	submit_bio(&preq->bio);
+	if (go)
+		submit_bio(&preq->bio);
 	return 0;
 }
 
@@ -347,6 +406,7 @@ static void tdm_peer_read_endio(struct bio *bio)
 	list_add_tail(&preq->node, &conn->sec.acks);
 	if (--conn->sec.applying_n == 0)
 		wake_up(&conn->wq);
+	tdm_apply_kick(conn);
 	conn->sec.acks_due = true;
 	wake_up(&conn->send_wq);
 	spin_unlock_irqrestore(&conn->lock, flags);
@@ -535,8 +595,8 @@ static int tdm_handle_gen(struct tdm_conn *conn, const struct tdm_hdr *h)
 	if (tdm_gen_decode(buf, sizeof(buf), &peer) != TDM_WIRE_OK)
 		return -EPROTO;
 	if (h->type == TDM_P_SYNC_DONE) {
-		tdm_drain_applying(conn);
-		return tdm_resync_finish_target(conn, &peer);
+		ret = tdm_wait_busy(conn, tdm_applying_done);
+		return ret ?: tdm_resync_finish_target(conn, &peer);
 	}
 	spin_lock_irq(&conn->lock);
 	conn->peer_gen = peer;
@@ -633,6 +693,8 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 		}
 		if (ret)
 			return ret;
+		if (tdm_ko_expired(conn))
+			return -ETIME;
 	}
 }
 
@@ -685,8 +747,18 @@ bool tdm_applied_failed(struct tdm_conn *conn, struct list_head *acks)
 void tdm_receiver_drain(struct tdm_conn *conn)
 {
 	struct tdm_peer_req *preq, *tmp;
+	LIST_HEAD(waiting);
 	LIST_HEAD(acks);
 
+	/* Writes not yet begun are dropped: unacked, the peer marks them. */
+	spin_lock_irq(&conn->lock);
+	list_splice_init(&conn->sec.waiting, &waiting);
+	spin_unlock_irq(&conn->lock);
+	list_for_each_entry_safe(preq, tmp, &waiting, node) {
+		list_del(&preq->node);
+		tdm_peer_req_free(preq);
+	}
+	cancel_work_sync(&conn->sec.apply_work);
 	tdm_drain_applying(conn);
 	/* No write completes any more: nothing arms the timer again. */
 	del_timer_sync(&conn->sec.ack_timer);

@@ -20,6 +20,8 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 void tdm_conn_stop(struct tdm_device *dev);
 /* The connection thread, or a netlink request: remember why it failed. */
 void tdm_set_error(struct tdm_conn *conn, const char *msg, bool peer_said);
+/* The connection thread: true (said why) if the peer is to be dropped for ko-count. */
+bool tdm_ko_expired(struct tdm_conn *conn);
 
 /* handshake.c: opening a session, and the state it settles. The connection thread; may sleep. */
 int tdm_handshake(struct tdm_conn *conn);
@@ -98,6 +100,8 @@ void tdm_peer_req_free(struct tdm_peer_req *preq);
 void tdm_ack_queued(struct tdm_conn *conn, struct tdm_peer_req *preq);
 /* Timer (softirq) context. */
 void tdm_ack_timer_fn(struct timer_list *t);
+/* A work item: writes the peer's requests that waited, once they may go. */
+void tdm_apply_work(struct work_struct *work);
 
 /* fence.c: fencing the peer a primary lost. */
 /* Device setup and teardown; teardown may sleep (it ends a running handler). */

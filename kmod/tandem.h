@@ -189,10 +189,13 @@ struct tdm_peer_req {
 	u32 size;
 	bool resync;			/* resync data: acked by RS_ACK, clears bits */
 	bool read;			/* a diskless peer's read: answered by READ_REPLY */
+	bool barrier;			/* async: first of an epoch, written once every
+					 * write before it is on the disk */
 	blk_status_t status;
 	struct rb_node rb;		/* in conn->sec.applying while written (not a flush); under conn->lock */
 	sector_t rb_last;		/* last sector of rb's subtree (interval tree) */
-	struct list_head node;		/* on conn->sec.acks once written; under conn->lock */
+	struct list_head node;		/* on conn->sec.waiting until written, then on
+					 * conn->sec.acks; under conn->lock */
 	struct bio bio;			/* must be last */
 };
 
@@ -278,6 +281,8 @@ struct tdm_conn_cfg {
 	 */
 	u32 rs_rate;			/* resync limit, MiB/s; 0: none */
 	u64 congestion_limit;		/* async: pull ahead above this backlog, bytes */
+	u32 ko_count;			/* drop a peer that completes no write for this
+					 * many timeouts; 0: never (conn.c) */
 };
 
 /* The primary's side: its writes on their way to the peer. Under conn->lock. */
@@ -300,6 +305,8 @@ struct tdm_conn_primary {
 /* The secondary's side: the peer's writes being applied, their acks. */
 struct tdm_conn_secondary {
 	/* under conn->lock */
+	struct list_head waiting;	/* tdm_peer_req received, in order, that may not be
+					 * written yet (receiver.c) */
 	struct rb_root_cached applying;	/* tdm_peer_req being written, by sectors */
 	unsigned int applying_n;	/* peer's writes and flushes being written */
 	unsigned int held;		/* peer requests received and not yet freed (their
@@ -312,6 +319,7 @@ struct tdm_conn_secondary {
 	bool apply_failed;		/* this session, our disk failed a peer's write */
 	struct timer_list ack_timer;	/* makes them due TDM_ACK_DELAY after the first;
 					 * armed and cancelled under conn->lock */
+	struct work_struct apply_work;	/* writes those on waiting that may go now */
 	/* the receiver's own (connection thread), no lock */
 	u32 peer_epoch;			/* epoch of the writes being applied */
 };
@@ -373,6 +381,8 @@ struct tdm_conn {
 	/* the connection thread's own, no lock */
 	struct task_struct *sender;	/* "tandem-tx/<res>", during a session */
 	u64 gen_sent;			/* our current generation as the handshake told it */
+	unsigned long ko_checked;	/* jiffies of the last ko-count check */
+	bool ko_fired;			/* this session ended for ko-count */
 
 	spinlock_t lock;		/* protects what follows, as each part says */
 	struct task_struct *resyncer;	/* "tandem-rs/<res>", while a source resyncs */

@@ -73,6 +73,7 @@ static int put_connect(struct nl_msg *msg, void *arg)
 	       (a->resync_rate && nla_put_u32(msg, TANDEM_A_RESYNC_RATE, a->resync_rate)) ||
 	       (a->congestion_limit &&
 		nla_put_u32(msg, TANDEM_A_CONGESTION_LIMIT, a->congestion_limit)) ||
+	       (a->ko_count && nla_put_u32(msg, TANDEM_A_KO_COUNT, a->ko_count)) ||
 	       (a->fencing && nla_put_u32(msg, TANDEM_A_FENCING, a->fencing)) ||
 	       (a->fence_peer[0] && nla_put_string(msg, TANDEM_A_FENCE_PEER, a->fence_peer));
 }
@@ -128,6 +129,8 @@ static int connect_option(int c, struct tdm_connect_args *a, struct connect_opts
 		return connect_number(&tdm_range_resync_rate, &a->resync_rate);
 	case 'C':
 		return connect_number(&tdm_range_congestion, &a->congestion_limit);
+	case 'k':
+		return connect_number(&tdm_range_ko_count, &a->ko_count);
 	case 'f':
 		a->fencing = tdm_fencing_value(optarg);
 		if (!a->fencing)
@@ -158,6 +161,7 @@ static int connect_parse(int argc, char **argv, struct tdm_connect_args *a,
 		{ "discard-my-data", no_argument, NULL, 'D' },
 		{ "resync-rate", required_argument, NULL, 'r' },
 		{ "congestion-limit", required_argument, NULL, 'C' },
+		{ "ko-count", required_argument, NULL, 'k' },
 		{ "fencing", required_argument, NULL, 'f' },
 		{ "fence-peer", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -251,6 +255,8 @@ int tdm_connect_from_config(const char *name, struct tdm_connect_args *a, int ha
 		a->resync_rate = o->resync_rate;
 	if (!a->congestion_limit)
 		a->congestion_limit = o->congestion_limit;
+	if (!a->ko_count)
+		a->ko_count = o->ko_count;
 	if (!a->fencing)
 		a->fencing = o->fencing;
 	/* A handler the file names for a policy of none (common's, say) is not used. */

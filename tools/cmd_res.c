@@ -313,7 +313,7 @@ static int tdm_adjust_fixed(const char *name, const struct tdm_status *st,
 }
 
 struct tdm_options {
-	uint32_t timeout_ms, resync_rate, congestion_limit;
+	uint32_t timeout_ms, resync_rate, congestion_limit, ko_count;
 };
 
 static int put_options(struct nl_msg *msg, void *arg)
@@ -322,7 +322,8 @@ static int put_options(struct nl_msg *msg, void *arg)
 
 	return nla_put_u32(msg, TANDEM_A_TIMEOUT_MS, o->timeout_ms) ||
 	       nla_put_u32(msg, TANDEM_A_RESYNC_RATE, o->resync_rate) ||
-	       nla_put_u32(msg, TANDEM_A_CONGESTION_LIMIT, o->congestion_limit);
+	       nla_put_u32(msg, TANDEM_A_CONGESTION_LIMIT, o->congestion_limit) ||
+	       nla_put_u32(msg, TANDEM_A_KO_COUNT, o->ko_count);
 }
 
 /* Change the options the module changes live to the file's, saying what changed. */
@@ -330,12 +331,13 @@ static int tdm_adjust_options(const char *name, const struct tdm_status *st,
 			      const struct tdm_cfg_opts *o)
 {
 	struct tdm_options have = {
-		st->timeout_ms, st->resync_rate, st->congestion_limit,
+		st->timeout_ms, st->resync_rate, st->congestion_limit, st->ko_count,
 	};
 	struct tdm_options want = {
 		o->timeout_ms ? o->timeout_ms : TANDEM_TIMEOUT_MS_DEF,
 		o->resync_rate,
 		o->congestion_limit ? o->congestion_limit : TANDEM_CONGESTION_MIB_DEF,
+		o->ko_count,
 	};
 	char what[128];
 	int ret;
@@ -357,6 +359,9 @@ static int tdm_adjust_options(const char *name, const struct tdm_status *st,
 	if (want.congestion_limit != have.congestion_limit)
 		printf("%s: congestion-limit %u -> %u MiB\n", name, have.congestion_limit,
 		       want.congestion_limit);
+	if (want.ko_count != have.ko_count)
+		printf("%s: ko-count %u -> %u timeouts (0: off)\n", name, have.ko_count,
+		       want.ko_count);
 	return 0;
 }
 

@@ -216,9 +216,10 @@ static const struct {
 	{ &tdm_range_timeout, offsetof(struct tdm_cfg_opts, timeout_ms) },
 	{ &tdm_range_resync_rate, offsetof(struct tdm_cfg_opts, resync_rate) },
 	{ &tdm_range_congestion, offsetof(struct tdm_cfg_opts, congestion_limit) },
+	{ &tdm_range_ko_count, offsetof(struct tdm_cfg_opts, ko_count) },
 };
 
-/* options { timeout N; resync-rate N; congestion-limit N; } */
+/* options { timeout N; resync-rate N; congestion-limit N; ko-count N; } */
 static int tdm_parse_options(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 {
 	size_t i;
@@ -232,7 +233,7 @@ static int tdm_parse_options(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 				break;
 		if (i == sizeof(tdm_options) / sizeof(tdm_options[0]))
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown option '%s' (expected timeout, resync-rate or congestion-limit)",
+					    "unknown option '%s' (expected timeout, resync-rate, congestion-limit or ko-count)",
 					    lx->word);
 		if (tdm_number(lx, tdm_options[i].range,
 			       (uint32_t *)((char *)o + tdm_options[i].offset)))
@@ -342,6 +343,8 @@ static void tdm_opts_merge(struct tdm_cfg_opts *base, const struct tdm_cfg_opts 
 		base->resync_rate = over->resync_rate;
 	if (over->congestion_limit)
 		base->congestion_limit = over->congestion_limit;
+	if (over->ko_count)
+		base->ko_count = over->ko_count;
 }
 
 /* node NAME { disk D; address A; } */

@@ -14,7 +14,8 @@
  *       minor 0;
  *       protocol sync;                       # async | sync
  *       secret-file /etc/tandem/r0.secret;   # or "insecure;" (no authentication)
- *       options { timeout 2500; }            # ms; resync-rate MiB/s; congestion-limit MiB
+ *       options { timeout 2500; }            # ms; resync-rate MiB/s; congestion-limit MiB;
+ *                                            # ko-count timeouts
  *       fencing resource-and-stonith;        # none | resource-only | resource-and-stonith
  *       on-io-error detach;                  # detach | pass-on
  *       handlers { fence-peer /usr/lib/tandem/fence-peer; }
@@ -51,6 +52,7 @@ struct tdm_cfg_opts {
 	uint32_t timeout_ms;
 	uint32_t resync_rate;		/* MiB/s */
 	uint32_t congestion_limit;	/* MiB */
+	uint32_t ko_count;		/* timeouts */
 	uint32_t fencing;		/* enum tandem_fencing */
 	uint32_t on_io_error;		/* enum tandem_on_io_error */
 	bool insecure;			/* "insecure;": no secret-file, knowingly */

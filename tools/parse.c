@@ -23,6 +23,9 @@ const struct tdm_range tdm_range_resync_rate = {
 const struct tdm_range tdm_range_congestion = {
 	"congestion-limit", TANDEM_CONGESTION_MIB_MIN, TANDEM_CONGESTION_MIB_MAX, "MiB"
 };
+const struct tdm_range tdm_range_ko_count = {
+	"ko-count", TANDEM_KO_COUNT_MIN, TANDEM_KO_COUNT_MAX, "timeouts"
+};
 
 static const struct tdm_range tdm_range_port = { "port", 1, 65535, NULL };
 

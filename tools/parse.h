@@ -21,6 +21,7 @@ extern const struct tdm_range tdm_range_minor;
 extern const struct tdm_range tdm_range_timeout;
 extern const struct tdm_range tdm_range_resync_rate;
 extern const struct tdm_range tdm_range_congestion;
+extern const struct tdm_range tdm_range_ko_count;
 
 /*
  * @s, a decimal number in @r's range, into @out: 0, or -1 with @msg (if not

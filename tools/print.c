@@ -132,6 +132,8 @@ static void record_replication(const struct tdm_status *st)
 		out_u64("timeout_ms", st->timeout_ms);
 	if (st->congestion_limit)
 		out_u64("congestion_limit_mib", st->congestion_limit);
+	if (st->ko_count)
+		out_u64("ko_count", st->ko_count);
 	if (st->authenticated >= 0)
 		out_str("authentication", st->authenticated ? "hmac-sha256" : "none");
 	if (st->fencing) {
@@ -325,6 +327,8 @@ static void block_connection(const struct tdm_status *st)
 		block_line("resync rate", "%u MiB/s", st->resync_rate);
 	if (st->congestion_limit)
 		block_line("congestion", "%u MiB", st->congestion_limit);
+	if (st->ko_count)
+		block_line("ko-count", "%u timeouts", st->ko_count);
 	if (st->fencing)
 		block_line("fencing", "%s, fence-peer %s", tdm_fencing_name(st->fencing),
 			   st->fence_peer);

@@ -130,10 +130,12 @@ static void test_syntax_errors(void)
 		     "x.res:2:25: resync-rate must be a number from 1 to 30000 MiB/s, not '0'");
 	EXPECT_ERROR("resource r0 {\n  options { congestion-limit 30001; }\n}\n",
 		     "x.res:2:30: congestion-limit must be a number from 1 to 30000 MiB, not '30001'");
+	EXPECT_ERROR("resource r0 {\n  options { ko-count 0; }\n}\n",
+		     "x.res:2:22: ko-count must be a number from 1 to 100 timeouts, not '0'");
 	EXPECT_ERROR("resource r0 {\n  options { timeout; }\n}\n",
 		     "x.res:2:20: expected a number, found ';'");
 	EXPECT_ERROR("resource r0 {\n  options { speed 5; }\n}\n",
-		     "x.res:2:13: unknown option 'speed' (expected timeout, resync-rate or congestion-limit)");
+		     "x.res:2:13: unknown option 'speed' (expected timeout, resync-rate, congestion-limit or ko-count)");
 	EXPECT_ERROR("resource r0 { minor 1024; }",
 		     "x.res:1:21: minor must be a number from 0 to 1023, not '1024'");
 	EXPECT_ERROR("resource r0 { minor -1; }",
@@ -268,6 +270,11 @@ static void test_on_io_error(void)
 	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
 	CHECK_EQ(cfg.res[0].opts.on_io_error, TANDEM_ON_IO_ERROR_PASS_ON);
 	CHECK_EQ(cfg.res[1].opts.on_io_error, TANDEM_ON_IO_ERROR_DETACH);
+	/* ko-count, an option like the others. */
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "k.res", "resource k { minor 0; insecure; options { ko-count 7; } "
+			       NODES " }", false, &err), 0);
+	CHECK_EQ(cfg.res[0].opts.ko_count, 7);
 	EXPECT_ERROR("resource r0 { on-io-error call-local-io-error; }",
 		     "x.res:1:15: on-io-error must be detach or pass-on, not 'call-local-io-error'");
 }

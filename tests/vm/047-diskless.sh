@@ -32,7 +32,7 @@ reattach() {
 	ok "$1" 'tandemctl attach r0 --minor 0 --disk /dev/mapper/disk'
 	expect_eq "$(field "$1" disk_state)" failed "$1's disk, re-attached, until every block is copied"
 	wait_field "$src" connection connected 30
-	ok "$src" 'tandemctl wait-sync r0 --timeout 180'
+	ok "$src" 'tandemctl wait-sync r0 --timeout 600'
 	wait_field "$1" disk_state uptodate 30
 	ok "$1" 'dmesg'
 	grep -q 're-attached /dev/mapper/disk: every block will be copied from the peer' <<<"$OUT" ||

@@ -44,7 +44,7 @@ verified() {
 	else
 		expect_eq "$kib" "$1" "KiB verify found different"
 	fi
-	ok alpha 'tandemctl wait-sync r0 --timeout 120'
+	ok alpha 'tandemctl wait-sync r0 --timeout 600'
 	wait_field beta disk_state uptodate 60
 	wait_drained
 	step "verify found $kib KiB different"
@@ -68,7 +68,7 @@ run_test() {
 	disk_table beta
 	ok beta 'tandemctl attach r0 --minor 0 --disk /dev/mapper/disk'
 	wait_field alpha connection connected 30
-	ok alpha 'tandemctl wait-sync r0 --timeout 180'
+	ok alpha 'tandemctl wait-sync r0 --timeout 600'
 	wait_field beta disk_state uptodate 60
 	wait_drained
 	same_data "detach: after the re-attach"
@@ -79,7 +79,7 @@ run_test() {
 	ATTACH_OPTS="--on-io-error pass-on" pair_up sync /dev/mapper/disk
 	flaky_run
 	disk_table beta
-	ok alpha 'tandemctl wait-sync r0 --timeout 180'
+	ok alpha 'tandemctl wait-sync r0 --timeout 600'
 	wait_field beta disk_state uptodate 60
 	wait_drained
 	verified some
