@@ -98,6 +98,25 @@ enum tandem_fencing {
 						 * says the peer is fenced */
 };
 
+/*
+ * Automatic split-brain recovery (DRBD's after-sb-0pri / after-sb-1pri),
+ * off by default: both nodes must say the same. With no primary at the
+ * reconnection:
+ */
+enum tandem_after_sb_0pri {
+	TANDEM_SB0_DISCONNECT = 1,	/* report it, connect nothing (the default) */
+	TANDEM_SB0_DISCARD_ZERO_CHANGES, /* a node that changed nothing takes the other's data */
+	TANDEM_SB0_DISCARD_LEAST_CHANGES, /* the node that changed fewer bytes takes the other's */
+};
+
+/* With one primary: */
+enum tandem_after_sb_1pri {
+	TANDEM_SB1_DISCONNECT = 1,	/* report it, connect nothing (the default) */
+	TANDEM_SB1_DISCARD_SECONDARY,	/* the secondary takes the primary's data */
+	TANDEM_SB1_CONSENSUS,		/* the same, when after-sb-0pri would also discard the
+					 * secondary's changes; else disconnect */
+};
+
 /* What the fence-peer handler said: its exit code, as DRBD's handlers use them. */
 enum tandem_fence_result {
 	TANDEM_FENCE_RUNNING = 1,	/* it has not exited yet */
@@ -147,7 +166,8 @@ enum tandem_cmd {
 	TANDEM_CMD_STATUS,	/* [RES_NAME]; dump: every resource */
 	TANDEM_CMD_CONNECT,	/* RES_NAME, LOCAL_ADDR/PORT, PEER_ADDR/PORT, [PROTOCOL,
 				 * SECRET, TIMEOUT_MS, ASSUME_CLEAN, DISCARD_MY_DATA,
-				 * RESYNC_RATE, CONGESTION_LIMIT, FENCING, FENCE_PEER, KO_COUNT] */
+				 * RESYNC_RATE, CONGESTION_LIMIT, FENCING, FENCE_PEER, KO_COUNT,
+				 * AFTER_SB_0PRI, AFTER_SB_1PRI] */
 	TANDEM_CMD_DISCONNECT,	/* RES_NAME */
 	TANDEM_CMD_PRIMARY,	/* RES_NAME, [FORCE] */
 	TANDEM_CMD_SECONDARY,	/* RES_NAME */
@@ -218,6 +238,9 @@ enum tandem_attr {
 	TANDEM_A_ON_IO_ERROR,	/* u32 enum tandem_on_io_error (default DETACH; also in status) */
 	TANDEM_A_KO_COUNT,	/* u32: TANDEM_KO_COUNT_MIN..MAX; NET_OPTIONS: 0 turns it off
 				 * (default off; in status when set) */
+	TANDEM_A_AFTER_SB_0PRI,	/* u32 enum tandem_after_sb_0pri (default DISCONNECT; in status
+				 * when set otherwise) */
+	TANDEM_A_AFTER_SB_1PRI,	/* u32 enum tandem_after_sb_1pri (likewise) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

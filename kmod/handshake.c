@@ -332,6 +332,60 @@ static int tdm_recv_bitmap(struct tdm_conn *conn, u8 *buf)
 	}
 }
 
+static const char *const tdm_sb0_names[] = {
+	[TANDEM_SB0_DISCARD_ZERO_CHANGES] = "after-sb-0pri discard-zero-changes",
+	[TANDEM_SB0_DISCARD_LEAST_CHANGES] = "after-sb-0pri discard-least-changes",
+};
+
+/*
+ * A split brain both nodes found: each tells the other what it changed,
+ * its role and policies (SB_INFO, both ways), and both take the same
+ * decision (core/gen.c). If a policy resolves it, the loser's generations
+ * say discard-my-data and the decision is taken again: a resync from the
+ * winner. Returns the new decision, or TDM_SYNC_SPLIT_BRAIN; *@err on a
+ * failed exchange.
+ */
+static enum tdm_sync tdm_split_brain_policy(struct tdm_conn *conn, u8 *buf, bool primary,
+					    struct tdm_gen *mine, struct tdm_gen *peer, int *err)
+{
+	struct tdm_device *dev = conn->dev;
+	struct tdm_sb_side me = {
+		.changed = tdm_bm_count(dev) << TDM_BM_SHIFT, .primary = primary,
+		.pol0 = conn->cfg.after_sb_0pri, .pol1 = conn->cfg.after_sb_1pri,
+		.tiebreak = mine->tiebreak,
+	}, them;
+	enum tdm_sb_result r;
+
+	tdm_sb_info_encode(buf + TDM_WIRE_HDR_LEN, &me);
+	*err = tdm_hs_exchange(conn, TDM_P_SB_INFO, buf, TDM_WIRE_SB_INFO_LEN, buf);
+	if (*err)
+		return TDM_SYNC_SPLIT_BRAIN;
+	if (tdm_sb_info_decode(buf, TDM_WIRE_SB_INFO_LEN, &them) != TDM_WIRE_OK) {
+		*err = tdm_refuse(conn, TDM_REFUSE_MALFORMED);
+		return TDM_SYNC_SPLIT_BRAIN;
+	}
+	them.tiebreak = peer->tiebreak;
+	r = tdm_sb_decide(&me, &them);
+	if (r == TDM_SB_DISCONNECT) {
+		if (me.pol0 != them.pol0 || me.pol1 != them.pol1)
+			tdm_warn(dev, "split brain: the peer's after-sb policies are not ours: none applies\n");
+		return TDM_SYNC_SPLIT_BRAIN;
+	}
+	if (r == TDM_SB_DISCARD_MINE)
+		mine->flags |= TDM_GEN_DISCARD_MINE;
+	else
+		peer->flags |= TDM_GEN_DISCARD_MINE;
+	tdm_warn(dev, "split brain resolved by %s: %s %llu KiB changed on its own are discarded, it takes the other's data\n",
+		 me.primary || them.primary ?
+			(me.pol1 == TANDEM_SB1_CONSENSUS ? "after-sb-1pri consensus" :
+							    "after-sb-1pri discard-secondary") :
+			tdm_sb0_names[me.pol0],
+		 r == TDM_SB_DISCARD_MINE ? "this node's" : "the peer's",
+		 (r == TDM_SB_DISCARD_MINE ? me.changed : them.changed) >> 10);
+	tdm_event(dev, TANDEM_EVENT_SPLIT_BRAIN);
+	return tdm_sync_decide(mine, peer);
+}
+
 /* Generations both ways, the decision, and the bitmaps if it needs them. */
 static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
 {
@@ -364,6 +418,12 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
 	if (peer_role == TANDEM_ROLE_PRIMARY)
 		peer.flags |= TDM_GEN_PRIMARY;
 	s = tdm_sync_decide(&mine, &peer);
+	/* Both nodes found it: the policies may resolve it (both exchange SB_INFO). */
+	if (s == TDM_SYNC_SPLIT_BRAIN && (conn->peer_caps & TDM_CAP_SB_INFO)) {
+		s = tdm_split_brain_policy(conn, buf, role == TANDEM_ROLE_PRIMARY, &mine, &peer, &ret);
+		if (ret)
+			goto out;
+	}
 	/* A split brain is said as such, even between two primaries. */
 	if (s == TDM_SYNC_SPLIT_BRAIN || s == TDM_SYNC_UNRELATED) {
 		tdm_err(dev, "%s (ours %016llx, peer's %016llx): not connecting, no data touched; "
@@ -450,7 +510,7 @@ int tdm_handshake(struct tdm_conn *conn)
 		.lbs = queue_logical_block_size(dev->disk->queue),
 		.caps = (bdev_max_discard_sectors(dev->backing) ? TDM_CAP_DISCARD : 0) |
 			(bdev_write_zeroes_sectors(dev->backing) ? TDM_CAP_WRITE_ZEROES : 0) |
-			TDM_CAP_RS_REQUEST | TDM_CAP_READ,
+			TDM_CAP_RS_REQUEST | TDM_CAP_READ | TDM_CAP_SB_INFO,
 	}, peer;
 	struct tdm_state st;
 	enum tdm_refuse why;

@@ -48,6 +48,10 @@ static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
 						   TANDEM_FENCING_RESOURCE_AND_STONITH),
 	[TANDEM_A_FENCE_PEER]	= { .type = NLA_NUL_STRING, .len = TANDEM_HANDLER_MAX - 1 },
 	[TANDEM_A_KO_COUNT]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_KO_COUNT_MIN, TANDEM_KO_COUNT_MAX),
+	[TANDEM_A_AFTER_SB_0PRI] = NLA_POLICY_RANGE(NLA_U32, TANDEM_SB0_DISCONNECT,
+						    TANDEM_SB0_DISCARD_LEAST_CHANGES),
+	[TANDEM_A_AFTER_SB_1PRI] = NLA_POLICY_RANGE(NLA_U32, TANDEM_SB1_DISCONNECT,
+						    TANDEM_SB1_CONSENSUS),
 };
 
 static const struct nla_policy tdm_options_policy[TANDEM_A_MAX + 1] = {
@@ -328,6 +332,10 @@ static int tdm_nl_connect(struct sk_buff *skb, struct genl_info *info)
 		nla_get_u32(info->attrs[TANDEM_A_CONGESTION_LIMIT]) : TANDEM_DEFAULT_CONGESTION_MIB) << 20;
 	if (info->attrs[TANDEM_A_KO_COUNT])
 		conn->cfg.ko_count = nla_get_u32(info->attrs[TANDEM_A_KO_COUNT]);
+	conn->cfg.after_sb_0pri = info->attrs[TANDEM_A_AFTER_SB_0PRI] ?
+		nla_get_u32(info->attrs[TANDEM_A_AFTER_SB_0PRI]) : TANDEM_SB0_DISCONNECT;
+	conn->cfg.after_sb_1pri = info->attrs[TANDEM_A_AFTER_SB_1PRI] ?
+		nla_get_u32(info->attrs[TANDEM_A_AFTER_SB_1PRI]) : TANDEM_SB1_DISCONNECT;
 	ret = tdm_nl_fencing(info, &conn->cfg);
 	if (ret)
 		goto err_free;
@@ -566,6 +574,10 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	    (rs_rate && nla_put_u32(skb, TANDEM_A_RESYNC_RATE, rs_rate)) ||
 	    nla_put_u32(skb, TANDEM_A_TIMEOUT_MS, timeout_ms) ||
 	    (ko_count && nla_put_u32(skb, TANDEM_A_KO_COUNT, ko_count)) ||
+	    (conn->cfg.after_sb_0pri != TANDEM_SB0_DISCONNECT &&
+	     nla_put_u32(skb, TANDEM_A_AFTER_SB_0PRI, conn->cfg.after_sb_0pri)) ||
+	    (conn->cfg.after_sb_1pri != TANDEM_SB1_DISCONNECT &&
+	     nla_put_u32(skb, TANDEM_A_AFTER_SB_1PRI, conn->cfg.after_sb_1pri)) ||
 	    (fencing != TANDEM_FENCING_NONE &&
 	     (nla_put_u32(skb, TANDEM_A_FENCING, fencing) ||
 	      nla_put_string(skb, TANDEM_A_FENCE_PEER, conn->cfg.fence_peer))) ||

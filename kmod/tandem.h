@@ -283,6 +283,8 @@ struct tdm_conn_cfg {
 	u64 congestion_limit;		/* async: pull ahead above this backlog, bytes */
 	u32 ko_count;			/* drop a peer that completes no write for this
 					 * many timeouts; 0: never (conn.c) */
+	u32 after_sb_0pri;		/* enum tandem_after_sb_0pri (handshake.c) */
+	u32 after_sb_1pri;		/* enum tandem_after_sb_1pri */
 };
 
 /* The primary's side: its writes on their way to the peer. Under conn->lock. */

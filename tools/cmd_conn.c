@@ -74,6 +74,8 @@ static int put_connect(struct nl_msg *msg, void *arg)
 	       (a->congestion_limit &&
 		nla_put_u32(msg, TANDEM_A_CONGESTION_LIMIT, a->congestion_limit)) ||
 	       (a->ko_count && nla_put_u32(msg, TANDEM_A_KO_COUNT, a->ko_count)) ||
+	       (a->after_sb_0pri && nla_put_u32(msg, TANDEM_A_AFTER_SB_0PRI, a->after_sb_0pri)) ||
+	       (a->after_sb_1pri && nla_put_u32(msg, TANDEM_A_AFTER_SB_1PRI, a->after_sb_1pri)) ||
 	       (a->fencing && nla_put_u32(msg, TANDEM_A_FENCING, a->fencing)) ||
 	       (a->fence_peer[0] && nla_put_string(msg, TANDEM_A_FENCE_PEER, a->fence_peer));
 }
@@ -131,6 +133,18 @@ static int connect_option(int c, struct tdm_connect_args *a, struct connect_opts
 		return connect_number(&tdm_range_congestion, &a->congestion_limit);
 	case 'k':
 		return connect_number(&tdm_range_ko_count, &a->ko_count);
+	case '0':
+		a->after_sb_0pri = tdm_sb0_value(optarg);
+		if (!a->after_sb_0pri)
+			return tdm_usage_error("connect",
+					       "--after-sb-0pri is disconnect, discard-zero-changes or discard-least-changes");
+		return 0;
+	case '1':
+		a->after_sb_1pri = tdm_sb1_value(optarg);
+		if (!a->after_sb_1pri)
+			return tdm_usage_error("connect",
+					       "--after-sb-1pri is disconnect, discard-secondary or consensus");
+		return 0;
 	case 'f':
 		a->fencing = tdm_fencing_value(optarg);
 		if (!a->fencing)
@@ -162,6 +176,8 @@ static int connect_parse(int argc, char **argv, struct tdm_connect_args *a,
 		{ "resync-rate", required_argument, NULL, 'r' },
 		{ "congestion-limit", required_argument, NULL, 'C' },
 		{ "ko-count", required_argument, NULL, 'k' },
+		{ "after-sb-0pri", required_argument, NULL, '0' },
+		{ "after-sb-1pri", required_argument, NULL, '1' },
 		{ "fencing", required_argument, NULL, 'f' },
 		{ "fence-peer", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -257,6 +273,10 @@ int tdm_connect_from_config(const char *name, struct tdm_connect_args *a, int ha
 		a->congestion_limit = o->congestion_limit;
 	if (!a->ko_count)
 		a->ko_count = o->ko_count;
+	if (!a->after_sb_0pri)
+		a->after_sb_0pri = o->after_sb_0pri;
+	if (!a->after_sb_1pri)
+		a->after_sb_1pri = o->after_sb_1pri;
 	if (!a->fencing)
 		a->fencing = o->fencing;
 	/* A handler the file names for a policy of none (common's, say) is not used. */

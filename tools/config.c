@@ -274,6 +274,23 @@ static int tdm_parse_shared(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 	char v[TDM_CFG_WORD_MAX];
 	int line, col;
 
+	if (!strcmp(lx->word, "after-sb-0pri") || !strcmp(lx->word, "after-sb-1pri")) {
+		bool one = lx->word[9] == '1';
+
+		line = lx->tline;
+		col = lx->tcol;
+		if (tdm_value(lx, one ? "after-sb-1pri" : "after-sb-0pri", v, sizeof(v)))
+			return -1;
+		if (one)
+			o->after_sb_1pri = tdm_sb1_value(v);
+		else
+			o->after_sb_0pri = tdm_sb0_value(v);
+		if (one ? !o->after_sb_1pri : !o->after_sb_0pri)
+			return tdm_cfg_fail(lx->err, lx->file, line, col, "%s",
+					    one ? "after-sb-1pri must be disconnect, discard-secondary or consensus" :
+						  "after-sb-0pri must be disconnect, discard-zero-changes or discard-least-changes");
+		return 0;
+	}
 	if (!strcmp(lx->word, "insecure")) {
 		o->insecure = true;
 		return tdm_want(lx, TOK_SEMI, "';' after 'insecure'");
@@ -335,6 +352,10 @@ static void tdm_opts_merge(struct tdm_cfg_opts *base, const struct tdm_cfg_opts 
 		base->on_io_error = over->on_io_error;
 	if (over->insecure)
 		base->insecure = true;
+	if (over->after_sb_0pri)
+		base->after_sb_0pri = over->after_sb_0pri;
+	if (over->after_sb_1pri)
+		base->after_sb_1pri = over->after_sb_1pri;
 	if (over->fence_peer[0])
 		memcpy(base->fence_peer, over->fence_peer, sizeof(base->fence_peer));
 	if (over->timeout_ms)
@@ -419,7 +440,7 @@ static int tdm_parse_resource(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 				return -1;
 		} else {
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in a resource (expected minor, protocol, fencing, on-io-error, secret-file, insecure, options, handlers or node)",
+					    "unknown keyword '%s' in a resource (expected minor, protocol, fencing, on-io-error, after-sb-0pri, after-sb-1pri, secret-file, insecure, options, handlers or node)",
 					    lx->word);
 		}
 	}
@@ -444,7 +465,7 @@ static int tdm_parse_common(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 			return -1;
 		if (ret)
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in common (expected protocol, fencing, on-io-error, secret-file, insecure, options or handlers)",
+					    "unknown keyword '%s' in common (expected protocol, fencing, on-io-error, after-sb-0pri, after-sb-1pri, secret-file, insecure, options or handlers)",
 					    lx->word);
 	}
 	return ret < 0 ? -1 : 0;

@@ -18,6 +18,8 @@
  *                                            # ko-count timeouts
  *       fencing resource-and-stonith;        # none | resource-only | resource-and-stonith
  *       on-io-error detach;                  # detach | pass-on
+ *       after-sb-0pri discard-least-changes; # disconnect | discard-zero-changes | ...
+ *       after-sb-1pri discard-secondary;     # disconnect | discard-secondary | consensus
  *       handlers { fence-peer /usr/lib/tandem/fence-peer; }
  *       node alpha { disk /dev/sdb; address 10.99.0.1:7789; }
  *       node beta  { disk UUID=...; address 10.99.0.2:7789; }
@@ -56,6 +58,8 @@ struct tdm_cfg_opts {
 	uint32_t fencing;		/* enum tandem_fencing */
 	uint32_t on_io_error;		/* enum tandem_on_io_error */
 	bool insecure;			/* "insecure;": no secret-file, knowingly */
+	uint32_t after_sb_0pri;		/* enum tandem_after_sb_0pri */
+	uint32_t after_sb_1pri;		/* enum tandem_after_sb_1pri */
 	char fence_peer[TDM_CFG_WORD_MAX];	/* handlers { fence-peer PATH; } */
 };
 

@@ -134,6 +134,10 @@ static void record_replication(const struct tdm_status *st)
 		out_u64("congestion_limit_mib", st->congestion_limit);
 	if (st->ko_count)
 		out_u64("ko_count", st->ko_count);
+	if (st->after_sb_0pri)
+		out_str("after_sb_0pri", tdm_sb0_name(st->after_sb_0pri));
+	if (st->after_sb_1pri)
+		out_str("after_sb_1pri", tdm_sb1_name(st->after_sb_1pri));
 	if (st->authenticated >= 0)
 		out_str("authentication", st->authenticated ? "hmac-sha256" : "none");
 	if (st->fencing) {
@@ -329,6 +333,10 @@ static void block_connection(const struct tdm_status *st)
 		block_line("congestion", "%u MiB", st->congestion_limit);
 	if (st->ko_count)
 		block_line("ko-count", "%u timeouts", st->ko_count);
+	if (st->after_sb_0pri || st->after_sb_1pri)
+		block_line("split brain", "after-sb-0pri %s, after-sb-1pri %s",
+			   tdm_sb0_name(st->after_sb_0pri ? st->after_sb_0pri : TANDEM_SB0_DISCONNECT),
+			   tdm_sb1_name(st->after_sb_1pri ? st->after_sb_1pri : TANDEM_SB1_DISCONNECT));
 	if (st->fencing)
 		block_line("fencing", "%s, fence-peer %s", tdm_fencing_name(st->fencing),
 			   st->fence_peer);

@@ -62,6 +62,8 @@ static void decode_conn(struct nlattr **attrs, struct tdm_status *st)
 	st->timeout_ms = get_u32(attrs, TANDEM_A_TIMEOUT_MS);
 	st->congestion_limit = get_u32(attrs, TANDEM_A_CONGESTION_LIMIT);
 	st->ko_count = get_u32(attrs, TANDEM_A_KO_COUNT);
+	st->after_sb_0pri = get_u32(attrs, TANDEM_A_AFTER_SB_0PRI);
+	st->after_sb_1pri = get_u32(attrs, TANDEM_A_AFTER_SB_1PRI);
 	st->fencing = get_u32(attrs, TANDEM_A_FENCING);
 	get_string(attrs, TANDEM_A_FENCE_PEER, st->fence_peer, sizeof(st->fence_peer));
 	st->io_frozen = attrs[TANDEM_A_IO_FROZEN] && nla_get_u8(attrs[TANDEM_A_IO_FROZEN]);

@@ -33,6 +33,7 @@ struct tdm_status {
 	uint32_t peer_role, peer_disk_state;
 	uint32_t resync_rate, timeout_ms, congestion_limit;
 	uint32_t ko_count;		/* 0: off, or not sent */
+	uint32_t after_sb_0pri, after_sb_1pri;	/* 0: not sent (disconnect) */
 	uint32_t fencing;		/* enum tandem_fencing; 0: none */
 	char fence_peer[TANDEM_HANDLER_MAX];
 	bool io_frozen;			/* fencing holds the writes */

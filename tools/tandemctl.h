@@ -34,6 +34,7 @@ struct tdm_connect_args {
 	uint32_t resync_rate;
 	uint32_t congestion_limit;
 	uint32_t ko_count;
+	uint32_t after_sb_0pri, after_sb_1pri;	/* 0: not given */
 	uint32_t fencing;		/* enum tandem_fencing; 0: not given */
 	char fence_peer[TANDEM_HANDLER_MAX];
 	unsigned char secret[TANDEM_SECRET_MAX + 1];

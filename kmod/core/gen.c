@@ -31,6 +31,7 @@
  * they are. Two diskless nodes have no copy at all.
  */
 #include "gen.h"
+#include "tandem_netlink.h"
 
 enum tdm_sync tdm_sync_mirror(enum tdm_sync s)
 {
@@ -237,4 +238,51 @@ const char *tdm_sync_str(enum tdm_sync s)
 		return "no good copy: the blocks the peer lacks were on the disk that failed";
 	}
 	return "unknown";
+}
+
+/* after-sb-0pri: who discards, from the changes alone. */
+static enum tdm_sb_result tdm_sb_0pri(u32 pol, const struct tdm_sb_side *me,
+				      const struct tdm_sb_side *peer)
+{
+	switch (pol) {
+	case TANDEM_SB0_DISCARD_ZERO_CHANGES:
+		if (me->changed && peer->changed)
+			return TDM_SB_DISCONNECT;
+		break;
+	case TANDEM_SB0_DISCARD_LEAST_CHANGES:
+		break;
+	default:
+		return TDM_SB_DISCONNECT;
+	}
+	if (me->changed != peer->changed)
+		return me->changed < peer->changed ? TDM_SB_DISCARD_MINE : TDM_SB_DISCARD_PEER;
+	if (me->tiebreak == peer->tiebreak)
+		return TDM_SB_DISCONNECT;
+	return me->tiebreak < peer->tiebreak ? TDM_SB_DISCARD_MINE : TDM_SB_DISCARD_PEER;
+}
+
+/*
+ * Automatic split-brain recovery, as DRBD's after-sb policies: with no
+ * primary, after-sb-0pri; with one, after-sb-1pri (the secondary loses,
+ * or, for consensus, only if after-sb-0pri also says so); with two, or
+ * when the nodes' policies differ, nothing.
+ */
+enum tdm_sb_result tdm_sb_decide(const struct tdm_sb_side *me, const struct tdm_sb_side *peer)
+{
+	enum tdm_sb_result r, loser_secondary;
+
+	if (me->pol0 != peer->pol0 || me->pol1 != peer->pol1 || (me->primary && peer->primary))
+		return TDM_SB_DISCONNECT;
+	if (!me->primary && !peer->primary)
+		return tdm_sb_0pri(me->pol0, me, peer);
+	loser_secondary = me->primary ? TDM_SB_DISCARD_PEER : TDM_SB_DISCARD_MINE;
+	switch (me->pol1) {
+	case TANDEM_SB1_DISCARD_SECONDARY:
+		return loser_secondary;
+	case TANDEM_SB1_CONSENSUS:
+		r = tdm_sb_0pri(me->pol0, me, peer);
+		return r == loser_secondary ? r : TDM_SB_DISCONNECT;
+	default:
+		return TDM_SB_DISCONNECT;
+	}
 }

@@ -74,4 +74,26 @@ void tdm_gen_adopt(struct tdm_gen *g, const struct tdm_gen *src);
 
 const char *tdm_sync_str(enum tdm_sync s);
 
+/*
+ * Automatic split-brain recovery. What each node tells the other once both
+ * found a split brain: the bytes it changed on its own (its bitmap), whether
+ * it is primary, and its policies (enum tandem_after_sb_0pri, _1pri), which
+ * must be the peer's; tiebreak orders two nodes that changed as much.
+ */
+struct tdm_sb_side {
+	u64 changed;
+	bool primary;
+	u32 pol0, pol1;
+	u64 tiebreak;
+};
+
+enum tdm_sb_result {
+	TDM_SB_DISCONNECT,	/* no policy resolves it: report, connect nothing */
+	TDM_SB_DISCARD_MINE,	/* we take the peer's data */
+	TDM_SB_DISCARD_PEER,	/* the peer takes ours */
+};
+
+/* tdm_sb_decide(b, a) mirrors (a, b). */
+enum tdm_sb_result tdm_sb_decide(const struct tdm_sb_side *me, const struct tdm_sb_side *peer);
+
 #endif /* TDM_CORE_GEN_H */

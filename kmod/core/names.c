@@ -71,6 +71,18 @@ static const char *const tdm_disk_states[] = {
 	[TANDEM_DISK_DISKLESS] = "diskless",
 };
 
+static const char *const tdm_sb0_policies[] = {
+	[TANDEM_SB0_DISCONNECT] = "disconnect",
+	[TANDEM_SB0_DISCARD_ZERO_CHANGES] = "discard-zero-changes",
+	[TANDEM_SB0_DISCARD_LEAST_CHANGES] = "discard-least-changes",
+};
+
+static const char *const tdm_sb1_policies[] = {
+	[TANDEM_SB1_DISCONNECT] = "disconnect",
+	[TANDEM_SB1_DISCARD_SECONDARY] = "discard-secondary",
+	[TANDEM_SB1_CONSENSUS] = "consensus",
+};
+
 static const char *const tdm_io_error_policies[] = {
 	[TANDEM_ON_IO_ERROR_DETACH] = "detach",
 	[TANDEM_ON_IO_ERROR_PASS_ON] = "pass-on",
@@ -186,6 +198,16 @@ const char *tdm_io_error_name(u32 policy)
 	return TDM_NAMES(tdm_io_error_policies, policy);
 }
 
+const char *tdm_sb0_name(u32 policy)
+{
+	return TDM_NAMES(tdm_sb0_policies, policy);
+}
+
+const char *tdm_sb1_name(u32 policy)
+{
+	return TDM_NAMES(tdm_sb1_policies, policy);
+}
+
 static u32 tdm_value(const char *const *names, u32 count, const char *name)
 {
 	u32 v;
@@ -204,6 +226,18 @@ u32 tdm_proto_value(const char *name)
 u32 tdm_fencing_value(const char *name)
 {
 	return tdm_value(tdm_fencings, sizeof(tdm_fencings) / sizeof(tdm_fencings[0]), name);
+}
+
+u32 tdm_sb0_value(const char *name)
+{
+	return tdm_value(tdm_sb0_policies, sizeof(tdm_sb0_policies) / sizeof(tdm_sb0_policies[0]),
+			 name);
+}
+
+u32 tdm_sb1_value(const char *name)
+{
+	return tdm_value(tdm_sb1_policies, sizeof(tdm_sb1_policies) / sizeof(tdm_sb1_policies[0]),
+			 name);
 }
 
 u32 tdm_io_error_value(const char *name)

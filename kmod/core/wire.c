@@ -69,6 +69,8 @@ static bool tdm_len_ok(u16 type, u32 len)
 		return len <= TDM_WIRE_MAX_DATA;
 	case TDM_P_STATE:
 		return len == TDM_WIRE_STATE_LEN;
+	case TDM_P_SB_INFO:
+		return len == TDM_WIRE_SB_INFO_LEN;
 	case TDM_P_GEN:
 	case TDM_P_SYNC_DONE:
 		return len == TDM_WIRE_GEN_LEN;
@@ -195,6 +197,34 @@ enum tdm_wire_err tdm_gen_decode(const u8 *buf, size_t len, struct tdm_gen *g)
 	g->tiebreak = get64(buf + 32);
 	g->flags = tdm_be32_get(buf + 40);
 	if (g->flags & ~GEN_FLAGS || tdm_be32_get(buf + 44))
+		return TDM_WIRE_BAD_VALUE;
+	return TDM_WIRE_OK;
+}
+
+void tdm_sb_info_encode(u8 *buf, const struct tdm_sb_side *s)
+{
+	put64(buf, s->changed);
+	tdm_be32_put(buf + 8, s->primary ? 1 : 0);
+	tdm_be32_put(buf + 12, s->pol0);
+	tdm_be32_put(buf + 16, s->pol1);
+	tdm_be32_put(buf + 20, 0);
+}
+
+enum tdm_wire_err tdm_sb_info_decode(const u8 *buf, size_t len, struct tdm_sb_side *s)
+{
+	u32 flags;
+
+	if (len < TDM_WIRE_SB_INFO_LEN)
+		return TDM_WIRE_SHORT;
+	s->changed = get64(buf);
+	flags = tdm_be32_get(buf + 8);
+	s->primary = flags & 1;
+	s->pol0 = tdm_be32_get(buf + 12);
+	s->pol1 = tdm_be32_get(buf + 16);
+	s->tiebreak = 0;
+	if ((flags & ~1u) || tdm_be32_get(buf + 20) ||
+	    s->pol0 < TANDEM_SB0_DISCONNECT || s->pol0 > TANDEM_SB0_DISCARD_LEAST_CHANGES ||
+	    s->pol1 < TANDEM_SB1_DISCONNECT || s->pol1 > TANDEM_SB1_CONSENSUS)
 		return TDM_WIRE_BAD_VALUE;
 	return TDM_WIRE_OK;
 }

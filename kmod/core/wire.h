@@ -37,6 +37,7 @@
 #define TDM_WIRE_NAME_LEN	64
 #define TDM_WIRE_GEN_LEN	48
 #define TDM_WIRE_RUN_LEN	12
+#define TDM_WIRE_SB_INFO_LEN	24
 /* Largest range one VERIFY_REQ asks for: 64 blocks of 4 KiB. */
 #define TDM_WIRE_VERIFY_BLOCKS	64
 /* Most bitmap runs in one BITMAP packet. */
@@ -65,6 +66,8 @@ enum tdm_pkt {
 	TDM_P_READ_REQ,		/* struct tdm_data, op TDM_OP_READ: a diskless primary reads
 				 * through the peer (only one with TDM_CAP_READ); seq: its id */
 	TDM_P_READ_REPLY,	/* the data READ_REQ @seq asked for; TDM_ACK_ERROR: none (len 0) */
+	TDM_P_SB_INFO,		/* struct tdm_sb_side: after a split brain both found, in the
+				 * handshake, between peers with TDM_CAP_SB_INFO */
 	__TDM_P_MAX,
 };
 
@@ -136,8 +139,9 @@ struct tdm_data {
 #define TDM_CAP_WRITE_ZEROES	0x2
 #define TDM_CAP_RS_REQUEST	0x4	/* the node answers TDM_P_RS_REQUEST */
 #define TDM_CAP_READ		0x8	/* the node answers TDM_P_READ_REQ */
+#define TDM_CAP_SB_INFO		0x10	/* the node sends TDM_P_SB_INFO after a split brain */
 #define TDM_CAPS		(TDM_CAP_DISCARD | TDM_CAP_WRITE_ZEROES | TDM_CAP_RS_REQUEST | \
-				 TDM_CAP_READ)
+				 TDM_CAP_READ | TDM_CAP_SB_INFO)
 
 struct tdm_hello {
 	u32 proto_min;
@@ -211,6 +215,11 @@ enum tdm_wire_err tdm_state_decode(const u8 *buf, size_t len, struct tdm_state *
 /* GEN and SYNC_DONE payloads: be64 current, bitmap, history[2], tiebreak, be32 flags, pad. */
 void tdm_gen_encode(u8 *buf, const struct tdm_gen *g);
 enum tdm_wire_err tdm_gen_decode(const u8 *buf, size_t len, struct tdm_gen *g);
+
+/* SB_INFO: be64 bytes changed, be32 flags (0x1 primary), be32 after-sb-0pri, -1pri, be32 0. */
+void tdm_sb_info_encode(u8 *buf, const struct tdm_sb_side *s);
+/* Decode and check it; the tiebreak is not on the wire (the caller sets it from GEN). */
+enum tdm_wire_err tdm_sb_info_decode(const u8 *buf, size_t len, struct tdm_sb_side *s);
 
 void tdm_run_encode(u8 *buf, const struct tdm_run *r);
 /* Decode one run and check it lies inside a bitmap of @nbits bits. */

@@ -61,6 +61,26 @@ static void gen(const uint8_t *d, size_t n)
 	REQUIRE(s == tdm_sync_mirror(tdm_sync_decide(&g, &me)));
 }
 
+/* A peer's SB_INFO: both sides reach mirror decisions, a primary never loses to a secondary. */
+static void sb_info(const uint8_t *d, size_t n)
+{
+	struct tdm_sb_side peer, me = { .changed = 8192, .tiebreak = 1 };
+	enum tdm_sb_result r, back;
+
+	if (tdm_sb_info_decode(d, n, &peer) != TDM_WIRE_OK)
+		return;
+	peer.tiebreak = 2;
+	me.pol0 = peer.pol0;
+	me.pol1 = peer.pol1;
+	me.primary = n & 1;
+	r = tdm_sb_decide(&me, &peer);
+	back = tdm_sb_decide(&peer, &me);
+	REQUIRE((r == TDM_SB_DISCONNECT && back == TDM_SB_DISCONNECT) ||
+		(r == TDM_SB_DISCARD_MINE && back == TDM_SB_DISCARD_PEER) ||
+		(r == TDM_SB_DISCARD_PEER && back == TDM_SB_DISCARD_MINE));
+	REQUIRE(!(me.primary && !peer.primary && r == TDM_SB_DISCARD_MINE));
+}
+
 static void run(const uint8_t *d, size_t n)
 {
 	struct tdm_run r;
@@ -142,6 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		break;
 	case 3:
 		(void)tdm_state_decode(d + 1, n - 1, &st);
+		sb_info(d + 1, n - 1);
 		break;
 	case 4:
 		gen(d + 1, n - 1);

@@ -49,6 +49,8 @@ int main(int argc, char **argv)
 	struct tdm_gen g = { .cur = 5, .bitmap = 4, .history = { 3, 2 }, .tiebreak = 9,
 			     .flags = TDM_GEN_RESYNC_OWED };
 	struct tdm_run r = { .start = 100, .count = 64 };
+	struct tdm_sb_side sbi = { .changed = 4096, .pol0 = TANDEM_SB0_DISCARD_LEAST_CHANGES,
+				   .pol1 = TANDEM_SB1_CONSENSUS };
 	struct tdm_md_sb sb;
 
 	if (argc != 2) {
@@ -67,6 +69,8 @@ int main(int argc, char **argv)
 	seed("hello", 2, buf, TDM_WIRE_HELLO_LEN);
 	tdm_state_encode(buf, &st);
 	seed("state", 3, buf, TDM_WIRE_STATE_LEN);
+	tdm_sb_info_encode(buf, &sbi);
+	seed("sb_info", 3, buf, TDM_WIRE_SB_INFO_LEN);
 	tdm_gen_encode(buf, &g);
 	seed("gen", 4, buf, TDM_WIRE_GEN_LEN);
 	put64(buf, 1 << 20);

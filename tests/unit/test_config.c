@@ -121,7 +121,7 @@ static void test_syntax_errors(void)
 	EXPECT_ERROR("resource r0 {\n  minor 0\n  node a { }\n}\n",
 		     "x.res:3:3: expected ';' after the value of 'minor', found 'node'");
 	EXPECT_ERROR("resource r0 {\n  minr 0;\n}\n",
-		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, fencing, on-io-error, secret-file, insecure, options, handlers or node)");
+		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, fencing, on-io-error, after-sb-0pri, after-sb-1pri, secret-file, insecure, options, handlers or node)");
 	EXPECT_ERROR("resource r0 {\n  options { timeout 100; }\n}\n",
 		     "x.res:2:21: timeout must be a number from 500 to 30000 ms, not '100'");
 	EXPECT_ERROR("resource r0 {\n  options { timeout 5s; }\n}\n",
@@ -164,7 +164,7 @@ static void test_syntax_errors(void)
 		     "tandem.conf:1:1: unknown keyword 'resource' (expected common; resources go in <name>.res files)",
 		     __LINE__);
 	expect_error("common {\n  minor 0;\n}", true, false,
-		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, fencing, on-io-error, secret-file, insecure, options or handlers)",
+		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, fencing, on-io-error, after-sb-0pri, after-sb-1pri, secret-file, insecure, options or handlers)",
 		     __LINE__);
 }
 
@@ -275,6 +275,18 @@ static void test_on_io_error(void)
 	CHECK_EQ(tdm_cfg_parse(&cfg, "k.res", "resource k { minor 0; insecure; options { ko-count 7; } "
 			       NODES " }", false, &err), 0);
 	CHECK_EQ(cfg.res[0].opts.ko_count, 7);
+	/* after-sb policies: common's, overridden per resource; a wrong value. */
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "common { insecure; after-sb-0pri discard-zero-changes; "
+			       "after-sb-1pri consensus; }", true, &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "s.res", "resource s { minor 0; after-sb-0pri discard-least-changes; "
+			       NODES " }", false, &err), 0);
+	CHECK_EQ(cfg.res[0].opts.after_sb_0pri, TANDEM_SB0_DISCARD_LEAST_CHANGES);
+	CHECK_EQ(cfg.res[0].opts.after_sb_1pri, TANDEM_SB1_CONSENSUS);
+	EXPECT_ERROR("resource r0 { after-sb-1pri discard-zero-changes; }",
+		     "x.res:1:15: after-sb-1pri must be disconnect, discard-secondary or consensus");
+	EXPECT_ERROR("resource r0 { after-sb-0pri discard-secondary; }",
+		     "x.res:1:15: after-sb-0pri must be disconnect, discard-zero-changes or discard-least-changes");
 	EXPECT_ERROR("resource r0 { on-io-error call-local-io-error; }",
 		     "x.res:1:15: on-io-error must be detach or pass-on, not 'call-local-io-error'");
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "unit.h"
 #include "core/gen.h"
+#include "tandem_netlink.h"
 
 /* Every pair of small generation sets, every flag and role: the two sides always agree. */
 static void symmetry(void)
@@ -264,8 +265,76 @@ static void peer_dropped(void)
 	CHECK_EQ(tdm_sync_decide(&back, &ahead), TDM_SYNC_TARGET_FULL);
 }
 
+static enum tdm_sb_result sb_mirror(enum tdm_sb_result r)
+{
+	return r == TDM_SB_DISCARD_MINE ? TDM_SB_DISCARD_PEER :
+	       r == TDM_SB_DISCARD_PEER ? TDM_SB_DISCARD_MINE : r;
+}
+
+/* Automatic split-brain recovery: every policy, role and change pair. */
+static void split_brain_policies(void)
+{
+	static const struct {
+		u32 pol0, pol1;
+		bool a_primary, b_primary;
+		u64 a_changed, b_changed;
+		enum tdm_sb_result want;	/* A's */
+	} rows[] = {
+		/* Defaults: nothing is resolved. */
+		{ TANDEM_SB0_DISCONNECT, TANDEM_SB1_DISCONNECT, false, false, 0, 4096, TDM_SB_DISCONNECT },
+		{ TANDEM_SB0_DISCONNECT, TANDEM_SB1_DISCONNECT, true, false, 0, 4096, TDM_SB_DISCONNECT },
+		/* discard-zero-changes: only a node that changed nothing loses. */
+		{ TANDEM_SB0_DISCARD_ZERO_CHANGES, TANDEM_SB1_DISCONNECT, false, false, 0, 4096, TDM_SB_DISCARD_MINE },
+		{ TANDEM_SB0_DISCARD_ZERO_CHANGES, TANDEM_SB1_DISCONNECT, false, false, 8192, 0, TDM_SB_DISCARD_PEER },
+		{ TANDEM_SB0_DISCARD_ZERO_CHANGES, TANDEM_SB1_DISCONNECT, false, false, 4096, 8192, TDM_SB_DISCONNECT },
+		/* ...both changed nothing: the tiebreak (A's is lower). */
+		{ TANDEM_SB0_DISCARD_ZERO_CHANGES, TANDEM_SB1_DISCONNECT, false, false, 0, 0, TDM_SB_DISCARD_MINE },
+		/* discard-least-changes. */
+		{ TANDEM_SB0_DISCARD_LEAST_CHANGES, TANDEM_SB1_DISCONNECT, false, false, 4096, 8192, TDM_SB_DISCARD_MINE },
+		{ TANDEM_SB0_DISCARD_LEAST_CHANGES, TANDEM_SB1_DISCONNECT, false, false, 1 << 20, 8192, TDM_SB_DISCARD_PEER },
+		{ TANDEM_SB0_DISCARD_LEAST_CHANGES, TANDEM_SB1_DISCONNECT, false, false, 8192, 8192, TDM_SB_DISCARD_MINE },
+		/* One primary: after-sb-0pri does not apply. */
+		{ TANDEM_SB0_DISCARD_LEAST_CHANGES, TANDEM_SB1_DISCONNECT, true, false, 4096, 8192, TDM_SB_DISCONNECT },
+		/* discard-secondary: whatever each changed. */
+		{ TANDEM_SB0_DISCONNECT, TANDEM_SB1_DISCARD_SECONDARY, true, false, 4096, 1 << 20, TDM_SB_DISCARD_PEER },
+		{ TANDEM_SB0_DISCONNECT, TANDEM_SB1_DISCARD_SECONDARY, false, true, 1 << 20, 4096, TDM_SB_DISCARD_MINE },
+		/* consensus: only where after-sb-0pri also discards the secondary. */
+		{ TANDEM_SB0_DISCARD_LEAST_CHANGES, TANDEM_SB1_CONSENSUS, true, false, 1 << 20, 4096, TDM_SB_DISCARD_PEER },
+		{ TANDEM_SB0_DISCARD_LEAST_CHANGES, TANDEM_SB1_CONSENSUS, true, false, 4096, 1 << 20, TDM_SB_DISCONNECT },
+		{ TANDEM_SB0_DISCARD_ZERO_CHANGES, TANDEM_SB1_CONSENSUS, false, true, 0, 4096, TDM_SB_DISCARD_MINE },
+		{ TANDEM_SB0_DISCONNECT, TANDEM_SB1_CONSENSUS, false, true, 0, 4096, TDM_SB_DISCONNECT },
+		/* Two primaries: never. */
+		{ TANDEM_SB0_DISCARD_LEAST_CHANGES, TANDEM_SB1_DISCARD_SECONDARY, true, true, 0, 4096, TDM_SB_DISCONNECT },
+	};
+	unsigned int i, p0, p1, roles, c;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tdm_sb_side a = { rows[i].a_changed, rows[i].a_primary, rows[i].pol0, rows[i].pol1, 1 };
+		struct tdm_sb_side b = { rows[i].b_changed, rows[i].b_primary, rows[i].pol0, rows[i].pol1, 2 };
+
+		CHECK_EQ(tdm_sb_decide(&a, &b), rows[i].want);
+		CHECK_EQ(tdm_sb_decide(&b, &a), sb_mirror(rows[i].want));
+	}
+	/* Every combination: the two nodes reach mirror decisions; different policies, none. */
+	for (p0 = TANDEM_SB0_DISCONNECT; p0 <= TANDEM_SB0_DISCARD_LEAST_CHANGES; p0++)
+		for (p1 = TANDEM_SB1_DISCONNECT; p1 <= TANDEM_SB1_CONSENSUS; p1++)
+			for (roles = 0; roles < 4; roles++)
+				for (c = 0; c < 9; c++) {
+					struct tdm_sb_side a = { (c % 3) * 4096, roles & 1, p0, p1, 7 };
+					struct tdm_sb_side b = { (c / 3) * 4096, roles & 2, p0, p1, 9 };
+
+					CHECK_EQ(tdm_sb_decide(&a, &b), sb_mirror(tdm_sb_decide(&b, &a)));
+					/* A primary never loses to a secondary. */
+					if (a.primary && !b.primary)
+						CHECK(tdm_sb_decide(&a, &b) != TDM_SB_DISCARD_MINE);
+					b.pol0 = p0 % 3 + 1;
+					CHECK_EQ(tdm_sb_decide(&a, &b), TDM_SB_DISCONNECT);
+				}
+}
+
 void test_gen(void)
 {
+	split_brain_policies();
 	diskless();
 	peer_dropped();
 	symmetry();

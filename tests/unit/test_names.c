@@ -152,6 +152,15 @@ static void test_proto_value(void)
 	CHECK_EQ(tdm_io_error_value("detach"), TANDEM_ON_IO_ERROR_DETACH);
 	CHECK_EQ(tdm_io_error_value("pass-on"), TANDEM_ON_IO_ERROR_PASS_ON);
 	CHECK_EQ(tdm_io_error_value("pass_on"), 0);
+	CHECK_EQ(tdm_sb0_value("discard-zero-changes"), TANDEM_SB0_DISCARD_ZERO_CHANGES);
+	CHECK_EQ(tdm_sb0_value("discard-least-changes"), TANDEM_SB0_DISCARD_LEAST_CHANGES);
+	CHECK_EQ(tdm_sb0_value("disconnect"), TANDEM_SB0_DISCONNECT);
+	CHECK_EQ(tdm_sb0_value("discard-secondary"), 0);
+	CHECK_EQ(tdm_sb1_value("discard-secondary"), TANDEM_SB1_DISCARD_SECONDARY);
+	CHECK_EQ(tdm_sb1_value("consensus"), TANDEM_SB1_CONSENSUS);
+	CHECK_EQ(tdm_sb1_value("discard-zero-changes"), 0);
+	CHECK_STR(tdm_sb0_name(TANDEM_SB0_DISCARD_LEAST_CHANGES), "discard-least-changes");
+	CHECK_STR(tdm_sb1_name(TANDEM_SB1_CONSENSUS + 1), "unknown");
 	CHECK_EQ(tdm_io_error_value(""), 0);
 }
 

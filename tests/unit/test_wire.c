@@ -131,6 +131,40 @@ static enum tdm_wire_err read_with(u32 op, u32 size, u32 payload, struct tdm_dat
 	return tdm_read_req_decode(buf, sizeof(buf), TDM_WIRE_DATA_HDR_LEN + payload, out);
 }
 
+static void sb_info(void)
+{
+	struct tdm_sb_side in = { 1ull << 40, true, TANDEM_SB0_DISCARD_LEAST_CHANGES,
+				  TANDEM_SB1_CONSENSUS, 5 }, out;
+	u8 buf[TDM_WIRE_SB_INFO_LEN];
+	size_t n;
+
+	CHECK_EQ(hdr_with(TDM_P_SB_INFO, TDM_WIRE_SB_INFO_LEN), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_SB_INFO, 0), TDM_WIRE_BAD_LEN);
+	tdm_sb_info_encode(buf, &in);
+	CHECK_EQ(tdm_sb_info_decode(buf, sizeof(buf), &out), TDM_WIRE_OK);
+	CHECK(out.changed == in.changed && out.primary && out.pol0 == in.pol0 &&
+	      out.pol1 == in.pol1 && out.tiebreak == 0);
+	for (n = 0; n < sizeof(buf); n++) {
+		u8 *p = exact(buf, n);
+
+		CHECK_EQ(tdm_sb_info_decode(p, n, &out), TDM_WIRE_SHORT);
+		free(p);
+	}
+	buf[11] = 3;	/* an unknown flag */
+	CHECK_EQ(tdm_sb_info_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
+	in.pol0 = TANDEM_SB0_DISCARD_LEAST_CHANGES + 1;
+	tdm_sb_info_encode(buf, &in);
+	CHECK_EQ(tdm_sb_info_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
+	in.pol0 = TANDEM_SB0_DISCONNECT;
+	in.pol1 = 0;
+	tdm_sb_info_encode(buf, &in);
+	CHECK_EQ(tdm_sb_info_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
+	in.pol1 = TANDEM_SB1_DISCONNECT;
+	tdm_sb_info_encode(buf, &in);
+	buf[23] = 1;
+	CHECK_EQ(tdm_sb_info_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
+}
+
 static void read_rules(void)
 {
 	struct tdm_data out;
@@ -458,6 +492,7 @@ void test_wire(void)
 	hdr_rules();
 	data_rules();
 	read_rules();
+	sb_info();
 	data_range();
 	data_flags();
 	hello_roundtrip();
