@@ -386,8 +386,11 @@ static enum tdm_sync tdm_split_brain_policy(struct tdm_conn *conn, u8 *buf, bool
 	return tdm_sync_decide(mine, peer);
 }
 
-/* Generations both ways, the decision, and the bitmaps if it needs them. */
-static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
+/*
+ * Generations both ways, the decision, and the bitmaps if it needs them.
+ * @peer_caps: what the peer's HELLO said it can do.
+ */
+static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role, u32 peer_caps)
 {
 	struct tdm_device *dev = conn->dev;
 	const size_t buflen = TDM_WIRE_HDR_LEN + TDM_WIRE_MAX_RUNS * TDM_WIRE_RUN_LEN;
@@ -419,7 +422,7 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role)
 		peer.flags |= TDM_GEN_PRIMARY;
 	s = tdm_sync_decide(&mine, &peer);
 	/* Both nodes found it: the policies may resolve it (both exchange SB_INFO). */
-	if (s == TDM_SYNC_SPLIT_BRAIN && (conn->peer_caps & TDM_CAP_SB_INFO)) {
+	if (s == TDM_SYNC_SPLIT_BRAIN && (peer_caps & TDM_CAP_SB_INFO)) {
 		s = tdm_split_brain_policy(conn, buf, role == TANDEM_ROLE_PRIMARY, &mine, &peer, &ret);
 		if (ret)
 			goto out;
@@ -554,7 +557,7 @@ int tdm_handshake(struct tdm_conn *conn)
 	conn->rs.total = conn->rs.done = 0;
 	spin_unlock_irq(&conn->lock);
 	tdm_peer_state(conn, st.role, st.disk);
-	ret = tdm_handshake_sync(conn, role, st.role);
+	ret = tdm_handshake_sync(conn, role, st.role, peer.caps);
 	if (ret)
 		return ret;
 	/* Only an authenticated peer that passed every check changes the device. */
