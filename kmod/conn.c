@@ -176,6 +176,34 @@ static void tdm_session(struct tdm_conn *conn)
  * applied finish, and every write still waiting for the peer completes on
  * the local disk alone; the peer's data is then outdated.
  */
+/*
+ * A diskless primary's session ended. Its own requests, served by the peer
+ * alone, fail if unanswered: nothing is lost. But writes from before its
+ * disk was dropped that the peer may lack (@missed async ones, or on
+ * @unsent or @unacked) completed here, on the disk that failed: the peer
+ * is then no good copy of what applications read. The generations say so
+ * (in memory: a dropped disk takes no metadata), and the next session is
+ * refused as "no good copy" (core/gen.c).
+ */
+static void tdm_diskless_lost(struct tdm_device *dev, bool missed, struct list_head *unsent,
+			      struct list_head *unacked)
+{
+	struct tdm_sendq_item *item;
+	struct tdm_req *req;
+	bool lost = missed;
+
+	list_for_each_entry(item, unsent, node)
+		lost |= item->copy || !container_of(item, struct tdm_req, q)->remote;
+	list_for_each_entry(req, unacked, wait_node)
+		lost |= !req->remote && op_is_write(bio_op(req->orig));
+	if (!lost)
+		return;
+	mutex_lock(&dev->md_lock);
+	dev->gen.flags |= TDM_GEN_RESYNC_OWED;
+	mutex_unlock(&dev->md_lock);
+	tdm_err(dev, "diskless, and writes the peer may lack were only on the disk that failed: the peer is no good copy; demote this node, promote the peer with --force if its data will do\n");
+}
+
 static void tdm_session_end(struct tdm_conn *conn)
 {
 	struct tdm_device *dev = conn->dev;
@@ -188,8 +216,10 @@ static void tdm_session_end(struct tdm_conn *conn)
 
 	spin_lock_irq(&conn->lock);
 	was_connected = conn->cstate == TANDEM_CONN_CONNECTED;
+	/* A diskless primary does not fence the peer that holds its only copy. */
 	fence = was_connected && conn->peer_disk == TANDEM_DISK_UPTODATE &&
-		READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY;
+		READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY &&
+		!test_bit(TDM_DEV_DISKLESS, &dev->flags);
 	WRITE_ONCE(conn->tr.dead, true);
 	spin_unlock_irq(&conn->lock);
 	/* Before any write can complete without the peer (fence.c). */
@@ -256,9 +286,9 @@ static void tdm_session_end(struct tdm_conn *conn)
 	/* Writes only marked while ahead: resync them even if nothing else changes. */
 	if (ahead)
 		tdm_md_owe_resync(dev);
-	/* A diskless node has no data of its own to give a generation. */
-	if (primary && !test_bit(TDM_DEV_DISKLESS, &dev->flags) &&
-	    (missed || !list_empty(&unsent) || !list_empty(&unacked))) {
+	if (primary && test_bit(TDM_DEV_DISKLESS, &dev->flags)) {
+		tdm_diskless_lost(dev, missed, &unsent, &unacked);
+	} else if (primary && (missed || !list_empty(&unsent) || !list_empty(&unacked))) {
 		queue_work(system_unbound_wq, &dev->gen_work);
 		flush_work(&dev->gen_work);
 	}

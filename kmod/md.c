@@ -110,21 +110,28 @@ int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear)
  */
 bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector)
 {
+	bool dropped;
+
 	atomic64_inc(&dev->disk_errors);
 	atomic64_cmpxchg(&dev->first_disk_error, 0, ktime_get_real_seconds());
-	if (test_and_set_bit(TDM_DEV_DISK_FAILED, &dev->flags)) {
+	/*
+	 * Diskless first: an I/O failing on another CPU meanwhile sees it set,
+	 * and is handed to the peer too. Whatever failed before (a re-attached
+	 * disk stays failed until its resync), an error drops it again.
+	 */
+	dropped = dev->on_io_error == TANDEM_ON_IO_ERROR_DETACH &&
+		  !test_and_set_bit(TDM_DEV_DISKLESS, &dev->flags);
+	if (test_and_set_bit(TDM_DEV_DISK_FAILED, &dev->flags) && !dropped) {
 		tdm_err_ratelimited(dev, "the local disk failed a %s at sector %llu\n", what,
 				    (unsigned long long)sector);
 		return false;
 	}
-	if (dev->on_io_error == TANDEM_ON_IO_ERROR_DETACH) {
-		set_bit(TDM_DEV_DISKLESS, &dev->flags);
+	if (dropped)
 		tdm_err(dev, "the local disk failed a %s at sector %llu: disk state diskless, I/O goes to the peer\n",
 			what, (unsigned long long)sector);
-	} else {
+	else
 		tdm_err(dev, "the local disk failed a %s at sector %llu: disk state failed\n", what,
 			(unsigned long long)sector);
-	}
 	tdm_event(dev, TANDEM_EVENT_DISK);
 	queue_work(system_unbound_wq, &dev->disk_fail_work);
 	return true;

@@ -192,10 +192,10 @@ static bool tdm_may_apply(struct tdm_conn *conn, const struct tdm_peer_req *preq
 						       TDM_PREQ_LAST(preq));
 }
 
-/* @preq goes to the disk; conn->lock held. */
+/* @preq goes to the disk (a read only waits for the writes before it); conn->lock held. */
 static void tdm_apply_begin(struct tdm_conn *conn, struct tdm_peer_req *preq)
 {
-	if (preq->size)
+	if (preq->size && !preq->read)
 		tdm_applying_insert(preq, &conn->sec.applying);
 	conn->sec.applying_n++;
 }
@@ -375,6 +375,9 @@ static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
 		if (req->seq == h->seq && op_is_write(bio_op(req->orig))) {
 			hash_del(&req->ack_node);
 			req->peer_ok = !failed;
+			/* Served by the peer alone (diskless): its failure is the write's. */
+			if (failed && req->remote)
+				req->status = BLK_STS_IOERR;
 			found = req;
 			break;
 		}
@@ -392,15 +395,12 @@ static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
 }
 
 /* Our disk read a diskless primary's blocks (or failed to): its answer is due. */
-static void tdm_peer_read_endio(struct bio *bio)
+/* A diskless peer's read is answered: its data, or an error in @preq->status. Any context. */
+static void tdm_read_answered(struct tdm_peer_req *preq)
 {
-	struct tdm_peer_req *preq = container_of(bio, struct tdm_peer_req, bio);
 	struct tdm_conn *conn = preq->conn;
 	unsigned long flags;
 
-	preq->status = bio->bi_status;
-	if (preq->status && tdm_md_disk_error(conn->dev, "read", preq->sector))
-		tdm_peer_tell_state(conn->dev);
 	/* Wake under the lock: once it is dropped, the session may end and free conn. */
 	spin_lock_irqsave(&conn->lock, flags);
 	list_add_tail(&preq->node, &conn->sec.acks);
@@ -410,6 +410,16 @@ static void tdm_peer_read_endio(struct bio *bio)
 	conn->sec.acks_due = true;
 	wake_up(&conn->send_wq);
 	spin_unlock_irqrestore(&conn->lock, flags);
+}
+
+static void tdm_peer_read_endio(struct bio *bio)
+{
+	struct tdm_peer_req *preq = container_of(bio, struct tdm_peer_req, bio);
+
+	preq->status = bio->bi_status;
+	if (preq->status && tdm_md_disk_error(preq->conn->dev, "read", preq->sector))
+		tdm_peer_tell_state(preq->conn->dev);
+	tdm_read_answered(preq);
 }
 
 /*
@@ -424,7 +434,7 @@ static int tdm_handle_read_req(struct tdm_conn *conn, const struct tdm_hdr *h)
 	struct tdm_peer_req *preq;
 	struct tdm_data d;
 	struct bio *bio;
-	bool serve;
+	bool serve, go;
 	int ret;
 
 	ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
@@ -452,24 +462,37 @@ static int tdm_handle_read_req(struct tdm_conn *conn, const struct tdm_hdr *h)
 	preq->sector = d.sector;
 	preq->size = serve ? d.size : 0;
 	preq->resync = false;
+	preq->barrier = false;
 	preq->read = true;
 	RB_CLEAR_NODE(&preq->rb);
 	spin_lock_irq(&conn->lock);
 	conn->sec.held++;
 	conn->sec.held_bytes += tdm_preq_payload(preq);
-	conn->sec.applying_n++;
 	spin_unlock_irq(&conn->lock);
 	if (!serve) {
+		/* Refused, not failed: our disk is not to blame. */
 		tdm_warn_ratelimited(dev, "the peer reads through us, but our disk is not up to date: refused\n");
-		bio->bi_status = BLK_STS_IOERR;
-		tdm_peer_read_endio(bio);
+		preq->status = BLK_STS_IOERR;
+		spin_lock_irq(&conn->lock);
+		conn->sec.applying_n++;
+		spin_unlock_irq(&conn->lock);
+		tdm_read_answered(preq);
 		return 0;
 	}
 	bio->bi_iter.bi_sector = d.sector;
 	/* From the reserve: never fails. */
 	tdm_pages_fill_bio(&dev->pages, bio, d.size, GFP_NOIO | __GFP_NOFAIL);
 	bio->bi_end_io = tdm_peer_read_endio;
-	submit_bio(bio);
+	/* After every write received before it (async copies still waiting, say). */
+	spin_lock_irq(&conn->lock);
+	go = list_empty(&conn->sec.waiting) && tdm_may_apply(conn, preq);
+	if (go)
+		tdm_apply_begin(conn, preq);
+	else
+		list_add_tail(&preq->node, &conn->sec.waiting);
+	spin_unlock_irq(&conn->lock);
+	if (go)
+		submit_bio(bio);
 	return 0;
 }
 

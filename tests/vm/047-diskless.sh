@@ -1,4 +1,4 @@
-description="on-io-error detach (the default): the primary's disk dies mid-fio (sync, async): fio completes and verifies through the peer, the node is diskless, the peer is promoted without --force and holds every write; the secondary's disk dies: the primary marks what it misses; each repaired disk is re-attached and resynced to equal"
+description="on-io-error detach (the default): the primary's disk dies mid-fio (sync, async): fio completes and verifies through the peer, the node is diskless, the peer is promoted without --force and holds every write; the secondary's disk dies: the primary marks what it misses; each repaired disk is re-attached and resynced to equal; with both disks dead, a write fails"
 groups="fault resync"
 requires="fio dmsetup"
 
@@ -94,6 +94,24 @@ secondary_disk_dies() {
 	teardown
 }
 
+# both_disks_die: alpha diskless, then beta's disk fails the write alpha
+# hands it: that write fails on alpha, it is nowhere (it once completed as
+# if written: the peer's error ack was taken for success).
+both_disks_die() {
+	pair_up sync /dev/mapper/disk
+	step "alpha's disk dies, then beta's: alpha's next write fails, as it is on neither"
+	disk_table alpha dead
+	ok alpha 'dd if=/dev/urandom of=/dev/tandem0 bs=4k seek=10 count=1 oflag=direct status=none'
+	wait_field alpha disk_state diskless
+	disk_table beta dead
+	refused alpha 'dd if=/dev/urandom of=/dev/tandem0 bs=4k seek=20 count=1 oflag=direct status=none' \
+		'Input/output error'
+	disk_table alpha
+	disk_table beta
+	ok alpha 'tandemctl secondary r0; tandemctl disconnect r0 && tandemctl detach r0'
+	ok beta 'tandemctl disconnect r0 && tandemctl detach r0'
+}
+
 run_test() {
 	local vm
 	for vm in alpha beta; do
@@ -105,4 +123,5 @@ run_test() {
 	primary_disk_dies sync
 	primary_disk_dies async
 	secondary_disk_dies
+	both_disks_die
 }
