@@ -353,6 +353,7 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	tdm_fence_init(dev);
 	dev->al.ready = tdm_dispatch;
 	dev->req_done = tdm_req_done;
+	dev->tell_peer = tdm_peer_tell_state;
 	tdm_inflight_init(dev);
 	INIT_LIST_HEAD(&dev->node);
 	dev->role = TANDEM_ROLE_SECONDARY;

@@ -106,7 +106,8 @@ int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear)
  * Under on-io-error detach the disk is also dropped: from now on this
  * node's I/O goes to the peer (diskless), and the callers hand the failed
  * I/O to the peer too; under pass-on it goes back to its caller. True the
- * first time: the caller tells the peer (tdm_peer_tell_state). Any context.
+ * first time: the caller may tell the peer at once (tdm_peer_tell_state);
+ * tdm_md_disk_fail_work does in any case. Any context.
  */
 bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector)
 {
@@ -137,11 +138,16 @@ bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector
 	return true;
 }
 
-/* After the first error: the metadata says not consistent (if it can still be written). */
+/*
+ * After the first error: the peer hears of it (whatever failed first: a
+ * metadata write tells nobody else), and the metadata says not consistent
+ * (if it can still be written).
+ */
 void tdm_md_disk_fail_work(struct work_struct *work)
 {
 	struct tdm_device *dev = container_of(work, struct tdm_device, disk_fail_work);
 
+	dev->tell_peer(dev);
 	if (tdm_md_set_flags(dev, 0, TDM_MDF_CONSISTENT))
 		tdm_err(dev, "cannot record the failure in the metadata either\n");
 }

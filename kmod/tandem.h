@@ -500,6 +500,8 @@ struct tdm_device {
 	unsigned long events;		/* enum tandem_event bits to report, atomic */
 	struct work_struct event_work;	/* reports them (events.c) */
 	void (*req_done)(struct tdm_req *req);	/* completes a request (device.c) */
+	/* Tells the peer our disk state (replication.c), from the disk-failure work. */
+	void (*tell_peer)(struct tdm_device *dev);
 	/* An application write overlapping a range is in flight (inflight.c). */
 	bool (*write_in_flight)(struct tdm_device *dev, sector_t sector, u32 sectors);
 
