@@ -394,7 +394,6 @@ static int tdm_handle_ack(struct tdm_conn *conn, const struct tdm_hdr *h)
 	return found || conn->cfg.protocol != TANDEM_PROTO_SYNC ? 0 : -EPROTO;
 }
 
-/* Our disk read a diskless primary's blocks (or failed to): its answer is due. */
 /* A diskless peer's read is answered: its data, or an error in @preq->status. Any context. */
 static void tdm_read_answered(struct tdm_peer_req *preq)
 {
@@ -412,6 +411,7 @@ static void tdm_read_answered(struct tdm_peer_req *preq)
 	spin_unlock_irqrestore(&conn->lock, flags);
 }
 
+/* Our disk read a diskless primary's blocks (or failed to): its answer is due. */
 static void tdm_peer_read_endio(struct bio *bio)
 {
 	struct tdm_peer_req *preq = container_of(bio, struct tdm_peer_req, bio);
