@@ -223,6 +223,22 @@ void tdm_apply_work(struct work_struct *work)
 	}
 }
 
+/* @preq goes to the disk now if it may, else waits in order (tdm_apply_work). */
+static void tdm_apply_or_wait(struct tdm_conn *conn, struct tdm_peer_req *preq)
+{
+	bool go;
+
+	spin_lock_irq(&conn->lock);
+	go = list_empty(&conn->sec.waiting) && tdm_may_apply(conn, preq);
+	if (go)
+		tdm_apply_begin(conn, preq);
+	else
+		list_add_tail(&preq->node, &conn->sec.waiting);
+	spin_unlock_irq(&conn->lock);
+	if (go)
+		submit_bio(&preq->bio);
+}
+
 static bool tdm_applying_done(struct tdm_conn *conn)
 {
 	bool done;
@@ -310,7 +326,7 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	u8 buf[TDM_WIRE_DATA_HDR_LEN];
 	struct tdm_peer_req *preq;
 	struct tdm_data d;
-	bool resync = h->flags & TDM_F_RESYNC, go;
+	bool resync = h->flags & TDM_F_RESYNC;
 	int ret;
 
 	if (READ_ONCE(dev->role) != TANDEM_ROLE_SECONDARY ||
@@ -346,15 +362,7 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	}
 	preq->resync = resync;
 	preq->bio.bi_end_io = tdm_peer_endio;
-	spin_lock_irq(&conn->lock);
-	go = list_empty(&conn->sec.waiting) && tdm_may_apply(conn, preq);
-	if (go)
-		tdm_apply_begin(conn, preq);
-	else
-		list_add_tail(&preq->node, &conn->sec.waiting);
-	spin_unlock_irq(&conn->lock);
-	if (go)
-		submit_bio(&preq->bio);
+	tdm_apply_or_wait(conn, preq);
 	return 0;
 }
 
@@ -434,7 +442,7 @@ static int tdm_handle_read_req(struct tdm_conn *conn, const struct tdm_hdr *h)
 	struct tdm_peer_req *preq;
 	struct tdm_data d;
 	struct bio *bio;
-	bool serve, go;
+	bool serve;
 	int ret;
 
 	ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
@@ -484,15 +492,7 @@ static int tdm_handle_read_req(struct tdm_conn *conn, const struct tdm_hdr *h)
 	tdm_pages_fill_bio(&dev->pages, bio, d.size, GFP_NOIO | __GFP_NOFAIL);
 	bio->bi_end_io = tdm_peer_read_endio;
 	/* After every write received before it (async copies still waiting, say). */
-	spin_lock_irq(&conn->lock);
-	go = list_empty(&conn->sec.waiting) && tdm_may_apply(conn, preq);
-	if (go)
-		tdm_apply_begin(conn, preq);
-	else
-		list_add_tail(&preq->node, &conn->sec.waiting);
-	spin_unlock_irq(&conn->lock);
-	if (go)
-		submit_bio(bio);
+	tdm_apply_or_wait(conn, preq);
 	return 0;
 }
 

@@ -332,7 +332,12 @@ static void tdm_queue_remote(struct tdm_device *dev, struct tdm_conn *conn, stru
 	WRITE_ONCE(conn->pri.backlog, conn->pri.backlog + size);
 }
 
-void tdm_remote_submit(struct tdm_device *dev, struct tdm_req *req)
+/*
+ * Queue @req for the peer alone if it can serve it (for a rescue: only in
+ * async mode, and not a write already queued as itself). True if queued.
+ * Any context.
+ */
+static bool tdm_queue_if_served(struct tdm_device *dev, struct tdm_req *req, bool rescue)
 {
 	struct tdm_conn *conn;
 	unsigned long flags;
@@ -340,7 +345,7 @@ void tdm_remote_submit(struct tdm_device *dev, struct tdm_req *req)
 
 	rcu_read_lock();
 	conn = rcu_dereference(dev->conn);
-	if (conn) {
+	if (conn && (!rescue || (conn->cfg.protocol == TANDEM_PROTO_ASYNC && !req->queued_self))) {
 		spin_lock_irqsave(&conn->lock, flags);
 		if (tdm_peer_serves(conn, req->orig)) {
 			tdm_queue_remote(dev, conn, req);
@@ -351,7 +356,12 @@ void tdm_remote_submit(struct tdm_device *dev, struct tdm_req *req)
 			wake_up(&conn->send_wq);
 	}
 	rcu_read_unlock();
-	if (!queued) {
+	return queued;
+}
+
+void tdm_remote_submit(struct tdm_device *dev, struct tdm_req *req)
+{
+	if (!tdm_queue_if_served(dev, req, false)) {
 		req->status = BLK_STS_IOERR;
 		tdm_err_ratelimited(dev, "diskless, and no up-to-date peer to serve it: a %s at sector %llu failed\n",
 				    op_is_write(bio_op(req->orig)) ? "write" : "read",
@@ -371,22 +381,6 @@ void tdm_remote_submit(struct tdm_device *dev, struct tdm_req *req)
  */
 void tdm_remote_rescue(struct tdm_device *dev, struct tdm_req *req)
 {
-	struct tdm_conn *conn;
-	unsigned long flags;
-	bool queued = false;
-
 	req->rescue = true;
-	rcu_read_lock();
-	conn = rcu_dereference(dev->conn);
-	if (conn && conn->cfg.protocol == TANDEM_PROTO_ASYNC && !req->queued_self) {
-		spin_lock_irqsave(&conn->lock, flags);
-		if (tdm_peer_serves(conn, req->orig)) {
-			tdm_queue_remote(dev, conn, req);
-			queued = true;
-		}
-		spin_unlock_irqrestore(&conn->lock, flags);
-		if (queued)
-			wake_up(&conn->send_wq);
-	}
-	rcu_read_unlock();
+	tdm_queue_if_served(dev, req, true);
 }
