@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make                 module (against KDIR) and tools
-#   make demo            the two-VM demo (sets itself up)
+#   make demo [HOSTLOAD=N]
+#                        the two-VM demo (sets itself up); HOSTLOAD=N beside N
+#                        processes loading this host (scripts/vm/hostload.sh)
 #   make check           every test: unit, module lint, VM (sets itself up)
 #   make check-unit      unit tests of the pure-C core (ASan + UBSan)
 #   make check-fuzz      libFuzzer on the wire and metadata decoders and the
@@ -35,6 +37,8 @@ VM_KVER = $(shell bash -c '. scripts/vm/common.sh && tdm_vm_kver')
 VM_KDIR = /lib/modules/$(VM_KVER)/build
 # The VMs' kernel for check-vm: stock (Debian's) or debug (make debug-kernel).
 KERNEL ?= stock
+# Processes that load the host beside the demo's VMs.
+HOSTLOAD ?= 0
 VM_TEST_ARGS = $(if $(G),-g $(G)) $(if $(filter 1,$(QUICK)),-g quick) $(T)
 
 all: module tools
@@ -94,7 +98,7 @@ vm-build-debug: setup debug-kernel
 	@scripts/vm/debug-kernel.sh module >/dev/null
 
 demo: vm-build
-	scripts/demo.sh
+	HOSTLOAD=$(HOSTLOAD) scripts/demo.sh
 
 bench: vm-build
 	@scripts/setup.sh bench

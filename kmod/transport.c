@@ -132,7 +132,7 @@ void tdm_tr_start(struct tdm_transport *t, struct socket *sock)
 {
 	t->sock = sock;
 	t->rx_head = t->rx_tail = 0;
-	WRITE_ONCE(t->last_rx, jiffies);
+	tdm_silence_heard(&t->silence, jiffies);
 	WRITE_ONCE(t->dead, false);
 	t->deadline = 0;
 }
@@ -164,10 +164,10 @@ static bool tdm_tr_send_again(struct tdm_transport *t, int ret)
 
 /*
  * A send took nothing (@ret <= 0): 0 to try again, else the error to return:
- * the session or the thread ends, or the peer has taken nothing since
- * @progress for TDM_SEND_STALL timeouts.
+ * the session or the thread ends, or the peer has taken nothing for
+ * TDM_SEND_STALL timeouts of @stuck (a starved node's own pauses aside).
  */
-static int tdm_tr_send_stuck(struct tdm_transport *t, int ret, unsigned long progress)
+static int tdm_tr_send_stuck(struct tdm_transport *t, int ret, struct tdm_silence *stuck)
 {
 	unsigned long stall = msecs_to_jiffies(TDM_SEND_STALL * READ_ONCE(t->timeout_ms));
 
@@ -176,21 +176,24 @@ static int tdm_tr_send_stuck(struct tdm_transport *t, int ret, unsigned long pro
 			return -ECONNABORTED;
 		return ret ? ret : -EPIPE;
 	}
-	return time_after(jiffies, progress + stall) ? -ETIMEDOUT : 0;
+	if (tdm_silence_waited(stuck, jiffies, msecs_to_jiffies(TDM_TICK_MS)) > stall)
+		return -ETIMEDOUT;
+	return 0;
 }
 
 int tdm_tr_send_iter(struct tdm_transport *t, struct msghdr *msg)
 {
-	unsigned long progress = jiffies;
+	struct tdm_silence stuck;
 	int ret;
 
+	tdm_silence_heard(&stuck, jiffies);
 	while (msg_data_left(msg)) {
 		ret = sock_sendmsg(t->sock, msg);
 		if (ret > 0) {
-			progress = jiffies;
+			tdm_silence_heard(&stuck, jiffies);
 			continue;
 		}
-		ret = tdm_tr_send_stuck(t, ret, progress);
+		ret = tdm_tr_send_stuck(t, ret, &stuck);
 		if (ret)
 			return ret;
 	}
@@ -233,7 +236,7 @@ int tdm_tr_send_bvecs(struct tdm_transport *t, struct bio_vec *pages, unsigned i
 int tdm_tr_send_page(struct tdm_transport *t, struct page *page, unsigned int off,
 		     unsigned int len, int flags)
 {
-	unsigned long progress = jiffies;
+	struct tdm_silence stuck;
 	int ret;
 
 	if (!sendpage_ok(page)) {
@@ -243,15 +246,16 @@ int tdm_tr_send_page(struct tdm_transport *t, struct page *page, unsigned int of
 		kunmap_local(p);
 		return ret;
 	}
+	tdm_silence_heard(&stuck, jiffies);
 	while (len) {
 		ret = kernel_sendpage(t->sock, page, off, len, flags | MSG_NOSIGNAL);
 		if (ret > 0) {
 			off += ret;
 			len -= ret;
-			progress = jiffies;
+			tdm_silence_heard(&stuck, jiffies);
 			continue;
 		}
-		ret = tdm_tr_send_stuck(t, ret, progress);
+		ret = tdm_tr_send_stuck(t, ret, &stuck);
 		if (ret)
 			return ret;
 	}
@@ -275,7 +279,7 @@ static int tdm_tr_sock_recv(struct tdm_transport *t, struct msghdr *msg, int fla
 			return -ETIMEDOUT;
 		ret = sock_recvmsg(t->sock, msg, flags | MSG_NOSIGNAL);
 		if (ret > 0) {
-			WRITE_ONCE(t->last_rx, jiffies);
+			tdm_silence_heard(&t->silence, jiffies);
 			if (!(flags & MSG_WAITALL))
 				return 0;
 			continue;
@@ -286,7 +290,7 @@ static int tdm_tr_sock_recv(struct tdm_transport *t, struct msghdr *msg, int fla
 			return ret;
 		if (kthread_should_stop() || tdm_tr_dead(t))
 			return -EINTR;
-		if (time_after(jiffies, READ_ONCE(t->last_rx) + timeout))
+		if (tdm_silence_waited(&t->silence, jiffies, msecs_to_jiffies(TDM_TICK_MS)) > timeout)
 			return -ETIMEDOUT;
 		if (t->idle && time_after(jiffies, last_idle + timeout / 4)) {
 			last_idle = jiffies;

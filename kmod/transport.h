@@ -11,6 +11,8 @@
 #include <linux/net.h>
 #include <linux/socket.h>
 
+#include "core/silence.h"
+
 struct bio;
 
 /* The receiver reads small packets ahead, this much at most. */
@@ -19,14 +21,14 @@ struct bio;
 /*
  * One session's socket and its read-ahead buffer. Sends come from one
  * thread at a time (the handshake, then the sender); receives from the
- * connection thread only. @dead and @last_rx are written without a lock
- * (WRITE_ONCE) and read with READ_ONCE from any thread.
+ * connection thread only. @dead is written without a lock (WRITE_ONCE)
+ * and read with READ_ONCE from any thread.
  */
 struct tdm_transport {
 	struct socket *sock;		/* the session's socket; NULL between sessions */
 	u8 *rx;				/* TDM_RX_SIZE bytes read ahead from sock */
 	unsigned int rx_head, rx_tail;	/* [head, tail) not yet taken; the receiver's own */
-	unsigned long last_rx;		/* jiffies when the peer was last heard */
+	struct tdm_silence silence;	/* the peer's, as the receiving thread saw it */
 	bool dead;			/* the session is ending: stop sending and receiving */
 	unsigned int timeout_ms;	/* silence that ends a receive; WRITE_ONCE by config */
 	unsigned long deadline;		/* jiffies after which receives fail, 0: none;
@@ -89,7 +91,8 @@ int tdm_tr_send_page(struct tdm_transport *t, struct page *page, unsigned int of
 
 /*
  * Receiving, from the connection thread; may sleep. Fails with -ETIMEDOUT
- * after timeout_ms without a byte from the peer, -ECONNRESET when it closed.
+ * after timeout_ms without a byte from the peer (time this node did not
+ * run aside: core/silence.h), -ECONNRESET when it closed.
  */
 int tdm_tr_recv(struct tdm_transport *t, void *buf, size_t len);
 int tdm_tr_recv_iter(struct tdm_transport *t, struct msghdr *msg);

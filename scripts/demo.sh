@@ -5,7 +5,10 @@
 # tools/ha/tandem-vrrp, promotes, mounts and starts MariaDB where it goes.
 # A client commits rows through the virtual IP while alpha loses power;
 # beta takes over with every acknowledged row; alpha comes back, resyncs
-# what it missed and takes the service back. Run through `make demo`.
+# what it missed and takes the service back. Run through `make demo`;
+# `make demo HOSTLOAD=N` runs it beside N processes that load this host
+# (busy loops and memory-hungry ones, alternately: scripts/vm/hostload.sh),
+# as on a host shared with other VMs.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/vm/ha.sh"
@@ -23,7 +26,13 @@ show() {
 	"$PAIR" run "$1" "$2" 2>&1 | sed 's/^/    /'
 	return "${PIPESTATUS[0]}"
 }
-trap '"$PAIR" stop' EXIT
+HOSTLOAD=${HOSTLOAD:-0}
+LOAD_PID=
+stop_all() {
+	[ -z "$LOAD_PID" ] || kill "$LOAD_PID" 2>/dev/null || true
+	"$PAIR" stop
+}
+trap stop_all EXIT
 
 # The client, in beta: one connection per commit through the virtual IP, as
 # a web page would; "id time" in /tmp/acked once committed, the time of each
@@ -44,6 +53,13 @@ done'
 TIMELINE='t0=$(cat /tmp/t0)
 { grep " master: " /run/tandem-vrrp-r0.log | awk -v t0="$t0" "\$1 >= t0 { printf \"  %5.1f s  %s\n\", \$1 - t0, substr(\$0, index(\$0, \$4)) }"
 [ ! -e /tmp/acked ] || awk -v t0="$t0" "\$2 >= t0 { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
+
+if [ "$HOSTLOAD" -gt 0 ]; then
+	say "loading this host: $HOSTLOAD processes (busy loops and memory-hungry ones) for the whole demo"
+	"$TOP/scripts/vm/hostload.sh" mix "$HOSTLOAD" &
+	LOAD_PID=$!
+	SUMMARY+=("host load: $HOSTLOAD processes beside the VMs ($(nproc) cores)")
+fi
 
 say "booting alpha and beta (Debian's kernel under qemu, software emulation)"
 "$PAIR" start

@@ -34,8 +34,10 @@ static const struct tdm_cmd tdm_cmds[] = {
 	{ "connect", cmd_connect,
 	  "<res> [--local ADDR:PORT --peer ADDR:PORT] [--protocol async|sync] "
 	  "[--secret-file FILE] [--timeout MS] [--assume-clean] [--discard-my-data] "
-	  "[--resync-rate MiB/s] [--congestion-limit MiB] "
-	  "[--fencing none|resource-only|resource-and-stonith] [--fence-peer PATH]",
+	  "[--resync-rate MiB/s] [--congestion-limit MiB] [--ko-count N] "
+	  "[--fencing none|resource-only|resource-and-stonith] [--fence-peer PATH] "
+	  "[--after-sb-0pri disconnect|discard-zero-changes|discard-least-changes] "
+	  "[--after-sb-1pri disconnect|discard-secondary|consensus]",
 	  "replicate to the peer (sync by default)" },
 	{ "disconnect", cmd_disconnect, "<res>", "stop replicating; writes go on locally" },
 	{ "primary", cmd_primary, "<res> [--force]",

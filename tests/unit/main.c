@@ -16,6 +16,7 @@ static const struct {
 	{ "parse", test_parse },
 	{ "status", test_status },
 	{ "fence", test_fence },
+	{ "silence", test_silence },
 };
 
 int main(void)

@@ -49,6 +49,7 @@ void test_bitmap(void);
 void test_config(void);
 void test_parse(void);
 void test_fence(void);
+void test_silence(void);
 void test_status(void);
 
 #endif

@@ -10,16 +10,8 @@ LIMIT=60
 
 # reconnected WHAT: alpha is connected again; says how long it took.
 reconnected() {
-	local t0=$SECONDS i took
-	for ((i = 0; i < LIMIT * 4; i++)); do
-		[ "$(field alpha connection)" == connected ] && break
-		sleep 0.25
-	done
-	took=$((SECONDS - t0))
-	[ "$(field alpha connection)" == connected ] ||
-		fail "$1: not connected ${took}s after the link works again" \
-			"$(on alpha 'tandemctl status r0; dmesg | tail -n 20'; on beta 'tandemctl status r0; dmesg | tail -n 20')"
-	step "$1: connected again ${took}s after the link works (aim: ${TARGET}s)"
+	wait_reconnected "$1" $LIMIT
+	step "$1: connected again ${TOOK}s after the link works (aim: ${TARGET}s)"
 	ok alpha 'tandemctl wait-sync r0 --timeout 120'
 }
 

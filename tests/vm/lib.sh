@@ -219,3 +219,73 @@ esac
 EOF
 chmod +x /tmp/stub/crm_attribute'
 }
+
+# wait_reconnected WHAT SECONDS: alpha connected (again) within SECONDS
+# after what interrupted it; TOOK: how many it took.
+wait_reconnected() {
+	local t0=$SECONDS i
+	for ((i = 0; i < $2 * 4; i++)); do
+		[ "$(field alpha connection)" == connected ] && break
+		sleep 0.25
+	done
+	TOOK=$((SECONDS - t0))
+	[ "$(field alpha connection)" == connected ] ||
+		fail "$1: not connected ${TOOK}s after it" \
+			"$(on alpha 'tandemctl status r0; dmesg | tail -n 20'; on beta 'tandemctl status r0; dmesg | tail -n 20')"
+}
+
+# Impairments (tests 051, 052): fio writes 4k blocks at 200 IOPS on alpha's
+# tandem0 and verifies them as it goes while an impairment lasts; then the
+# pair must connect again (within IMPAIR_LIMIT s of the impairment's end)
+# and resync. Each measure is a row of $IMPAIR_ROWS: write latency p50 and
+# p99 during it, sessions lost (either node), seconds to reconnect after it,
+# MiB resynced.
+IMPAIR_LIMIT=60
+IMPAIR_ROWS=()
+LOST_RE='connection to the peer lost'
+RS_RE='resync to the peer: [0-9]* MiB'
+
+# klog_count VM REGEX: lines of VM's kernel log matching REGEX.
+klog_count() { on "$1" "dmesg | grep -c '$2' || true"; }
+
+# rs_mib_since VM N: MiB of VM's resyncs to the peer after its first N.
+rs_mib_since() {
+	on "$1" "dmesg | grep -o '$RS_RE' | tail -n +$(($2 + 1)) | awk '{ s += \$5 } END { print s + 0 }'"
+}
+
+# impair_begin SECONDS: fio for SECONDS on alpha; counters marked.
+impair_begin() {
+	IMPAIR_MARK="$(klog_count alpha "$LOST_RE") $(klog_count beta "$LOST_RE")"
+	IMPAIR_RS="$(on alpha "dmesg | grep -o '$RS_RE' | wc -l") $(on beta "dmesg | grep -o '$RS_RE' | wc -l")"
+	ok alpha "rm -f /tmp/impair.json /tmp/impair.rc
+		(nohup sh -c 'fio --name=w --filename=/dev/tandem0 --direct=1 --ioengine=libaio --rw=randwrite \
+		--bs=4k --iodepth=4 --size=128m --time_based --runtime=$1 --rate_iops=200 \
+		--verify=crc32c --verify_backlog=64 --verify_fatal=1 --output-format=json \
+		--output=/tmp/impair.json; echo \$? > /tmp/impair.rc' > /dev/null 2>&1 &)"
+}
+
+# impair_end NAME: call as the impairment ends. fio must have verified what
+# it wrote; the pair connects again and resyncs; a row for NAME.
+impair_end() {
+	local name=$1 lat lost a0 b0 ra rb mib
+	wait_reconnected "$name" $IMPAIR_LIMIT
+	ok alpha 'for i in $(seq 240); do [ -e /tmp/impair.rc ] && break; sleep 0.5; done; cat /tmp/impair.rc'
+	[ "$OUT" == 0 ] || fail "$name: fio failed (exit '$OUT')" "$(on alpha 'cat /tmp/impair.json; dmesg | tail -n 20')"
+	ok alpha 'tandemctl wait-sync r0 --timeout 180'
+	lat=$(on alpha 'cat /tmp/impair.json' | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["jobs"][0]["write"]["clat_ns"]["percentile"]
+print("%.1f %.1f" % (p["50.000000"] / 1e6, p["99.000000"] / 1e6))')
+	read -r a0 b0 <<<"$IMPAIR_MARK"
+	lost=$(($(klog_count alpha "$LOST_RE") - a0 + $(klog_count beta "$LOST_RE") - b0))
+	read -r ra rb <<<"$IMPAIR_RS"
+	mib=$(($(rs_mib_since alpha "$ra") + $(rs_mib_since beta "$rb")))
+	IMPAIR_ROWS+=("$(printf '%-44s %8s %8s %5s %7s %7s' "$name" $lat "$lost" "${TOOK}s" "$mib")")
+	step "$name: ${IMPAIR_ROWS[-1]:44}"
+}
+
+# impair_table: the rows so far, with a header.
+impair_table() {
+	printf '%-44s %8s %8s %5s %7s %7s\n' impairment "p50 ms" "p99 ms" lost reconn "MiB rs"
+	printf '%s\n' "${IMPAIR_ROWS[@]}"
+}

@@ -1,0 +1,47 @@
+description="the replication link degraded with netem in both directions, from mild to a link that loses most packets (delay with jitter, loss, duplication with reordering), in sync and in async mode, each while fio writes and verifies on the primary: the pair stays connected or connects again by itself, resyncs, and the disks end identical; prints per impairment the write latency p50/p99, sessions lost, time to reconnect and MiB resynced"
+groups="fault replicate"
+requires="fio tc python3"
+
+PHASE=10
+# Mild to severe. Jitter reorders; netem's reorder needs a delay.
+CASES=(
+	"delay 20ms 10ms distribution normal"
+	"loss 3%"
+	"delay 5ms duplicate 10% reorder 25% 50%"
+	"loss 30%"
+	"delay 150ms 50ms loss 10%"
+	"loss 90%"
+)
+
+# netem ARGS...: the replication link of both VMs impaired so (none: not).
+netem() {
+	local vm
+	for vm in alpha beta; do
+		if [ "$1" == none ]; then
+			ok $vm 'tc qdisc del dev eth1 root'
+		else
+			ok $vm "tc qdisc replace dev eth1 root netem $*"
+		fi
+	done
+}
+
+run_test() {
+	local proto c
+	for proto in sync async; do
+		if [ $proto == async ]; then
+			ok alpha 'tandemctl down r0'
+			ok beta 'tandemctl down r0'
+		fi
+		pair_up $proto
+		for c in "${CASES[@]}"; do
+			impair_begin $PHASE
+			netem "$c"
+			sleep $PHASE
+			netem none
+			impair_end "$proto, $c"
+		done
+		wait_drained
+		same_data "$proto, after the impairments"
+	done
+	impair_table
+}
