@@ -5,7 +5,7 @@ requires="fio tc python3"
 PHASE=10
 # Mild to severe. Jitter reorders; netem's reorder needs a delay.
 CASES=(
-	"delay 20ms 10ms distribution normal"
+	"delay 20ms 10ms"
 	"loss 3%"
 	"delay 5ms duplicate 10% reorder 25% 50%"
 	"loss 30%"

@@ -238,8 +238,8 @@ wait_reconnected() {
 # tandem0 and verifies them as it goes while an impairment lasts; then the
 # pair must connect again (within IMPAIR_LIMIT s of the impairment's end)
 # and resync. Each measure is a row of $IMPAIR_ROWS: write latency p50 and
-# p99 during it, sessions lost (either node), seconds to reconnect after it,
-# MiB resynced.
+# p99 during it, sessions lost (as alpha saw them end), seconds to
+# reconnect after it, MiB resynced.
 IMPAIR_LIMIT=60
 IMPAIR_ROWS=()
 LOST_RE='connection to the peer lost'
@@ -255,7 +255,7 @@ rs_mib_since() {
 
 # impair_begin SECONDS: fio for SECONDS on alpha; counters marked.
 impair_begin() {
-	IMPAIR_MARK="$(klog_count alpha "$LOST_RE") $(klog_count beta "$LOST_RE")"
+	IMPAIR_MARK=$(klog_count alpha "$LOST_RE")
 	IMPAIR_RS="$(on alpha "dmesg | grep -o '$RS_RE' | wc -l") $(on beta "dmesg | grep -o '$RS_RE' | wc -l")"
 	ok alpha "rm -f /tmp/impair.json /tmp/impair.rc
 		(nohup sh -c 'fio --name=w --filename=/dev/tandem0 --direct=1 --ioengine=libaio --rw=randwrite \
@@ -267,7 +267,7 @@ impair_begin() {
 # impair_end NAME: call as the impairment ends. fio must have verified what
 # it wrote; the pair connects again and resyncs; a row for NAME.
 impair_end() {
-	local name=$1 lat lost a0 b0 ra rb mib
+	local name=$1 lat p50 p99 lost ra rb mib
 	wait_reconnected "$name" $IMPAIR_LIMIT
 	ok alpha 'for i in $(seq 240); do [ -e /tmp/impair.rc ] && break; sleep 0.5; done; cat /tmp/impair.rc'
 	[ "$OUT" == 0 ] || fail "$name: fio failed (exit '$OUT')" "$(on alpha 'cat /tmp/impair.json; dmesg | tail -n 20')"
@@ -276,16 +276,17 @@ impair_end() {
 import json, sys
 p = json.load(sys.stdin)["jobs"][0]["write"]["clat_ns"]["percentile"]
 print("%.1f %.1f" % (p["50.000000"] / 1e6, p["99.000000"] / 1e6))')
-	read -r a0 b0 <<<"$IMPAIR_MARK"
-	lost=$(($(klog_count alpha "$LOST_RE") - a0 + $(klog_count beta "$LOST_RE") - b0))
+	lost=$(($(klog_count alpha "$LOST_RE") - IMPAIR_MARK))
 	read -r ra rb <<<"$IMPAIR_RS"
 	mib=$(($(rs_mib_since alpha "$ra") + $(rs_mib_since beta "$rb")))
-	IMPAIR_ROWS+=("$(printf '%-44s %8s %8s %5s %7s %7s' "$name" $lat "$lost" "${TOOK}s" "$mib")")
-	step "$name: ${IMPAIR_ROWS[-1]:44}"
+	read -r p50 p99 <<<"$lat"
+	IMPAIR_ROWS+=("$(printf '| %s | %s | %s | %s | %s s | %s |' "$name" "$p50" "$p99" "$lost" "$TOOK" "$mib")")
+	step "$name: write latency p50 $p50 ms, p99 $p99 ms; $lost sessions lost; connected ${TOOK}s after; $mib MiB resynced"
 }
 
-# impair_table: the rows so far, with a header.
+# impair_table: the rows so far, as a markdown table.
 impair_table() {
-	printf '%-44s %8s %8s %5s %7s %7s\n' impairment "p50 ms" "p99 ms" lost reconn "MiB rs"
+	echo '| impairment | p50 ms | p99 ms | sessions lost | reconnected after | MiB resynced |'
+	echo '| --- | --- | --- | --- | --- | --- |'
 	printf '%s\n' "${IMPAIR_ROWS[@]}"
 }
