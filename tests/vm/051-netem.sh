@@ -29,8 +29,8 @@ run_test() {
 	local proto c
 	for proto in sync async; do
 		if [ $proto == async ]; then
-			ok alpha 'tandemctl down r0'
-			ok beta 'tandemctl down r0'
+			ok alpha 'tandemctl secondary r0 && tandemctl detach r0'
+			ok beta 'tandemctl detach r0'
 		fi
 		pair_up $proto
 		for c in "${CASES[@]}"; do
