@@ -163,11 +163,12 @@ static void tdm_session(struct tdm_conn *conn)
 	conn->ko_checked = jiffies;
 	ret = tdm_receive_loop(conn);
 	if (!kthread_should_stop())
+		/* ko-count first: the shutdown it made may read as the peer's close. */
 		tdm_warn(dev, "connection to the peer lost (%s)\n",
+			conn->ko_fired ? "ko-count: it completed no write" :
 			ret == -ETIMEDOUT ? "timeout" : ret == -ECONNRESET ? "closed by the peer" :
 			ret == -EREMOTEIO ? "the peer's disk failed a write" :
 			ret == -EAGAIN ? "a new session resyncs the peer's re-attached disk" :
-			conn->ko_fired ? "ko-count: it completed no write" :
 			ret == -EPROTO ? "protocol error" : "network error");
 }
 

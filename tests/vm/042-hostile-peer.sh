@@ -1,4 +1,4 @@
-description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range or a read request that wraps past 2^64, an answer to a read not asked for, a flush without its flag, an unknown flag bit, answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading, a peer that floods writes and reads no acks (held at 1024); a valid write is taken"
+description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range or a read request that wraps past 2^64, an answer to a read not asked for, a flush without its flag, an unknown flag bit, bytes that are no packet (before or after the handshake), a length of 4 GiB, an unknown packet type, a second HELLO, a packet cut short then silence (a timeout), answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading, a peer that floods writes and reads no acks (held at 1024); a valid write is taken"
 groups="fault"
 requires=""
 
@@ -77,7 +77,7 @@ run_test() {
 	attack none
 	expect_eq "$OUT" "still connected" "after a valid write"
 
-	for a in verify-wrap flush-noflag unknown-flag read-wrap read-unasked; do
+	for a in verify-wrap flush-noflag unknown-flag read-wrap read-unasked junk oversize unknown-type hello-again; do
 		attack "$a"
 		expect_eq "$OUT" "hung up" "after $a"
 		ok beta 'dmesg'
@@ -86,6 +86,18 @@ run_test() {
 		grep -q 'beyond end of device' <<<"$OUT" && fail "beta read past its disk ($a)" "$OUT"
 		wait_field beta connection connecting
 	done
+	step "a packet cut short, then silence: beta times out, it does not wait for the rest"
+	attack truncated
+	expect_eq "$OUT" "hung up" "after truncated"
+	ok beta 'dmesg'
+	grep -q 'connection to the peer lost (timeout)' <<<"$OUT" || fail "beta should time out a peer silent mid-packet" "$OUT"
+	wait_field beta connection connecting
+	step "junk instead of a handshake: beta hangs up, and a valid peer then connects"
+	attack pre-junk
+	expect_eq "$OUT" "hung up" "after pre-junk"
+	attack none
+	expect_eq "$OUT" "still connected" "a valid peer after pre-junk"
+	wait_field beta connection connecting
 	ok beta 'tandemctl status r0 --json'
 	grep -q '"errors":0' <<<"$OUT" || fail "beta's I/O errors" "$OUT"
 

@@ -7,10 +7,16 @@
  *
  *   fakepeer LOCAL_IP PEER_IP PORT NAME SECTORS ATTACK
  *
+ * Before any handshake, ATTACK: pre-junk (bytes that are no packet instead
+ * of a HELLO).
  * As a fresh primary, ATTACK: verify-wrap (VERIFY_REQ for a range that
  * wraps past 2^64), flush-noflag (an empty DATA flush without
  * TDM_F_PREFLUSH), unknown-flag (a DATA write with a flag bit no version
- * defines), none (a valid write, which the node must take).
+ * defines), junk (bytes that are no packet), oversize (a DATA header that
+ * announces 4 GiB), unknown-type (a packet type no version defines),
+ * hello-again (a second HELLO in a session), truncated (a DATA packet cut
+ * short, then silence, the socket kept open: the node must time out, not
+ * wait for the rest), none (a valid write, which the node must take).
  * As the secondary of a node that is primary (it takes the node's
  * generations as its own), it first stops reading, answering nothing but
  * sending pings, so that the node's sender blocks once the node writes,
@@ -93,7 +99,7 @@ static int recv_all(void *buf, size_t len, int ms)
 	return 0;
 }
 
-static void send_pkt(u16 type, u16 flags, u32 epoch, u64 seq, const void *payload, u32 len)
+static void send_hdr(u16 type, u16 flags, u32 epoch, u64 seq, u32 len)
 {
 	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = type, .flags = flags,
 			     .len = len, .epoch = epoch, .seq = seq };
@@ -101,7 +107,12 @@ static void send_pkt(u16 type, u16 flags, u32 epoch, u64 seq, const void *payloa
 
 	tdm_hdr_encode(buf, &h);
 	send_all(buf, sizeof(buf));
-	if (len)
+}
+
+static void send_pkt(u16 type, u16 flags, u32 epoch, u64 seq, const void *payload, u32 len)
+{
+	send_hdr(type, flags, epoch, seq, len);
+	if (len && payload)
 		send_all(payload, len);
 }
 
@@ -211,6 +222,20 @@ static int flood(int ms)
 	}
 }
 
+/* @len bytes that are no packet (no header has this magic). */
+static void send_junk(size_t len)
+{
+	unsigned char buf[4096];
+
+	memset(buf, 0xa5, sizeof(buf));
+	while (len) {
+		size_t n = len < sizeof(buf) ? len : sizeof(buf);
+
+		send_all(buf, n);
+		len -= n;
+	}
+}
+
 static void send_data(u16 flags, u64 seq, u64 sector, u32 size, u32 op)
 {
 	struct tdm_data d = { .sector = sector, .size = size, .op = op };
@@ -224,9 +249,10 @@ static void send_data(u16 flags, u64 seq, u64 sector, u32 size, u32 op)
 
 /*
  * Does the node hang up within @ms? Its packets meanwhile are read and
- * skipped, its pings answered (else it would hang up for our silence).
+ * skipped, its pings answered if @pong (else it would hang up for our
+ * silence).
  */
-static int hangs_up(int ms)
+static int hangs_up(int ms, int pong)
 {
 	unsigned char hb[TDM_WIRE_HDR_LEN], skip[4096];
 	struct timespec t0, t;
@@ -253,7 +279,7 @@ static int hangs_up(int ms)
 		for (n = h.len; n; n -= n > sizeof(skip) ? sizeof(skip) : n)
 			if (recv_all(skip, n > sizeof(skip) ? sizeof(skip) : n, 2000))
 				return 1;
-		if (h.type == TDM_P_PING)
+		if (h.type == TDM_P_PING && pong)
 			send_pkt(TDM_P_PONG, 0, 0, 0, NULL, 0);
 	}
 }
@@ -279,6 +305,12 @@ int main(int argc, char **argv)
 		die("connect");
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	unlink(GO_FILE);
+	if (!strcmp(attack, "pre-junk")) {
+		attacking = 1;
+		send_junk(4096);
+		puts(hangs_up(10000, 0) ? "hung up" : "still connected");
+		return 0;
+	}
 	secondary = !strcmp(attack, "verify-early") || !strcmp(attack, "verify-flood") ||
 		    !strcmp(attack, "stall");
 	handshake(argv[4], strtoull(argv[5], NULL, 0), secondary);
@@ -321,10 +353,33 @@ int main(int argc, char **argv)
 		send_data(0, 1, 0, 0, TDM_OP_FLUSH);
 	else if (!strcmp(attack, "unknown-flag"))
 		send_data(0x8, 1, 0, 4096, TDM_OP_WRITE);
-	else if (!strcmp(attack, "none"))
+	else if (!strcmp(attack, "junk"))
+		send_junk(65536);
+	else if (!strcmp(attack, "oversize"))
+		send_hdr(TDM_P_DATA, 0, 1, 1, 0xffffffffu);
+	else if (!strcmp(attack, "unknown-type"))
+		send_hdr(250, 0, 1, 1, 0);
+	else if (!strcmp(attack, "hello-again")) {
+		struct tdm_hello hello = { .proto_min = TDM_WIRE_PROTO_MIN,
+					   .proto_max = TDM_WIRE_PROTO_MAX };
+		unsigned char b[TDM_WIRE_HELLO_LEN];
+
+		tdm_hello_encode(b, &hello);
+		send_pkt(TDM_P_HELLO, 0, 0, 0, b, sizeof(b));
+	} else if (!strcmp(attack, "truncated")) {
+		struct tdm_data d = { .sector = 0, .size = 4096, .op = TDM_OP_WRITE };
+		unsigned char b[TDM_WIRE_DATA_HDR_LEN + 100];
+
+		memset(b, 0x5a, sizeof(b));
+		tdm_data_encode(b, &d);
+		send_hdr(TDM_P_DATA, 0, 1, 2, TDM_WIRE_DATA_HDR_LEN + 4096);
+		send_all(b, sizeof(b));
+		puts(hangs_up(30000, 0) ? "hung up" : "still connected");
+		return 0;
+	} else if (!strcmp(attack, "none"))
 		send_data(0, 1, 0, 4096, TDM_OP_WRITE);
 	else
 		die("unknown attack");
-	puts(hangs_up(4000) ? "hung up" : "still connected");
+	puts(hangs_up(4000, 1) ? "hung up" : "still connected");
 	return 0;
 }
