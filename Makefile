@@ -113,7 +113,8 @@ install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 
 # tandemctl, its man pages and bash completion, the systemd unit, the udev rule,
-# the Pacemaker resource agent (ocf:tandem:tandem), keepalived's script and example.
+# the Pacemaker resource agent (ocf:tandem:tandem), keepalived's script and example,
+# the LVM snapshot handler.
 install-tools: tools
 	install -D -m 0755 tools/tandemctl $(DESTDIR)$(SBINDIR)/tandemctl
 	install -D -m 0644 tools/man/tandemctl.8 $(DESTDIR)$(MANDIR)/man8/tandemctl.8
@@ -121,6 +122,8 @@ install-tools: tools
 	install -D -m 0755 tools/ha/tandem.ocf $(DESTDIR)$(OCFDIR)/tandem
 	install -D -m 0755 tools/ha/tandem-vrrp $(DESTDIR)$(LIBEXECDIR)/tandem-vrrp
 	install -D -m 0644 tools/ha/keepalived.conf.example $(DESTDIR)$(LIBEXECDIR)/keepalived.conf.example
+	install -D -m 0755 tools/ha/snapshot-resync-target-lvm \
+		$(DESTDIR)$(LIBEXECDIR)/snapshot-resync-target-lvm
 	install -D -m 0644 tools/etc/tandemctl.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/tandemctl
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVDIR)/rules.d $(DESTDIR)/etc/tandem

@@ -24,7 +24,7 @@
 #define TANDEM_MINOR_MAX	1023
 /* Longest backing disk path, NUL included. */
 #define TANDEM_PATH_MAX		4096
-/* Longest handler path (fence-peer), NUL included. */
+/* Longest handler path (fence-peer and the others), NUL included. */
 #define TANDEM_HANDLER_MAX	256
 /* Shared secret, bytes. */
 #define TANDEM_SECRET_MIN	1
@@ -75,6 +75,24 @@ enum tandem_on_io_error {
 	TANDEM_ON_IO_ERROR_DETACH = 1,	/* drop the disk, go on through the peer (default) */
 	TANDEM_ON_IO_ERROR_PASS_ON,	/* keep the disk, return the error to the caller */
 };
+
+/*
+ * Handlers: programs a node runs when something happens, each at most
+ * TANDEM_HANDLER_TIMEOUT_S (then killed), with TANDEM_RESOURCE,
+ * TANDEM_MINOR, TANDEM_DISK and TANDEM_HANDLER (its name) in the
+ * environment. The fence-peer handler has its own attributes (FENCING).
+ */
+enum tandem_handler {
+	TANDEM_HANDLER_SPLIT_BRAIN = 1,	/* a split brain no policy resolved: not connecting */
+	TANDEM_HANDLER_OUT_OF_SYNC,	/* a verify found blocks that differ */
+	TANDEM_HANDLER_LOCAL_IO_ERROR,	/* the backing disk failed an I/O (once per failure) */
+	TANDEM_HANDLER_BEFORE_RESYNC_TARGET, /* before a resync from the peer changes a block of
+					      * this node's disk: the resync waits for it, and
+					      * does not start unless it exits 0 */
+	TANDEM_HANDLER_AFTER_RESYNC_TARGET, /* a resync from the peer made this disk up to date */
+	__TANDEM_HANDLER_MAX,
+};
+#define TANDEM_HANDLER_TIMEOUT_S	120
 
 enum tandem_protocol {
 	TANDEM_PROTO_ASYNC = 1,		/* complete once local and queued to the peer */
@@ -155,13 +173,15 @@ enum tandem_event {
 					 * handler started or ended */
 	TANDEM_EVENT_DOWN_LONG,		/* not connected for longer than 4 x the timeout
 					 * (10 s at least): no replication, no standby */
+	TANDEM_EVENT_HANDLER,		/* a handler ended (HANDLER_LAST, HANDLER_EXIT) */
 	__TANDEM_EVENT_MAX,
 };
 
 enum tandem_cmd {
 	TANDEM_CMD_UNSPEC,
-	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK, [ON_IO_ERROR]; on a diskless
-				 * secondary: RES_NAME, DISK (the same disk, repaired) */
+	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK, [ON_IO_ERROR, HANDLERS]; on a
+				 * diskless secondary: RES_NAME, DISK (the same disk,
+				 * repaired) */
 	TANDEM_CMD_DETACH,	/* RES_NAME */
 	TANDEM_CMD_STATUS,	/* [RES_NAME]; dump: every resource */
 	TANDEM_CMD_CONNECT,	/* RES_NAME, LOCAL_ADDR/PORT, PEER_ADDR/PORT, [PROTOCOL,
@@ -241,6 +261,12 @@ enum tandem_attr {
 	TANDEM_A_AFTER_SB_0PRI,	/* u32 enum tandem_after_sb_0pri (default DISCONNECT; in status
 				 * when set otherwise) */
 	TANDEM_A_AFTER_SB_1PRI,	/* u32 enum tandem_after_sb_1pri (likewise) */
+	TANDEM_A_HANDLERS,	/* nested: per enum tandem_handler, a string: its absolute
+				 * path, shorter than TANDEM_HANDLER_MAX (set at the first
+				 * attach; also in status) */
+	TANDEM_A_HANDLER_LAST,	/* u32 enum tandem_handler: the last that ended (reply only) */
+	TANDEM_A_HANDLER_EXIT,	/* s32: its exit code; -1 if it was killed or did not run
+				 * (reply only, with HANDLER_LAST) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

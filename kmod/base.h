@@ -2,7 +2,8 @@
 /*
  * tandem: the base layer, used by every layer above: state-change events
  * (events.c), handed to the control layer through the sink it registers,
- * and the pool of payload pages (pages.c). Calls nothing of tandem's.
+ * the admin's handlers (handler.c) and the pool of payload pages
+ * (pages.c). Calls nothing of tandem's.
  */
 #ifndef TDM_BASE_H
 #define TDM_BASE_H
@@ -23,6 +24,20 @@ void tdm_events_set_sink(tdm_event_sink_fn sink);
 /* Any context. */
 void tdm_event(struct tdm_device *dev, enum tandem_event event);
 void tdm_event_work(struct work_struct *work);
+
+/*
+ * handler.c: the admin's handlers (enum tandem_handler). Init/stop may
+ * sleep. Notify: queue @which's run, if configured (any context). Call:
+ * run @which and wait for it (at most TANDEM_HANDLER_TIMEOUT_S, then
+ * killed), calling @tick every quarter second meanwhile; its exit code,
+ * -1 if it was killed or did not run, 0 if none is configured. May sleep.
+ */
+void tdm_handler_init(struct tdm_device *dev);
+void tdm_handler_stop(struct tdm_device *dev);
+void tdm_handler_notify(struct tdm_device *dev, u32 which);
+int tdm_handler_call(struct tdm_device *dev, u32 which, void (*tick)(void *arg), void *arg);
+/* The last handler that ended and its exit code (0: none yet). Any context. */
+void tdm_handler_status(struct tdm_device *dev, u32 *last, int *last_exit);
 
 /* pages.c: payload pages, kept for reuse. Init/exit may sleep; the rest: any context. */
 int tdm_pages_init(struct tdm_pages *p);

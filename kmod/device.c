@@ -330,6 +330,7 @@ static void tdm_set_limits(struct tdm_device *dev)
 /* Called with tdm_devices_lock held; the name and minor were checked free. */
 struct tdm_device *tdm_device_create(const char *name, u32 minor,
 				     const char *path, u32 on_io_error,
+				     const struct tdm_handler_paths *handlers,
 				     struct netlink_ext_ack *extack)
 {
 	struct tdm_device *dev;
@@ -351,6 +352,9 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	INIT_WORK(&dev->disk_fail_work, tdm_md_disk_fail_work);
 	INIT_WORK(&dev->event_work, tdm_event_work);
 	tdm_fence_init(dev);
+	tdm_handler_init(dev);
+	if (handlers)
+		dev->handlers.paths = *handlers;
 	dev->al.ready = tdm_dispatch;
 	dev->req_done = tdm_req_done;
 	dev->tell_peer = tdm_peer_tell_state;
@@ -468,8 +472,9 @@ int tdm_device_start_teardown(struct tdm_device *dev,
  */
 void tdm_device_destroy(struct tdm_device *dev)
 {
-	/* First: the session's end below must not start a handler. */
+	/* First: the session's end below must not start a handler, nor wait for one. */
 	tdm_fence_stop(dev);
+	tdm_handler_stop(dev);
 	mutex_lock(&dev->cfg_lock);
 	tdm_conn_stop(dev);
 	mutex_unlock(&dev->cfg_lock);

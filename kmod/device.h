@@ -21,6 +21,7 @@ int tdm_blkdev_init(void);
 void tdm_blkdev_exit(void);
 struct tdm_device *tdm_device_create(const char *name, u32 minor,
 				     const char *path, u32 on_io_error,
+				     const struct tdm_handler_paths *handlers,
 				     struct netlink_ext_ack *extack);
 int tdm_device_start_teardown(struct tdm_device *dev,
 			      struct netlink_ext_ack *extack);

@@ -49,11 +49,15 @@ static int tdm_recv_hdr(struct tdm_conn *conn, struct tdm_hdr *h, u16 want)
 	u8 buf[TDM_WIRE_HDR_LEN];
 	int ret;
 
+again:
 	ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
 	if (ret)
 		return ret;
 	if (tdm_hdr_decode(buf, sizeof(buf), h) != TDM_WIRE_OK)
 		return -EPROTO;
+	/* While the target's before-resync-target handler runs, it pings. */
+	if (h->type == TDM_P_PING && want == TDM_P_TARGET_READY)
+		goto again;
 	if (h->type == TDM_P_REFUSE) {
 		u8 why[4];
 		u32 reason;
@@ -390,6 +394,48 @@ static enum tdm_sync tdm_split_brain_policy(struct tdm_conn *conn, u8 *buf, bool
  * Generations both ways, the decision, and the bitmaps if it needs them.
  * @peer_caps: what the peer's HELLO said it can do.
  */
+/* The before-resync-target handler runs: keep the source waiting for it. */
+static void tdm_target_tick(void *arg)
+{
+	struct tdm_conn *conn = arg;
+	u8 buf[TDM_WIRE_HDR_LEN];
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_PING };
+
+	tdm_hdr_encode(buf, &h);
+	tdm_tr_send(&conn->tr, buf, sizeof(buf), 0);
+}
+
+/*
+ * A resync is decided, before anything of it is written: the target runs
+ * its before-resync-target handler (a snapshot of its consistent data, say)
+ * and starts only if it exits 0; the source waits for the target to say so
+ * (peers with TDM_CAP_TARGET_READY; an older source does not wait, and may
+ * time out a slow handler). A failed handler halts the target's connection
+ * (the admin acts), nothing changed.
+ */
+static int tdm_target_ready(struct tdm_conn *conn, enum tdm_sync s, u32 peer_caps)
+{
+	bool ready = peer_caps & TDM_CAP_TARGET_READY;
+	u8 buf[TDM_WIRE_HDR_LEN];
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_TARGET_READY };
+
+	if (tdm_sync_is_source(s))
+		return ready ? tdm_recv_hdr(conn, &h, TDM_P_TARGET_READY) : 0;
+	if (!tdm_sync_is_target(s))
+		return 0;
+	if (tdm_handler_call(conn->dev, TANDEM_HANDLER_BEFORE_RESYNC_TARGET,
+			     ready ? tdm_target_tick : NULL, conn)) {
+		spin_lock_irq(&conn->lock);
+		conn->halted = tdm_refuse_str(TDM_REFUSE_HANDLER);
+		spin_unlock_irq(&conn->lock);
+		return tdm_refuse(conn, TDM_REFUSE_HANDLER);
+	}
+	if (!ready)
+		return 0;
+	tdm_hdr_encode(buf, &h);
+	return tdm_tr_send(&conn->tr, buf, sizeof(buf), 0);
+}
+
 static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role, u32 peer_caps)
 {
 	struct tdm_device *dev = conn->dev;
@@ -439,6 +485,7 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role, u3
 					      TDM_REFUSE_UNRELATED);
 		spin_unlock_irq(&conn->lock);
 		tdm_event(dev, TANDEM_EVENT_SPLIT_BRAIN);
+		tdm_handler_notify(dev, TANDEM_HANDLER_SPLIT_BRAIN);
 		ret = tdm_refuse(conn, s == TDM_SYNC_SPLIT_BRAIN ? TDM_REFUSE_SPLIT_BRAIN :
 				 TDM_REFUSE_UNRELATED);
 		goto out;
@@ -462,6 +509,9 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role, u3
 		goto out;
 	}
 	tdm_tr_deadline(&conn->tr, 0);
+	ret = tdm_target_ready(conn, s, peer_caps);
+	if (ret)
+		goto out;
 	/*
 	 * One side sends its bitmap while the other reads, then the other way:
 	 * two bitmaps larger than the socket buffers, both sent first, would
@@ -502,7 +552,7 @@ static void tdm_limit_to_peer(struct tdm_device *dev, u32 caps)
 	}
 }
 
-int tdm_handshake(struct tdm_conn *conn)
+static int tdm_handshake_run(struct tdm_conn *conn)
 {
 	struct tdm_device *dev = conn->dev;
 	u8 buf[TDM_WIRE_HDR_LEN + TDM_WIRE_HELLO_LEN];
@@ -513,7 +563,7 @@ int tdm_handshake(struct tdm_conn *conn)
 		.lbs = queue_logical_block_size(dev->disk->queue),
 		.caps = (bdev_max_discard_sectors(dev->backing) ? TDM_CAP_DISCARD : 0) |
 			(bdev_write_zeroes_sectors(dev->backing) ? TDM_CAP_WRITE_ZEROES : 0) |
-			TDM_CAP_RS_REQUEST | TDM_CAP_READ | TDM_CAP_SB_INFO,
+			TDM_CAP_RS_REQUEST | TDM_CAP_READ | TDM_CAP_SB_INFO | TDM_CAP_TARGET_READY,
 	}, peer;
 	struct tdm_state st;
 	enum tdm_refuse why;
@@ -579,4 +629,17 @@ int tdm_handshake(struct tdm_conn *conn)
 		conn->cfg.secret_len ? ", authenticated" : ", unauthenticated",
 		tdm_role_name(st.role), tdm_disk_name(st.disk));
 	return 0;
+}
+
+int tdm_handshake(struct tdm_conn *conn)
+{
+	int ret = tdm_handshake_run(conn);
+
+	/* A refusal says why itself; anything else is said here, for status. */
+	if (ret && ret != -ECONNREFUSED)
+		tdm_set_error(conn, ret == -ETIMEDOUT ? "handshake: the peer went silent" :
+				    ret == -ECONNRESET ? "handshake: closed by the peer" :
+				    ret == -EPROTO ? "handshake: protocol error" :
+						     "handshake: network error", false);
+	return ret;
 }

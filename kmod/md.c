@@ -134,6 +134,7 @@ bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector
 		tdm_err(dev, "the local disk failed a %s at sector %llu: disk state failed\n", what,
 			(unsigned long long)sector);
 	tdm_event(dev, TANDEM_EVENT_DISK);
+	tdm_handler_notify(dev, TANDEM_HANDLER_LOCAL_IO_ERROR);
 	queue_work(system_unbound_wq, &dev->disk_fail_work);
 	return true;
 }

@@ -16,12 +16,18 @@
 static struct genl_family tdm_genl_family;
 static void tdm_event_send(struct tdm_device *dev, const char *name, u32 event);
 
+static const struct nla_policy tdm_handler_policy[__TANDEM_HANDLER_MAX] = {
+	[TANDEM_HANDLER_SPLIT_BRAIN ... TANDEM_HANDLER_AFTER_RESYNC_TARGET] = {
+		.type = NLA_NUL_STRING, .len = TANDEM_HANDLER_MAX - 1 },
+};
+
 static const struct nla_policy tdm_attach_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
 	[TANDEM_A_MINOR]	= NLA_POLICY_MAX(NLA_U32, TANDEM_MINOR_MAX),
 	[TANDEM_A_DISK]		= { .type = NLA_NUL_STRING, .len = TANDEM_PATH_MAX - 1 },
 	[TANDEM_A_ON_IO_ERROR]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_ON_IO_ERROR_DETACH,
 						   TANDEM_ON_IO_ERROR_PASS_ON),
+	[TANDEM_A_HANDLERS]	= NLA_POLICY_NESTED(tdm_handler_policy),
 };
 
 static const struct nla_policy tdm_name_policy[TANDEM_A_MAX + 1] = {
@@ -92,13 +98,38 @@ static int tdm_check_name(struct genl_info *info, const char **name)
 	return -EINVAL;
 }
 
+/* The attach's handlers into @paths (zeroed): absolute paths only. */
+static int tdm_nl_handlers(struct genl_info *info, struct tdm_handler_paths *paths)
+{
+	struct nlattr *tb[__TANDEM_HANDLER_MAX];
+	u32 i;
+	int ret;
+
+	if (!info->attrs[TANDEM_A_HANDLERS])
+		return 0;
+	ret = nla_parse_nested(tb, __TANDEM_HANDLER_MAX - 1, info->attrs[TANDEM_A_HANDLERS],
+			       tdm_handler_policy, info->extack);
+	if (ret)
+		return ret;
+	for (i = 1; i < __TANDEM_HANDLER_MAX; i++) {
+		if (!tb[i])
+			continue;
+		if (((const char *)nla_data(tb[i]))[0] != '/') {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[i], "a handler must be an absolute path");
+			return -EINVAL;
+		}
+		nla_strscpy(paths->path[i], tb[i], sizeof(paths->path[i]));
+	}
+	return 0;
+}
+
 /*
  * Attach on an existing resource: the disk a detach dropped comes back
  * (tdm_md_reattach); the peer hears of it, and resyncs it in a new session.
  * tdm_devices_lock held.
  */
 static int tdm_reattach(struct tdm_device *dev, u32 minor, const char *path,
-			struct genl_info *info)
+			const struct tdm_handler_paths *handlers, struct genl_info *info)
 {
 	int ret;
 
@@ -111,6 +142,11 @@ static int tdm_reattach(struct tdm_device *dev, u32 minor, const char *path,
 		NL_SET_ERR_MSG(info->extack, "on-io-error is set at the first attach; detach to change it");
 		return -EINVAL;
 	}
+	if (info->attrs[TANDEM_A_HANDLERS] &&
+	    memcmp(handlers, &dev->handlers.paths, sizeof(*handlers))) {
+		NL_SET_ERR_MSG(info->extack, "handlers are set at the first attach; detach to change them");
+		return -EINVAL;
+	}
 	mutex_lock(&dev->cfg_lock);
 	ret = tdm_md_reattach(dev, path, info->extack);
 	mutex_unlock(&dev->cfg_lock);
@@ -121,6 +157,7 @@ static int tdm_reattach(struct tdm_device *dev, u32 minor, const char *path,
 
 static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 {
+	struct tdm_handler_paths *handlers;
 	struct tdm_device *dev;
 	const char *name, *path;
 	u32 minor, on_io_error = TANDEM_ON_IO_ERROR_DETACH;
@@ -149,11 +186,17 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 
 	if (info->attrs[TANDEM_A_ON_IO_ERROR])
 		on_io_error = nla_get_u32(info->attrs[TANDEM_A_ON_IO_ERROR]);
+	handlers = kzalloc(sizeof(*handlers), GFP_KERNEL);
+	if (!handlers)
+		return -ENOMEM;
+	ret = tdm_nl_handlers(info, handlers);
+	if (ret)
+		goto out_free;
 
 	mutex_lock(&tdm_devices_lock);
 	dev = tdm_find_by_name(name);
 	if (dev) {
-		ret = tdm_reattach(dev, minor, path, info);
+		ret = tdm_reattach(dev, minor, path, handlers, info);
 		goto out_unlock;
 	}
 	if (tdm_find_by_minor(minor)) {
@@ -161,7 +204,7 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		ret = -EEXIST;
 		goto out_unlock;
 	}
-	dev = tdm_device_create(name, minor, path, on_io_error, info->extack);
+	dev = tdm_device_create(name, minor, path, on_io_error, handlers, info->extack);
 	if (IS_ERR(dev)) {
 		ret = PTR_ERR(dev);
 		goto out_unlock;
@@ -170,6 +213,8 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	tdm_event(dev, TANDEM_EVENT_ATTACH);
 out_unlock:
 	mutex_unlock(&tdm_devices_lock);
+out_free:
+	kfree(handlers);
 	return ret;
 }
 
@@ -612,19 +657,44 @@ static int tdm_put_conn(struct sk_buff *skb, struct tdm_device *dev, u64 *net)
 	return ret;
 }
 
+/* The handlers configured, if any. */
+static int tdm_put_handlers(struct sk_buff *skb, struct tdm_device *dev)
+{
+	const struct tdm_handler_paths *p = &dev->handlers.paths;
+	struct nlattr *nest = NULL;
+	u32 i;
+
+	for (i = 1; i < __TANDEM_HANDLER_MAX; i++) {
+		if (!p->path[i][0])
+			continue;
+		if (!nest)
+			nest = nla_nest_start(skb, TANDEM_A_HANDLERS);
+		if (!nest || nla_put_string(skb, i, p->path[i]))
+			return -EMSGSIZE;
+	}
+	if (nest)
+		nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int tdm_put_stats(struct sk_buff *skb, struct tdm_device *dev)
 {
 	struct tdm_io_stats s;
 	struct nlattr *nest;
 	u64 net[6] = { 0 };
-	u32 fence_result;
+	u32 fence_result, handler_last;
+	int handler_exit;
 	bool frozen;
 
 	if (tdm_put_conn(skb, dev, net))
 		return -EMSGSIZE;
 	tdm_fence_status(dev, &frozen, &fence_result);
+	tdm_handler_status(dev, &handler_last, &handler_exit);
 	if (nla_put_u8(skb, TANDEM_A_IO_FROZEN, frozen) ||
-	    (fence_result && nla_put_u32(skb, TANDEM_A_FENCE_RESULT, fence_result)))
+	    (fence_result && nla_put_u32(skb, TANDEM_A_FENCE_RESULT, fence_result)) ||
+	    (handler_last && (nla_put_u32(skb, TANDEM_A_HANDLER_LAST, handler_last) ||
+			      nla_put_s32(skb, TANDEM_A_HANDLER_EXIT, handler_exit))) ||
+	    tdm_put_handlers(skb, dev))
 		return -EMSGSIZE;
 	tdm_device_stats(dev, &s);
 	nest = nla_nest_start(skb, TANDEM_A_STATS);

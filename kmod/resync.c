@@ -629,6 +629,8 @@ int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src)
 		tdm_info(dev, "resync done: %llu MiB received, up to date\n", conn->rs.done >> 20);
 	spin_unlock_irq(&conn->lock);
 	tdm_event(dev, TANDEM_EVENT_SYNC);
+	if (!failed)
+		tdm_handler_notify(dev, TANDEM_HANDLER_AFTER_RESYNC_TARGET);
 	wake_up(&conn->send_wq);
 	return ret;
 }

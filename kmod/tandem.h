@@ -455,6 +455,23 @@ struct tdm_fence {
 	wait_queue_head_t wq;		/* a promotion waits here for its answer */
 };
 
+/* The admin's handlers: absolute paths by enum tandem_handler, "" for none. */
+struct tdm_handler_paths {
+	char path[__TANDEM_HANDLER_MAX][TANDEM_HANDLER_MAX];
+};
+
+/* The admin's handlers, and the runs of them under way (handler.c). */
+struct tdm_handlers {
+	struct tdm_handler_paths paths;	/* set at attach before any run, then read-only */
+	spinlock_t lock;		/* protects everything below; irq-safe */
+	unsigned long queued;		/* BIT(enum tandem_handler): notifications to run */
+	struct list_head runs;		/* struct tdm_handler_run under way */
+	bool stopping;			/* the device goes away: no new run, no exec */
+	u32 last;			/* enum tandem_handler that ended last, 0: none */
+	int last_exit;			/* its exit code, -1: killed or not run */
+	struct work_struct work;	/* runs the queued notifications, one at a time */
+};
+
 /* Payload pages kept for reuse (pages.c). */
 struct tdm_pages {
 	spinlock_t lock;		/* protects free and nr_free; irq-safe */
@@ -497,6 +514,7 @@ struct tdm_device {
 	atomic64_t first_disk_error;	/* wall-clock seconds of the first, 0: none */
 	struct work_struct disk_fail_work; /* records the failure on disk (md.c) */
 	struct tdm_fence fence;
+	struct tdm_handlers handlers;
 	unsigned long events;		/* enum tandem_event bits to report, atomic */
 	struct work_struct event_work;	/* reports them (events.c) */
 	void (*req_done)(struct tdm_req *req);	/* completes a request (device.c) */

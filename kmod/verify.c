@@ -89,6 +89,8 @@ static void tdm_vf_finish(struct tdm_conn *conn)
 	tdm_info(dev, "verify done: %llu MiB compared, %llu KiB differ\n",
 		done >> 20, diff >> 10);
 	tdm_event(dev, TANDEM_EVENT_VERIFY);
+	if (diff)
+		tdm_handler_notify(dev, TANDEM_HANDLER_OUT_OF_SYNC);
 	if (!diff)
 		return;
 	/* Owe the peer those blocks, on disk, then reconnect to resync them. */

@@ -15,7 +15,7 @@ PKGS=(
 	fio iperf3 e2fsprogs iproute2 util-linux dmsetup psmisc
 	sparse clang libclang-rt-14-dev python3 groff-base
 	libxml2-utils resource-agents
-	mariadb-server mariadb-client keepalived bc
+	mariadb-server mariadb-client keepalived bc lvm2
 )
 case ${1:-} in
 bench) PKGS+=(drbd-utils python3-matplotlib) ;;

@@ -54,7 +54,27 @@ struct attach_args {
 	uint32_t minor;
 	const char *disk;
 	uint32_t on_io_error;		/* 0: not sent */
+	const tdm_handler_paths *handlers; /* NULL: none sent */
 };
+
+/* The handlers set, as TANDEM_A_HANDLERS (none: not sent). */
+static int put_handlers(struct nl_msg *msg, const tdm_handler_paths *h)
+{
+	struct nlattr *nest = NULL;
+	int i;
+
+	for (i = 1; h && i < __TANDEM_HANDLER_MAX; i++) {
+		if (!(*h)[i][0])
+			continue;
+		if (!nest)
+			nest = nla_nest_start(msg, TANDEM_A_HANDLERS);
+		if (!nest || nla_put_string(msg, i, (*h)[i]))
+			return -1;
+	}
+	if (nest)
+		nla_nest_end(msg, nest);
+	return 0;
+}
 
 static int put_attach(struct nl_msg *msg, void *arg)
 {
@@ -62,7 +82,29 @@ static int put_attach(struct nl_msg *msg, void *arg)
 
 	return nla_put_u32(msg, TANDEM_A_MINOR, a->minor) ||
 	       nla_put_string(msg, TANDEM_A_DISK, a->disk) ||
-	       (a->on_io_error && nla_put_u32(msg, TANDEM_A_ON_IO_ERROR, a->on_io_error));
+	       (a->on_io_error && nla_put_u32(msg, TANDEM_A_ON_IO_ERROR, a->on_io_error)) ||
+	       put_handlers(msg, a->handlers);
+}
+
+/* --handler NAME=PATH into @h. */
+static int parse_handler(const char *arg, tdm_handler_paths *h)
+{
+	const char *eq = strchr(arg, '=');
+	char name[32];
+	uint32_t which;
+
+	if (!eq || (size_t)(eq - arg) >= sizeof(name))
+		return tdm_usage_error("attach", "--handler is NAME=PATH");
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+	which = tdm_handler_value(name);
+	if (!which)
+		return tdm_usage_error("attach", "--handler: unknown handler '%s' (expected split-brain, out-of-sync, local-io-error, before-resync-target or after-resync-target)",
+				       name);
+	if (eq[1] != '/' || strlen(eq + 1) >= TANDEM_HANDLER_MAX)
+		return tdm_usage_error("attach", "--handler %s: the path must be absolute, shorter than %d characters",
+				       name, TANDEM_HANDLER_MAX);
+	snprintf((*h)[which], sizeof((*h)[which]), "%s", eq + 1);
+	return 0;
 }
 
 int cmd_attach(int argc, char **argv)
@@ -71,17 +113,19 @@ int cmd_attach(int argc, char **argv)
 		{ "minor", required_argument, NULL, 'm' },
 		{ "disk", required_argument, NULL, 'd' },
 		{ "on-io-error", required_argument, NULL, 'e' },
+		{ "handler", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static tdm_handler_paths handlers;
 	const char *name, *disk_spec = NULL;
 	bool have_minor = false;
 	struct tdm_local l;
 	struct tdm_cfg cfg;
 	uint32_t minor = 0, on_io_error = 0;
 	char msg[128];
-	int c, ret;
+	int c, i, ret;
 
-	while ((c = getopt_long(argc, argv, "m:d:e:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:d:e:H:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (tdm_parse_range(&tdm_range_minor, optarg, &minor, msg, sizeof(msg)))
@@ -96,6 +140,11 @@ int cmd_attach(int argc, char **argv)
 			if (!on_io_error)
 				return tdm_usage_error("attach", "--on-io-error must be detach or pass-on");
 			break;
+		case 'H':
+			ret = parse_handler(optarg, &handlers);
+			if (ret)
+				return ret;
+			break;
 		default:
 			return tdm_usage_error("attach", "unknown option");
 		}
@@ -106,18 +155,23 @@ int cmd_attach(int argc, char **argv)
 	if (disk_spec && !disk_spec[0])
 		return tdm_usage_error("attach", "--disk is empty");
 	if (have_minor && disk_spec)
-		return tdm_attach_res(name, minor, disk_spec, on_io_error);
+		return tdm_attach_res(name, minor, disk_spec, on_io_error, &handlers);
 	if (have_minor || disk_spec)
 		return tdm_usage_error("attach", "missing %s (or neither: both from the resource file)",
 				       have_minor ? "--disk" : "--minor");
 	ret = tdm_cfg_load(&cfg) ?: tdm_cfg_local(&cfg, name, &l);
 	if (ret)
 		return ret;
+	/* The command line's handlers over the file's. */
+	for (i = 1; i < __TANDEM_HANDLER_MAX; i++)
+		if (!handlers[i][0])
+			memcpy(handlers[i], l.res->opts.handlers[i], sizeof(handlers[i]));
 	return tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk,
-			      on_io_error ? on_io_error : l.res->opts.on_io_error);
+			      on_io_error ? on_io_error : l.res->opts.on_io_error, &handlers);
 }
 
-int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec, uint32_t on_io_error)
+int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec, uint32_t on_io_error,
+		   const tdm_handler_paths *handlers)
 {
 	char what[128 + PATH_MAX];
 	struct attach_args a;
@@ -137,6 +191,7 @@ int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec, uint
 	a.minor = minor;
 	a.disk = disk;
 	a.on_io_error = on_io_error;
+	a.handlers = handlers;
 	ret = tdm_nl_do(what, TANDEM_CMD_ATTACH, name, put_attach, &a);
 	free(disk);
 	return ret;

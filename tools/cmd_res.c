@@ -200,7 +200,8 @@ static int tdm_up_one(const struct tdm_cfg *cfg, const char *name)
 		return ret;
 	if (!st.attached) {
 		ret = tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk,
-				     l.res->opts.on_io_error);
+				     l.res->opts.on_io_error,
+				     (const tdm_handler_paths *)&l.res->opts.handlers);
 		if (ret)
 			return ret;
 		st.conn_state = TANDEM_CONN_STANDALONE;
@@ -282,14 +283,23 @@ static bool tdm_adjust_addr(const char *name, const char *which,
 	return false;
 }
 
-/* What adjust cannot change live: protocol, addresses, fencing. 0, or 1 if any differs. */
+/* What adjust cannot change live: handlers, protocol, addresses, fencing. 0, or 1 if any differs. */
 static int tdm_adjust_fixed(const char *name, const struct tdm_status *st,
 			    const struct tdm_local *l)
 {
 	uint32_t proto = l->res->opts.protocol ? l->res->opts.protocol : TANDEM_PROTO_SYNC;
 	uint32_t fencing = l->res->opts.fencing ? l->res->opts.fencing : TANDEM_FENCING_NONE;
 	const char *handler = fencing == TANDEM_FENCING_NONE ? "" : l->res->opts.fence_peer;
-	int stuck = 0;
+	int i, stuck = 0;
+
+	for (i = 1; i < __TANDEM_HANDLER_MAX; i++) {
+		if (!strcmp(st->handlers[i], l->res->opts.handlers[i]))
+			continue;
+		printf("%s: handler %s is %s, the file says %s: not changed (down and up apply it)\n",
+		       name, tdm_handler_name(i), st->handlers[i][0] ? st->handlers[i] : "none",
+		       l->res->opts.handlers[i][0] ? l->res->opts.handlers[i] : "none");
+		stuck = 1;
+	}
 
 	if ((st->fencing ? st->fencing : TANDEM_FENCING_NONE) != fencing ||
 	    strcmp(st->fence_peer, handler)) {

@@ -242,25 +242,34 @@ static int tdm_parse_options(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 	return ret < 0 ? -1 : 0;
 }
 
-/* handlers { fence-peer PATH; } */
+/* handlers { fence-peer PATH; split-brain PATH; ... } */
 static int tdm_parse_handlers(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 {
+	const char *key;
+	char *path;
 	int ret, line, col;
+	size_t size;
+	uint32_t which;
 
 	if (tdm_want(lx, TOK_OPEN, "'{' after 'handlers'"))
 		return -1;
 	while (!(ret = tdm_block_next(lx, "a handler or '}'"))) {
-		if (strcmp(lx->word, "fence-peer"))
+		which = tdm_handler_value(lx->word);
+		if (strcmp(lx->word, "fence-peer") && !which)
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown handler '%s' (expected fence-peer)", lx->word);
+					    "unknown handler '%s' (expected fence-peer, split-brain, out-of-sync, local-io-error, before-resync-target or after-resync-target)",
+					    lx->word);
+		key = which ? tdm_handler_name(which) : "fence-peer";
+		path = which ? o->handlers[which] : o->fence_peer;
+		size = which ? sizeof(o->handlers[which]) : sizeof(o->fence_peer);
 		line = lx->tline;
 		col = lx->tcol;
-		if (tdm_value(lx, "fence-peer", o->fence_peer, sizeof(o->fence_peer)))
+		if (tdm_value(lx, key, path, size))
 			return -1;
-		if (o->fence_peer[0] != '/' || strlen(o->fence_peer) >= TANDEM_HANDLER_MAX)
+		if (path[0] != '/' || strlen(path) >= TANDEM_HANDLER_MAX)
 			return tdm_cfg_fail(lx->err, lx->file, line, col,
-					    "fence-peer must be an absolute path shorter than %d characters",
-					    TANDEM_HANDLER_MAX);
+					    "%s must be an absolute path shorter than %d characters",
+					    key, TANDEM_HANDLER_MAX);
 	}
 	return ret < 0 ? -1 : 0;
 }
@@ -342,6 +351,8 @@ static int tdm_parse_shared(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 /* Set fields of @over replace those of @base. */
 static void tdm_opts_merge(struct tdm_cfg_opts *base, const struct tdm_cfg_opts *over)
 {
+	int i;
+
 	if (over->protocol)
 		base->protocol = over->protocol;
 	if (over->secret_file[0])
@@ -358,6 +369,9 @@ static void tdm_opts_merge(struct tdm_cfg_opts *base, const struct tdm_cfg_opts 
 		base->after_sb_1pri = over->after_sb_1pri;
 	if (over->fence_peer[0])
 		memcpy(base->fence_peer, over->fence_peer, sizeof(base->fence_peer));
+	for (i = 1; i < __TANDEM_HANDLER_MAX; i++)
+		if (over->handlers[i][0])
+			memcpy(base->handlers[i], over->handlers[i], sizeof(base->handlers[i]));
 	if (over->timeout_ms)
 		base->timeout_ms = over->timeout_ms;
 	if (over->resync_rate)

@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "parse.h"
+#include "tandem_netlink.h"
 
 #define TDM_CFG_MAX_RES 64
 #define TDM_CFG_WORD_MAX 256
@@ -61,6 +62,8 @@ struct tdm_cfg_opts {
 	uint32_t after_sb_0pri;		/* enum tandem_after_sb_0pri */
 	uint32_t after_sb_1pri;		/* enum tandem_after_sb_1pri */
 	char fence_peer[TDM_CFG_WORD_MAX];	/* handlers { fence-peer PATH; } */
+	/* handlers { split-brain PATH; ... }: by enum tandem_handler, "" if not set */
+	char handlers[__TANDEM_HANDLER_MAX][TANDEM_HANDLER_MAX];
 };
 
 struct tdm_cfg_res {

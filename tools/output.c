@@ -131,6 +131,12 @@ void out_u64(const char *key, uint64_t val)
 	printf("%" PRIu64, val);
 }
 
+void out_s64(const char *key, int64_t val)
+{
+	out_key(key);
+	printf("%" PRId64, val);
+}
+
 void out_format_bytes(char *buf, size_t len, uint64_t val)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };

@@ -22,6 +22,7 @@ void out_str(const char *key, const char *val);
 /* A state word (role, disk state...): coloured in text on a terminal. */
 void out_state(const char *key, const char *val);
 void out_u64(const char *key, uint64_t val);
+void out_s64(const char *key, int64_t val);
 /* Bytes: a number in JSON, "1.5GiB" in text. */
 void out_bytes(const char *key, uint64_t val);
 

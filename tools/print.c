@@ -101,6 +101,28 @@ static void format_time(uint64_t secs, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, secs);
 }
 
+/* The handlers configured ("handlers": an object, if any) and the last that ended. */
+static void print_handlers_json(const struct tdm_status *st)
+{
+	bool any = false;
+	int i;
+
+	for (i = 1; i < __TANDEM_HANDLER_MAX; i++) {
+		if (!st->handlers[i][0])
+			continue;
+		if (!any)
+			out_obj_begin("handlers");
+		any = true;
+		out_str(tdm_handler_name(i), st->handlers[i]);
+	}
+	if (any)
+		out_obj_end();
+	if (st->handler_last) {
+		out_str("handler_last", tdm_handler_name(st->handler_last));
+		out_s64("handler_exit", st->handler_exit);
+	}
+}
+
 static void record_replication(const struct tdm_status *st)
 {
 	char when[32];
@@ -148,6 +170,7 @@ static void record_replication(const struct tdm_status *st)
 		out_str("suspended", "fencing");
 	if (st->fence_result)
 		out_str("fence_result", tdm_fence_result_name(st->fence_result));
+	print_handlers_json(st);
 	if (st->last_error[0])
 		out_str("last_error", st->last_error);
 	out_bytes("out_of_sync", st->out_of_sync);
@@ -367,11 +390,16 @@ static void block_counters(const struct tdm_status *st)
 /* -v: the backing disk, the connection's settings, the counters. */
 static void block_details(const struct tdm_status *st)
 {
+	int i;
+
 	if (st->disk[0])
 		block_line("backing", "%s", st->disk);
 	block_bytes("size", st->size);
 	if (st->has_open_count)
 		block_line("openers", "%u", st->open_count);
+	for (i = 1; i < __TANDEM_HANDLER_MAX; i++)
+		if (st->handlers[i][0])
+			block_line("handler", "%s %s", tdm_handler_name(i), st->handlers[i]);
 	block_connection(st);
 	if (st->has_stats)
 		block_counters(st);
@@ -405,6 +433,11 @@ void tdm_print_block(const struct tdm_status *st, bool verbose)
 		block_line("writes", "FROZEN until the peer is fenced, comes back, or resume-io");
 	if (st->fence_result)
 		block_line("fence-peer", "%s", tdm_fence_result_name(st->fence_result));
+	if (st->handler_last && st->handler_exit >= 0)
+		block_line("last handler", "%s, exit code %d", tdm_handler_name(st->handler_last),
+			   st->handler_exit);
+	else if (st->handler_last)
+		block_line("last handler", "%s, killed or not run", tdm_handler_name(st->handler_last));
 	block_sync(st, verbose);
 	if (st->last_error[0])
 		block_line("last error", "%s", st->last_error);

@@ -87,6 +87,21 @@ static void decode_stats(struct nlattr *nest, struct tdm_status *st)
 		st->stats[i] = i == TANDEM_STAT_PAD ? 0 : get_u64(tb, i);
 }
 
+static void decode_handlers(struct nlattr **attrs, struct tdm_status *st)
+{
+	struct nlattr *tb[__TANDEM_HANDLER_MAX];
+	int i;
+
+	st->handler_last = get_u32(attrs, TANDEM_A_HANDLER_LAST);
+	st->handler_exit = attrs[TANDEM_A_HANDLER_EXIT] ?
+			   (int)nla_get_s32(attrs[TANDEM_A_HANDLER_EXIT]) : 0;
+	if (!attrs[TANDEM_A_HANDLERS] ||
+	    nla_parse_nested(tb, __TANDEM_HANDLER_MAX - 1, attrs[TANDEM_A_HANDLERS], NULL))
+		return;
+	for (i = 1; i < __TANDEM_HANDLER_MAX; i++)
+		get_string(tb, i, st->handlers[i], sizeof(st->handlers[i]));
+}
+
 int tdm_status_decode(struct nlattr **attrs, struct tdm_status *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -110,5 +125,6 @@ int tdm_status_decode(struct nlattr **attrs, struct tdm_status *st)
 	decode_conn(attrs, st);
 	decode_sync(attrs, st);
 	decode_stats(attrs[TANDEM_A_STATS], st);
+	decode_handlers(attrs, st);
 	return 0;
 }

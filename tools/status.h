@@ -38,6 +38,9 @@ struct tdm_status {
 	char fence_peer[TANDEM_HANDLER_MAX];
 	bool io_frozen;			/* fencing holds the writes */
 	uint32_t fence_result;		/* enum tandem_fence_result; 0: no handler ran */
+	char handlers[__TANDEM_HANDLER_MAX][TANDEM_HANDLER_MAX]; /* by enum tandem_handler */
+	uint32_t handler_last;		/* enum tandem_handler that ended last; 0: none */
+	int handler_exit;		/* its exit code, -1: killed or not run */
 	bool has_down;			/* configured and not connected: down_ms sent */
 	uint64_t down_ms;
 	int authenticated;		/* -1: not sent */

@@ -49,9 +49,15 @@ int cmd_udev_name(int argc, char **argv);
 int tdm_take_name(const char *cmd, int argc, char **argv, const char **name);
 /* A disk path made absolute, or a UUID=/PARTUUID=/LABEL= tag resolved; malloc'ed. */
 char *tdm_resolve_disk(const char *spec);
-/* Attach @name on @disk_spec (path or tag) as minor @minor. */
-/* @on_io_error: enum tandem_on_io_error, 0 for the module's default. */
-int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec, uint32_t on_io_error);
+/* The admin's handlers by enum tandem_handler, "" for none. */
+typedef char tdm_handler_paths[__TANDEM_HANDLER_MAX][TANDEM_HANDLER_MAX];
+/*
+ * Attach @name on @disk_spec (path or tag) as minor @minor. @on_io_error:
+ * enum tandem_on_io_error, 0 for the module's default; @handlers: NULL
+ * for none.
+ */
+int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec, uint32_t on_io_error,
+		   const tdm_handler_paths *handlers);
 /* A command taking the resource name alone. */
 int tdm_name_only_cmd(const char *cmdname, int cmd, int argc, char **argv);
 

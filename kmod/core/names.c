@@ -119,6 +119,15 @@ static const char *const tdm_events[] = {
 	[TANDEM_EVENT_VERIFY] = "verify",
 	[TANDEM_EVENT_FENCE] = "fence",
 	[TANDEM_EVENT_DOWN_LONG] = "down_long",
+	[TANDEM_EVENT_HANDLER] = "handler",
+};
+
+static const char *const tdm_handlers[] = {
+	[TANDEM_HANDLER_SPLIT_BRAIN] = "split-brain",
+	[TANDEM_HANDLER_OUT_OF_SYNC] = "out-of-sync",
+	[TANDEM_HANDLER_LOCAL_IO_ERROR] = "local-io-error",
+	[TANDEM_HANDLER_BEFORE_RESYNC_TARGET] = "before-resync-target",
+	[TANDEM_HANDLER_AFTER_RESYNC_TARGET] = "after-resync-target",
 };
 
 static const char *const tdm_fencings[] = {
@@ -193,6 +202,11 @@ const char *tdm_fence_result_name(u32 result)
 	return TDM_NAMES(tdm_fence_results, result);
 }
 
+const char *tdm_handler_name(u32 handler)
+{
+	return TDM_NAMES(tdm_handlers, handler);
+}
+
 const char *tdm_io_error_name(u32 policy)
 {
 	return TDM_NAMES(tdm_io_error_policies, policy);
@@ -238,6 +252,11 @@ u32 tdm_sb1_value(const char *name)
 {
 	return tdm_value(tdm_sb1_policies, sizeof(tdm_sb1_policies) / sizeof(tdm_sb1_policies[0]),
 			 name);
+}
+
+u32 tdm_handler_value(const char *name)
+{
+	return tdm_value(tdm_handlers, sizeof(tdm_handlers) / sizeof(tdm_handlers[0]), name);
 }
 
 u32 tdm_io_error_value(const char *name)

@@ -33,15 +33,17 @@ const char *tdm_event_name(u32 event);
 const char *tdm_fencing_name(u32 fencing);
 const char *tdm_fence_result_name(u32 result);
 const char *tdm_io_error_name(u32 policy);
+const char *tdm_handler_name(u32 handler);
 const char *tdm_sb0_name(u32 policy);
 const char *tdm_sb1_name(u32 policy);
 /*
  * The enum tandem_protocol (tandem_fencing, tandem_on_io_error,
- * tandem_after_sb_0pri, _1pri) value named @name, or 0.
+ * tandem_after_sb_0pri, _1pri, tandem_handler) value named @name, or 0.
  */
 u32 tdm_proto_value(const char *name);
 u32 tdm_fencing_value(const char *name);
 u32 tdm_io_error_value(const char *name);
+u32 tdm_handler_value(const char *name);
 u32 tdm_sb0_value(const char *name);
 u32 tdm_sb1_value(const char *name);
 /* The name of one TDM_MDF_* superblock flag, or NULL if @flag is not one. */

@@ -88,6 +88,7 @@ static bool tdm_len_ok(u16 type, u32 len)
 	case TDM_P_PONG:
 	case TDM_P_PROMOTE:
 	case TDM_P_PROMOTE_REPLY:
+	case TDM_P_TARGET_READY:
 		return len == 0;
 	}
 	return false;
@@ -388,6 +389,8 @@ const char *tdm_refuse_str(enum tdm_refuse r)
 		return "the resync source's disk has failed: make the peer primary (its data is the good copy)";
 	case TDM_REFUSE_NO_DATA:
 		return "a diskless node and a peer without its latest data (or diskless too): no good copy to serve";
+	case TDM_REFUSE_HANDLER:
+		return "the resync target's before-resync-target handler failed: not resyncing (disconnect and connect it again once fixed)";
 	case __TDM_REFUSE_MAX:
 		break;
 	}

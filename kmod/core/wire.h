@@ -68,6 +68,9 @@ enum tdm_pkt {
 	TDM_P_READ_REPLY,	/* the data READ_REQ @seq asked for; TDM_ACK_ERROR: none (len 0) */
 	TDM_P_SB_INFO,		/* struct tdm_sb_side: after a split brain both found, in the
 				 * handshake, between peers with TDM_CAP_SB_INFO */
+	TDM_P_TARGET_READY,	/* in the handshake, between peers with TDM_CAP_TARGET_READY:
+				 * the resync target may be written (its before-resync-target
+				 * handler is done); PINGs before it while the handler runs */
 	__TDM_P_MAX,
 };
 
@@ -108,6 +111,7 @@ enum tdm_refuse {
 	TDM_REFUSE_BLOCK_SIZE,		/* the devices' logical block sizes differ */
 	TDM_REFUSE_SOURCE_FAILED,	/* the resync source's disk has failed */
 	TDM_REFUSE_NO_DATA,		/* diskless, and no good copy on the peer */
+	TDM_REFUSE_HANDLER,		/* the target's before-resync-target handler failed */
 	__TDM_REFUSE_MAX,
 };
 
@@ -140,8 +144,10 @@ struct tdm_data {
 #define TDM_CAP_RS_REQUEST	0x4	/* the node answers TDM_P_RS_REQUEST */
 #define TDM_CAP_READ		0x8	/* the node answers TDM_P_READ_REQ */
 #define TDM_CAP_SB_INFO		0x10	/* the node sends TDM_P_SB_INFO after a split brain */
+#define TDM_CAP_TARGET_READY	0x20	/* a resync target sends TDM_P_TARGET_READY, a source
+					 * waits for it */
 #define TDM_CAPS		(TDM_CAP_DISCARD | TDM_CAP_WRITE_ZEROES | TDM_CAP_RS_REQUEST | \
-				 TDM_CAP_READ | TDM_CAP_SB_INFO)
+				 TDM_CAP_READ | TDM_CAP_SB_INFO | TDM_CAP_TARGET_READY)
 
 struct tdm_hello {
 	u32 proto_min;

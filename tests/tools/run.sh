@@ -27,7 +27,8 @@ make -s -C "$TOP" install-tools DESTDIR="$D" PREFIX=/usr UNITDIR=/lib/systemd/sy
 for f in usr/sbin/tandemctl usr/share/man/man8/tandemctl.8 usr/share/man/man5/tandem.conf.5 \
 	usr/share/bash-completion/completions/tandemctl lib/systemd/system/tandem@.service \
 	lib/udev/rules.d/65-tandem.rules usr/lib/ocf/resource.d/tandem/tandem \
-	usr/lib/tandem/tandem-vrrp usr/lib/tandem/keepalived.conf.example etc/tandem; do
+	usr/lib/tandem/tandem-vrrp usr/lib/tandem/keepalived.conf.example \
+	usr/lib/tandem/snapshot-resync-target-lvm etc/tandem; do
 	check "installed: /$f" test -e "$D/$f"
 done
 check "unit runs /usr/sbin/tandemctl up/down" \

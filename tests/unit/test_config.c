@@ -244,12 +244,28 @@ static void test_fencing(void)
 		     "x.res:2:3: fencing must be none, resource-only or resource-and-stonith, not 'stonith'");
 	EXPECT_ERROR("resource r0 { handlers { fence-peer fence.sh; } }",
 		     "x.res:1:26: fence-peer must be an absolute path shorter than 256 characters");
-	EXPECT_ERROR("resource r0 { handlers { split-brain /x; } }",
-		     "x.res:1:26: unknown handler 'split-brain' (expected fence-peer)");
+	EXPECT_ERROR("resource r0 { handlers { split-brains /x; } }",
+		     "x.res:1:26: unknown handler 'split-brains' (expected fence-peer, split-brain, out-of-sync, local-io-error, before-resync-target or after-resync-target)");
+	EXPECT_ERROR("resource r0 { handlers { out-of-sync mail.sh; } }",
+		     "x.res:1:26: out-of-sync must be an absolute path shorter than 256 characters");
 	EXPECT_ERROR("resource r0 { handlers fence-peer /x; }",
 		     "x.res:1:24: expected '{' after 'handlers', found 'fence-peer'");
 	EXPECT_CHECK("resource r0 { minor 0; fencing resource-only; " NODES " }",
 		     "x.res:1:1: resource 'r0': fencing resource-only needs handlers { fence-peer PATH; }");
+	/* The other handlers: common sets them, a resource overrides one. */
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "common { handlers { split-brain /a; local-io-error /b; } }",
+			       true, &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "x.res", "resource r0 { minor 0; insecure; handlers { split-brain /c; "
+			       "before-resync-target /d; after-resync-target /e; out-of-sync /f; } " NODES " }",
+			       false, &err), 0);
+	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
+	r = tdm_cfg_find(&cfg, "r0");
+	CHECK(r && !strcmp(r->opts.handlers[TANDEM_HANDLER_SPLIT_BRAIN], "/c") &&
+	      !strcmp(r->opts.handlers[TANDEM_HANDLER_LOCAL_IO_ERROR], "/b") &&
+	      !strcmp(r->opts.handlers[TANDEM_HANDLER_BEFORE_RESYNC_TARGET], "/d") &&
+	      !strcmp(r->opts.handlers[TANDEM_HANDLER_AFTER_RESYNC_TARGET], "/e") &&
+	      !strcmp(r->opts.handlers[TANDEM_HANDLER_OUT_OF_SYNC], "/f") && !r->opts.fence_peer[0]);
 	/* fencing none needs no handler. */
 	tdm_cfg_init(&cfg);
 	CHECK_EQ(tdm_cfg_parse(&cfg, "x.res", "resource r0 { minor 0; fencing none; insecure; " NODES " }",

@@ -98,6 +98,12 @@ static void test_enum_names(void)
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_VERIFY), "verify");
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_FENCE), "fence");
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_DOWN_LONG), "down_long");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_HANDLER), "handler");
+	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_SPLIT_BRAIN), "split-brain");
+	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_OUT_OF_SYNC), "out-of-sync");
+	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_LOCAL_IO_ERROR), "local-io-error");
+	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_BEFORE_RESYNC_TARGET), "before-resync-target");
+	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_AFTER_RESYNC_TARGET), "after-resync-target");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_NONE), "none");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_ONLY), "resource-only");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_AND_STONITH), "resource-and-stonith");
@@ -119,6 +125,7 @@ static void test_enum_unknown(void)
 	const char *(*const fns[])(u32) = {
 		tdm_role_name, tdm_disk_name, tdm_conn_name, tdm_proto_name, tdm_sync_name,
 		tdm_event_name, tdm_fencing_name, tdm_fence_result_name, tdm_io_error_name,
+		tdm_handler_name,
 	};
 	unsigned int i;
 
@@ -133,6 +140,7 @@ static void test_enum_unknown(void)
 	CHECK_STR(tdm_sync_name(TANDEM_SYNC_STATE_AHEAD + 1), "unknown");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_AND_STONITH + 1), "unknown");
 	CHECK_STR(tdm_fence_result_name(TANDEM_FENCE_FAILED + 1), "unknown");
+	CHECK_STR(tdm_handler_name(__TANDEM_HANDLER_MAX), "unknown");
 }
 
 static void test_proto_value(void)
@@ -152,6 +160,9 @@ static void test_proto_value(void)
 	CHECK_EQ(tdm_io_error_value("detach"), TANDEM_ON_IO_ERROR_DETACH);
 	CHECK_EQ(tdm_io_error_value("pass-on"), TANDEM_ON_IO_ERROR_PASS_ON);
 	CHECK_EQ(tdm_io_error_value("pass_on"), 0);
+	CHECK_EQ(tdm_handler_value("split-brain"), TANDEM_HANDLER_SPLIT_BRAIN);
+	CHECK_EQ(tdm_handler_value("after-resync-target"), TANDEM_HANDLER_AFTER_RESYNC_TARGET);
+	CHECK_EQ(tdm_handler_value("fence-peer"), 0);
 	CHECK_EQ(tdm_sb0_value("discard-zero-changes"), TANDEM_SB0_DISCARD_ZERO_CHANGES);
 	CHECK_EQ(tdm_sb0_value("discard-least-changes"), TANDEM_SB0_DISCARD_LEAST_CHANGES);
 	CHECK_EQ(tdm_sb0_value("disconnect"), TANDEM_SB0_DISCONNECT);

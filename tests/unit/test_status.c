@@ -183,6 +183,21 @@ static void put_fenced(struct nl_msg *m)
 	nla_put_u32(m, TANDEM_A_FENCE_RESULT, TANDEM_FENCE_PEER_UNREACHABLE);
 }
 
+/* Handlers configured; the split-brain one was killed. */
+static void put_handlers(struct nl_msg *m)
+{
+	struct nlattr *nest;
+
+	put_device(m, "r0", 0, TANDEM_ROLE_SECONDARY, TANDEM_DISK_UPTODATE,
+		   TANDEM_CONN_STANDALONE);
+	nest = nla_nest_start(m, TANDEM_A_HANDLERS);
+	nla_put_string(m, TANDEM_HANDLER_SPLIT_BRAIN, "/usr/lib/tandem/notify");
+	nla_put_string(m, TANDEM_HANDLER_BEFORE_RESYNC_TARGET, "/usr/lib/tandem/snapshot-lvm");
+	nla_nest_end(m, nest);
+	nla_put_u32(m, TANDEM_A_HANDLER_LAST, TANDEM_HANDLER_SPLIT_BRAIN);
+	nla_put_s32(m, TANDEM_A_HANDLER_EXIT, -1);
+}
+
 /* Values this tandemctl does not know (a newer module), and pull-ahead. */
 static void put_unknown(struct nl_msg *m)
 {
@@ -380,6 +395,13 @@ static const struct {
 	  "sk_state\":\"outdated\",\"fencing\":\"resource-and-stonith\",\"fence_peer\":"
 	  "\"/usr/lib/tandem/fence\",\"suspended\":\"fencing\",\"fence_result\":\"peer-"
 	  "unreachable\",\"out_of_sync\":8192}\n" },
+	{ put_handlers, NULL, true,
+	  "{\"name\":\"r0\",\"minor\":0,\"device\":\"/dev/tandem0\",\"disk\":\"/dev/vdb"
+	  "\",\"size\":1073737728,\"open_count\":1,\"role\":\"secondary\",\"disk_state"
+	  "\":\"uptodate\",\"connection\":\"standalone\",\"handlers\":{\"split-brain\":"
+	  "\"/usr/lib/tandem/notify\",\"before-resync-target\":\"/usr/lib/tandem/snapsh"
+	  "ot-lvm\"},\"handler_last\":\"split-brain\",\"handler_exit\":-1,\"out_of_sy"
+	  "nc\":0}\n" },
 	{ put_unknown, NULL, true,
 	  "{\"name\":\"r0\",\"minor\":3,\"device\":\"/dev/tandem3\",\"disk\":\"/dev/vdb"
 	  "\",\"size\":1073737728,\"open_count\":1,\"role\":\"unknown\",\"disk_state\":"
@@ -541,6 +563,18 @@ static const struct {
 	  "  openers      1\n"
 	  "  protocol     sync\n"
 	  "  fencing      resource-and-stonith, fence-peer /usr/lib/tandem/fence\n" },
+	{ put_handlers, true,
+	  "r0 /dev/tandem0\n"
+	  "  role         secondary\n"
+	  "  disk         uptodate\n"
+	  "  connection   standalone\n"
+	  "  last handler split-brain, killed or not run\n"
+	  "  out of sync  0B\n"
+	  "  backing      /dev/vdb\n"
+	  "  size         1024.0MiB\n"
+	  "  openers      1\n"
+	  "  handler      split-brain /usr/lib/tandem/notify\n"
+	  "  handler      before-resync-target /usr/lib/tandem/snapshot-lvm\n" },
 	{ put_unknown, false,
 	  "r0 /dev/tandem3\n"
 	  "  role         unknown\n"

@@ -140,6 +140,8 @@ static void sb_info(void)
 
 	CHECK_EQ(hdr_with(TDM_P_SB_INFO, TDM_WIRE_SB_INFO_LEN), TDM_WIRE_OK);
 	CHECK_EQ(hdr_with(TDM_P_SB_INFO, 0), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_TARGET_READY, 0), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_TARGET_READY, 4), TDM_WIRE_BAD_LEN);
 	tdm_sb_info_encode(buf, &in);
 	CHECK_EQ(tdm_sb_info_decode(buf, sizeof(buf), &out), TDM_WIRE_OK);
 	CHECK(out.changed == in.changed && out.primary && out.pol0 == in.pol0 &&

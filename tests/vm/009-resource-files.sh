@@ -61,6 +61,9 @@ run_test() {
 	ok alpha "sed -i 's/minor 0; protocol async;/minor 0; fencing resource-only; handlers { fence-peer \/bin\/true; }/' $CONF/r0.res"
 	refused alpha "TANDEM_CONFIG_DIR=$CONF tandemctl adjust r0" \
 		"^r0: fencing is none, the file says resource-only, fence-peer /bin/true: not changed"
+	ok alpha "cp /tmp/r0.good $CONF/r0.res && sed -i 's/minor 0;/minor 0; handlers { split-brain \/bin\/true; }/' $CONF/r0.res"
+	refused alpha "TANDEM_CONFIG_DIR=$CONF tandemctl adjust r0" \
+		"^r0: handler split-brain is none, the file says /bin/true: not changed"
 	ok alpha "cp /tmp/r0.good $CONF/r0.res && TANDEM_CONFIG_DIR=$CONF tandemctl adjust all"
 	expect_eq "$(field alpha resync_rate_mib)" 500 "resync rate after adjusting back"
 	ok alpha "TANDEM_CONFIG_DIR=$CONF tandemctl adjust r0"
