@@ -198,12 +198,10 @@ void tdm_dispatch_now(struct tdm_device *dev, struct tdm_req *req)
 		tdm_remote_submit(dev, req);
 		return;
 	}
-	/* A write the peer does not get is marked for the next resync. */
-	if (op_is_write(bio_op(bio)) && !tdm_replicate(dev, req) && bio_sectors(bio)) {
-		tdm_bm_set(dev, bio->bi_iter.bi_sector, bio_sectors(bio));
-		if (tdm_defer_for_new_gen(dev, clone))
-			return;
-	}
+	/* A write the peer does not get is marked for the next resync (tdm_replicate). */
+	if (op_is_write(bio_op(bio)) && !tdm_replicate(dev, req) && bio_sectors(bio) &&
+	    tdm_defer_for_new_gen(dev, clone))
+		return;
 	submit_bio_noacct(clone);
 }
 

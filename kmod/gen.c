@@ -4,10 +4,21 @@
  * start without the peer, and holding back the first such writes until
  * the new generation is on disk.
  */
+#include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 
 #include "tandem.h"
 #include "metadata.h"
+
+/*
+ * A fault-injection hook for tests: the new generation of a write without
+ * the peer is written this much later, widening the window in which a
+ * handshake exchanges the old one (test 046).
+ */
+static unsigned int gen_delay_ms;
+module_param(gen_delay_ms, uint, 0644);
+MODULE_PARM_DESC(gen_delay_ms, "test hook: delay a new data generation by this many ms (0)");
 
 /*
  * Writes start without the peer: a new data generation, persisted before
@@ -96,6 +107,8 @@ void tdm_gen_work(struct work_struct *work)
 	spin_lock_irq(&dev->state_lock);
 	pending = dev->gen_pending;
 	spin_unlock_irq(&dev->state_lock);
+	if (pending && READ_ONCE(gen_delay_ms))
+		msleep(min(READ_ONCE(gen_delay_ms), 10000u));
 	if (pending)
 		tdm_md_new_generation(dev);
 	spin_lock_irq(&dev->state_lock);

@@ -188,6 +188,29 @@ static int tdm_set_consistent(struct tdm_device *dev, bool consistent)
  * forced primary on a fresh pair, while it does. The peer takes the mirror
  * decision from the same generations.
  */
+/*
+ * Both sides hold the same data: what the bitmap marks, the peer has too,
+ * and is cleared; unless a write was marked, not sent, since the last
+ * resync decision: its new generation had not begun when the generations
+ * were exchanged (gen.c starts it after the mark), and the peer lacks it.
+ * Then -EAGAIN: the next handshake decides again, the bit kept. The check
+ * and the clear under conn->lock, as the write's mark (tdm_replicate).
+ */
+static int tdm_clear_equal(struct tdm_conn *conn)
+{
+	bool marked;
+
+	spin_lock_irq(&conn->lock);
+	marked = conn->marked_unsent;
+	if (!marked)
+		tdm_bm_clear_all(conn->dev);
+	spin_unlock_irq(&conn->lock);
+	if (!marked)
+		return 0;
+	tdm_warn_ratelimited(conn->dev, "a write without the peer during the handshake: deciding again\n");
+	return -EAGAIN;
+}
+
 int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s)
 {
 	struct tdm_device *dev = conn->dev;
@@ -198,19 +221,25 @@ int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s)
 		clear_bit(TDM_DEV_PEER_DROPPED, &dev->flags);
 	switch (s) {
 	case TDM_SYNC_NONE:
+		ret = tdm_clear_equal(conn);
+		if (ret)
+			return ret;
 		mutex_lock(&dev->md_lock);
-		tdm_gen_synced(&dev->gen);
+		/* A write's new generation began meanwhile: the session ends (conn.c). */
+		if (dev->gen.cur == conn->gen_sent)
+			tdm_gen_synced(&dev->gen);
 		mutex_unlock(&dev->md_lock);
-		tdm_bm_clear_all(dev);
 		ret = tdm_bm_write(dev, false) ?: tdm_set_consistent(dev, true);
 		break;
 	case TDM_SYNC_FRESH:
 		break;
 	case TDM_SYNC_ADOPT:
+		ret = tdm_clear_equal(conn);
+		if (ret)
+			return ret;
 		mutex_lock(&dev->md_lock);
 		tdm_gen_adopt(&dev->gen, &conn->peer_gen);
 		mutex_unlock(&dev->md_lock);
-		tdm_bm_clear_all(dev);
 		ret = tdm_bm_write(dev, false) ?: tdm_set_consistent(dev, true);
 		s = TDM_SYNC_NONE;
 		break;
@@ -255,6 +284,9 @@ int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s)
 	spin_lock_irq(&conn->lock);
 	WRITE_ONCE(conn->sync, s);
 	conn->owe.state = true;
+	/* The resync decided takes every bit, those set from now on too. */
+	if (tdm_sync_is_source(s) || tdm_sync_is_target(s))
+		conn->marked_unsent = false;
 	if (tdm_sync_is_target(s)) {
 		conn->rs.total = tdm_bm_count(dev) << TDM_BM_SHIFT;
 		conn->rs.done = 0;
@@ -640,6 +672,7 @@ int tdm_handshake(struct tdm_conn *conn)
 		tdm_set_error(conn, ret == -ETIMEDOUT ? "handshake: the peer went silent" :
 				    ret == -ECONNRESET ? "handshake: closed by the peer" :
 				    ret == -EPROTO ? "handshake: protocol error" :
+				    ret == -EAGAIN ? "handshake: a write without the peer meanwhile, deciding again" :
 						     "handshake: network error", false);
 	return ret;
 }

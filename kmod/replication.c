@@ -30,6 +30,13 @@ static bool tdm_op_replicated(struct bio *bio)
 	}
 }
 
+/* A write not sent to the peer: its blocks are marked for the next resync. */
+static void tdm_mark_unsent(struct tdm_device *dev, struct tdm_req *req)
+{
+	if (op_is_write(bio_op(req->orig)) && bio_sectors(req->orig))
+		tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
+}
+
 /* Free an async slot; @missed: the peer may not have the write. */
 static void tdm_async_release(struct tdm_device *dev, struct tdm_async_slot *slot, bool missed)
 {
@@ -236,22 +243,33 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 	/* Payload bytes: a discard or write-zeroes puts only a header on the link. */
 	u32 size = bio_has_data(req->orig) ? req->orig->bi_iter.bi_size : 0;
 
-	if (!tdm_op_replicated(req->orig))
+	if (!tdm_op_replicated(req->orig)) {
+		tdm_mark_unsent(dev, req);
 		return false;
+	}
 	want_copy = tdm_want_copy(dev);
 	if (want_copy)
 		copy = tdm_acopy_alloc(dev, req->orig);
 	rcu_read_lock();
 	conn = rcu_dereference(dev->conn);
-	if (!conn)
+	if (!conn) {
+		tdm_mark_unsent(dev, req);
 		goto out;
+	}
 	spin_lock_irqsave(&conn->lock, flags);
 	/* A diskless peer gets no writes: they are marked, for its re-attach. */
 	if (conn->cstate != TANDEM_CONN_CONNECTED || conn->peer_disk == TANDEM_DISK_DISKLESS ||
 	    tdm_pull_ahead(conn, copy, want_copy && !copy)) {
-		/* Not sent: the caller marks it; tdm_catch_up() resyncs an ahead one. */
+		/*
+		 * Not sent: marked here, under the lock, so that a handshake
+		 * deciding meanwhile sees it (marked_unsent);
+		 * tdm_catch_up() resyncs an ahead one.
+		 */
 		bool ahead = conn->pri.ahead;
 
+		tdm_mark_unsent(dev, req);
+		if (conn->cstate != TANDEM_CONN_CONNECTED)
+			conn->marked_unsent = true;
 		spin_unlock_irqrestore(&conn->lock, flags);
 		if (ahead)
 			wake_up(&conn->send_wq);

@@ -32,7 +32,10 @@ int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s);
 /* replication.c: the primary's side of a replicated write. */
 /* Any context: tell the peer our role and disk state, now (a disk failed). */
 void tdm_peer_tell_state(struct tdm_device *dev);
-/* Process context, no lock held: true if queued for the peer. */
+/*
+ * Process context, no lock held: true if queued for the peer; else a
+ * write's blocks are marked in the bitmap.
+ */
 bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req);
 /*
  * Any context: a diskless node's request, served by the peer alone (its

@@ -397,6 +397,12 @@ struct tdm_conn {
 	 */
 	u32 cstate;			/* enum tandem_conn_state */
 	enum tdm_sync sync;		/* this session's sync decision; NONE once in sync */
+	/*
+	 * A write was marked, not sent, while not connected, since the last
+	 * resync decision (tdm_replicate, under the lock): a handshake that
+	 * found both sides equal must not clear its bit (handshake.c).
+	 */
+	bool marked_unsent;
 	u32 peer_role, peer_disk;	/* 0 when unknown */
 	bool peer_disk_assumed;		/* peer_disk is our guess (a primary's, at a
 					 * session's end), not the peer's word */

@@ -1,4 +1,4 @@
-description="the replication link fails in three ways while the sync primary writes (the NIC down and up three times, a half-open link that drops one direction, a blackhole that drops both with no reset): each time the pair connects again by itself (it prints how long after the link works, against the 2 x timeout + 1 s it aims at), resyncs, and the disks end identical; status says for how long it is down, and past 10 s both nodes say they are not replicating"
+description="the replication link fails in three ways while the sync primary writes (the NIC down and up three times, a half-open link that drops one direction, a blackhole that drops both with no reset): each time the pair connects again by itself (it prints how long after the link works, against the 2 x timeout + 1 s it aims at), resyncs, and the disks end identical; status says for how long it is down, and past 10 s both nodes say they are not replicating; writes without the peer whose new generation comes late (a handshake exchanged the old one meanwhile) are not lost"
 groups="fault replicate"
 requires="fio tc"
 
@@ -58,4 +58,21 @@ run_test() {
 	wait_drained
 	ok alpha 'tandemctl wait-sync r0 --timeout 120'
 	same_data "after the link faults"
+
+	# The debug kernel's run once lost writes so: a handshake exchanged the
+	# old generation while writes without the peer waited for their new one,
+	# found both sides equal and cleared their bits.
+	step "writes without the peer whose new generation comes 3 s late: a handshake in between decides again, nothing is lost"
+	ok beta 'tandemctl disconnect r0'
+	wait_field alpha connection connecting 10
+	ok alpha 'echo 3000 > /sys/module/tandem/parameters/gen_delay_ms
+		(dd if=/dev/urandom of=/dev/tandem0 bs=4k count=64 seek=20000 oflag=direct status=none; touch /tmp/dd.done) >/dev/null 2>&1 &
+		sleep 0.5'
+	connect_res beta --protocol sync
+	ok alpha 'for i in $(seq 120); do [ -e /tmp/dd.done ] && break; sleep 0.25; done; rm /tmp/dd.done;
+		echo 0 > /sys/module/tandem/parameters/gen_delay_ms'
+	wait_field alpha connection connected 60
+	ok alpha 'tandemctl wait-sync r0 --timeout 120'
+	wait_drained
+	same_data "after writes during a handshake"
 }

@@ -113,11 +113,24 @@ disk_sums() {
 	echo "$(disk_sum alpha) $(disk_sum beta)"
 }
 
-# same_data WHAT: both backing disks' data areas are identical.
+# same_data WHAT: both backing disks' data areas are identical; if not,
+# which 4 KiB blocks differ.
 same_data() {
-	local a b
+	local a b sectors
 	read -r a b <<<"$(disk_sums)"
-	expect_eq "$b" "$a" "$1: beta's data vs alpha's"
+	[ "$a" == "$b" ] && return 0
+	sectors=$(on alpha 'cat /sys/block/tandem0/size')
+	fail "$1: beta's data differs from alpha's" "$(python3 - "$TDM_BUILD/vm/alpha/vda.img" \
+		"$TDM_BUILD/vm/beta/vda.img" "$((sectors * 512))" <<'PY'
+import sys
+a, b, size = open(sys.argv[1], "rb"), open(sys.argv[2], "rb"), int(sys.argv[3])
+diff = []
+for off in range(0, size, 4096):
+    if a.read(4096) != b.read(4096):
+        diff.append(off // 4096)
+print("%d blocks of 4 KiB differ; the first: %s" % (len(diff), " ".join(map(str, diff[:16]))))
+PY
+)"
 }
 
 # synced_mib VM: MiB the last resync from VM started with, from its kernel log.
