@@ -13,7 +13,9 @@ lv_sum() { on "$1" 'md5sum < /dev/tvg/data | cut -d" " -f1'; }
 run_test() {
 	local vm before
 	for vm in alpha beta; do
-		ok "$vm" "$LVM_ENV; modprobe dm_snapshot && pvcreate -qq -f /dev/vdb && vgcreate -qq tvg /dev/vdb &&
+		# vdb keeps an earlier run's volume group: wiped first.
+		ok "$vm" "$LVM_ENV; modprobe dm_snapshot && dmsetup remove_all && wipefs -qa /dev/vdb &&
+			pvcreate -qq -ff -y /dev/vdb && vgcreate -qq tvg /dev/vdb &&
 			lvcreate -qq -y -L 120M -n data tvg && ls /dev/tvg/data"
 	done
 	ATTACH_OPTS=$HANDLERS pair_up sync /dev/tvg/data
