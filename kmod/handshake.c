@@ -194,7 +194,8 @@ static int tdm_set_consistent(struct tdm_device *dev, bool consistent)
  * resync decision: its new generation had not begun when the generations
  * were exchanged (gen.c starts it after the mark), and the peer lacks it.
  * Then -EAGAIN: the next handshake decides again, the bit kept. The check
- * and the clear under conn->lock, as the write's mark (tdm_replicate).
+ * and the clear under conn->lock, as the write's mark (tdm_replicate). The
+ * connection thread, no lock held.
  */
 static int tdm_clear_equal(struct tdm_conn *conn)
 {
@@ -207,7 +208,9 @@ static int tdm_clear_equal(struct tdm_conn *conn)
 	spin_unlock_irq(&conn->lock);
 	if (!marked)
 		return 0;
-	tdm_warn_ratelimited(conn->dev, "a write without the peer during the handshake: deciding again\n");
+	tdm_warn(conn->dev, "a write without the peer during the handshake: deciding again\n");
+	/* Once its new generation has begun: the next handshake then sees it. */
+	flush_work(&conn->dev->gen_work);
 	return -EAGAIN;
 }
 
