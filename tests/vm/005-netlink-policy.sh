@@ -35,7 +35,7 @@ run_test() {
 	nl_refused "error 22: backing disk path is empty" $ATTACH $NAME:str:r9 $MINOR:u32:1 $DISK:str:
 
 	step "unknown, unexpected and missing attributes"
-	nl_refused 'error 22: .*[Uu]nknown attribute' $ATTACH $NAME:str:r9 $MINOR:u32:1 $DISK:str:/dev/vdb 50:u32:1
+	nl_refused 'error 22: .*[Uu]nknown attribute' $ATTACH $NAME:str:r9 $MINOR:u32:1 $DISK:str:/dev/vdb 250:u32:1
 	nl_refused 'error 22: .*[Uu]nsupported attribute' $ATTACH $NAME:str:r9 $MINOR:u32:1 $DISK:str:/dev/vdb $SIZE:u64:1
 	nl_refused 'error 22: .*[Uu]nsupported attribute' $DETACH $NAME:str:r0 $MINOR:u32:0
 	nl_refused 'error 22: .*[Uu]nsupported attribute' $STATUS $NAME:str:r0 $STATS:u32:0
