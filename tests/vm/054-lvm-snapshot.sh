@@ -16,7 +16,7 @@ run_test() {
 		# vdb keeps an earlier run's volume group: wiped first.
 		ok "$vm" "$LVM_ENV; modprobe dm_snapshot && dmsetup remove_all && wipefs -qa /dev/vdb &&
 			pvcreate -qq -ff -y /dev/vdb && vgcreate -qq tvg /dev/vdb &&
-			lvcreate -qq -y -W y -L 120M -n data tvg && blkdiscard -f /dev/tvg/data >/dev/null"
+			lvcreate -qq -y -W y -L 120M -n data tvg && blkdiscard -f -z /dev/tvg/data >/dev/null"
 	done
 	ATTACH_OPTS=$HANDLERS pair_up sync /dev/tvg/data
 	ok alpha 'dd if=/dev/urandom of=/dev/tandem0 bs=1M count=8 oflag=direct status=none'
