@@ -18,7 +18,7 @@ static void tdm_bm_dirty(struct tdm_bitmap *bm, u64 first, u64 n)
 }
 
 /* Mark [sector, +nr_sectors) out of sync with the peer: every block it touches. Any context. */
-void tdm_bm_set(struct tdm_device *dev, sector_t sector, u64 nr_sectors)
+static void tdm_bm_mark(struct tdm_device *dev, sector_t sector, u64 nr_sectors, bool unsent)
 {
 	struct tdm_bitmap *bm = &dev->bm;
 	u64 first = tdm_bm_sector_to_bit(sector), n, added;
@@ -33,7 +33,49 @@ void tdm_bm_set(struct tdm_device *dev, sector_t sector, u64 nr_sectors)
 		bm->set += added;
 		tdm_bm_dirty(bm, first, n);
 	}
+	if (unsent) {
+		bm->unsent = true;
+		bm->unsent_seq++;
+	}
 	spin_unlock_irqrestore(&bm->lock, flags);
+}
+
+void tdm_bm_set(struct tdm_device *dev, sector_t sector, u64 nr_sectors)
+{
+	tdm_bm_mark(dev, sector, nr_sectors, false);
+}
+
+void tdm_bm_set_unsent(struct tdm_device *dev, sector_t sector, u64 nr_sectors)
+{
+	tdm_bm_mark(dev, sector, nr_sectors, true);
+}
+
+bool tdm_bm_clear_equal(struct tdm_device *dev)
+{
+	struct tdm_bitmap *bm = &dev->bm;
+	unsigned long flags;
+	bool clear;
+
+	spin_lock_irqsave(&bm->lock, flags);
+	clear = !bm->unsent;
+	if (clear && bm->set) {
+		tdm_bits_clear(bm->bits, bm->nbits, 0, bm->nbits);
+		bm->set = 0;
+		tdm_bm_dirty(bm, 0, bm->nbits);
+	}
+	spin_unlock_irqrestore(&bm->lock, flags);
+	return clear;
+}
+
+u64 tdm_bm_unsent_seq(struct tdm_device *dev)
+{
+	unsigned long flags;
+	u64 seq;
+
+	spin_lock_irqsave(&dev->bm.lock, flags);
+	seq = dev->bm.unsent_seq;
+	spin_unlock_irqrestore(&dev->bm.lock, flags);
+	return seq;
 }
 
 /* Mark bits [first, first + n) in sync. Any context. */
@@ -51,6 +93,8 @@ void tdm_bm_clear_bits(struct tdm_device *dev, u64 first, u64 n)
 		bm->set -= cleared;
 		tdm_bm_dirty(bm, first, n);
 	}
+	if (!bm->set)
+		bm->unsent = false;
 	spin_unlock_irqrestore(&bm->lock, flags);
 }
 

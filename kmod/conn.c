@@ -134,16 +134,33 @@ static void tdm_session(struct tdm_conn *conn)
 {
 	struct tdm_device *dev = conn->dev;
 	struct task_struct *sender;
+	bool again;
 	int ret;
 
 	sender = kthread_run(tdm_sender_fn, conn, "tandem-tx/%s", dev->name);
 	if (IS_ERR(sender))
 		return;
 	get_task_struct(sender);
+	/*
+	 * A write without the peer marked since the generations' exchange
+	 * (its new generation not begun yet), with no resync in this session
+	 * to take it: decide again. Checked with the writes' marks excluded
+	 * (tdm_replicate): a later write sees the session.
+	 */
 	spin_lock_irq(&conn->lock);
-	conn->sender = sender;
-	WRITE_ONCE(conn->cstate, TANDEM_CONN_CONNECTED);
+	again = conn->sync == TDM_SYNC_NONE && tdm_bm_unsent_seq(dev) != conn->unsent_seq;
+	if (!again) {
+		conn->sender = sender;
+		WRITE_ONCE(conn->cstate, TANDEM_CONN_CONNECTED);
+	}
 	spin_unlock_irq(&conn->lock);
+	if (again) {
+		kthread_stop(sender);
+		put_task_struct(sender);
+		tdm_warn_ratelimited(dev, "a write without the peer during the handshake: deciding again\n");
+		flush_work(&dev->gen_work);
+		return;
+	}
 	cancel_delayed_work(&conn->down_work);
 	wake_up(&conn->wq);
 	tdm_event(dev, TANDEM_EVENT_CONNECTION);

@@ -14,6 +14,7 @@
  * (HANDLER_LAST, HANDLER_EXIT in status). Detach kills what runs.
  */
 #include <linux/completion.h>
+#include <linux/kthread.h>
 #include <linux/umh.h>
 #include <linux/sched/signal.h>
 
@@ -114,9 +115,10 @@ int tdm_handler_call(struct tdm_device *dev, u32 which, void (*tick)(void *arg),
 	while (!wait_for_completion_timeout(&run.done, HZ / 4)) {
 		if (tick)
 			tick(arg);
-		if (!killed && time_after(jiffies, end)) {
-			tdm_warn(dev, "the %s handler ran for %u s: killing it\n", name,
-				 TANDEM_HANDLER_TIMEOUT_S);
+		/* Past its time, or our thread is told to stop (disconnect). */
+		if (!killed && (time_after(jiffies, end) || kthread_should_stop())) {
+			tdm_warn(dev, "the %s handler %s: killing it\n", name,
+				 kthread_should_stop() ? "holds up a disconnect" : "ran for too long");
 			tdm_handler_kill(h, &run);
 			killed = true;
 		}
@@ -145,17 +147,16 @@ void tdm_handler_notify(struct tdm_device *dev, u32 which)
 {
 	struct tdm_handlers *h = &dev->handlers;
 	unsigned long flags;
-	bool run;
 
 	if (!h->paths.path[which][0])
 		return;
+	/* Queued under the lock: tdm_handler_stop's flush then catches it. */
 	spin_lock_irqsave(&h->lock, flags);
-	run = !h->stopping;
-	if (run)
+	if (!h->stopping) {
 		h->queued |= BIT(which);
-	spin_unlock_irqrestore(&h->lock, flags);
-	if (run)
 		queue_work(system_long_wq, &h->work);
+	}
+	spin_unlock_irqrestore(&h->lock, flags);
 }
 
 static void tdm_handler_work(struct work_struct *work)

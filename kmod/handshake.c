@@ -190,26 +190,17 @@ static int tdm_set_consistent(struct tdm_device *dev, bool consistent)
  */
 /*
  * Both sides hold the same data: what the bitmap marks, the peer has too,
- * and is cleared; unless a write was marked, not sent, since the last
- * resync decision: its new generation had not begun when the generations
- * were exchanged (gen.c starts it after the mark), and the peer lacks it.
- * Then -EAGAIN: the next handshake decides again, the bit kept. The check
- * and the clear under conn->lock, as the write's mark (tdm_replicate). The
- * connection thread, no lock held.
+ * and is cleared; unless it marks a write the peer did not get: its new
+ * generation had not begun when the generations were exchanged (gen.c
+ * starts it after the mark). Then -EAGAIN, the bit kept: once that
+ * generation has begun, the next handshake decides again. The connection
+ * thread, no lock held.
  */
 static int tdm_clear_equal(struct tdm_conn *conn)
 {
-	bool marked;
-
-	spin_lock_irq(&conn->lock);
-	marked = conn->marked_unsent;
-	if (!marked)
-		tdm_bm_clear_all(conn->dev);
-	spin_unlock_irq(&conn->lock);
-	if (!marked)
+	if (tdm_bm_clear_equal(conn->dev))
 		return 0;
-	tdm_warn(conn->dev, "a write without the peer during the handshake: deciding again\n");
-	/* Once its new generation has begun: the next handshake then sees it. */
+	tdm_warn_ratelimited(conn->dev, "a write without the peer during the handshake: deciding again\n");
 	flush_work(&conn->dev->gen_work);
 	return -EAGAIN;
 }
@@ -287,9 +278,6 @@ int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s)
 	spin_lock_irq(&conn->lock);
 	WRITE_ONCE(conn->sync, s);
 	conn->owe.state = true;
-	/* The resync decided takes every bit, those set from now on too. */
-	if (tdm_sync_is_source(s) || tdm_sync_is_target(s))
-		conn->marked_unsent = false;
 	if (tdm_sync_is_target(s)) {
 		conn->rs.total = tdm_bm_count(dev) << TDM_BM_SHIFT;
 		conn->rs.done = 0;
@@ -453,9 +441,16 @@ static int tdm_target_ready(struct tdm_conn *conn, enum tdm_sync s, u32 peer_cap
 	bool ready = peer_caps & TDM_CAP_TARGET_READY;
 	u8 buf[TDM_WIRE_HDR_LEN];
 	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_TARGET_READY };
+	int ret;
 
-	if (tdm_sync_is_source(s))
-		return ready ? tdm_recv_hdr(conn, &h, TDM_P_TARGET_READY) : 0;
+	if (tdm_sync_is_source(s) && ready) {
+		/* However the target pings, its handler is killed in time. */
+		tdm_tr_deadline(&conn->tr, TANDEM_HANDLER_TIMEOUT_S * 1000 +
+					   2 * READ_ONCE(conn->tr.timeout_ms));
+		ret = tdm_recv_hdr(conn, &h, TDM_P_TARGET_READY);
+		tdm_tr_deadline(&conn->tr, 0);
+		return ret;
+	}
 	if (!tdm_sync_is_target(s))
 		return 0;
 	if (tdm_handler_call(conn->dev, TANDEM_HANDLER_BEFORE_RESYNC_TARGET,
@@ -483,6 +478,7 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role, u3
 	buf = kmalloc(buflen, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
+	conn->unsent_seq = tdm_bm_unsent_seq(dev);
 	tdm_conn_gen(conn, &mine);
 	conn->gen_sent = mine.cur;
 	tdm_gen_encode(buf + TDM_WIRE_HDR_LEN, &mine);

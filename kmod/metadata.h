@@ -38,6 +38,16 @@ bool tdm_defer_for_new_gen(struct tdm_device *dev, struct bio *clone);
 
 /* bitmap.c: the dirty bitmap. In memory: any context. */
 void tdm_bm_set(struct tdm_device *dev, sector_t sector, u64 nr_sectors);
+/* The same, for a write the peer did not get (see tdm_bm_clear_equal). */
+void tdm_bm_set_unsent(struct tdm_device *dev, sector_t sector, u64 nr_sectors);
+/*
+ * Both sides hold the same data: clear every bit, true; unless some bit is
+ * a write's the peer did not get (its new generation not begun when the
+ * generations were exchanged): false, nothing cleared.
+ */
+bool tdm_bm_clear_equal(struct tdm_device *dev);
+/* Changes with each tdm_bm_set_unsent(). */
+u64 tdm_bm_unsent_seq(struct tdm_device *dev);
 void tdm_bm_clear_bits(struct tdm_device *dev, u64 first, u64 n);
 void tdm_bm_set_all(struct tdm_device *dev);
 void tdm_bm_clear_all(struct tdm_device *dev);

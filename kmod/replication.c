@@ -34,7 +34,7 @@ static bool tdm_op_replicated(struct bio *bio)
 static void tdm_mark_unsent(struct tdm_device *dev, struct tdm_req *req)
 {
 	if (op_is_write(bio_op(req->orig)) && bio_sectors(req->orig))
-		tdm_bm_set(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
+		tdm_bm_set_unsent(dev, req->orig->bi_iter.bi_sector, bio_sectors(req->orig));
 }
 
 /* Free an async slot; @missed: the peer may not have the write. */
@@ -261,15 +261,13 @@ bool tdm_replicate(struct tdm_device *dev, struct tdm_req *req)
 	if (conn->cstate != TANDEM_CONN_CONNECTED || conn->peer_disk == TANDEM_DISK_DISKLESS ||
 	    tdm_pull_ahead(conn, copy, want_copy && !copy)) {
 		/*
-		 * Not sent: marked here, under the lock, so that a handshake
-		 * deciding meanwhile sees it (marked_unsent);
+		 * Not sent: marked here, under the lock, so that the session's
+		 * start sees it or this write sees the session (tdm_session);
 		 * tdm_catch_up() resyncs an ahead one.
 		 */
 		bool ahead = conn->pri.ahead;
 
 		tdm_mark_unsent(dev, req);
-		if (conn->cstate != TANDEM_CONN_CONNECTED)
-			conn->marked_unsent = true;
 		spin_unlock_irqrestore(&conn->lock, flags);
 		if (ahead)
 			wake_up(&conn->send_wq);

@@ -12,8 +12,8 @@
  *   tdm_device.open_lock
  *   tdm_conn.lock     (spinlock, irq-safe: the I/O path and the threads)
  *   tdm_actlog.lock   (spinlock, irq-safe)
- *   tdm_device.state_lock, tdm_bitmap.lock, tdm_pages.lock, tdm_fence.lock
- *                     (spinlocks, innermost)
+ *   tdm_device.state_lock, tdm_bitmap.lock, tdm_pages.lock, tdm_fence.lock,
+ *   tdm_handlers.lock (spinlocks, innermost)
  * md_lock and open_lock are never held together; md_lock takes
  * tdm_actlog.lock and tdm_bitmap.lock inside. tdm_device.inflight_lock
  * (spinlock, irq-safe: taken on submission, by the inflight work, and on
@@ -77,6 +77,9 @@ struct tdm_bitmap {
 	u64 nbits;
 	u64 bytes;			/* DIV_ROUND_UP(nbits, 8) */
 	u64 set;			/* bits set */
+	bool unsent;			/* some are a write's the peer did not get;
+					 * false again once none is set */
+	u64 unsent_seq;			/* bumped by each such write's mark */
 };
 
 /* One extent of the activity log (actlog.c). */
@@ -397,12 +400,8 @@ struct tdm_conn {
 	 */
 	u32 cstate;			/* enum tandem_conn_state */
 	enum tdm_sync sync;		/* this session's sync decision; NONE once in sync */
-	/*
-	 * A write was marked, not sent, while not connected, since the last
-	 * resync decision (tdm_replicate, under the lock): a handshake that
-	 * found both sides equal must not clear its bit (handshake.c).
-	 */
-	bool marked_unsent;
+	/* tdm_bm_unsent_seq() when the generations were exchanged (handshake.c) */
+	u64 unsent_seq;
 	u32 peer_role, peer_disk;	/* 0 when unknown */
 	bool peer_disk_assumed;		/* peer_disk is our guess (a primary's, at a
 					 * session's end), not the peer's word */
