@@ -184,11 +184,6 @@ static int tdm_set_consistent(struct tdm_device *dev, bool consistent)
 }
 
 /*
- * Act on a sync decision (see core/gen.h), before data flows or, for a
- * forced primary on a fresh pair, while it does. The peer takes the mirror
- * decision from the same generations.
- */
-/*
  * Both sides hold the same data: what the bitmap marks, the peer has too,
  * and is cleared; unless it marks a write the peer did not get: its new
  * generation had not begun when the generations were exchanged (gen.c
@@ -205,6 +200,11 @@ static int tdm_clear_equal(struct tdm_conn *conn)
 	return -EAGAIN;
 }
 
+/*
+ * Act on a sync decision (see core/gen.h), before data flows or, for a
+ * forced primary on a fresh pair, while it does. The peer takes the mirror
+ * decision from the same generations.
+ */
 int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s)
 {
 	struct tdm_device *dev = conn->dev;
@@ -413,10 +413,6 @@ static enum tdm_sync tdm_split_brain_policy(struct tdm_conn *conn, u8 *buf, bool
 	return tdm_sync_decide(mine, peer);
 }
 
-/*
- * Generations both ways, the decision, and the bitmaps if it needs them.
- * @peer_caps: what the peer's HELLO said it can do.
- */
 /* The before-resync-target handler runs: keep the source waiting for it. */
 static void tdm_target_tick(void *arg)
 {
@@ -466,6 +462,10 @@ static int tdm_target_ready(struct tdm_conn *conn, enum tdm_sync s, u32 peer_cap
 	return tdm_tr_send(&conn->tr, buf, sizeof(buf), 0);
 }
 
+/*
+ * Generations both ways, the decision, and the bitmaps if it needs them.
+ * @peer_caps: what the peer's HELLO said it can do.
+ */
 static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role, u32 peer_caps)
 {
 	struct tdm_device *dev = conn->dev;
