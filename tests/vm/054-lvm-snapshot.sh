@@ -45,7 +45,6 @@ run_test() {
 
 	step "attached again with the handler, it resyncs from alpha to the end: the snapshot is dropped"
 	ok beta "tandemctl detach r0 && tandemctl attach r0 --minor 0 --disk /dev/tvg/data $HANDLERS"
-	ok alpha 'tandemctl disconnect r0'
 	connect_res alpha --protocol sync
 	connect_res beta --protocol sync --discard-my-data
 	ok beta 'tandemctl wait-sync r0 --timeout 120'
