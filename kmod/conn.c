@@ -145,10 +145,13 @@ static void tdm_session(struct tdm_conn *conn)
 	 * A write without the peer marked since the generations' exchange
 	 * (its new generation not begun yet), with no resync in this session
 	 * to take it: decide again. Checked with the writes' marks excluded
-	 * (tdm_replicate): a later write sees the session.
+	 * (tdm_replicate): a later write sees the session. Writes are marked
+	 * anyway while either disk is missing (diskless).
 	 */
 	spin_lock_irq(&conn->lock);
-	again = conn->sync == TDM_SYNC_NONE && tdm_bm_unsent_seq(dev) != conn->unsent_seq;
+	again = conn->sync == TDM_SYNC_NONE && conn->peer_disk != TANDEM_DISK_DISKLESS &&
+		!test_bit(TDM_DEV_DISKLESS, &dev->flags) &&
+		tdm_bm_unsent_seq(dev) != conn->unsent_seq;
 	if (!again) {
 		conn->sender = sender;
 		WRITE_ONCE(conn->cstate, TANDEM_CONN_CONNECTED);
