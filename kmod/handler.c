@@ -73,18 +73,19 @@ static void tdm_handler_exec(struct work_struct *work)
 	complete(&run->done);
 }
 
-/* Kill @run's process if it has one. */
-static void tdm_handler_kill(struct tdm_handlers *h, struct tdm_handler_run *run)
+/* Kill @run's process: false if it has none yet (try again later). */
+static bool tdm_handler_kill(struct tdm_handlers *h, struct tdm_handler_run *run)
 {
 	struct pid *pid;
 
 	spin_lock_irq(&h->lock);
 	pid = get_pid(run->pid);
 	spin_unlock_irq(&h->lock);
-	if (pid) {
-		kill_pid(pid, SIGKILL, 1);
-		put_pid(pid);
-	}
+	if (!pid)
+		return false;
+	kill_pid(pid, SIGKILL, 1);
+	put_pid(pid);
+	return true;
 }
 
 int tdm_handler_call(struct tdm_device *dev, u32 which, void (*tick)(void *arg), void *arg)
@@ -93,7 +94,7 @@ int tdm_handler_call(struct tdm_device *dev, u32 which, void (*tick)(void *arg),
 	unsigned long end = jiffies + TANDEM_HANDLER_TIMEOUT_S * HZ;
 	struct tdm_handler_run run = { .dev = dev, .which = which };
 	const char *name = tdm_handler_name(which);
-	bool killed = false;
+	bool killed = false, warned = false;
 	int code;
 
 	if (!h->paths.path[which][0])
@@ -117,10 +118,12 @@ int tdm_handler_call(struct tdm_device *dev, u32 which, void (*tick)(void *arg),
 			tick(arg);
 		/* Past its time, or our thread is told to stop (disconnect). */
 		if (!killed && (time_after(jiffies, end) || kthread_should_stop())) {
-			tdm_warn(dev, "the %s handler %s: killing it\n", name,
-				 kthread_should_stop() ? "holds up a disconnect" : "ran for too long");
-			tdm_handler_kill(h, &run);
-			killed = true;
+			if (!warned)
+				tdm_warn(dev, "the %s handler %s: killing it\n", name,
+					 kthread_should_stop() ? "holds up a disconnect" :
+								 "ran for too long");
+			warned = true;
+			killed = tdm_handler_kill(h, &run);
 		}
 	}
 	/* The worker may still be on its way out of tdm_handler_exec. */
