@@ -151,7 +151,7 @@ static void tdm_session(struct tdm_conn *conn)
 	spin_lock_irq(&conn->lock);
 	again = conn->sync == TDM_SYNC_NONE && conn->peer_disk != TANDEM_DISK_DISKLESS &&
 		!test_bit(TDM_DEV_DISKLESS, &dev->flags) &&
-		tdm_bm_unsent_seq(dev) != conn->unsent_seq;
+		tdm_bm_unsent_seq(dev) != conn->unsent_seq && tdm_gen_moving(dev, conn->gen_sent);
 	if (!again) {
 		conn->sender = sender;
 		WRITE_ONCE(conn->cstate, TANDEM_CONN_CONNECTED);

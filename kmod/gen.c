@@ -82,6 +82,17 @@ void tdm_gen_pending(struct tdm_device *dev, bool pending)
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 }
 
+bool tdm_gen_moving(struct tdm_device *dev, u64 sent)
+{
+	unsigned long flags;
+	bool pending;
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	pending = dev->gen_pending;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+	return pending || READ_ONCE(dev->gen.cur) != sent;
+}
+
 bool tdm_defer_for_new_gen(struct tdm_device *dev, struct bio *clone)
 {
 	unsigned long flags;

@@ -195,8 +195,18 @@ static int tdm_clear_equal(struct tdm_conn *conn)
 {
 	if (tdm_bm_clear_equal(conn->dev))
 		return 0;
-	tdm_warn_ratelimited(conn->dev, "a write without the peer during the handshake: deciding again\n");
 	flush_work(&conn->dev->gen_work);
+	/*
+	 * No new generation to wait for: the peer claims our very generation
+	 * (a peer that echoes it, as test 042's fake one does). Cleared, as
+	 * before, rather than deciding again for ever.
+	 */
+	if (!tdm_gen_moving(conn->dev, conn->gen_sent)) {
+		tdm_warn(conn->dev, "the peer has our generation, though writes were marked without it: clearing them\n");
+		tdm_bm_clear_all(conn->dev);
+		return 0;
+	}
+	tdm_warn_ratelimited(conn->dev, "a write without the peer during the handshake: deciding again\n");
 	return -EAGAIN;
 }
 

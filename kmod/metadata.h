@@ -35,6 +35,11 @@ void tdm_gen_work(struct work_struct *work);
 /* Any context. */
 void tdm_gen_pending(struct tdm_device *dev, bool pending);
 bool tdm_defer_for_new_gen(struct tdm_device *dev, struct bio *clone);
+/*
+ * Has the generation moved on from @sent, or will it at the next write (a
+ * new one pending)? Any context.
+ */
+bool tdm_gen_moving(struct tdm_device *dev, u64 sent);
 
 /* bitmap.c: the dirty bitmap. In memory: any context. */
 void tdm_bm_set(struct tdm_device *dev, sector_t sector, u64 nr_sectors);
