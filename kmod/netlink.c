@@ -250,8 +250,13 @@ static int tdm_nl_detach(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Find the resource a request names. Returns with tdm_devices_lock and the
- * device's cfg_lock held, or an error (nothing held).
+ * Find the resource a request names. Returns with the device's cfg_lock
+ * held, or an error (nothing held). tdm_devices_lock is held only for the
+ * lookup: a command may wait for its disk or its peer (up to the timeout),
+ * and status, events and the other resources' commands do not wait with it
+ * (a health check that waits is read as a failed one). A detach meanwhile
+ * unlinks the device, then waits for its cfg_lock (tdm_device_destroy)
+ * before freeing it.
  */
 static int tdm_nl_lock_dev(struct genl_info *info, struct tdm_device **devp)
 {
@@ -271,6 +276,7 @@ static int tdm_nl_lock_dev(struct genl_info *info, struct tdm_device **devp)
 		return -ENOENT;
 	}
 	mutex_lock(&dev->cfg_lock);
+	mutex_unlock(&tdm_devices_lock);
 	*devp = dev;
 	return 0;
 }
@@ -278,7 +284,6 @@ static int tdm_nl_lock_dev(struct genl_info *info, struct tdm_device **devp)
 static void tdm_nl_unlock_dev(struct tdm_device *dev)
 {
 	mutex_unlock(&dev->cfg_lock);
-	mutex_unlock(&tdm_devices_lock);
 }
 
 static int tdm_nl_addr(struct genl_info *info, int a_addr, int a_port,
@@ -445,15 +450,8 @@ static int tdm_nl_primary(struct sk_buff *skb, struct genl_info *info)
 	ret = tdm_nl_lock_dev(info, &dev);
 	if (ret)
 		return ret;
-	/*
-	 * Promotion may wait for the peer's answer (up to the timeout, 30 s at
-	 * most): only this resource's commands wait with it, not status nor
-	 * the others'. A detach meanwhile unlinks the device, then waits for
-	 * its cfg_lock (tdm_device_destroy) before freeing it.
-	 */
-	mutex_unlock(&tdm_devices_lock);
 	ret = tdm_promote(dev, nla_get_flag(info->attrs[TANDEM_A_FORCE]), info->extack);
-	mutex_unlock(&dev->cfg_lock);
+	tdm_nl_unlock_dev(dev);
 	return ret;
 }
 

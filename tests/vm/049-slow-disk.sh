@@ -1,4 +1,4 @@
-description="the secondary's disk takes 3 s per write (dm-delay): the session stays up (its receiver waits for no disk, pings are answered) and every write lands, async and sync; with ko-count 2 the primary drops a peer whose disk hangs after 2 timeouts, its write completing alone, and the pair resyncs to equal"
+description="the secondary's disk takes 3 s per write (dm-delay): the session stays up (its receiver waits for no disk, pings are answered) and every write lands, async and sync; with ko-count 2 the primary drops a peer whose disk hangs after 2 timeouts, its write completing alone, and the pair resyncs to equal; a command waiting for a slow disk (outdate) does not hold up status"
 groups="fault resync"
 requires="fio dmsetup"
 
@@ -77,4 +77,18 @@ run_test() {
 	ok alpha 'tandemctl wait-sync r0 --timeout 600'
 	wait_drained
 	same_data "after ko-count and the resync"
+
+	step "a command waiting for a slow disk holds up no status: beta outdates its data (5 s per write)"
+	ok beta 'tandemctl disconnect r0'
+	disk_table beta 5000
+	ok beta 't0=${EPOCHREALTIME/./}; tandemctl outdate r0 & sleep 1
+		s0=${EPOCHREALTIME/./}; tandemctl status r0 >/dev/null; s1=${EPOCHREALTIME/./}
+		wait $!; t1=${EPOCHREALTIME/./}
+		echo $(((s1 - s0) / 1000)) $(((t1 - t0) / 1000))'
+	read -r st_ms out_ms <<<"$OUT"
+	step "status took $st_ms ms, outdate $out_ms ms"
+	[ "$out_ms" -ge 4000 ] || fail "outdate did not wait for the slow disk ($out_ms ms): nothing tested"
+	[ "$st_ms" -lt 2000 ] || fail "status waited $st_ms ms for beta's outdate"
+	expect_eq "$(field beta disk_state)" outdated "beta's data"
+	disk_table beta
 }
