@@ -121,7 +121,9 @@ install-tools: tools
 	install -D -m 0644 tools/man/tandem.conf.5 $(DESTDIR)$(MANDIR)/man5/tandem.conf.5
 	install -D -m 0755 tools/ha/tandem.ocf $(DESTDIR)$(OCFDIR)/tandem
 	install -D -m 0755 tools/ha/tandem-vrrp $(DESTDIR)$(LIBEXECDIR)/tandem-vrrp
-	install -D -m 0644 tools/ha/keepalived.conf.example $(DESTDIR)$(LIBEXECDIR)/keepalived.conf.example
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	sed 's|/usr/sbin/tandemctl|$(SBINDIR)/tandemctl|g' tools/ha/keepalived.conf.example \
+		> $(DESTDIR)$(LIBEXECDIR)/keepalived.conf.example
 	install -D -m 0755 tools/ha/snapshot-resync-target-lvm \
 		$(DESTDIR)$(LIBEXECDIR)/snapshot-resync-target-lvm
 	install -D -m 0644 tools/etc/tandemctl.bash-completion \

@@ -59,6 +59,8 @@ static const struct tdm_cmd tdm_cmds[] = {
 	  "show resources: role, disks, connection, peer, resync (-v: everything, with I/O counters)" },
 	{ "events", cmd_events, "[<res>] [--json] [--now]",
 	  "print state changes as they happen, one line each (--now: current state first)" },
+	{ "vrrp-check", cmd_vrrp_check, "<res> [--outdate-after S]",
+	  "keepalived's track script: up to date? (a backup cut off for S s outdates itself)" },
 	{ "udev-name", cmd_udev_name, "tandemN",
 	  "print the resource behind a device (for the udev rule)" },
 	{ "help", cmd_help, "", "show this help" },

@@ -71,6 +71,9 @@ int cmd_adjust(int argc, char **argv);
 /* cmd_events.c */
 int cmd_events(int argc, char **argv);
 
+/* cmd_vrrp.c */
+int cmd_vrrp_check(int argc, char **argv);
+
 /* cmd_md.c */
 int cmd_create_md(int argc, char **argv);
 int cmd_dump_md(int argc, char **argv);

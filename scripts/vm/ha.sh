@@ -31,8 +31,8 @@ FSTYPE=ext4
 START='$DB serve'
 STOP='$DB halt'
 EOF
-sed -e 's|/usr/lib/tandem/|$TOP/tools/ha/|' -e 's/priority 100 .*/priority $2/' \
-	$TOP/tools/ha/keepalived.conf.example > /etc/keepalived/keepalived.conf
+sed -e 's|/usr/lib/tandem/|$TOP/tools/ha/|' -e \"s|/usr/sbin/tandemctl|\$(command -v tandemctl)|\" \
+	-e 's/priority 100 .*/priority $2/' $TOP/tools/ha/keepalived.conf.example > /etc/keepalived/keepalived.conf
 $DB warm
 modprobe tandem"
 }

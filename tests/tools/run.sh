@@ -40,52 +40,24 @@ check "udev rule calls /usr/sbin/tandemctl udev-name" \
 	"$D/lib/udev/rules.d/65-tandem.rules"
 check "the OCF agent is executable and says its meta-data" \
 	bash -c "'$D/usr/lib/ocf/resource.d/tandem/tandem' meta-data | grep -q '<resource-agent name=\"tandem\"'"
-sed "s|/usr/lib/tandem/|$D/usr/lib/tandem/|" "$D/usr/lib/tandem/keepalived.conf.example" > "$TMP/keepalived.conf"
+sed -e "s|/usr/lib/tandem/|$D/usr/lib/tandem/|" -e "s|/usr/sbin/tandemctl|$D/usr/sbin/tandemctl|" "$D/usr/lib/tandem/keepalived.conf.example" > "$TMP/keepalived.conf"
 check "keepalived accepts the example configuration" keepalived --config-test -f "$TMP/keepalived.conf"
 check "tandem-vrrp check fails without the resource" bash -c "! '$D/usr/lib/tandem/tandem-vrrp' r0 check"
 
-# The track script's decisions, against a stand-in tandemctl: status from
-# $STUB_STATUS, "outdate" recorded in $TMP/vrrp/outdated.
+check "keepalived's example runs the installed tandemctl vrrp-check" \
+	grep -q 'script "/usr/sbin/tandemctl vrrp-check r0 --outdate-after 10"' "$D/usr/lib/tandem/keepalived.conf.example"
+check "tandemctl vrrp-check fails without the module" bash -c "! '$D/usr/sbin/tandemctl' vrrp-check r0"
+check "tandemctl vrrp-check refuses a bad --outdate-after" \
+	bash -c "'$D/usr/sbin/tandemctl' vrrp-check r0 --outdate-after 0; [ \$? -eq 2 ]"
+# Its decisions are unit-tested (tests/unit/test_vrrp.c); tandem-vrrp's check
+# hands over to it, with OUTDATE_AFTER from the resource's .vrrp file.
 mkdir -p "$TMP/vrrp/bin"
-printf '#!/bin/sh\ncase $1 in\nstatus) [ -n "$STUB_STATUS" ] && echo "$STUB_STATUS" ;;\noutdate) echo "$2" >> "$TANDEM_VRRP_RUNDIR/outdated" ;;\n*) exit 1 ;;\nesac\n' \
-	> "$TMP/vrrp/bin/tandemctl"
+printf '#!/bin/sh\necho "$*" > "$TANDEM_VRRP_RUNDIR/args"; exit 1\n' > "$TMP/vrrp/bin/tandemctl"
 chmod +x "$TMP/vrrp/bin/tandemctl"
-# vrrp_check WHAT KEEPALIVED_STATE OUTDATE_AFTER WANT_RC WANT_OUTDATES ROLE DISK CONN
-vrrp_check() {
-	local v=$TMP/vrrp
-	rm -f "$v"/tandem-vrrp-* "$v/outdated"
-	echo "$2" > "$v/tandem-vrrp-r0.state"
-	echo "OUTDATE_AFTER=$3" > "$v/r0.vrrp"
-	check "tandem-vrrp check: $1" env PATH="$v/bin:$PATH" TANDEM_VRRP_RUNDIR="$v" \
-		TANDEM_VRRP_CONF="$v/r0.vrrp" WANT_RC="$4" WANT_OUTDATES="$5" \
-		STUB_STATUS="{\"name\":\"r0\",\"role\":\"$6\",\"disk_state\":\"$7\",\"connection\":\"$8\",\"peer_disk_state\":\"uptodate\"}" \
-		bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 check; rc=\$?
-		[ \$rc -eq \$WANT_RC ] || { echo \"exit code \$rc, expected \$WANT_RC\"; exit 1; }
-		[ \$(cat '$v/outdated' 2>/dev/null | wc -l) -eq \$WANT_OUTDATES ] || { echo 'outdate calls:'; cat '$v/outdated'; exit 1; }"
-}
-vrrp_check "in sync backup is eligible" backup 0 0 0 secondary uptodate connected
-vrrp_check "primary alone is eligible" master 0 0 0 primary uptodate connecting
-vrrp_check "backup just cut off is still eligible (the master may be dead)" backup 60 0 0 secondary uptodate connecting
-vrrp_check "backup cut off while the master lives outdates itself" backup 0 1 1 secondary uptodate connecting
-vrrp_check "a node in fault does not outdate" fault 0 0 0 secondary uptodate connecting
-vrrp_check "consistent (just attached) is not eligible" backup 0 1 0 secondary consistent connecting
-vrrp_check "outdated is not eligible" backup 0 1 0 secondary outdated standalone
-vrrp_check "resync target is not eligible" backup 0 1 0 secondary inconsistent connected
-vrrp_check "a diskless primary (its disk failed) hands over" master 0 1 0 primary diskless connected
-vrrp_check "a failed disk (pass-on) is not eligible" master 0 1 0 primary failed connected
-# down_check WHAT DOWN_MS WANT: after two checks, WANT lines say it is not replicating.
-down_check() {
-	local v=$TMP/vrrp
-	rm -f "$v"/tandem-vrrp-*
-	echo master > "$v/tandem-vrrp-r0.state"
-	check "tandem-vrrp check: $1" env PATH="$v/bin:$PATH" TANDEM_VRRP_RUNDIR="$v" TANDEM_VRRP_CONF=/dev/null \
-		STUB_STATUS="{\"name\":\"r0\",\"role\":\"primary\",\"disk_state\":\"uptodate\",\"connection\":\"connecting\",\"down_ms\":$2}" \
-		bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 check && '$D/usr/lib/tandem/tandem-vrrp' r0 check
-		n=\$(grep -c 'not replicating for $(($2 / 1000)) s: the peer is no standby' '$v/tandem-vrrp-r0.log' 2>/dev/null)
-		[ \"\${n:-0}\" -eq $3 ] || { echo \"\${n:-0} warnings, expected $3\"; cat '$v/tandem-vrrp-r0.log'; exit 1; }"
-}
-down_check "a minute without replication is logged, once a minute" 61000 1
-down_check "less than a minute is not" 59000 0
+echo "OUTDATE_AFTER=7" > "$TMP/vrrp/r0.vrrp"
+check "tandem-vrrp check is tandemctl vrrp-check, with its exit code" \
+	env PATH="$TMP/vrrp/bin:$PATH" TANDEM_VRRP_RUNDIR="$TMP/vrrp" TANDEM_VRRP_CONF="$TMP/vrrp/r0.vrrp" \
+	bash -c "! '$D/usr/lib/tandem/tandem-vrrp' r0 check && grep -qx 'vrrp-check r0 --outdate-after 7' '$TMP/vrrp/args'"
 
 # The transitions, against stand-ins that record their calls in $TMP/move/calls:
 # tandemctl (primary refused twice, as while the old primary steps down;
@@ -98,7 +70,9 @@ cat > "$m/bin/tandemctl" <<'EOF'
 echo "tandemctl $*" >> "$TANDEM_VRRP_RUNDIR/calls"
 case $1 in
 status) echo "{\"role\":\"$STUB_ROLE\",\"device\":\"/dev/tandem0\"}" ;;
-primary) [ "$(grep -c "tandemctl primary" "$TANDEM_VRRP_RUNDIR/calls")" -gt 2 ] ;;
+primary)
+	[ -z "$STUB_BACKUP_AFTER" ] || echo backup > "$TANDEM_VRRP_RUNDIR/tandem-vrrp-r0.want"
+	[ "$(grep -c "tandemctl primary" "$TANDEM_VRRP_RUNDIR/calls")" -gt 2 ] ;;
 esac
 EOF
 cat > "$m/bin/mount" <<'EOF'
@@ -133,6 +107,12 @@ vrrp_move "with FSTYPE, mounts it without a probe" master secondary "$m/mnt/" \
 vrrp_move "a backup loads FSTYPE's module ahead" backup secondary /proc \
 	"tandemctl status r0 --json;modprobe -q ext4;" ext4
 vrrp_move "a fault does not" fault secondary /proc "tandemctl status r0 --json;" ext4
+rm -f "$m/calls" "$m"/tandem-vrrp-*
+check "tandem-vrrp master: stops promoting once keepalived wants backup (a late master's adverts)" \
+	env PATH="$m/bin:$PATH" TANDEM_VRRP_RUNDIR="$m" TANDEM_VRRP_CONF="$m/r0.vrrp" STUB_BACKUP_AFTER=1 \
+	bash -c "! '$D/usr/lib/tandem/tandem-vrrp' r0 master &&
+		[ \"\$(tr '\n' ';' < '$m/calls')\" = 'tandemctl primary r0;' ] &&
+		grep -q 'keepalived is no longer master here: not promoting' '$m/tandem-vrrp-r0.log'"
 check "tandem-vrrp refuses an unknown state" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 bogus 2>&1 | grep -q usage"
 check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
 

@@ -17,6 +17,7 @@ static const struct {
 	{ "status", test_status },
 	{ "fence", test_fence },
 	{ "silence", test_silence },
+	{ "vrrp", test_vrrp },
 };
 
 int main(void)

@@ -51,5 +51,6 @@ void test_parse(void);
 void test_fence(void);
 void test_silence(void);
 void test_status(void);
+void test_vrrp(void);
 
 #endif

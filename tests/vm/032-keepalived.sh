@@ -2,34 +2,6 @@ description="keepalived recipe: the virtual IP and the mount follow the primary;
 groups="ha fault"
 requires="keepalived mkfs.ext4"
 
-VIP=10.0.0.100
-
-# keepalived_up VM PRIORITY: the example configuration with this tree's script;
-# tandem-vrrp (/etc/tandem/r0.vrrp) mounts /dev/tandem0 on /mnt/svc and
-# "serves" by writing a file.
-keepalived_up() {
-	ok "$1" "mkdir -p /etc/tandem && cat > /etc/tandem/r0.vrrp <<'EOF'
-MOUNT=/mnt/svc
-START='date +%s.%N > /mnt/svc/served-by-\$(hostname)'
-STOP='sync'
-EOF
-sed -e 's|/usr/lib/tandem/|$TDM_TOP/tools/ha/|' -e 's/priority 100 .*/priority $2/' \
-	tools/ha/keepalived.conf.example > /tmp/keepalived.conf
-keepalived -f /tmp/keepalived.conf"
-}
-
-# has_vip VM: 0 if VM holds the virtual IP.
-has_vip() { on "$1" "ip -4 addr show eth0 | grep -q ' $VIP/'"; }
-
-wait_vip() {
-	local vm=$1 i
-	for ((i = 0; i < 120; i++)); do
-		has_vip "$vm" && on "$vm" "grep -qs 'service started' /run/tandem-vrrp-r0.log" && return 0
-		sleep 0.5
-	done
-	fail "$vm did not take the virtual IP and the service" "$(on "$vm" 'cat /run/tandem-vrrp-r0.log; tandemctl status r0')"
-}
-
 run_test() {
 	conf_pair_up
 	ok alpha 'tandemctl primary r0 --force && mkfs.ext4 -q -F /dev/tandem0 && tandemctl secondary r0'

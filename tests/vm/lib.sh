@@ -303,3 +303,34 @@ impair_table() {
 	echo '| --- | --- | --- | --- | --- | --- |'
 	printf '%s\n' "${IMPAIR_ROWS[@]}"
 }
+
+# keepalived (tests 032, 055): the virtual IP follows the primary.
+VIP=10.0.0.100
+
+# keepalived_up VM PRIORITY: the example configuration with this tree's script;
+# tandem-vrrp (/etc/tandem/r0.vrrp) mounts /dev/tandem0 on /mnt/svc and
+# "serves" by writing a file. keepalived and tandem-vrrp log to syslog: a
+# busybox syslogd keeps it in /run/syslog.
+keepalived_up() {
+	ok "$1" "mkdir -p /etc/tandem && cat > /etc/tandem/r0.vrrp <<'EOF'
+MOUNT=/mnt/svc
+START='date +%s.%N > /mnt/svc/served-by-\$(hostname)'
+STOP='sync'
+EOF
+sed -e 's|/usr/lib/tandem/|$TDM_TOP/tools/ha/|' -e \"s|/usr/sbin/tandemctl|\$(command -v tandemctl)|\" \
+	-e 's/priority 100 .*/priority $2/' tools/ha/keepalived.conf.example > /tmp/keepalived.conf
+pidof syslogd >/dev/null || busybox syslogd -O /run/syslog
+keepalived -f /tmp/keepalived.conf"
+}
+
+# has_vip VM: 0 if VM holds the virtual IP.
+has_vip() { on "$1" "ip -4 addr show eth0 | grep -q ' $VIP/'"; }
+
+wait_vip() {
+	local vm=$1 i
+	for ((i = 0; i < 120; i++)); do
+		has_vip "$vm" && on "$vm" "grep -qs 'service started' /run/tandem-vrrp-r0.log" && return 0
+		sleep 0.5
+	done
+	fail "$vm did not take the virtual IP and the service" "$(on "$vm" 'cat /run/tandem-vrrp-r0.log; tandemctl status r0')"
+}

@@ -40,7 +40,7 @@ reset_vm() {
 	on "$1" 'pkill -x keepalived; pkill -x mariadbd
 for i in $(seq 100); do pidof keepalived mariadbd >/dev/null || break; sleep 0.1; done; pkill -9 -x mariadbd
 for m in $(awk "\$2 ~ \"^/mnt/|^/var/lib/mysql\" {print \$2}" /proc/mounts); do umount -l "$m"; done
-fuser -k /dev/tandem* 2>/dev/null; pkill -f "tandemctl events"; sleep 0.2
+fuser -k /dev/tandem* 2>/dev/null; pkill -f "tandemctl events"; pkill -x syslogd; rm -f /run/syslog; sleep 0.2
 leaks=/sys/kernel/debug/kmemleak
 if [ -d /sys/module/tandem ]; then
 	for r in $(tandemctl status --json | grep -o "\"name\":\"[^\"]*\"" | cut -d\" -f4); do
