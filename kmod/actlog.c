@@ -387,7 +387,7 @@ int tdm_al_attach(struct tdm_device *dev, bool crashed)
 			goto err;
 		if (tdm_al_decode(page_address(dev->md_page), nr_extents, al->tx) != TDM_MD_OK)
 			continue;
-		if (best < 0 || al->tx->seq > al->seq) {
+		if (best < 0 || tdm_al_seq_newer(al->tx->seq, al->seq)) {
 			best = i;
 			al->seq = al->tx->seq;
 		}

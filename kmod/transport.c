@@ -119,7 +119,12 @@ int tdm_tr_accept(struct socket *listener, const struct sockaddr_storage *peer,
 	ret = kernel_accept(listener, &sock, 0);
 	if (ret)
 		return ret;
-	if (kernel_getpeername(sock, (struct sockaddr *)from) < 0 || !tdm_same_ip(from, peer)) {
+	/* Gone already (reset): nothing to report, and @from is not set. */
+	if (kernel_getpeername(sock, (struct sockaddr *)from) < 0) {
+		sock_release(sock);
+		return -ENOTCONN;
+	}
+	if (!tdm_same_ip(from, peer)) {
 		sock_release(sock);
 		return -EACCES;
 	}

@@ -48,7 +48,10 @@ int tdm_tr_bind(const struct sockaddr_storage *local, int addrlen, bool listen,
 /* Connect from @local to @peer, waiting at most @timeout_ms; may sleep. */
 int tdm_tr_connect(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
 		   int addrlen, unsigned int timeout_ms, struct socket **res);
-/* Accept one connection on @listener from @peer's IP address only (else -EACCES, @from set). */
+/*
+ * Accept one connection on @listener from @peer's IP address only: else
+ * -EACCES, @from set; -ENOTCONN if it is gone already.
+ */
 int tdm_tr_accept(struct socket *listener, const struct sockaddr_storage *peer,
 		  struct socket **res, struct sockaddr_storage *from);
 

@@ -261,6 +261,11 @@ u64 tdm_al_nr_extents(u64 data_sectors)
 	return (data_sectors + per - 1) / per;
 }
 
+bool tdm_al_seq_newer(u64 a, u64 b)
+{
+	return a - b - 1 < (1ULL << 63) - 1;
+}
+
 const char *tdm_md_err_str(enum tdm_md_err e)
 {
 	switch (e) {

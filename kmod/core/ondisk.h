@@ -27,8 +27,8 @@
 /*
  * Activity log: the 4 MiB extents a primary may have writes in flight in,
  * each transaction a whole snapshot of the set, written round-robin into
- * the TDM_AL_SLOTS blocks of the area; the valid one with the highest
- * sequence number is the log.
+ * the TDM_AL_SLOTS blocks of the area; the valid one with the newest
+ * sequence number (tdm_al_seq_newer) is the log.
  */
 #define TDM_AL_MAGIC		0x4c414454u	/* "TDAL" read as bytes */
 #define TDM_AL_HDR		32
@@ -127,6 +127,11 @@ void tdm_al_encode(u8 *buf, const struct tdm_al_tx *tx);
 enum tdm_md_err tdm_al_decode(const u8 *buf, u64 nr_extents, struct tdm_al_tx *tx);
 /* Extents of a device of @data_sectors. */
 u64 tdm_al_nr_extents(u64 data_sectors);
+/*
+ * Slot sequence @a is newer than @b. The valid slots are a few sequence
+ * numbers apart: compared modulo 2^64, the log survives its counter wrapping.
+ */
+bool tdm_al_seq_newer(u64 a, u64 b);
 
 const char *tdm_md_err_str(enum tdm_md_err e);
 

@@ -204,9 +204,36 @@ static void al_blocks(void)
 	free(buf);
 }
 
+/* The newest activity-log slot, across the sequence counter's wrap. */
+static void al_seq_wrap(void)
+{
+	static const u64 ring[][4] = {
+		{ 5, 6, 7, 8 },
+		{ UINT64_MAX - 1, UINT64_MAX, 0, 1 },
+		{ UINT64_MAX - 2, UINT64_MAX - 1, UINT64_MAX, 0 },
+		{ 0, 1, UINT64_MAX - 1, UINT64_MAX },
+	};
+	static const u64 newest[] = { 8, 1, 0, 1 };
+	u64 best;
+	size_t r, i;
+
+	for (r = 0; r < sizeof(ring) / sizeof(ring[0]); r++) {
+		best = ring[r][0];
+		for (i = 1; i < 4; i++)
+			if (tdm_al_seq_newer(ring[r][i], best))
+				best = ring[r][i];
+		CHECK_EQ(best, newest[r]);
+	}
+	CHECK(tdm_al_seq_newer(1, 0));
+	CHECK(tdm_al_seq_newer(0, UINT64_MAX));
+	CHECK(!tdm_al_seq_newer(UINT64_MAX, 0));
+	CHECK(!tdm_al_seq_newer(7, 7));
+}
+
 void test_ondisk(void)
 {
 	al_blocks();
+	al_seq_wrap();
 	crc_vectors();
 	layouts();
 	conversions();
