@@ -90,6 +90,8 @@ enum tandem_handler {
 					      * this node's disk: the resync waits for it, and
 					      * does not start unless it exits 0 */
 	TANDEM_HANDLER_AFTER_RESYNC_TARGET, /* a resync from the peer made this disk up to date */
+	TANDEM_HANDLER_PRI_LOST_AFTER_SB, /* after-sb-1pri call-pri-lost-after-sb: this primary's
+					   * changes are the ones to drop (demote or reboot it) */
 	__TANDEM_HANDLER_MAX,
 };
 #define TANDEM_HANDLER_TIMEOUT_S	120
@@ -125,6 +127,10 @@ enum tandem_after_sb_0pri {
 	TANDEM_SB0_DISCONNECT = 1,	/* report it, connect nothing (the default) */
 	TANDEM_SB0_DISCARD_ZERO_CHANGES, /* a node that changed nothing takes the other's data */
 	TANDEM_SB0_DISCARD_LEAST_CHANGES, /* the node that changed fewer bytes takes the other's */
+	TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, /* the node promoted after the split takes the data of
+					     * the one that was primary when it began */
+	TANDEM_SB0_DISCARD_OLDER_PRIMARY, /* the node that was primary when the split began
+					   * takes the data of the one promoted after it */
 };
 
 /* With one primary: */
@@ -133,6 +139,9 @@ enum tandem_after_sb_1pri {
 	TANDEM_SB1_DISCARD_SECONDARY,	/* the secondary takes the primary's data */
 	TANDEM_SB1_CONSENSUS,		/* the same, when after-sb-0pri would also discard the
 					 * secondary's changes; else disconnect */
+	TANDEM_SB1_CALL_PRI_LOST_AFTER_SB, /* after-sb-0pri decides; if it drops the primary's
+					    * changes, nothing connects and the primary runs its
+					    * pri-lost-after-sb handler */
 };
 
 /* What the fence-peer handler said: its exit code, as DRBD's handlers use them. */

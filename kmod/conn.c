@@ -265,7 +265,7 @@ static void tdm_session_end(struct tdm_conn *conn)
 	primary = was_connected && READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY;
 	spin_lock_irq(&conn->lock);
 	if (primary)
-		tdm_gen_pending(dev, true);
+		tdm_gen_pending(dev, TDM_GEN_PENDING_SPLIT);
 	WRITE_ONCE(conn->cstate, conn->halted ? TANDEM_CONN_STANDALONE : TANDEM_CONN_CONNECTING);
 	if (was_connected)
 		conn->down_since = jiffies;

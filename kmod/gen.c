@@ -24,7 +24,7 @@ MODULE_PARM_DESC(gen_delay_ms, "test hook: delay a new data generation by this m
  * Writes start without the peer: a new data generation, persisted before
  * any such write is submitted. The caller holds cfg_lock or the session.
  */
-int tdm_md_new_generation(struct tdm_device *dev)
+int tdm_md_new_generation(struct tdm_device *dev, bool primary_at_split)
 {
 	u64 id;
 	int ret;
@@ -33,7 +33,7 @@ int tdm_md_new_generation(struct tdm_device *dev)
 		id = get_random_u64();
 	} while (!id);
 	mutex_lock(&dev->md_lock);
-	tdm_gen_new_current(&dev->gen, id);
+	tdm_gen_new_current(&dev->gen, id, primary_at_split);
 	ret = tdm_md_write_sb(dev);
 	mutex_unlock(&dev->md_lock);
 	tdm_info(dev, "new data generation %016llx\n", id);
@@ -73,12 +73,12 @@ int tdm_md_peer_dropped(struct tdm_device *dev)
  * wrote can still take the peer's newer data by bitmap. That write waits
  * (deferred: no metadata I/O from submit_bio) until the generation is on disk.
  */
-void tdm_gen_pending(struct tdm_device *dev, bool pending)
+void tdm_gen_pending(struct tdm_device *dev, enum tdm_gen_pending why)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&dev->state_lock, flags);
-	dev->gen_pending = pending;
+	dev->gen_pending = why;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 }
 
@@ -88,7 +88,7 @@ bool tdm_gen_moving(struct tdm_device *dev, u64 sent)
 	bool pending;
 
 	spin_lock_irqsave(&dev->state_lock, flags);
-	pending = dev->gen_pending;
+	pending = dev->gen_pending != TDM_GEN_NOT_PENDING;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 	return pending || READ_ONCE(dev->gen.cur) != sent;
 }
@@ -99,7 +99,7 @@ bool tdm_defer_for_new_gen(struct tdm_device *dev, struct bio *clone)
 	bool deferred;
 
 	spin_lock_irqsave(&dev->state_lock, flags);
-	deferred = dev->gen_pending;
+	deferred = dev->gen_pending != TDM_GEN_NOT_PENDING;
 	if (deferred)
 		bio_list_add(&dev->deferred, clone);
 	spin_unlock_irqrestore(&dev->state_lock, flags);
@@ -111,9 +111,9 @@ bool tdm_defer_for_new_gen(struct tdm_device *dev, struct bio *clone)
 void tdm_gen_work(struct work_struct *work)
 {
 	struct tdm_device *dev = container_of(work, struct tdm_device, gen_work);
+	enum tdm_gen_pending pending;
 	struct bio_list bios;
 	struct bio *bio;
-	bool pending;
 
 	spin_lock_irq(&dev->state_lock);
 	pending = dev->gen_pending;
@@ -121,9 +121,9 @@ void tdm_gen_work(struct work_struct *work)
 	if (pending && READ_ONCE(gen_delay_ms))
 		msleep(min(READ_ONCE(gen_delay_ms), 10000u));
 	if (pending)
-		tdm_md_new_generation(dev);
+		tdm_md_new_generation(dev, pending == TDM_GEN_PENDING_SPLIT);
 	spin_lock_irq(&dev->state_lock);
-	dev->gen_pending = false;
+	dev->gen_pending = TDM_GEN_NOT_PENDING;
 	bios = dev->deferred;
 	bio_list_init(&dev->deferred);
 	spin_unlock_irq(&dev->state_lock);

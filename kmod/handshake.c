@@ -369,29 +369,29 @@ static int tdm_recv_bitmap(struct tdm_conn *conn, u8 *buf)
 	}
 }
 
-static const char *const tdm_sb0_names[] = {
-	[TANDEM_SB0_DISCARD_ZERO_CHANGES] = "after-sb-0pri discard-zero-changes",
-	[TANDEM_SB0_DISCARD_LEAST_CHANGES] = "after-sb-0pri discard-least-changes",
-};
-
 /*
  * A split brain both nodes found: each tells the other what it changed,
  * its role and policies (SB_INFO, both ways), and both take the same
  * decision (core/gen.c). If a policy resolves it, the loser's generations
  * say discard-my-data and the decision is taken again: a resync from the
  * winner. Returns the new decision, or TDM_SYNC_SPLIT_BRAIN; *@err on a
- * failed exchange.
+ * failed exchange. Whether this node was primary when the split began goes
+ * only to a peer that knows the bit (@peer_caps).
  */
 static enum tdm_sync tdm_split_brain_policy(struct tdm_conn *conn, u8 *buf, bool primary,
-					    struct tdm_gen *mine, struct tdm_gen *peer, int *err)
+					    u32 peer_caps, struct tdm_gen *mine,
+					    struct tdm_gen *peer, int *err)
 {
 	struct tdm_device *dev = conn->dev;
 	struct tdm_sb_side me = {
 		.changed = tdm_bm_count(dev) << TDM_BM_SHIFT, .primary = primary,
+		.primary_at_split = (peer_caps & TDM_CAP_SB_AGE) &&
+				    (mine->flags & TDM_GEN_PRIMARY_AT_SPLIT),
 		.pol0 = conn->cfg.after_sb_0pri, .pol1 = conn->cfg.after_sb_1pri,
 		.tiebreak = mine->tiebreak,
 	}, them;
 	enum tdm_sb_result r;
+	bool one;
 
 	tdm_sb_info_encode(buf + TDM_WIRE_HDR_LEN, &me);
 	*err = tdm_hs_exchange(conn, TDM_P_SB_INFO, buf, TDM_WIRE_SB_INFO_LEN, buf);
@@ -408,15 +408,22 @@ static enum tdm_sync tdm_split_brain_policy(struct tdm_conn *conn, u8 *buf, bool
 			tdm_warn(dev, "split brain: the peer's after-sb policies are not ours: none applies\n");
 		return TDM_SYNC_SPLIT_BRAIN;
 	}
+	one = me.primary || them.primary;
+	if (r == TDM_SB_PRIMARY_LOST) {
+		tdm_warn(dev, "split brain: after-sb-1pri call-pri-lost-after-sb: %s %llu KiB changed on its own are to be discarded, but it is primary: not connecting%s\n",
+			 me.primary ? "this node's" : "the peer's",
+			 (me.primary ? me.changed : them.changed) >> 10,
+			 me.primary ? "; calling the pri-lost-after-sb handler" : "");
+		if (me.primary)
+			tdm_handler_notify(dev, TANDEM_HANDLER_PRI_LOST_AFTER_SB);
+		return TDM_SYNC_SPLIT_BRAIN;
+	}
 	if (r == TDM_SB_DISCARD_MINE)
 		mine->flags |= TDM_GEN_DISCARD_MINE;
 	else
 		peer->flags |= TDM_GEN_DISCARD_MINE;
-	tdm_warn(dev, "split brain resolved by %s: %s %llu KiB changed on its own are discarded, it takes the other's data\n",
-		 me.primary || them.primary ?
-			(me.pol1 == TANDEM_SB1_CONSENSUS ? "after-sb-1pri consensus" :
-							    "after-sb-1pri discard-secondary") :
-			tdm_sb0_names[me.pol0],
+	tdm_warn(dev, "split brain resolved by after-sb-%dpri %s: %s %llu KiB changed on its own are discarded, it takes the other's data\n",
+		 one, one ? tdm_sb1_name(me.pol1) : tdm_sb0_name(me.pol0),
 		 r == TDM_SB_DISCARD_MINE ? "this node's" : "the peer's",
 		 (r == TDM_SB_DISCARD_MINE ? me.changed : them.changed) >> 10);
 	tdm_event(dev, TANDEM_EVENT_SPLIT_BRAIN);
@@ -510,7 +517,8 @@ static int tdm_handshake_sync(struct tdm_conn *conn, u32 role, u32 peer_role, u3
 	s = tdm_sync_decide(&mine, &peer);
 	/* Both nodes found it: the policies may resolve it (both exchange SB_INFO). */
 	if (s == TDM_SYNC_SPLIT_BRAIN && (peer_caps & TDM_CAP_SB_INFO)) {
-		s = tdm_split_brain_policy(conn, buf, role == TANDEM_ROLE_PRIMARY, &mine, &peer, &ret);
+		s = tdm_split_brain_policy(conn, buf, role == TANDEM_ROLE_PRIMARY, peer_caps,
+					   &mine, &peer, &ret);
 		if (ret)
 			goto out;
 	}
@@ -604,7 +612,8 @@ static int tdm_handshake_run(struct tdm_conn *conn)
 		.lbs = queue_logical_block_size(dev->disk->queue),
 		.caps = (bdev_max_discard_sectors(dev->backing) ? TDM_CAP_DISCARD : 0) |
 			(bdev_write_zeroes_sectors(dev->backing) ? TDM_CAP_WRITE_ZEROES : 0) |
-			TDM_CAP_RS_REQUEST | TDM_CAP_READ | TDM_CAP_SB_INFO | TDM_CAP_TARGET_READY,
+			TDM_CAP_RS_REQUEST | TDM_CAP_READ | TDM_CAP_SB_INFO | TDM_CAP_TARGET_READY |
+			TDM_CAP_SB_AGE,
 	}, peer;
 	struct tdm_state st;
 	enum tdm_refuse why;

@@ -47,10 +47,11 @@ static void tdm_md_sb_from_dev(struct tdm_device *dev, struct tdm_md_sb *sb)
 	sb->uuid_bitmap = dev->gen.bitmap;
 	sb->uuid_history[0] = dev->gen.history[0];
 	sb->uuid_history[1] = dev->gen.history[1];
+	sb->flags &= ~(TDM_MDF_RESYNC_OWED | TDM_MDF_PRIMARY_AT_SPLIT);
 	if (dev->gen.flags & TDM_GEN_RESYNC_OWED)
 		sb->flags |= TDM_MDF_RESYNC_OWED;
-	else
-		sb->flags &= ~TDM_MDF_RESYNC_OWED;
+	if (dev->gen.flags & TDM_GEN_PRIMARY_AT_SPLIT)
+		sb->flags |= TDM_MDF_PRIMARY_AT_SPLIT;
 }
 
 /* Write the superblock; the caller holds md_lock. */
@@ -274,7 +275,8 @@ int tdm_md_attach(struct tdm_device *dev, struct netlink_ext_ack *extack)
 	dev->gen.history[0] = dev->md.uuid_history[0];
 	dev->gen.history[1] = dev->md.uuid_history[1];
 	dev->gen.tiebreak = dev->md.device_uuid;
-	dev->gen.flags = (dev->md.flags & TDM_MDF_RESYNC_OWED) ? TDM_GEN_RESYNC_OWED : 0;
+	dev->gen.flags = ((dev->md.flags & TDM_MDF_RESYNC_OWED) ? TDM_GEN_RESYNC_OWED : 0) |
+			 ((dev->md.flags & TDM_MDF_PRIMARY_AT_SPLIT) ? TDM_GEN_PRIMARY_AT_SPLIT : 0);
 	crashed = (dev->md.flags & (TDM_MDF_ATTACHED | TDM_MDF_PRIMARY)) ==
 		  (TDM_MDF_ATTACHED | TDM_MDF_PRIMARY);
 	if (crashed)

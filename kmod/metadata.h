@@ -28,12 +28,18 @@ bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector
 void tdm_md_disk_recovered(struct tdm_device *dev);
 
 /* gen.c: starting a new data generation. */
-/* May sleep; takes dev->md_lock. */
-int tdm_md_new_generation(struct tdm_device *dev);
+/* Why the next write without the peer starts a generation (dev->gen_pending). */
+enum tdm_gen_pending {
+	TDM_GEN_NOT_PENDING,
+	TDM_GEN_PENDING_ALONE,		/* promoted without its peer */
+	TDM_GEN_PENDING_SPLIT,		/* primary when the peer went away */
+};
+/* May sleep; takes dev->md_lock. @primary_at_split: see core/gen.h. */
+int tdm_md_new_generation(struct tdm_device *dev, bool primary_at_split);
 int tdm_md_peer_dropped(struct tdm_device *dev);
 void tdm_gen_work(struct work_struct *work);
 /* Any context. */
-void tdm_gen_pending(struct tdm_device *dev, bool pending);
+void tdm_gen_pending(struct tdm_device *dev, enum tdm_gen_pending why);
 bool tdm_defer_for_new_gen(struct tdm_device *dev, struct bio *clone);
 /*
  * Has the generation moved on from @sent, or will it at the next write (a

@@ -17,7 +17,7 @@ static struct genl_family tdm_genl_family;
 static void tdm_event_send(struct tdm_device *dev, const char *name, u32 event);
 
 static const struct nla_policy tdm_handler_policy[__TANDEM_HANDLER_MAX] = {
-	[TANDEM_HANDLER_SPLIT_BRAIN ... TANDEM_HANDLER_AFTER_RESYNC_TARGET] = {
+	[TANDEM_HANDLER_SPLIT_BRAIN ... TANDEM_HANDLER_PRI_LOST_AFTER_SB] = {
 		.type = NLA_NUL_STRING, .len = TANDEM_HANDLER_MAX - 1 },
 };
 
@@ -55,9 +55,9 @@ static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_FENCE_PEER]	= { .type = NLA_NUL_STRING, .len = TANDEM_HANDLER_MAX - 1 },
 	[TANDEM_A_KO_COUNT]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_KO_COUNT_MIN, TANDEM_KO_COUNT_MAX),
 	[TANDEM_A_AFTER_SB_0PRI] = NLA_POLICY_RANGE(NLA_U32, TANDEM_SB0_DISCONNECT,
-						    TANDEM_SB0_DISCARD_LEAST_CHANGES),
+						    TANDEM_SB0_DISCARD_OLDER_PRIMARY),
 	[TANDEM_A_AFTER_SB_1PRI] = NLA_POLICY_RANGE(NLA_U32, TANDEM_SB1_DISCONNECT,
-						    TANDEM_SB1_CONSENSUS),
+						    TANDEM_SB1_CALL_PRI_LOST_AFTER_SB),
 };
 
 static const struct nla_policy tdm_options_policy[TANDEM_A_MAX + 1] = {

@@ -162,9 +162,9 @@ int tdm_promote(struct tdm_device *dev, bool force, struct netlink_ext_ack *exta
 	ret = tdm_md_set_flags(dev, TDM_MDF_PRIMARY | (force ? TDM_MDF_CONSISTENT : 0),
 			       force ? TDM_MDF_OUTDATED : 0);
 	if (!ret && force && !uptodate)
-		ret = tdm_md_new_generation(dev);
+		ret = tdm_md_new_generation(dev, false);
 	else if (!ret && !connected)
-		tdm_gen_pending(dev, true);
+		tdm_gen_pending(dev, TDM_GEN_PENDING_ALONE);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot write the metadata");
 		return ret;
@@ -237,7 +237,7 @@ int tdm_demote(struct tdm_device *dev, struct netlink_ext_ack *extack)
 	mutex_unlock(&dev->open_lock);
 	if (ret <= 0)
 		return ret;
-	tdm_gen_pending(dev, false);
+	tdm_gen_pending(dev, TDM_GEN_NOT_PENDING);
 	tdm_md_set_flags(dev, 0, TDM_MDF_PRIMARY);
 	tdm_tell_peer(tdm_conn_of(dev));
 	/* A secondary acknowledges no writes: nothing left to hold (none is, the device closed). */

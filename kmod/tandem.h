@@ -512,7 +512,8 @@ struct tdm_device {
 	spinlock_t state_lock;		/* protects disk_state, gen_pending, deferred */
 	u32 disk_state;			/* enum tandem_disk_state */
 	u32 on_io_error;		/* enum tandem_on_io_error; fixed at attach */
-	bool gen_pending;		/* the next write without the peer starts a generation */
+	u8 gen_pending;			/* enum tdm_gen_pending: the next write without
+					 * the peer starts a generation */
 	struct bio_list deferred;	/* such writes, until it is on disk */
 	struct work_struct gen_work;	/* writes it, then submits them */
 	unsigned long flags;		/* TDM_DEV_* bits, atomic */

@@ -137,13 +137,16 @@ static int connect_option(int c, struct tdm_connect_args *a, struct connect_opts
 		a->after_sb_0pri = tdm_sb0_value(optarg);
 		if (!a->after_sb_0pri)
 			return tdm_usage_error("connect",
-					       "--after-sb-0pri is disconnect, discard-zero-changes or discard-least-changes");
+					       "--after-sb-0pri is "
+					       "disconnect, discard-zero-changes, discard-least-changes, "
+					       "discard-younger-primary or discard-older-primary");
 		return 0;
 	case '1':
 		a->after_sb_1pri = tdm_sb1_value(optarg);
 		if (!a->after_sb_1pri)
 			return tdm_usage_error("connect",
-					       "--after-sb-1pri is disconnect, discard-secondary or consensus");
+					       "--after-sb-1pri is disconnect, discard-secondary, consensus "
+					       "or call-pri-lost-after-sb");
 		return 0;
 	case 'f':
 		a->fencing = tdm_fencing_value(optarg);

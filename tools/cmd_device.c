@@ -98,7 +98,7 @@ static int parse_handler(const char *arg, tdm_handler_paths *h)
 	snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
 	which = tdm_handler_value(name);
 	if (!which)
-		return tdm_usage_error("attach", "--handler: unknown handler '%s' (expected split-brain, out-of-sync, local-io-error, before-resync-target or after-resync-target)",
+		return tdm_usage_error("attach", "--handler: unknown handler '%s' (expected split-brain, out-of-sync, local-io-error, before-resync-target, after-resync-target or pri-lost-after-sb)",
 				       name);
 	if (eq[1] != '/' || strlen(eq + 1) >= TANDEM_HANDLER_MAX)
 		return tdm_usage_error("attach", "--handler %s: the path must be absolute, shorter than %d characters",

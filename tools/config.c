@@ -257,7 +257,7 @@ static int tdm_parse_handlers(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 		which = tdm_handler_value(lx->word);
 		if (strcmp(lx->word, "fence-peer") && !which)
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown handler '%s' (expected fence-peer, split-brain, out-of-sync, local-io-error, before-resync-target or after-resync-target)",
+					    "unknown handler '%s' (expected fence-peer, split-brain, out-of-sync, local-io-error, before-resync-target, after-resync-target or pri-lost-after-sb)",
 					    lx->word);
 		key = which ? tdm_handler_name(which) : "fence-peer";
 		path = which ? o->handlers[which] : o->fence_peer;
@@ -296,8 +296,10 @@ static int tdm_parse_shared(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 			o->after_sb_0pri = tdm_sb0_value(v);
 		if (one ? !o->after_sb_1pri : !o->after_sb_0pri)
 			return tdm_cfg_fail(lx->err, lx->file, line, col, "%s",
-					    one ? "after-sb-1pri must be disconnect, discard-secondary or consensus" :
-						  "after-sb-0pri must be disconnect, discard-zero-changes or discard-least-changes");
+					    one ? "after-sb-1pri must be disconnect, discard-secondary, consensus or call-pri-lost-after-sb" :
+						  "after-sb-0pri must be disconnect, discard-zero-changes, "
+						  "discard-least-changes, discard-younger-primary or "
+						  "discard-older-primary");
 		return 0;
 	}
 	if (!strcmp(lx->word, "insecure")) {

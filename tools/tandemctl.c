@@ -36,8 +36,9 @@ static const struct tdm_cmd tdm_cmds[] = {
 	  "[--secret-file FILE] [--timeout MS] [--assume-clean] [--discard-my-data] "
 	  "[--resync-rate MiB/s] [--congestion-limit MiB] [--ko-count N] "
 	  "[--fencing none|resource-only|resource-and-stonith] [--fence-peer PATH] "
-	  "[--after-sb-0pri disconnect|discard-zero-changes|discard-least-changes] "
-	  "[--after-sb-1pri disconnect|discard-secondary|consensus]",
+	  "[--after-sb-0pri disconnect|discard-zero-changes|discard-least-changes|"
+	  "discard-younger-primary|discard-older-primary] "
+	  "[--after-sb-1pri disconnect|discard-secondary|consensus|call-pri-lost-after-sb]",
 	  "replicate to the peer (sync by default)" },
 	{ "disconnect", cmd_disconnect, "<res>", "stop replicating; writes go on locally" },
 	{ "primary", cmd_primary, "<res> [--force]",

@@ -173,10 +173,14 @@ enum tdm_sync tdm_sync_decide(const struct tdm_gen *me, const struct tdm_gen *pe
 	return tdm_sync_decide_data(me, peer);
 }
 
-void tdm_gen_new_current(struct tdm_gen *g, u64 id)
+void tdm_gen_new_current(struct tdm_gen *g, u64 id, bool primary_at_split)
 {
-	if (g->cur && !g->bitmap)
+	if (g->cur && !g->bitmap) {
 		g->bitmap = g->cur;
+		g->flags &= ~TDM_GEN_PRIMARY_AT_SPLIT;
+		if (primary_at_split)
+			g->flags |= TDM_GEN_PRIMARY_AT_SPLIT;
+	}
 	g->cur = id;
 }
 
@@ -185,6 +189,7 @@ void tdm_gen_peer_dropped(struct tdm_gen *g, u64 id)
 	g->history[1] = g->bitmap ? g->bitmap : g->history[0];
 	g->history[0] = g->cur;
 	g->bitmap = 0;
+	g->flags &= ~TDM_GEN_PRIMARY_AT_SPLIT;
 	g->cur = id;
 }
 
@@ -195,7 +200,7 @@ void tdm_gen_synced(struct tdm_gen *g)
 		g->history[0] = g->bitmap;
 		g->bitmap = 0;
 	}
-	g->flags &= ~TDM_GEN_RESYNC_OWED;
+	g->flags &= ~(TDM_GEN_RESYNC_OWED | TDM_GEN_PRIMARY_AT_SPLIT);
 }
 
 void tdm_gen_adopt(struct tdm_gen *g, const struct tdm_gen *src)
@@ -204,7 +209,7 @@ void tdm_gen_adopt(struct tdm_gen *g, const struct tdm_gen *src)
 	g->bitmap = 0;
 	g->history[0] = src->history[0];
 	g->history[1] = src->history[1];
-	g->flags &= ~TDM_GEN_RESYNC_OWED;
+	g->flags &= ~(TDM_GEN_RESYNC_OWED | TDM_GEN_PRIMARY_AT_SPLIT);
 }
 
 const char *tdm_sync_str(enum tdm_sync s)
@@ -240,11 +245,20 @@ const char *tdm_sync_str(enum tdm_sync s)
 	return "unknown";
 }
 
-/* after-sb-0pri: who discards, from the changes alone. */
+/*
+ * after-sb-0pri: who discards, from the changes, or from which node was
+ * primary when the split began (none or both: no decision).
+ */
 static enum tdm_sb_result tdm_sb_0pri(u32 pol, const struct tdm_sb_side *me,
 				      const struct tdm_sb_side *peer)
 {
 	switch (pol) {
+	case TANDEM_SB0_DISCARD_YOUNGER_PRIMARY:
+	case TANDEM_SB0_DISCARD_OLDER_PRIMARY:
+		if (me->primary_at_split == peer->primary_at_split)
+			return TDM_SB_DISCONNECT;
+		return me->primary_at_split == (pol == TANDEM_SB0_DISCARD_OLDER_PRIMARY) ?
+		       TDM_SB_DISCARD_MINE : TDM_SB_DISCARD_PEER;
 	case TANDEM_SB0_DISCARD_ZERO_CHANGES:
 		if (me->changed && peer->changed)
 			return TDM_SB_DISCONNECT;
@@ -264,8 +278,10 @@ static enum tdm_sb_result tdm_sb_0pri(u32 pol, const struct tdm_sb_side *me,
 /*
  * Automatic split-brain recovery, as DRBD's after-sb policies: with no
  * primary, after-sb-0pri; with one, after-sb-1pri (the secondary loses,
- * or, for consensus, only if after-sb-0pri also says so); with two, or
- * when the nodes' policies differ, nothing.
+ * or, for consensus, only if after-sb-0pri also says so; for
+ * call-pri-lost-after-sb, after-sb-0pri decides, but a primary that loses
+ * is not overwritten: its handler is called); with two, or when the
+ * nodes' policies differ, nothing.
  */
 enum tdm_sb_result tdm_sb_decide(const struct tdm_sb_side *me, const struct tdm_sb_side *peer)
 {
@@ -282,6 +298,9 @@ enum tdm_sb_result tdm_sb_decide(const struct tdm_sb_side *me, const struct tdm_
 	case TANDEM_SB1_CONSENSUS:
 		r = tdm_sb_0pri(me->pol0, me, peer);
 		return r == loser_secondary ? r : TDM_SB_DISCONNECT;
+	case TANDEM_SB1_CALL_PRI_LOST_AFTER_SB:
+		r = tdm_sb_0pri(me->pol0, me, peer);
+		return r == TDM_SB_DISCONNECT || r == loser_secondary ? r : TDM_SB_PRIMARY_LOST;
 	default:
 		return TDM_SB_DISCONNECT;
 	}

@@ -34,6 +34,12 @@ struct tdm_gen {
 #define TDM_GEN_PRIMARY		0x8
 /* The node's disk failed and was dropped: it has no data to give or take. */
 #define TDM_GEN_DISKLESS	0x10
+/*
+ * The bitmap generation was started by a node that was primary when its
+ * peer went away (not one promoted without its peer): after a split brain,
+ * the older primary. Persisted, never sent as part of a set.
+ */
+#define TDM_GEN_PRIMARY_AT_SPLIT 0x20
 
 enum tdm_sync {
 	TDM_SYNC_NONE,		/* same data: nothing to copy */
@@ -59,8 +65,12 @@ enum tdm_sync tdm_sync_mirror(enum tdm_sync s);
 bool tdm_sync_is_target(enum tdm_sync s);
 bool tdm_sync_is_source(enum tdm_sync s);
 
-/* Start a new generation @id (nonzero): writes without the peer begin. */
-void tdm_gen_new_current(struct tdm_gen *g, u64 id);
+/*
+ * Start a new generation @id (nonzero): writes without the peer begin.
+ * @primary_at_split: this node was primary when the peer went away (else
+ * it was promoted without its peer); kept with the bitmap generation.
+ */
+void tdm_gen_new_current(struct tdm_gen *g, u64 id, bool primary_at_split);
 /*
  * The peer's disk failed and was dropped: start generation @id, the
  * current one (and a bitmap one) into history, no bitmap generation: the
@@ -77,20 +87,24 @@ const char *tdm_sync_str(enum tdm_sync s);
 /*
  * Automatic split-brain recovery. What each node tells the other once both
  * found a split brain: the bytes it changed on its own (its bitmap), whether
- * it is primary, and its policies (enum tandem_after_sb_0pri, _1pri), which
- * must be the peer's; tiebreak orders two nodes that changed as much.
+ * it is primary, whether it was when the split began (TDM_GEN_PRIMARY_AT_SPLIT),
+ * and its policies (enum tandem_after_sb_0pri, _1pri), which must be the
+ * peer's; tiebreak orders two nodes that changed as much.
  */
 struct tdm_sb_side {
 	u64 changed;
 	bool primary;
 	u32 pol0, pol1;
 	u64 tiebreak;
+	bool primary_at_split;
 };
 
 enum tdm_sb_result {
 	TDM_SB_DISCONNECT,	/* no policy resolves it: report, connect nothing */
 	TDM_SB_DISCARD_MINE,	/* we take the peer's data */
 	TDM_SB_DISCARD_PEER,	/* the peer takes ours */
+	TDM_SB_PRIMARY_LOST,	/* call-pri-lost-after-sb: the primary's changes are the
+				 * ones to drop; connect nothing, the primary's handler runs */
 };
 
 /* tdm_sb_decide(b, a) mirrors (a, b). */

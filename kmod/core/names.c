@@ -75,12 +75,15 @@ static const char *const tdm_sb0_policies[] = {
 	[TANDEM_SB0_DISCONNECT] = "disconnect",
 	[TANDEM_SB0_DISCARD_ZERO_CHANGES] = "discard-zero-changes",
 	[TANDEM_SB0_DISCARD_LEAST_CHANGES] = "discard-least-changes",
+	[TANDEM_SB0_DISCARD_YOUNGER_PRIMARY] = "discard-younger-primary",
+	[TANDEM_SB0_DISCARD_OLDER_PRIMARY] = "discard-older-primary",
 };
 
 static const char *const tdm_sb1_policies[] = {
 	[TANDEM_SB1_DISCONNECT] = "disconnect",
 	[TANDEM_SB1_DISCARD_SECONDARY] = "discard-secondary",
 	[TANDEM_SB1_CONSENSUS] = "consensus",
+	[TANDEM_SB1_CALL_PRI_LOST_AFTER_SB] = "call-pri-lost-after-sb",
 };
 
 static const char *const tdm_io_error_policies[] = {
@@ -128,6 +131,7 @@ static const char *const tdm_handlers[] = {
 	[TANDEM_HANDLER_LOCAL_IO_ERROR] = "local-io-error",
 	[TANDEM_HANDLER_BEFORE_RESYNC_TARGET] = "before-resync-target",
 	[TANDEM_HANDLER_AFTER_RESYNC_TARGET] = "after-resync-target",
+	[TANDEM_HANDLER_PRI_LOST_AFTER_SB] = "pri-lost-after-sb",
 };
 
 static const char *const tdm_fencings[] = {
@@ -155,6 +159,7 @@ static const struct {
 	{ TDM_MDF_PRIMARY, "primary" },
 	{ TDM_MDF_ATTACHED, "attached" },
 	{ TDM_MDF_RESYNC_OWED, "resync-owed" },
+	{ TDM_MDF_PRIMARY_AT_SPLIT, "primary-at-split" },
 };
 
 static const char *tdm_lookup(const char *const *names, u32 count, u32 v)

@@ -48,7 +48,8 @@ struct tdm_al_tx {
 #define TDM_MDF_PRIMARY		0x04	/* this node is (or was, at a crash) primary */
 #define TDM_MDF_ATTACHED	0x08	/* attached: found set at attach = a crash */
 #define TDM_MDF_RESYNC_OWED	0x10	/* TDM_GEN_RESYNC_OWED, persisted; cleared by the next sync */
-#define TDM_MDF_ALL		0x1f
+#define TDM_MDF_PRIMARY_AT_SPLIT 0x20	/* TDM_GEN_PRIMARY_AT_SPLIT, persisted */
+#define TDM_MDF_ALL		0x3f
 
 /* The dirty-bitmap bit that covers data sector @sector. */
 static inline u64 tdm_bm_sector_to_bit(u64 sector)

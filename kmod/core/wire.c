@@ -205,7 +205,7 @@ enum tdm_wire_err tdm_gen_decode(const u8 *buf, size_t len, struct tdm_gen *g)
 void tdm_sb_info_encode(u8 *buf, const struct tdm_sb_side *s)
 {
 	put64(buf, s->changed);
-	tdm_be32_put(buf + 8, s->primary ? 1 : 0);
+	tdm_be32_put(buf + 8, (s->primary ? 1 : 0) | (s->primary_at_split ? 2 : 0));
 	tdm_be32_put(buf + 12, s->pol0);
 	tdm_be32_put(buf + 16, s->pol1);
 	tdm_be32_put(buf + 20, 0);
@@ -220,12 +220,13 @@ enum tdm_wire_err tdm_sb_info_decode(const u8 *buf, size_t len, struct tdm_sb_si
 	s->changed = get64(buf);
 	flags = tdm_be32_get(buf + 8);
 	s->primary = flags & 1;
+	s->primary_at_split = flags & 2;
 	s->pol0 = tdm_be32_get(buf + 12);
 	s->pol1 = tdm_be32_get(buf + 16);
 	s->tiebreak = 0;
-	if ((flags & ~1u) || tdm_be32_get(buf + 20) ||
-	    s->pol0 < TANDEM_SB0_DISCONNECT || s->pol0 > TANDEM_SB0_DISCARD_LEAST_CHANGES ||
-	    s->pol1 < TANDEM_SB1_DISCONNECT || s->pol1 > TANDEM_SB1_CONSENSUS)
+	if ((flags & ~3u) || tdm_be32_get(buf + 20) ||
+	    s->pol0 < TANDEM_SB0_DISCONNECT || s->pol0 > TANDEM_SB0_DISCARD_OLDER_PRIMARY ||
+	    s->pol1 < TANDEM_SB1_DISCONNECT || s->pol1 > TANDEM_SB1_CALL_PRI_LOST_AFTER_SB)
 		return TDM_WIRE_BAD_VALUE;
 	return TDM_WIRE_OK;
 }

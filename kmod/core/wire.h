@@ -146,8 +146,11 @@ struct tdm_data {
 #define TDM_CAP_SB_INFO		0x10	/* the node sends TDM_P_SB_INFO after a split brain */
 #define TDM_CAP_TARGET_READY	0x20	/* a resync target sends TDM_P_TARGET_READY, a source
 					 * waits for it */
+#define TDM_CAP_SB_AGE		0x40	/* SB_INFO may say the node was primary when the split
+					 * began (sent only to a peer with this bit) */
 #define TDM_CAPS		(TDM_CAP_DISCARD | TDM_CAP_WRITE_ZEROES | TDM_CAP_RS_REQUEST | \
-				 TDM_CAP_READ | TDM_CAP_SB_INFO | TDM_CAP_TARGET_READY)
+				 TDM_CAP_READ | TDM_CAP_SB_INFO | TDM_CAP_TARGET_READY | \
+				 TDM_CAP_SB_AGE)
 
 struct tdm_hello {
 	u32 proto_min;

@@ -73,12 +73,16 @@ static void sb_info(const uint8_t *d, size_t n)
 	me.pol0 = peer.pol0;
 	me.pol1 = peer.pol1;
 	me.primary = n & 1;
+	me.primary_at_split = n & 2;
 	r = tdm_sb_decide(&me, &peer);
 	back = tdm_sb_decide(&peer, &me);
 	REQUIRE((r == TDM_SB_DISCONNECT && back == TDM_SB_DISCONNECT) ||
+		(r == TDM_SB_PRIMARY_LOST && back == TDM_SB_PRIMARY_LOST) ||
 		(r == TDM_SB_DISCARD_MINE && back == TDM_SB_DISCARD_PEER) ||
 		(r == TDM_SB_DISCARD_PEER && back == TDM_SB_DISCARD_MINE));
 	REQUIRE(!(me.primary && !peer.primary && r == TDM_SB_DISCARD_MINE));
+	/* Only where exactly one is primary may a primary lose, and then it is not overwritten. */
+	REQUIRE(r != TDM_SB_PRIMARY_LOST || me.primary != peer.primary);
 }
 
 static void run(const uint8_t *d, size_t n)

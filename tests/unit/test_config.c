@@ -245,7 +245,7 @@ static void test_fencing(void)
 	EXPECT_ERROR("resource r0 { handlers { fence-peer fence.sh; } }",
 		     "x.res:1:26: fence-peer must be an absolute path shorter than 256 characters");
 	EXPECT_ERROR("resource r0 { handlers { split-brains /x; } }",
-		     "x.res:1:26: unknown handler 'split-brains' (expected fence-peer, split-brain, out-of-sync, local-io-error, before-resync-target or after-resync-target)");
+		     "x.res:1:26: unknown handler 'split-brains' (expected fence-peer, split-brain, out-of-sync, local-io-error, before-resync-target, after-resync-target or pri-lost-after-sb)");
 	EXPECT_ERROR("resource r0 { handlers { out-of-sync mail.sh; } }",
 		     "x.res:1:26: out-of-sync must be an absolute path shorter than 256 characters");
 	EXPECT_ERROR("resource r0 { handlers fence-peer /x; }",
@@ -300,9 +300,10 @@ static void test_on_io_error(void)
 	CHECK_EQ(cfg.res[0].opts.after_sb_0pri, TANDEM_SB0_DISCARD_LEAST_CHANGES);
 	CHECK_EQ(cfg.res[0].opts.after_sb_1pri, TANDEM_SB1_CONSENSUS);
 	EXPECT_ERROR("resource r0 { after-sb-1pri discard-zero-changes; }",
-		     "x.res:1:15: after-sb-1pri must be disconnect, discard-secondary or consensus");
+		     "x.res:1:15: after-sb-1pri must be disconnect, discard-secondary, consensus or call-pri-lost-after-sb");
 	EXPECT_ERROR("resource r0 { after-sb-0pri discard-secondary; }",
-		     "x.res:1:15: after-sb-0pri must be disconnect, discard-zero-changes or discard-least-changes");
+		     "x.res:1:15: after-sb-0pri must be disconnect, discard-zero-changes, "
+		     "discard-least-changes, discard-younger-primary or discard-older-primary");
 	EXPECT_ERROR("resource r0 { on-io-error call-local-io-error; }",
 		     "x.res:1:15: on-io-error must be detach or pass-on, not 'call-local-io-error'");
 }

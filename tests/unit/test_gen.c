@@ -48,7 +48,7 @@ static void story(void)
 	/* Fresh from create-md. */
 	CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_FRESH);
 	/* a forced primary: b gets everything, or adopts when declared clean. */
-	tdm_gen_new_current(&a, 100);
+	tdm_gen_new_current(&a, 100, false);
 	CHECK_EQ(a.bitmap, 0);
 	CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_SOURCE_FULL);
 	CHECK_EQ(tdm_sync_decide(&b, &a), TDM_SYNC_TARGET_FULL);
@@ -61,12 +61,12 @@ static void story(void)
 	CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_NONE);
 
 	/* The link drops; a, primary, writes alone. */
-	tdm_gen_new_current(&a, 200);
+	tdm_gen_new_current(&a, 200, false);
 	CHECK_EQ(a.bitmap, 100);
 	CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_SOURCE);
 	CHECK_EQ(tdm_sync_decide(&b, &a), TDM_SYNC_TARGET);
 	/* A second generation before the link returns keeps the bitmap's id. */
-	tdm_gen_new_current(&a, 300);
+	tdm_gen_new_current(&a, 300, false);
 	CHECK_EQ(a.bitmap, 100);
 	CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_SOURCE);
 	tdm_gen_synced(&a);
@@ -79,7 +79,7 @@ static void story(void)
 	CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_SOURCE);
 	CHECK_EQ(tdm_sync_decide(&b, &a), TDM_SYNC_TARGET);
 	/* ... but b was promoted meanwhile and wrote: b's data wins by bitmap. */
-	tdm_gen_new_current(&b, 400);
+	tdm_gen_new_current(&b, 400, false);
 	CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_TARGET);
 	tdm_gen_synced(&b);
 	tdm_gen_adopt(&a, &b);
@@ -87,8 +87,8 @@ static void story(void)
 	CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_NONE);
 
 	/* Split brain: both promoted alone after the link dropped. */
-	tdm_gen_new_current(&a, 500);
-	tdm_gen_new_current(&b, 600);
+	tdm_gen_new_current(&a, 500, false);
+	tdm_gen_new_current(&b, 600, false);
 	CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_SPLIT_BRAIN);
 	CHECK_EQ(tdm_sync_decide(&b, &a), TDM_SYNC_SPLIT_BRAIN);
 	b.flags = TDM_GEN_DISCARD_MINE;
@@ -99,7 +99,7 @@ static void story(void)
 	a.flags = b.flags = 0;
 	/* One side moved on twice after the split: still split, resolved by a full copy. */
 	tdm_gen_synced(&b);
-	tdm_gen_new_current(&b, 700);
+	tdm_gen_new_current(&b, 700, false);
 	CHECK_EQ(tdm_sync_decide(&a, &b), TDM_SYNC_SPLIT_BRAIN);
 	b.flags = TDM_GEN_DISCARD_MINE;
 	CHECK_EQ(tdm_sync_decide(&b, &a), TDM_SYNC_TARGET_FULL);
@@ -161,7 +161,7 @@ static void returning_primary(void)
 		if (rows[i].a_owes)
 			a.flags |= TDM_GEN_RESYNC_OWED;
 		if (rows[i].b_wrote)
-			tdm_gen_new_current(&b, 200);
+			tdm_gen_new_current(&b, 200, false);
 		if (rows[i].b_primary)
 			b.flags |= TDM_GEN_PRIMARY;
 		CHECK_EQ(tdm_sync_decide(&a, &b), rows[i].want);
@@ -214,7 +214,7 @@ static void diskless(void)
 		if (rows[i].a_owes)
 			a.flags |= TDM_GEN_RESYNC_OWED;
 		if (rows[i].b_wrote)
-			tdm_gen_new_current(&b, 200);
+			tdm_gen_new_current(&b, 200, false);
 		if (rows[i].b_diskless)
 			b.flags |= TDM_GEN_DISKLESS;
 		CHECK_EQ(tdm_sync_decide(&a, &b), rows[i].want);
@@ -309,19 +309,19 @@ static void split_brain_policies(void)
 	unsigned int i, p0, p1, roles, c;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct tdm_sb_side a = { rows[i].a_changed, rows[i].a_primary, rows[i].pol0, rows[i].pol1, 1 };
-		struct tdm_sb_side b = { rows[i].b_changed, rows[i].b_primary, rows[i].pol0, rows[i].pol1, 2 };
+		struct tdm_sb_side a = { rows[i].a_changed, rows[i].a_primary, rows[i].pol0, rows[i].pol1, 1, false };
+		struct tdm_sb_side b = { rows[i].b_changed, rows[i].b_primary, rows[i].pol0, rows[i].pol1, 2, false };
 
 		CHECK_EQ(tdm_sb_decide(&a, &b), rows[i].want);
 		CHECK_EQ(tdm_sb_decide(&b, &a), sb_mirror(rows[i].want));
 	}
 	/* Every combination: the two nodes reach mirror decisions; different policies, none. */
 	for (p0 = TANDEM_SB0_DISCONNECT; p0 <= TANDEM_SB0_DISCARD_LEAST_CHANGES; p0++)
-		for (p1 = TANDEM_SB1_DISCONNECT; p1 <= TANDEM_SB1_CONSENSUS; p1++)
+		for (p1 = TANDEM_SB1_DISCONNECT; p1 <= TANDEM_SB1_CALL_PRI_LOST_AFTER_SB; p1++)
 			for (roles = 0; roles < 4; roles++)
 				for (c = 0; c < 9; c++) {
-					struct tdm_sb_side a = { (c % 3) * 4096, roles & 1, p0, p1, 7 };
-					struct tdm_sb_side b = { (c / 3) * 4096, roles & 2, p0, p1, 9 };
+					struct tdm_sb_side a = { (c % 3) * 4096, roles & 1, p0, p1, 7, false };
+					struct tdm_sb_side b = { (c / 3) * 4096, roles & 2, p0, p1, 9, false };
 
 					CHECK_EQ(tdm_sb_decide(&a, &b), sb_mirror(tdm_sb_decide(&b, &a)));
 					/* A primary never loses to a secondary. */
@@ -332,9 +332,98 @@ static void split_brain_policies(void)
 				}
 }
 
+/*
+ * discard-younger-primary / discard-older-primary: the node that was
+ * primary when the split began (the older) against one promoted after it.
+ */
+static void split_brain_primary_age(void)
+{
+	static const struct {
+		u32 pol0, pol1;
+		bool a_primary, b_primary, a_at_split, b_at_split;
+		enum tdm_sb_result want;	/* A's */
+	} rows[] = {
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_DISCONNECT, false, false, true, false, TDM_SB_DISCARD_PEER },
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_DISCONNECT, false, false, false, true, TDM_SB_DISCARD_MINE },
+		{ TANDEM_SB0_DISCARD_OLDER_PRIMARY, TANDEM_SB1_DISCONNECT, false, false, true, false, TDM_SB_DISCARD_MINE },
+		{ TANDEM_SB0_DISCARD_OLDER_PRIMARY, TANDEM_SB1_DISCONNECT, false, false, false, true, TDM_SB_DISCARD_PEER },
+		/* Both promoted after the split, or both primary when it began (a peer without the bit): none. */
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_DISCONNECT, false, false, false, false, TDM_SB_DISCONNECT },
+		{ TANDEM_SB0_DISCARD_OLDER_PRIMARY, TANDEM_SB1_DISCONNECT, false, false, true, true, TDM_SB_DISCONNECT },
+		/* One primary now: after-sb-1pri; consensus asks after-sb-0pri. */
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_DISCONNECT, true, false, true, false, TDM_SB_DISCONNECT },
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_CONSENSUS, true, false, true, false, TDM_SB_DISCARD_PEER },
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_CONSENSUS, true, false, false, true, TDM_SB_DISCONNECT },
+		{ TANDEM_SB0_DISCARD_OLDER_PRIMARY, TANDEM_SB1_CONSENSUS, false, true, true, false, TDM_SB_DISCARD_MINE },
+		/* call-pri-lost-after-sb: after-sb-0pri decides; a primary that loses is not overwritten. */
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_CALL_PRI_LOST_AFTER_SB, true, false, true, false, TDM_SB_DISCARD_PEER },
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_CALL_PRI_LOST_AFTER_SB, true, false, false, true, TDM_SB_PRIMARY_LOST },
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_CALL_PRI_LOST_AFTER_SB, false, true, false, true, TDM_SB_DISCARD_MINE },
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_CALL_PRI_LOST_AFTER_SB, false, true, true, false, TDM_SB_PRIMARY_LOST },
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_CALL_PRI_LOST_AFTER_SB, true, false, true, true, TDM_SB_DISCONNECT },
+		{ TANDEM_SB0_DISCONNECT, TANDEM_SB1_CALL_PRI_LOST_AFTER_SB, true, false, true, false, TDM_SB_DISCONNECT },
+		/* Two primaries: never. */
+		{ TANDEM_SB0_DISCARD_YOUNGER_PRIMARY, TANDEM_SB1_DISCARD_SECONDARY, true, true, true, false, TDM_SB_DISCONNECT },
+	};
+	unsigned int i, p0, p1, roles, ages, c;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct tdm_sb_side a = { 4096, rows[i].a_primary, rows[i].pol0, rows[i].pol1, 1,
+					 rows[i].a_at_split };
+		struct tdm_sb_side b = { 1 << 20, rows[i].b_primary, rows[i].pol0, rows[i].pol1, 2,
+					 rows[i].b_at_split };
+
+		CHECK_EQ(tdm_sb_decide(&a, &b), rows[i].want);
+		CHECK_EQ(tdm_sb_decide(&b, &a), sb_mirror(rows[i].want));
+	}
+	/* Every combination with the age bits: mirror decisions, a primary never loses. */
+	for (p0 = TANDEM_SB0_DISCONNECT; p0 <= TANDEM_SB0_DISCARD_OLDER_PRIMARY; p0++)
+		for (p1 = TANDEM_SB1_DISCONNECT; p1 <= TANDEM_SB1_CALL_PRI_LOST_AFTER_SB; p1++)
+			for (roles = 0; roles < 4; roles++)
+				for (ages = 0; ages < 4; ages++)
+					for (c = 0; c < 9; c++) {
+						struct tdm_sb_side a = { (c % 3) * 4096, roles & 1, p0, p1, 7,
+									 ages & 1 };
+						struct tdm_sb_side b = { (c / 3) * 4096, roles & 2, p0, p1, 9,
+									 ages & 2 };
+
+						CHECK_EQ(tdm_sb_decide(&a, &b),
+							 sb_mirror(tdm_sb_decide(&b, &a)));
+						if (a.primary && !b.primary)
+							CHECK(tdm_sb_decide(&a, &b) != TDM_SB_DISCARD_MINE);
+					}
+}
+
+/* The bitmap generation keeps whether its node was primary when the peer went away. */
+static void primary_at_split(void)
+{
+	struct tdm_gen g = { .cur = 10 };
+
+	tdm_gen_new_current(&g, 11, true);
+	CHECK(g.bitmap == 10 && (g.flags & TDM_GEN_PRIMARY_AT_SPLIT));
+	/* A later generation without the peer (promoted alone after a reboot) keeps it. */
+	tdm_gen_new_current(&g, 12, false);
+	CHECK(g.bitmap == 10 && g.cur == 12 && (g.flags & TDM_GEN_PRIMARY_AT_SPLIT));
+	tdm_gen_synced(&g);
+	CHECK(!g.bitmap && !(g.flags & TDM_GEN_PRIMARY_AT_SPLIT));
+	/* Promoted without the peer: the younger. */
+	tdm_gen_new_current(&g, 13, false);
+	CHECK(g.bitmap == 12 && !(g.flags & TDM_GEN_PRIMARY_AT_SPLIT));
+	tdm_gen_new_current(&g, 14, true);
+	CHECK(!(g.flags & TDM_GEN_PRIMARY_AT_SPLIT));
+	g.flags |= TDM_GEN_PRIMARY_AT_SPLIT;
+	tdm_gen_peer_dropped(&g, 15);
+	CHECK(!(g.flags & TDM_GEN_PRIMARY_AT_SPLIT));
+	g.flags |= TDM_GEN_PRIMARY_AT_SPLIT;
+	tdm_gen_adopt(&g, &(struct tdm_gen){ .cur = 20 });
+	CHECK(!(g.flags & TDM_GEN_PRIMARY_AT_SPLIT));
+}
+
 void test_gen(void)
 {
 	split_brain_policies();
+	split_brain_primary_age();
+	primary_at_split();
 	diskless();
 	peer_dropped();
 	symmetry();

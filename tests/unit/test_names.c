@@ -104,6 +104,7 @@ static void test_enum_names(void)
 	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_LOCAL_IO_ERROR), "local-io-error");
 	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_BEFORE_RESYNC_TARGET), "before-resync-target");
 	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_AFTER_RESYNC_TARGET), "after-resync-target");
+	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_PRI_LOST_AFTER_SB), "pri-lost-after-sb");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_NONE), "none");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_ONLY), "resource-only");
 	CHECK_STR(tdm_fencing_name(TANDEM_FENCING_RESOURCE_AND_STONITH), "resource-and-stonith");
@@ -166,12 +167,16 @@ static void test_proto_value(void)
 	CHECK_EQ(tdm_sb0_value("discard-zero-changes"), TANDEM_SB0_DISCARD_ZERO_CHANGES);
 	CHECK_EQ(tdm_sb0_value("discard-least-changes"), TANDEM_SB0_DISCARD_LEAST_CHANGES);
 	CHECK_EQ(tdm_sb0_value("disconnect"), TANDEM_SB0_DISCONNECT);
+	CHECK_EQ(tdm_sb0_value("discard-younger-primary"), TANDEM_SB0_DISCARD_YOUNGER_PRIMARY);
+	CHECK_EQ(tdm_sb0_value("discard-older-primary"), TANDEM_SB0_DISCARD_OLDER_PRIMARY);
+	CHECK_STR(tdm_sb0_name(TANDEM_SB0_DISCARD_OLDER_PRIMARY), "discard-older-primary");
 	CHECK_EQ(tdm_sb0_value("discard-secondary"), 0);
 	CHECK_EQ(tdm_sb1_value("discard-secondary"), TANDEM_SB1_DISCARD_SECONDARY);
 	CHECK_EQ(tdm_sb1_value("consensus"), TANDEM_SB1_CONSENSUS);
 	CHECK_EQ(tdm_sb1_value("discard-zero-changes"), 0);
 	CHECK_STR(tdm_sb0_name(TANDEM_SB0_DISCARD_LEAST_CHANGES), "discard-least-changes");
-	CHECK_STR(tdm_sb1_name(TANDEM_SB1_CONSENSUS + 1), "unknown");
+	CHECK_EQ(tdm_sb1_value("call-pri-lost-after-sb"), TANDEM_SB1_CALL_PRI_LOST_AFTER_SB);
+	CHECK_STR(tdm_sb1_name(TANDEM_SB1_CALL_PRI_LOST_AFTER_SB + 1), "unknown");
 	CHECK_EQ(tdm_io_error_value(""), 0);
 }
 

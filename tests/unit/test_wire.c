@@ -134,7 +134,7 @@ static enum tdm_wire_err read_with(u32 op, u32 size, u32 payload, struct tdm_dat
 static void sb_info(void)
 {
 	struct tdm_sb_side in = { 1ull << 40, true, TANDEM_SB0_DISCARD_LEAST_CHANGES,
-				  TANDEM_SB1_CONSENSUS, 5 }, out;
+				  TANDEM_SB1_CONSENSUS, 5, false }, out;
 	u8 buf[TDM_WIRE_SB_INFO_LEN];
 	size_t n;
 
@@ -152,9 +152,16 @@ static void sb_info(void)
 		CHECK_EQ(tdm_sb_info_decode(p, n, &out), TDM_WIRE_SHORT);
 		free(p);
 	}
-	buf[11] = 3;	/* an unknown flag */
+	CHECK(!out.primary_at_split);
+	in.primary_at_split = true;
+	in.pol0 = TANDEM_SB0_DISCARD_OLDER_PRIMARY;
+	tdm_sb_info_encode(buf, &in);
+	CHECK_EQ(tdm_sb_info_decode(buf, sizeof(buf), &out), TDM_WIRE_OK);
+	CHECK(out.primary && out.primary_at_split && out.pol0 == TANDEM_SB0_DISCARD_OLDER_PRIMARY);
+	in.primary_at_split = false;
+	buf[11] = 7;	/* an unknown flag */
 	CHECK_EQ(tdm_sb_info_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
-	in.pol0 = TANDEM_SB0_DISCARD_LEAST_CHANGES + 1;
+	in.pol0 = TANDEM_SB0_DISCARD_OLDER_PRIMARY + 1;
 	tdm_sb_info_encode(buf, &in);
 	CHECK_EQ(tdm_sb_info_decode(buf, sizeof(buf), &out), TDM_WIRE_BAD_VALUE);
 	in.pol0 = TANDEM_SB0_DISCONNECT;

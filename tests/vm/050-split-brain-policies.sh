@@ -1,4 +1,4 @@
-description="automatic split-brain recovery: with no primary, after-sb-0pri discard-least-changes makes the node that changed less take the other's data; with one, after-sb-1pri discard-secondary makes the secondary take the primary's, though it changed more; each says what it discarded, and the disks end equal, the winner's data untouched"
+description="automatic split-brain recovery: with no primary, after-sb-0pri discard-least-changes makes the node that changed less take the other's data; with one, after-sb-1pri discard-secondary makes the secondary take the primary's, though it changed more; discard-younger-primary makes the node promoted after the split take the data of the one primary when it began (though it changed more), discard-older-primary the reverse; after-sb-1pri call-pri-lost-after-sb leaves a primary that would lose untouched and runs its pri-lost-after-sb handler, and once it is demoted the split brain resolves; each says what it discarded, and the disks end equal, the winner's data untouched"
 groups="resync"
 requires="fio"
 
@@ -37,7 +37,12 @@ resolved() {
 }
 
 run_test() {
-	pair_up sync
+	local vm before
+	for vm in alpha beta; do
+		ok "$vm" 'printf "#!/bin/sh\necho \"\$TANDEM_HANDLER \$TANDEM_RESOURCE\" >> /tmp/handlers.log\n" > /tmp/handler &&
+			chmod +x /tmp/handler && rm -f /tmp/handlers.log'
+	done
+	ATTACH_OPTS="--handler pri-lost-after-sb=/tmp/handler" pair_up sync
 
 	step "no primary: alpha wrote 8 MiB, beta 1 MiB; after-sb-0pri discard-least-changes on both"
 	split 8 1
@@ -56,4 +61,60 @@ run_test() {
 	connect_res alpha --after-sb-1pri discard-secondary
 	connect_res beta --after-sb-1pri discard-secondary
 	resolved alpha beta "after-sb-1pri discard-secondary" 8192
+
+	step "no primary: alpha (primary when the link went) wrote 1 MiB, beta (promoted after) 8 MiB; discard-younger-primary"
+	split 1 8
+	ok alpha 'tandemctl dump-md r0 --disk /dev/vda --json'
+	grep -q '"flags":"[^"]*primary-at-split' <<<"$OUT" || fail "alpha's metadata should say it was primary at the split" "$OUT"
+	ok beta 'tandemctl dump-md r0 --disk /dev/vda --json'
+	grep -q 'primary-at-split' <<<"$OUT" && fail "beta was promoted after the split" "$OUT"
+	ok beta 'tandemctl secondary r0'
+	ok alpha 'tandemctl secondary r0'
+	connect_res alpha --after-sb-0pri discard-younger-primary
+	connect_res beta --after-sb-0pri discard-younger-primary
+	resolved alpha beta "after-sb-0pri discard-younger-primary" 8192
+
+	step "no primary: alpha (primary when the link went) wrote 2 MiB, beta (promoted after) 1 MiB; discard-older-primary"
+	ok alpha 'tandemctl primary r0'
+	split 2 1
+	ok beta 'tandemctl secondary r0'
+	ok alpha 'tandemctl secondary r0'
+	connect_res alpha --after-sb-0pri discard-older-primary
+	connect_res beta --after-sb-0pri discard-older-primary
+	resolved beta alpha "after-sb-0pri discard-older-primary" 2048
+
+	step "one primary: beta (primary when the link went) wrote 1 MiB, alpha (promoted after, still primary) 2 MiB;"
+	step "discard-younger-primary with after-sb-1pri call-pri-lost-after-sb: alpha is not overwritten, its handler runs"
+	ok beta 'tandemctl primary r0'
+	ok alpha 'tandemctl disconnect r0'
+	ok beta 'tandemctl disconnect r0'
+	writes beta 0 1
+	ok alpha 'tandemctl primary r0 --force'
+	writes alpha 512m 2
+	ok beta 'tandemctl secondary r0'
+	before=$(disk_sum alpha)
+	for vm in alpha beta; do
+		connect_res "$vm" --after-sb-0pri discard-younger-primary --after-sb-1pri call-pri-lost-after-sb
+	done
+	wait_field alpha connection standalone 60
+	wait_field beta connection standalone 60
+	ok alpha 'dmesg'
+	grep -q "after-sb-1pri call-pri-lost-after-sb: this node's 2048 KiB changed on its own are to be discarded, but it is primary: not connecting; calling the pri-lost-after-sb handler" <<<"$OUT" ||
+		fail "alpha should say its changes lost, and call its handler" "$OUT"
+	ok beta 'dmesg'
+	grep -q "after-sb-1pri call-pri-lost-after-sb: the peer's 2048 KiB changed on its own are to be discarded, but it is primary: not connecting$" <<<"$OUT" ||
+		fail "beta should say the primary's changes lost" "$OUT"
+	ok alpha 'for i in $(seq 50); do [ -s /tmp/handlers.log ] && break; sleep 0.2; done; cat /tmp/handlers.log'
+	expect_eq "$OUT" "pri-lost-after-sb r0" "alpha's handler calls"
+	ok beta 'cat /tmp/handlers.log 2>/dev/null || true'
+	expect_eq "$OUT" "" "beta's handler calls"
+	expect_eq "$(field alpha role)" primary "alpha's role (not demoted under its applications)"
+	expect_eq "$(disk_sum alpha)" "$before" "alpha's data (untouched)"
+	step "what the handler is for: alpha demoted; reconnected, after-sb-0pri resolves it"
+	ok alpha 'tandemctl secondary r0 && tandemctl disconnect r0'
+	ok beta 'tandemctl disconnect r0'
+	for vm in alpha beta; do
+		connect_res "$vm" --after-sb-0pri discard-younger-primary --after-sb-1pri call-pri-lost-after-sb
+	done
+	resolved beta alpha "after-sb-0pri discard-younger-primary" 2048
 }
