@@ -163,14 +163,6 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	u32 minor, on_io_error = TANDEM_ON_IO_ERROR_DETACH;
 	int ret;
 
-	/*
-	 * The module opens the disk, not the caller: who may open any block
-	 * device (CAP_NET_ADMIN, for every command, is not that).
-	 */
-	if (!capable(CAP_SYS_ADMIN)) {
-		NL_SET_ERR_MSG(info->extack, "attaching a disk needs CAP_SYS_ADMIN");
-		return -EPERM;
-	}
 	ret = tdm_require(info, TANDEM_A_RES_NAME, "missing resource name") ?:
 	      tdm_require(info, TANDEM_A_MINOR, "missing minor") ?:
 	      tdm_require(info, TANDEM_A_DISK, "missing backing disk") ?:
@@ -903,6 +895,23 @@ static const struct genl_multicast_group tdm_genl_mcgrps[] = {
 	{ .name = TANDEM_GENL_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
+/*
+ * Every command needs CAP_NET_ADMIN (GENL_ADMIN_PERM); each but status
+ * changes what a block device holds or who may write it (the module opens
+ * the disk, not the caller; a connection may overwrite it with the peer's
+ * data; invalidate discards it), so it needs CAP_SYS_ADMIN too: who may
+ * open any block device, as the sender and the socket's opener.
+ */
+static int tdm_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			   struct genl_info *info)
+{
+	if (ops->cmd == TANDEM_CMD_STATUS || netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(info->extack,
+		       "changing a resource needs CAP_SYS_ADMIN (status and events: CAP_NET_ADMIN)");
+	return -EPERM;
+}
+
 static struct genl_family tdm_genl_family __ro_after_init = {
 	.name		= TANDEM_GENL_NAME,
 	.version	= TANDEM_GENL_VERSION,
@@ -910,6 +919,7 @@ static struct genl_family tdm_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= tdm_genl_ops,
 	.n_ops		= ARRAY_SIZE(tdm_genl_ops),
+	.pre_doit	= tdm_nl_pre_doit,
 	.mcgrps		= tdm_genl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(tdm_genl_mcgrps),
 	.resv_start_op	= TANDEM_CMD_VERIFY + 1,

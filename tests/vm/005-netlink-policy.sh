@@ -1,4 +1,4 @@
-description="malformed netlink requests are refused with an extack message and change nothing"
+description="malformed netlink requests are refused with an extack message and change nothing; status and events need CAP_NET_ADMIN, every other command CAP_SYS_ADMIN too"
 groups="basic quick"
 requires="setpriv"
 
@@ -14,6 +14,15 @@ nl_refused() {
 	refused alpha "nlraw $*" "$want"
 	after=$(state_of alpha)
 	[ "$before" == "$after" ] || fail "state changed by: nlraw $*" "$(diff <(echo "$before") <(echo "$after"))"
+}
+
+# priv_refused CMD: CMD without CAP_SYS_ADMIN is refused for it, and changes nothing.
+priv_refused() {
+	local before after
+	before=$(state_of alpha)
+	refused alpha "setpriv --bounding-set -sys_admin $1" 'changing a resource needs CAP_SYS_ADMIN'
+	after=$(state_of alpha)
+	[ "$before" == "$after" ] || fail "state changed by: $1" "$(diff <(echo "$before") <(echo "$after"))"
 }
 
 run_test() {
@@ -78,14 +87,22 @@ run_test() {
 	nl_refused 'error 2: no such resource' $OPTIONS $NAME:str:r9 $RATE:u32:10
 	nl_refused 'error 95: ' $EVENT $NAME:str:r0 $EVENT_A:u32:1
 
-	step "privilege: status and events need CAP_NET_ADMIN, attach CAP_SYS_ADMIN too"
+	step "privilege: status and events need CAP_NET_ADMIN, every other command CAP_SYS_ADMIN too"
 	refused alpha 'setpriv --reuid=65534 --regid=65534 --clear-groups tandemctl status r0' 'Operation not permitted'
 	refused alpha 'setpriv --reuid=65534 --regid=65534 --clear-groups timeout 5 tandemctl events r0' \
 		'Operation not permitted|[Pp]ermission'
 	ok alpha 'tandemctl create-md r9 --disk /dev/vdb --force >/dev/null'
 	refused alpha 'setpriv --bounding-set -sys_admin tandemctl attach r9 --minor 9 --disk /dev/vdb' \
-		'attaching a disk needs CAP_SYS_ADMIN'
+		'changing a resource needs CAP_SYS_ADMIN'
 	on alpha 'tandemctl status r9' >/dev/null 2>&1 && fail "r9 should not be attached"
+	ok alpha 'setpriv --bounding-set -sys_admin tandemctl status r0 --json'
+	for c in "secondary r0" "primary r0 --force" "outdate r0" "invalidate r0" "verify r0" \
+		 "resume-io r0" "disconnect r0" "detach r0" \
+		 "connect r0 --local 10.99.0.1:7789 --peer 10.99.0.2:7789 --discard-my-data"; do
+		priv_refused "tandemctl $c"
+	done
+	ok alpha "setpriv --bounding-set -sys_admin nlraw $OPTIONS $NAME:str:r0 $RATE:u32:10; echo exit=\$?; true"
+	grep -q 'error 1: changing a resource needs CAP_SYS_ADMIN' <<<"$OUT" || fail "net-options without CAP_SYS_ADMIN" "$OUT"
 	step "a well-formed raw request works"
 	ok alpha "tandemctl create-md r9 --disk /dev/vdb --force >/dev/null && nlraw $ATTACH $NAME:str:r9 $MINOR:u32:9 $DISK:str:/dev/vdb && nlraw $DETACH $NAME:str:r9 && tandemctl status"
 	grep -q '^r0 /dev/tandem0$' <<<"$OUT" || fail "r0 should still be there" "$OUT"
