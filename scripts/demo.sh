@@ -28,7 +28,16 @@ show() {
 }
 HOSTLOAD=${HOSTLOAD:-0}
 LOAD_PID=
+# On the way out: after a failure, what each VM's tandem, keepalived,
+# tandem-vrrp and MariaDB said; then the load and the VMs stopped.
 stop_all() {
+	local rc=$? vm
+	if [ $rc -ne 0 ]; then
+		for vm in alpha beta; do
+			echo "== $vm, after the failure:"
+			diagnose "$vm" 2>&1 | sed 's/^/    /'
+		done
+	fi
 	[ -z "$LOAD_PID" ] || kill "$LOAD_PID" 2>/dev/null || true
 	"$PAIR" stop
 }
