@@ -390,10 +390,22 @@ static enum tdm_sync tdm_split_brain_policy(struct tdm_conn *conn, u8 *buf, bool
 		.pol0 = conn->cfg.after_sb_0pri, .pol1 = conn->cfg.after_sb_1pri,
 		.tiebreak = mine->tiebreak,
 	}, them;
+	struct tdm_sb_side sent = me;
 	enum tdm_sb_result r;
 	bool one;
 
-	tdm_sb_info_encode(buf + TDM_WIRE_HDR_LEN, &me);
+	/*
+	 * A peer without TDM_CAP_SB_AGE knows none of the policies that came
+	 * with it and would refuse them as malformed: it hears "disconnect",
+	 * so both find the policies differ and say so.
+	 */
+	if (!(peer_caps & TDM_CAP_SB_AGE)) {
+		if (sent.pol0 > TANDEM_SB0_DISCARD_LEAST_CHANGES)
+			sent.pol0 = TANDEM_SB0_DISCONNECT;
+		if (sent.pol1 > TANDEM_SB1_CONSENSUS)
+			sent.pol1 = TANDEM_SB1_DISCONNECT;
+	}
+	tdm_sb_info_encode(buf + TDM_WIRE_HDR_LEN, &sent);
 	*err = tdm_hs_exchange(conn, TDM_P_SB_INFO, buf, TDM_WIRE_SB_INFO_LEN, buf);
 	if (*err)
 		return TDM_SYNC_SPLIT_BRAIN;

@@ -161,7 +161,7 @@ void tdm_md_disk_fail_work(struct work_struct *work)
  * generation is a full resync target, core/gen.c); it stays failed (no
  * source of data) until that resync is done. Refused, changing nothing,
  * while primary, for another disk, or if the superblock still cannot be
- * written. dev->cfg_lock held; may sleep.
+ * written. dev->cfg_lock and tdm_devices_lock held; may sleep.
  */
 int tdm_md_reattach(struct tdm_device *dev, const char *path, struct netlink_ext_ack *extack)
 {

@@ -123,35 +123,98 @@ static int tdm_nl_handlers(struct genl_info *info, struct tdm_handler_paths *pat
 	return 0;
 }
 
+/* Bumped each time a command releases a device's cfg_lock; waiters sleep on tdm_cfg_wq. */
+static atomic_t tdm_cfg_released = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(tdm_cfg_wq);
+
 /*
- * Attach on an existing resource: the disk a detach dropped comes back
- * (tdm_md_reattach); the peer hears of it, and resyncs it in a new session.
- * tdm_devices_lock held.
+ * Take the cfg_lock of resource @name: 0 with it held (*@devp), -ENOENT, or
+ * -EINTR. tdm_devices_lock is held only to find the device and try its
+ * lock, never while waiting for it: a command may wait for its disk or its
+ * peer (up to the timeout), and status, events, the other resources'
+ * commands (and those queued behind it on the same one) do not wait with
+ * it (a health check that waits is read as a failed one). A detach
+ * meanwhile unlinks the device, then waits for its cfg_lock
+ * (tdm_device_destroy) before freeing it.
  */
-static int tdm_reattach(struct tdm_device *dev, u32 minor, const char *path,
-			const struct tdm_handler_paths *handlers, struct genl_info *info)
+static int tdm_lock_by_name(const char *name, struct tdm_device **devp)
 {
+	struct tdm_device *dev;
+	int seen, ret;
+
+	for (;;) {
+		seen = atomic_read(&tdm_cfg_released);
+		mutex_lock(&tdm_devices_lock);
+		dev = tdm_find_by_name(name);
+		ret = !dev ? -ENOENT : mutex_trylock(&dev->cfg_lock) ? 0 : -EAGAIN;
+		mutex_unlock(&tdm_devices_lock);
+		if (ret != -EAGAIN)
+			break;
+		if (wait_event_interruptible(tdm_cfg_wq, atomic_read(&tdm_cfg_released) != seen))
+			return -EINTR;
+	}
+	*devp = dev;
+	return ret;
+}
+
+/* Release what tdm_lock_by_name() took; @dev may be freed from then on. */
+static void tdm_nl_unlock_dev(struct tdm_device *dev)
+{
+	mutex_unlock(&dev->cfg_lock);
+	atomic_inc(&tdm_cfg_released);
+	wake_up_all(&tdm_cfg_wq);
+}
+
+/* The resource a request names, its cfg_lock held (tdm_lock_by_name()), or an error. */
+static int tdm_nl_lock_dev(struct genl_info *info, struct tdm_device **devp)
+{
+	const char *name;
 	int ret;
 
+	ret = tdm_require(info, TANDEM_A_RES_NAME, "missing resource name") ?:
+	      tdm_check_name(info, &name) ?:
+	      tdm_lock_by_name(name, devp);
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG(info->extack, "no such resource");
+	return ret;
+}
+
+/*
+ * Attach on an existing resource @name: the disk a detach dropped comes
+ * back (tdm_md_reattach; tdm_devices_lock too, for status reads its path);
+ * the peer hears of it, and resyncs it in a new session.
+ */
+static int tdm_reattach(const char *name, u32 minor, const char *path,
+			const struct tdm_handler_paths *handlers, struct genl_info *info)
+{
+	struct tdm_device *dev;
+	int ret;
+
+	ret = tdm_lock_by_name(name, &dev);
+	if (ret) {
+		if (ret == -ENOENT)
+			NL_SET_ERR_MSG(info->extack, "the resource was detached meanwhile: attach again");
+		return ret;
+	}
 	if (minor != dev->minor) {
 		NL_SET_ERR_MSG(info->extack, "resource already exists, with another minor");
-		return -EEXIST;
-	}
-	if (info->attrs[TANDEM_A_ON_IO_ERROR] &&
-	    nla_get_u32(info->attrs[TANDEM_A_ON_IO_ERROR]) != dev->on_io_error) {
+		ret = -EEXIST;
+	} else if (info->attrs[TANDEM_A_ON_IO_ERROR] &&
+		   nla_get_u32(info->attrs[TANDEM_A_ON_IO_ERROR]) != dev->on_io_error) {
 		NL_SET_ERR_MSG(info->extack, "on-io-error is set at the first attach; detach to change it");
-		return -EINVAL;
-	}
-	if (info->attrs[TANDEM_A_HANDLERS] &&
-	    memcmp(handlers, &dev->handlers.paths, sizeof(*handlers))) {
+		ret = -EINVAL;
+	} else if (info->attrs[TANDEM_A_HANDLERS] &&
+		   memcmp(handlers, &dev->handlers.paths, sizeof(*handlers))) {
 		NL_SET_ERR_MSG(info->extack, "handlers are set at the first attach; detach to change them");
-		return -EINVAL;
+		ret = -EINVAL;
+	} else {
+		mutex_lock(&tdm_devices_lock);
+		ret = tdm_md_reattach(dev, path, info->extack);
+		mutex_unlock(&tdm_devices_lock);
+		if (!ret)
+			tdm_peer_tell_state(dev);
 	}
-	mutex_lock(&dev->cfg_lock);
-	ret = tdm_md_reattach(dev, path, info->extack);
-	mutex_unlock(&dev->cfg_lock);
-	if (!ret)
-		tdm_peer_tell_state(dev);
+	tdm_nl_unlock_dev(dev);
 	return ret;
 }
 
@@ -186,10 +249,10 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 
 	mutex_lock(&tdm_devices_lock);
-	dev = tdm_find_by_name(name);
-	if (dev) {
-		ret = tdm_reattach(dev, minor, path, handlers, info);
-		goto out_unlock;
+	if (tdm_find_by_name(name)) {
+		mutex_unlock(&tdm_devices_lock);
+		ret = tdm_reattach(name, minor, path, handlers, info);
+		goto out_free;
 	}
 	if (tdm_find_by_minor(minor)) {
 		NL_SET_ERR_MSG(info->extack, "minor is already used by another resource");
@@ -239,43 +302,6 @@ static int tdm_nl_detach(struct sk_buff *skb, struct genl_info *info)
 	tdm_event_send(NULL, name, TANDEM_EVENT_DETACH);
 	mutex_unlock(&tdm_devices_lock);
 	return 0;
-}
-
-/*
- * Find the resource a request names. Returns with the device's cfg_lock
- * held, or an error (nothing held). tdm_devices_lock is held only for the
- * lookup: a command may wait for its disk or its peer (up to the timeout),
- * and status, events and the other resources' commands do not wait with it
- * (a health check that waits is read as a failed one). A detach meanwhile
- * unlinks the device, then waits for its cfg_lock (tdm_device_destroy)
- * before freeing it.
- */
-static int tdm_nl_lock_dev(struct genl_info *info, struct tdm_device **devp)
-{
-	struct tdm_device *dev;
-	const char *name;
-	int ret;
-
-	ret = tdm_require(info, TANDEM_A_RES_NAME, "missing resource name") ?:
-	      tdm_check_name(info, &name);
-	if (ret)
-		return ret;
-	mutex_lock(&tdm_devices_lock);
-	dev = tdm_find_by_name(name);
-	if (!dev) {
-		mutex_unlock(&tdm_devices_lock);
-		NL_SET_ERR_MSG(info->extack, "no such resource");
-		return -ENOENT;
-	}
-	mutex_lock(&dev->cfg_lock);
-	mutex_unlock(&tdm_devices_lock);
-	*devp = dev;
-	return 0;
-}
-
-static void tdm_nl_unlock_dev(struct tdm_device *dev)
-{
-	mutex_unlock(&dev->cfg_lock);
 }
 
 static int tdm_nl_addr(struct genl_info *info, int a_addr, int a_port,

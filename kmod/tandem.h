@@ -5,9 +5,12 @@
  * Lock order (outer first):
  *   tdm_sink_lock     (events.c: the event sink; the event work takes it with
  *                      no lock held, and the sink takes tdm_devices_lock)
+ *   tdm_device.cfg_lock (every command on one device, attach and detach too;
+ *                      under tdm_devices_lock only tried, never waited for:
+ *                      netlink.c, tdm_lock_by_name)
  *   tdm_devices_lock  (device.c: the list of resources and their minors;
- *                      a command holds it only to find its device)
- *   tdm_device.cfg_lock (every command on one device, attach and detach too)
+ *                      a command holds it only to find its device, or, at
+ *                      a re-attach, to change the disk's path status reads)
  *   tdm_device.md_lock (mutex: metadata I/O; under the two above, or none)
  *   disk->open_mutex  (block layer, held around tdm_open/tdm_release)
  *   tdm_device.open_lock

@@ -187,8 +187,8 @@ int cmd_vrrp_check(int argc, char **argv)
 			return tdm_usage_error("vrrp-check", "unknown option");
 		errno = 0;
 		c.outdate_after = strtol(optarg, &end, 10);
-		if (errno || *end || end == optarg || c.outdate_after < 1 || c.outdate_after > 86400)
-			return tdm_usage_error("vrrp-check", "--outdate-after is 1 to 86400 seconds");
+		if (errno || *end || end == optarg || c.outdate_after < 0 || c.outdate_after > 86400)
+			return tdm_usage_error("vrrp-check", "--outdate-after is 0 to 86400 seconds");
 	}
 	ret = tdm_take_name("vrrp-check", argc, argv, &c.name);
 	if (ret)

@@ -48,7 +48,7 @@ check "keepalived's example runs the installed tandemctl vrrp-check" \
 	grep -q 'script "/usr/sbin/tandemctl vrrp-check r0 --outdate-after 10"' "$D/usr/lib/tandem/keepalived.conf.example"
 check "tandemctl vrrp-check fails without the module" bash -c "! '$D/usr/sbin/tandemctl' vrrp-check r0"
 check "tandemctl vrrp-check refuses a bad --outdate-after" \
-	bash -c "'$D/usr/sbin/tandemctl' vrrp-check r0 --outdate-after 0; [ \$? -eq 2 ]"
+	bash -c "'$D/usr/sbin/tandemctl' vrrp-check r0 --outdate-after -1; [ \$? -eq 2 ]"
 # Its decisions are unit-tested (tests/unit/test_vrrp.c); tandem-vrrp's check
 # hands over to it, with OUTDATE_AFTER from the resource's .vrrp file.
 mkdir -p "$TMP/vrrp/bin"
@@ -113,6 +113,13 @@ check "tandem-vrrp master: stops promoting once keepalived wants backup (a late 
 	bash -c "! '$D/usr/lib/tandem/tandem-vrrp' r0 master &&
 		[ \"\$(tr '\n' ';' < '$m/calls')\" = 'tandemctl primary r0;' ] &&
 		grep -q 'keepalived is no longer master here: not promoting' '$m/tandem-vrrp-r0.log'"
+rm -f "$m/calls" "$m"/tandem-vrrp-*
+check "tandem-vrrp backup: does nothing once its turn comes if keepalived wants master again" \
+	env PATH="$m/bin:$PATH" TANDEM_VRRP_RUNDIR="$m" TANDEM_VRRP_CONF="$m/r0.vrrp" STUB_ROLE=primary \
+	bash -c "exec 9> '$m/tandem-vrrp-r0.lock'; flock 9
+		'$D/usr/lib/tandem/tandem-vrrp' r0 backup & sleep 0.5; echo master > '$m/tandem-vrrp-r0.want'
+		flock -u 9; wait \$! && [ ! -e '$m/calls' ] &&
+		grep -q 'backup: keepalived has moved on since: nothing to do' '$m/tandem-vrrp-r0.log'"
 check "tandem-vrrp refuses an unknown state" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 bogus 2>&1 | grep -q usage"
 check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
 

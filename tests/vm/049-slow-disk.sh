@@ -78,15 +78,15 @@ run_test() {
 	wait_drained
 	same_data "after ko-count and the resync"
 
-	step "a command waiting for a slow disk holds up no status: beta outdates its data (5 s per write)"
+	step "a command waiting for a slow disk holds up no status: beta outdates its data (5 s per write), a second command queued behind it"
 	ok beta 'tandemctl disconnect r0'
 	disk_table beta 5000
-	ok beta 't0=${EPOCHREALTIME/./}; tandemctl outdate r0 & sleep 1
+	ok beta 't0=${EPOCHREALTIME/./}; tandemctl outdate r0 & p1=$!; sleep 0.5; tandemctl outdate r0 & p2=$!; sleep 1
 		s0=${EPOCHREALTIME/./}; tandemctl status r0 >/dev/null; s1=${EPOCHREALTIME/./}
-		wait $!; t1=${EPOCHREALTIME/./}
+		wait $p1 $p2; t1=${EPOCHREALTIME/./}
 		echo $(((s1 - s0) / 1000)) $(((t1 - t0) / 1000))'
 	read -r st_ms out_ms <<<"$OUT"
-	step "status took $st_ms ms, outdate $out_ms ms"
+	step "status took $st_ms ms, the outdates $out_ms ms"
 	[ "$out_ms" -ge 4000 ] || fail "outdate did not wait for the slow disk ($out_ms ms): nothing tested"
 	[ "$st_ms" -lt 2000 ] || fail "status waited $st_ms ms for beta's outdate"
 	expect_eq "$(field beta disk_state)" outdated "beta's data"
