@@ -58,10 +58,13 @@ while [ ! -e /tmp/client.stop ]; do
 done'
 
 # timeline VM: the master steps of VM's tandem-vrrp log and, on beta, the
-# client's first commit after the cut, in seconds from /tmp/t0.
+# client's first commit once the service started there (one acknowledged
+# between /tmp/t0 and the power cut was the old primary's), in seconds
+# from /tmp/t0.
 TIMELINE='t0=$(cat /tmp/t0)
+ts=$(awk -v t0="$t0" "\$1 >= t0 && / master: service started/ { print \$1; exit }" /run/tandem-vrrp-r0.log)
 { grep " master: " /run/tandem-vrrp-r0.log | awk -v t0="$t0" "\$1 >= t0 { printf \"  %5.1f s  %s\n\", \$1 - t0, substr(\$0, index(\$0, \$4)) }"
-[ ! -e /tmp/acked ] || awk -v t0="$t0" "\$2 >= t0 { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
+[ ! -e /tmp/acked ] || awk -v t0="$t0" -v ts="${ts:-$t0}" "\$2 >= ts { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
 
 if [ "$HOSTLOAD" -gt 0 ]; then
 	say "loading this host: $HOSTLOAD processes (busy loops and memory-hungry ones) for the whole demo"
