@@ -119,14 +119,13 @@ int tdm_tr_accept(struct socket *listener, const struct sockaddr_storage *peer,
 	ret = kernel_accept(listener, &sock, 0);
 	if (ret)
 		return ret;
-	/* Gone already (reset): nothing to report, and @from is not set. */
-	if (kernel_getpeername(sock, (struct sockaddr *)from) < 0) {
+	if (kernel_getpeername(sock, (struct sockaddr *)from) < 0)
+		ret = -ENOTCONN;	/* gone already (reset): @from is not set */
+	else if (!tdm_same_ip(from, peer))
+		ret = -EACCES;
+	if (ret) {
 		sock_release(sock);
-		return -ENOTCONN;
-	}
-	if (!tdm_same_ip(from, peer)) {
-		sock_release(sock);
-		return -EACCES;
+		return ret;
 	}
 	tdm_tr_setup(sock);
 	*res = sock;

@@ -18,6 +18,20 @@ split() {
 	writes beta 512m "$2"
 }
 
+# both_secondary: beta then alpha give up the primary role.
+both_secondary() {
+	ok beta 'tandemctl secondary r0'
+	ok alpha 'tandemctl secondary r0'
+}
+
+# connect_both OPTIONS...: both connect with the same OPTIONS (the policies).
+connect_both() {
+	local vm
+	for vm in alpha beta; do
+		connect_res "$vm" "$@"
+	done
+}
+
 # resolved WINNER LOSER POLICY KIB: LOSER says it discarded its KIB, WINNER
 # the peer's; the resync makes the disks equal, WINNER's data as it was.
 resolved() {
@@ -46,10 +60,8 @@ run_test() {
 
 	step "no primary: alpha wrote 8 MiB, beta 1 MiB; after-sb-0pri discard-least-changes on both"
 	split 8 1
-	ok beta 'tandemctl secondary r0'
-	ok alpha 'tandemctl secondary r0'
-	connect_res alpha --after-sb-0pri discard-least-changes
-	connect_res beta --after-sb-0pri discard-least-changes
+	both_secondary
+	connect_both --after-sb-0pri discard-least-changes
 	resolved alpha beta "after-sb-0pri discard-least-changes" 1024
 	ok alpha 'tandemctl status r0 --json'
 	grep -q '"after_sb_0pri":"discard-least-changes"' <<<"$OUT" || fail "status should show the policy" "$OUT"
@@ -58,8 +70,7 @@ run_test() {
 	ok alpha 'tandemctl primary r0'
 	split 1 8
 	ok beta 'tandemctl secondary r0'
-	connect_res alpha --after-sb-1pri discard-secondary
-	connect_res beta --after-sb-1pri discard-secondary
+	connect_both --after-sb-1pri discard-secondary
 	resolved alpha beta "after-sb-1pri discard-secondary" 8192
 
 	step "no primary: alpha (primary when the link went) wrote 1 MiB, beta (promoted after) 8 MiB; discard-younger-primary"
@@ -68,19 +79,15 @@ run_test() {
 	grep -q '"flags":"[^"]*primary-at-split' <<<"$OUT" || fail "alpha's metadata should say it was primary at the split" "$OUT"
 	ok beta 'tandemctl dump-md r0 --disk /dev/vda --json'
 	grep -q 'primary-at-split' <<<"$OUT" && fail "beta was promoted after the split" "$OUT"
-	ok beta 'tandemctl secondary r0'
-	ok alpha 'tandemctl secondary r0'
-	connect_res alpha --after-sb-0pri discard-younger-primary
-	connect_res beta --after-sb-0pri discard-younger-primary
+	both_secondary
+	connect_both --after-sb-0pri discard-younger-primary
 	resolved alpha beta "after-sb-0pri discard-younger-primary" 8192
 
 	step "no primary: alpha (primary when the link went) wrote 2 MiB, beta (promoted after) 1 MiB; discard-older-primary"
 	ok alpha 'tandemctl primary r0'
 	split 2 1
-	ok beta 'tandemctl secondary r0'
-	ok alpha 'tandemctl secondary r0'
-	connect_res alpha --after-sb-0pri discard-older-primary
-	connect_res beta --after-sb-0pri discard-older-primary
+	both_secondary
+	connect_both --after-sb-0pri discard-older-primary
 	resolved beta alpha "after-sb-0pri discard-older-primary" 2048
 
 	step "one primary: beta (primary when the link went) wrote 1 MiB, alpha (promoted after, still primary) 2 MiB;"
@@ -93,9 +100,7 @@ run_test() {
 	writes alpha 512m 2
 	ok beta 'tandemctl secondary r0'
 	before=$(disk_sum alpha)
-	for vm in alpha beta; do
-		connect_res "$vm" --after-sb-0pri discard-younger-primary --after-sb-1pri call-pri-lost-after-sb
-	done
+	connect_both --after-sb-0pri discard-younger-primary --after-sb-1pri call-pri-lost-after-sb
 	wait_field alpha connection standalone 60
 	wait_field beta connection standalone 60
 	ok alpha 'dmesg'
@@ -113,8 +118,6 @@ run_test() {
 	step "what the handler is for: alpha demoted; reconnected, after-sb-0pri resolves it"
 	ok alpha 'tandemctl secondary r0 && tandemctl disconnect r0'
 	ok beta 'tandemctl disconnect r0'
-	for vm in alpha beta; do
-		connect_res "$vm" --after-sb-0pri discard-younger-primary --after-sb-1pri call-pri-lost-after-sb
-	done
+	connect_both --after-sb-0pri discard-younger-primary --after-sb-1pri call-pri-lost-after-sb
 	resolved beta alpha "after-sb-0pri discard-younger-primary" 2048
 }
