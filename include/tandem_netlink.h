@@ -49,6 +49,14 @@
 #define TANDEM_KO_COUNT_MIN	1
 #define TANDEM_KO_COUNT_MAX	100
 
+/*
+ * disk-timeout: a backing-disk request not completed within this many ms
+ * fails the disk, as an I/O error would (on-io-error says what follows).
+ * 0, the default: no limit.
+ */
+#define TANDEM_DISK_TIMEOUT_MS_MIN 1000
+#define TANDEM_DISK_TIMEOUT_MS_MAX 600000
+
 /* Older names of two defaults, still used by the module's connect handler. */
 #define TANDEM_DEFAULT_TIMEOUT_MS	TANDEM_TIMEOUT_MS_DEF
 #define TANDEM_DEFAULT_CONGESTION_MIB	TANDEM_CONGESTION_MIB_DEF
@@ -188,9 +196,9 @@ enum tandem_event {
 
 enum tandem_cmd {
 	TANDEM_CMD_UNSPEC,
-	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK, [ON_IO_ERROR, HANDLERS]; on a
-				 * diskless secondary: RES_NAME, DISK (the same disk,
-				 * repaired) */
+	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK, [ON_IO_ERROR, DISK_TIMEOUT_MS,
+				 * HANDLERS]; on a diskless secondary: RES_NAME, DISK
+				 * (the same disk, repaired) */
 	TANDEM_CMD_DETACH,	/* RES_NAME */
 	TANDEM_CMD_STATUS,	/* [RES_NAME]; dump: every resource */
 	TANDEM_CMD_CONNECT,	/* RES_NAME, LOCAL_ADDR/PORT, PEER_ADDR/PORT, [PROTOCOL,
@@ -276,6 +284,10 @@ enum tandem_attr {
 	TANDEM_A_HANDLER_LAST,	/* u32 enum tandem_handler: the last that ended (reply only) */
 	TANDEM_A_HANDLER_EXIT,	/* s32: its exit code; -1 if it was killed or did not run
 				 * (reply only, with HANDLER_LAST) */
+	TANDEM_A_DISK_TIMEOUT_MS, /* u32: 0 (off, the default) or TANDEM_DISK_TIMEOUT_MS_MIN..
+				   * MAX (set at the first attach; in status when set) */
+	TANDEM_A_DISK_LATE,	/* u32: backing-disk requests given up after the disk-timeout
+				 * and not yet back from the disk (reply only, when any) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

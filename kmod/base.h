@@ -2,8 +2,9 @@
 /*
  * tandem: the base layer, used by every layer above: state-change events
  * (events.c), handed to the control layer through the sink it registers,
- * the admin's handlers (handler.c) and the pool of payload pages
- * (pages.c). Calls nothing of tandem's.
+ * the admin's handlers (handler.c), the pool of payload pages (pages.c)
+ * and the disk-timeout's watch over the backing disk (diskwatch.c). Calls
+ * nothing of tandem's.
  */
 #ifndef TDM_BASE_H
 #define TDM_BASE_H
@@ -58,5 +59,24 @@ void tdm_pages_release(struct tdm_pages *p, struct bio_vec *bv, unsigned int nr)
  * them back.
  */
 int tdm_pages_fill_bio(struct tdm_pages *p, struct bio *bio, u32 size, gfp_t gfp);
+
+/*
+ * diskwatch.c: every request to the backing disk goes through
+ * tdm_dw_submit(); with dev->dw.timeout_ms set, one not back in time is
+ * given up on (see the file). Init/exit and tdm_dw_late may sleep; exit
+ * waits for the requests given up on to come back.
+ */
+int tdm_dw_init(struct tdm_device *dev);
+void tdm_dw_exit(struct tdm_device *dev);
+/*
+ * Send @bio (on the backing disk, not yet submitted) down; it completes
+ * when the disk completes it, or with BLK_STS_TIMEOUT once given up on.
+ * May sleep (GFP_NOIO, waits for pages).
+ */
+void tdm_dw_submit(struct tdm_device *dev, struct bio *bio);
+/* As submit_bio_wait(), through tdm_dw_submit(); uses bi_private. May sleep. */
+int tdm_dw_submit_wait(struct tdm_device *dev, struct bio *bio);
+/* Requests given up on and not yet back from the disk. */
+unsigned int tdm_dw_late(struct tdm_device *dev);
 
 #endif /* TDM_BASE_H */

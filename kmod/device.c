@@ -202,7 +202,7 @@ void tdm_dispatch_now(struct tdm_device *dev, struct tdm_req *req)
 	if (op_is_write(bio_op(bio)) && !tdm_replicate(dev, req) && bio_sectors(bio) &&
 	    tdm_defer_for_new_gen(dev, clone))
 		return;
-	submit_bio_noacct(clone);
+	tdm_dw_submit(dev, clone);
 }
 
 static int tdm_open(struct block_device *bdev, fmode_t mode)
@@ -327,7 +327,7 @@ static void tdm_set_limits(struct tdm_device *dev)
 
 /* Called with tdm_devices_lock held; the name and minor were checked free. */
 struct tdm_device *tdm_device_create(const char *name, u32 minor,
-				     const char *path, u32 on_io_error,
+				     const char *path, u32 on_io_error, u32 disk_timeout_ms,
 				     const struct tdm_handler_paths *handlers,
 				     struct netlink_ext_ack *extack)
 {
@@ -380,11 +380,14 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	ret = tdm_pages_init(&dev->pages);
 	if (ret)
 		goto err_exit_peer_bioset;
+	ret = tdm_dw_init(dev);
+	if (ret)
+		goto err_exit_pages;
 
 	dev->backing = tdm_open_backing(dev, path, extack);
 	if (IS_ERR(dev->backing)) {
 		ret = PTR_ERR(dev->backing);
-		goto err_exit_pages;
+		goto err_exit_dw;
 	}
 	ret = tdm_md_attach(dev, extack);
 	if (ret)
@@ -414,6 +417,8 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 		NL_SET_ERR_MSG(extack, "cannot link the backing disk as held");
 		goto err_del_disk;
 	}
+	/* From here on the watch is on: attach's own I/O waits as long as it takes. */
+	WRITE_ONCE(dev->dw.timeout_ms, disk_timeout_ms);
 	tdm_info(dev, "attached %s as %s, %llu sectors\n",
 		path, disk->disk_name, get_capacity(disk));
 	return dev;
@@ -427,6 +432,8 @@ err_md_detach:
 	tdm_md_detach(dev);
 err_put_backing:
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+err_exit_dw:
+	tdm_dw_exit(dev);
 err_exit_pages:
 	tdm_pages_exit(&dev->pages);
 err_exit_peer_bioset:
@@ -488,6 +495,8 @@ void tdm_device_destroy(struct tdm_device *dev)
 	/* Metadata errors from here on fail no disk: its work is flushed (md.c). */
 	dev->disk = NULL;
 	tdm_md_detach(dev);
+	/* Requests given up on are still the disk's: wait before letting it go. */
+	tdm_dw_exit(dev);
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
 	tdm_pages_exit(&dev->pages);
 	bioset_exit(&dev->peer_bio_set);

@@ -20,7 +20,7 @@ struct tdm_device *tdm_find_by_minor(u32 minor);
 int tdm_blkdev_init(void);
 void tdm_blkdev_exit(void);
 struct tdm_device *tdm_device_create(const char *name, u32 minor,
-				     const char *path, u32 on_io_error,
+				     const char *path, u32 on_io_error, u32 disk_timeout_ms,
 				     const struct tdm_handler_paths *handlers,
 				     struct netlink_ext_ack *extack);
 int tdm_device_start_teardown(struct tdm_device *dev,

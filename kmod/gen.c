@@ -128,5 +128,5 @@ void tdm_gen_work(struct work_struct *work)
 	bio_list_init(&dev->deferred);
 	spin_unlock_irq(&dev->state_lock);
 	while ((bio = bio_list_pop(&bios)))
-		submit_bio_noacct(bio);
+		tdm_dw_submit(dev, bio);
 }

@@ -29,7 +29,7 @@ int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_op
 	bio_init(&bio, dev->backing, &bv, 1, opf);
 	bio.bi_iter.bi_sector = sector;
 	__bio_add_page(&bio, page, TDM_MD_BLOCK, 0);
-	ret = submit_bio_wait(&bio);
+	ret = tdm_dw_submit_wait(dev, &bio);
 	bio_uninit(&bio);
 	/*
 	 * Not while attaching or detaching (no gendisk): attach fails with its
@@ -177,6 +177,11 @@ int tdm_md_reattach(struct tdm_device *dev, const char *path, struct netlink_ext
 	if (READ_ONCE(dev->role) == TANDEM_ROLE_PRIMARY) {
 		NL_SET_ERR_MSG(extack,
 			       "a diskless primary serves through its peer: switch the service over (secondary here, primary there), then re-attach");
+		return -EBUSY;
+	}
+	if (tdm_dw_late(dev)) {
+		NL_SET_ERR_MSG(extack,
+			       "the disk still holds requests given up on after the disk-timeout: re-attach once it returned them (status: late requests)");
 		return -EBUSY;
 	}
 	if (lookup_bdev(path, &devt) || devt != dev->backing->bd_dev) {

@@ -21,12 +21,18 @@ static const struct nla_policy tdm_handler_policy[__TANDEM_HANDLER_MAX] = {
 		.type = NLA_NUL_STRING, .len = TANDEM_HANDLER_MAX - 1 },
 };
 
+/* Not const: the 6.1 policy takes a plain pointer. */
+static struct netlink_range_validation tdm_disk_timeout_range = {
+	.max = TANDEM_DISK_TIMEOUT_MS_MAX,
+};
+
 static const struct nla_policy tdm_attach_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
 	[TANDEM_A_MINOR]	= NLA_POLICY_MAX(NLA_U32, TANDEM_MINOR_MAX),
 	[TANDEM_A_DISK]		= { .type = NLA_NUL_STRING, .len = TANDEM_PATH_MAX - 1 },
 	[TANDEM_A_ON_IO_ERROR]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_ON_IO_ERROR_DETACH,
 						   TANDEM_ON_IO_ERROR_PASS_ON),
+	[TANDEM_A_DISK_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &tdm_disk_timeout_range),
 	[TANDEM_A_HANDLERS]	= NLA_POLICY_NESTED(tdm_handler_policy),
 };
 
@@ -184,7 +190,7 @@ static int tdm_nl_lock_dev(struct genl_info *info, struct tdm_device **devp)
  * back (tdm_md_reattach; tdm_devices_lock too, for status reads its path);
  * the peer hears of it, and resyncs it in a new session.
  */
-static int tdm_reattach(const char *name, u32 minor, const char *path,
+static int tdm_reattach(const char *name, u32 minor, const char *path, u32 disk_timeout_ms,
 			const struct tdm_handler_paths *handlers, struct genl_info *info)
 {
 	struct tdm_device *dev;
@@ -202,6 +208,10 @@ static int tdm_reattach(const char *name, u32 minor, const char *path,
 	} else if (info->attrs[TANDEM_A_ON_IO_ERROR] &&
 		   nla_get_u32(info->attrs[TANDEM_A_ON_IO_ERROR]) != dev->on_io_error) {
 		NL_SET_ERR_MSG(info->extack, "on-io-error is set at the first attach; detach to change it");
+		ret = -EINVAL;
+	} else if (info->attrs[TANDEM_A_DISK_TIMEOUT_MS] &&
+		   disk_timeout_ms != READ_ONCE(dev->dw.timeout_ms)) {
+		NL_SET_ERR_MSG(info->extack, "disk-timeout is set at the first attach; detach to change it");
 		ret = -EINVAL;
 	} else if (info->attrs[TANDEM_A_HANDLERS] &&
 		   memcmp(handlers, &dev->handlers.paths, sizeof(*handlers))) {
@@ -223,7 +233,7 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	struct tdm_handler_paths *handlers;
 	struct tdm_device *dev;
 	const char *name, *path;
-	u32 minor, on_io_error = TANDEM_ON_IO_ERROR_DETACH;
+	u32 minor, on_io_error = TANDEM_ON_IO_ERROR_DETACH, disk_timeout_ms = 0;
 	int ret;
 
 	ret = tdm_require(info, TANDEM_A_RES_NAME, "missing resource name") ?:
@@ -241,6 +251,13 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 
 	if (info->attrs[TANDEM_A_ON_IO_ERROR])
 		on_io_error = nla_get_u32(info->attrs[TANDEM_A_ON_IO_ERROR]);
+	if (info->attrs[TANDEM_A_DISK_TIMEOUT_MS])
+		disk_timeout_ms = nla_get_u32(info->attrs[TANDEM_A_DISK_TIMEOUT_MS]);
+	if (disk_timeout_ms && disk_timeout_ms < TANDEM_DISK_TIMEOUT_MS_MIN) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TANDEM_A_DISK_TIMEOUT_MS],
+				    "disk-timeout is 0 (off) or at least 1000 ms");
+		return -EINVAL;
+	}
 	handlers = kzalloc(sizeof(*handlers), GFP_KERNEL);
 	if (!handlers)
 		return -ENOMEM;
@@ -251,7 +268,7 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&tdm_devices_lock);
 	if (tdm_find_by_name(name)) {
 		mutex_unlock(&tdm_devices_lock);
-		ret = tdm_reattach(name, minor, path, handlers, info);
+		ret = tdm_reattach(name, minor, path, disk_timeout_ms, handlers, info);
 		goto out_free;
 	}
 	if (tdm_find_by_minor(minor)) {
@@ -259,7 +276,8 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		ret = -EEXIST;
 		goto out_unlock;
 	}
-	dev = tdm_device_create(name, minor, path, on_io_error, handlers, info->extack);
+	dev = tdm_device_create(name, minor, path, on_io_error, disk_timeout_ms, handlers,
+				info->extack);
 	if (IS_ERR(dev)) {
 		ret = PTR_ERR(dev);
 		goto out_unlock;
@@ -290,6 +308,12 @@ static int tdm_nl_detach(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "no such resource");
 		mutex_unlock(&tdm_devices_lock);
 		return -ENOENT;
+	}
+	if (tdm_dw_late(dev)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the local disk still holds requests given up on after the disk-timeout: detach once it returned them (status: late requests), or restart the node");
+		mutex_unlock(&tdm_devices_lock);
+		return -EBUSY;
 	}
 	ret = tdm_device_start_teardown(dev, info->extack);
 	if (!ret)
@@ -740,6 +764,7 @@ static int tdm_put_stats(struct sk_buff *skb, struct tdm_device *dev)
 static int tdm_fill_status(struct sk_buff *skb, struct tdm_device *dev,
 			   u32 portid, u32 seq, int flags, u32 event)
 {
+	unsigned int late = tdm_dw_late(dev);
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &tdm_genl_family, flags,
@@ -757,6 +782,9 @@ static int tdm_fill_status(struct sk_buff *skb, struct tdm_device *dev,
 	    nla_put_u32(skb, TANDEM_A_ROLE, READ_ONCE(dev->role)) ||
 	    nla_put_u32(skb, TANDEM_A_DISK_STATE, tdm_disk_state(dev)) ||
 	    nla_put_u32(skb, TANDEM_A_ON_IO_ERROR, dev->on_io_error) ||
+	    (READ_ONCE(dev->dw.timeout_ms) &&
+	     nla_put_u32(skb, TANDEM_A_DISK_TIMEOUT_MS, READ_ONCE(dev->dw.timeout_ms))) ||
+	    (late && nla_put_u32(skb, TANDEM_A_DISK_LATE, late)) ||
 	    nla_put_u64_64bit(skb, TANDEM_A_DISK_ERRORS, atomic64_read(&dev->disk_errors),
 			      TANDEM_A_PAD) ||
 	    (atomic64_read(&dev->first_disk_error) &&

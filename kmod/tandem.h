@@ -22,8 +22,9 @@
  * tdm_actlog.lock and tdm_bitmap.lock inside. tdm_device.inflight_lock
  * (spinlock, irq-safe: taken on submission, by the inflight work, and on
  * bio completion in interrupt context) is a leaf taken with no other lock
- * held. Nothing holds open_lock while calling into the block layer; no
- * spinlock is held across network I/O.
+ * held; so is tdm_diskwatch.lock (likewise irq-safe). Nothing holds
+ * open_lock while calling into the block layer; no spinlock is held across
+ * network I/O.
  */
 #ifndef TDM_TANDEM_H
 #define TDM_TANDEM_H
@@ -489,6 +490,24 @@ struct tdm_pages {
 	mempool_t *reserve;		/* the receiver's guaranteed pages */
 };
 
+/*
+ * The disk-timeout's watch over requests to the backing disk (diskwatch.c).
+ * Each is a private bio with its own pages, so that one given up on may
+ * come back late without touching memory that is no longer its own.
+ */
+struct tdm_diskwatch {
+	u32 timeout_ms;			/* 0: off; set once attached, then fixed */
+	spinlock_t lock;		/* protects busy, late and each tdm_dw_io's
+					 * abandoned; irq-safe, a leaf */
+	struct list_head busy;		/* requests at the disk, oldest first */
+	unsigned int late;		/* given up on, not yet back */
+	struct timer_list timer;	/* pending while busy is not empty: fires when
+					 * its oldest is due */
+	struct work_struct work;	/* gives up on the requests due */
+	wait_queue_head_t idle;		/* woken when late drops to 0 */
+	struct bio_set bio_set;		/* the private bios, in tdm_dw_io */
+};
+
 /* One resource: /dev/tandemN stacked on a backing disk. */
 struct tdm_device {
 	char name[TANDEM_NAME_MAX];
@@ -500,7 +519,9 @@ struct tdm_device {
 	struct tdm_io_stats __percpu *stats;
 
 	struct bio_set peer_bio_set;	/* bios applying the peer's writes */
-	struct tdm_pages pages;		/* payload pages: theirs, copies, reads */
+	struct tdm_pages pages;		/* payload pages: theirs, copies, reads,
+					 * the disk watch's private bios */
+	struct tdm_diskwatch dw;
 
 	struct mutex open_lock;		/* protects the two below, and role writes */
 	unsigned int open_count;	/* openers of /dev/tandemN */

@@ -16,7 +16,7 @@ declare -A FILE_LAYER=(
 	[auth.c]=replication [handshake.c]=replication [fence.c]=replication
 	[transport.c]=transport
 	[md.c]=metadata [gen.c]=metadata [bitmap.c]=metadata [actlog.c]=metadata
-	[events.c]=base [handler.c]=base [pages.c]=base
+	[events.c]=base [handler.c]=base [pages.c]=base [diskwatch.c]=base
 )
 
 rank() {

@@ -53,8 +53,7 @@ char *tdm_resolve_disk(const char *spec)
 struct attach_args {
 	uint32_t minor;
 	const char *disk;
-	uint32_t on_io_error;		/* 0: not sent */
-	const tdm_handler_paths *handlers; /* NULL: none sent */
+	const struct tdm_disk_opts *o;
 };
 
 /* The handlers set, as TANDEM_A_HANDLERS (none: not sent). */
@@ -82,8 +81,10 @@ static int put_attach(struct nl_msg *msg, void *arg)
 
 	return nla_put_u32(msg, TANDEM_A_MINOR, a->minor) ||
 	       nla_put_string(msg, TANDEM_A_DISK, a->disk) ||
-	       (a->on_io_error && nla_put_u32(msg, TANDEM_A_ON_IO_ERROR, a->on_io_error)) ||
-	       put_handlers(msg, a->handlers);
+	       (a->o->on_io_error && nla_put_u32(msg, TANDEM_A_ON_IO_ERROR, a->o->on_io_error)) ||
+	       (a->o->disk_timeout_set &&
+		nla_put_u32(msg, TANDEM_A_DISK_TIMEOUT_MS, a->o->disk_timeout_ms)) ||
+	       put_handlers(msg, &a->o->handlers);
 }
 
 /* --handler NAME=PATH into @h. */
@@ -113,19 +114,20 @@ int cmd_attach(int argc, char **argv)
 		{ "minor", required_argument, NULL, 'm' },
 		{ "disk", required_argument, NULL, 'd' },
 		{ "on-io-error", required_argument, NULL, 'e' },
+		{ "disk-timeout", required_argument, NULL, 'T' },
 		{ "handler", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static tdm_handler_paths handlers;
+	static struct tdm_disk_opts o;
 	const char *name, *disk_spec = NULL;
 	bool have_minor = false;
 	struct tdm_local l;
 	struct tdm_cfg cfg;
-	uint32_t minor = 0, on_io_error = 0;
+	uint32_t minor = 0;
 	char msg[128];
 	int c, i, ret;
 
-	while ((c = getopt_long(argc, argv, "m:d:e:H:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:d:e:T:H:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (tdm_parse_range(&tdm_range_minor, optarg, &minor, msg, sizeof(msg)))
@@ -136,12 +138,17 @@ int cmd_attach(int argc, char **argv)
 			disk_spec = optarg;
 			break;
 		case 'e':
-			on_io_error = tdm_io_error_value(optarg);
-			if (!on_io_error)
+			o.on_io_error = tdm_io_error_value(optarg);
+			if (!o.on_io_error)
 				return tdm_usage_error("attach", "--on-io-error must be detach or pass-on");
 			break;
+		case 'T':
+			if (tdm_parse_disk_timeout(optarg, &o.disk_timeout_ms, msg, sizeof(msg)))
+				return tdm_usage_error("attach", "--%s", msg);
+			o.disk_timeout_set = true;
+			break;
 		case 'H':
-			ret = parse_handler(optarg, &handlers);
+			ret = parse_handler(optarg, &o.handlers);
 			if (ret)
 				return ret;
 			break;
@@ -155,23 +162,28 @@ int cmd_attach(int argc, char **argv)
 	if (disk_spec && !disk_spec[0])
 		return tdm_usage_error("attach", "--disk is empty");
 	if (have_minor && disk_spec)
-		return tdm_attach_res(name, minor, disk_spec, on_io_error, &handlers);
+		return tdm_attach_res(name, minor, disk_spec, &o);
 	if (have_minor || disk_spec)
 		return tdm_usage_error("attach", "missing %s (or neither: both from the resource file)",
 				       have_minor ? "--disk" : "--minor");
 	ret = tdm_cfg_load(&cfg) ?: tdm_cfg_local(&cfg, name, &l);
 	if (ret)
 		return ret;
-	/* The command line's handlers over the file's. */
+	/* The command line's options over the file's. */
 	for (i = 1; i < __TANDEM_HANDLER_MAX; i++)
-		if (!handlers[i][0])
-			memcpy(handlers[i], l.res->opts.handlers[i], sizeof(handlers[i]));
-	return tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk,
-			      on_io_error ? on_io_error : l.res->opts.on_io_error, &handlers);
+		if (!o.handlers[i][0])
+			memcpy(o.handlers[i], l.res->opts.handlers[i], sizeof(o.handlers[i]));
+	if (!o.on_io_error)
+		o.on_io_error = l.res->opts.on_io_error;
+	if (!o.disk_timeout_set) {
+		o.disk_timeout_set = l.res->opts.disk_timeout_set;
+		o.disk_timeout_ms = l.res->opts.disk_timeout_ms;
+	}
+	return tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk, &o);
 }
 
-int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec, uint32_t on_io_error,
-		   const tdm_handler_paths *handlers)
+int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
+		   const struct tdm_disk_opts *o)
 {
 	char what[128 + PATH_MAX];
 	struct attach_args a;
@@ -190,8 +202,7 @@ int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec, uint
 	snprintf(what, sizeof(what), "attach %s (disk %s, minor %u)", name, disk, minor);
 	a.minor = minor;
 	a.disk = disk;
-	a.on_io_error = on_io_error;
-	a.handlers = handlers;
+	a.o = o;
 	ret = tdm_nl_do(what, TANDEM_CMD_ATTACH, name, put_attach, &a);
 	free(disk);
 	return ret;

@@ -191,6 +191,7 @@ int cmd_new_secret(int argc, char **argv)
 static int tdm_up_one(const struct tdm_cfg *cfg, const char *name)
 {
 	struct tdm_connect_args a = { .protocol = TANDEM_PROTO_SYNC };
+	static struct tdm_disk_opts o;
 	struct tdm_status st;
 	struct tdm_local l;
 	int ret;
@@ -199,9 +200,11 @@ static int tdm_up_one(const struct tdm_cfg *cfg, const char *name)
 	if (ret)
 		return ret;
 	if (!st.attached) {
-		ret = tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk,
-				     l.res->opts.on_io_error,
-				     (const tdm_handler_paths *)&l.res->opts.handlers);
+		o.on_io_error = l.res->opts.on_io_error;
+		o.disk_timeout_set = l.res->opts.disk_timeout_set;
+		o.disk_timeout_ms = l.res->opts.disk_timeout_ms;
+		memcpy(o.handlers, l.res->opts.handlers, sizeof(o.handlers));
+		ret = tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk, &o);
 		if (ret)
 			return ret;
 		st.conn_state = TANDEM_CONN_STANDALONE;

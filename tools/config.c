@@ -275,12 +275,12 @@ static int tdm_parse_handlers(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 }
 
 /*
- * protocol, fencing, on-io-error, secret-file, options or handlers: 1 if
- * the current word is none of them.
+ * protocol, fencing, on-io-error, disk-timeout, secret-file, options or
+ * handlers: 1 if the current word is none of them.
  */
 static int tdm_parse_shared(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 {
-	char v[TDM_CFG_WORD_MAX];
+	char v[TDM_CFG_WORD_MAX], msg[TDM_CFG_WORD_MAX + 64];
 	int line, col;
 
 	if (!strcmp(lx->word, "after-sb-0pri") || !strcmp(lx->word, "after-sb-1pri")) {
@@ -315,6 +315,16 @@ static int tdm_parse_shared(struct tdm_lexer *lx, struct tdm_cfg_opts *o)
 		if (!o->on_io_error)
 			return tdm_cfg_fail(lx->err, lx->file, line, col,
 					    "on-io-error must be detach or pass-on, not '%s'", v);
+		return 0;
+	}
+	if (!strcmp(lx->word, "disk-timeout")) {
+		line = lx->tline;
+		col = lx->tcol;
+		if (tdm_value(lx, "disk-timeout", v, sizeof(v)))
+			return -1;
+		if (tdm_parse_disk_timeout(v, &o->disk_timeout_ms, msg, sizeof(msg)))
+			return tdm_cfg_fail(lx->err, lx->file, line, col, "%s", msg);
+		o->disk_timeout_set = true;
 		return 0;
 	}
 	if (!strcmp(lx->word, "fencing")) {
@@ -363,6 +373,10 @@ static void tdm_opts_merge(struct tdm_cfg_opts *base, const struct tdm_cfg_opts 
 		base->fencing = over->fencing;
 	if (over->on_io_error)
 		base->on_io_error = over->on_io_error;
+	if (over->disk_timeout_set) {
+		base->disk_timeout_set = true;
+		base->disk_timeout_ms = over->disk_timeout_ms;
+	}
 	if (over->insecure)
 		base->insecure = true;
 	if (over->after_sb_0pri)
@@ -456,7 +470,7 @@ static int tdm_parse_resource(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 				return -1;
 		} else {
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in a resource (expected minor, protocol, fencing, on-io-error, after-sb-0pri, after-sb-1pri, secret-file, insecure, options, handlers or node)",
+					    "unknown keyword '%s' in a resource (expected minor, protocol, fencing, on-io-error, disk-timeout, after-sb-0pri, after-sb-1pri, secret-file, insecure, options, handlers or node)",
 					    lx->word);
 		}
 	}
@@ -481,7 +495,7 @@ static int tdm_parse_common(struct tdm_lexer *lx, struct tdm_cfg *cfg)
 			return -1;
 		if (ret)
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in common (expected protocol, fencing, on-io-error, after-sb-0pri, after-sb-1pri, secret-file, insecure, options or handlers)",
+					    "unknown keyword '%s' in common (expected protocol, fencing, on-io-error, disk-timeout, after-sb-0pri, after-sb-1pri, secret-file, insecure, options or handlers)",
 					    lx->word);
 	}
 	return ret < 0 ? -1 : 0;

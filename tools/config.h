@@ -18,6 +18,7 @@
  *                                            # ko-count timeouts
  *       fencing resource-and-stonith;        # none | resource-only | resource-and-stonith
  *       on-io-error detach;                  # detach | pass-on
+ *       disk-timeout 0;                      # ms: 0 (off) or 1000..600000
  *       after-sb-0pri discard-least-changes; # disconnect | discard-zero-changes | ...
  *       after-sb-1pri discard-secondary;     # disconnect | discard-secondary | consensus
  *       handlers { fence-peer /usr/lib/tandem/fence-peer; }
@@ -58,6 +59,8 @@ struct tdm_cfg_opts {
 	uint32_t ko_count;		/* timeouts */
 	uint32_t fencing;		/* enum tandem_fencing */
 	uint32_t on_io_error;		/* enum tandem_on_io_error */
+	bool disk_timeout_set;		/* "disk-timeout N;" was given (0: off) */
+	uint32_t disk_timeout_ms;
 	bool insecure;			/* "insecure;": no secret-file, knowingly */
 	uint32_t after_sb_0pri;		/* enum tandem_after_sb_0pri */
 	uint32_t after_sb_1pri;		/* enum tandem_after_sb_1pri */

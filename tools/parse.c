@@ -48,6 +48,20 @@ int tdm_parse_range(const struct tdm_range *r, const char *s, uint32_t *out,
 	return 0;
 }
 
+int tdm_parse_disk_timeout(const char *s, uint32_t *out, char *msg, size_t len)
+{
+	static const struct tdm_range r = { "disk-timeout", 0, TANDEM_DISK_TIMEOUT_MS_MAX, "ms" };
+	uint32_t v;
+
+	if (tdm_parse_range(&r, s, &v, NULL, 0) || (v && v < TANDEM_DISK_TIMEOUT_MS_MIN)) {
+		snprintf(msg, len, "disk-timeout must be 0 (off) or %u to %u ms, not '%s'",
+			 TANDEM_DISK_TIMEOUT_MS_MIN, TANDEM_DISK_TIMEOUT_MS_MAX, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 int tdm_parse_endpoint(const char *s, struct tdm_endpoint *ep)
 {
 	char host[INET6_ADDRSTRLEN + 2];

@@ -29,6 +29,8 @@ extern const struct tdm_range tdm_range_ko_count;
  */
 int tdm_parse_range(const struct tdm_range *r, const char *s, uint32_t *out,
 		    char *msg, size_t len);
+/* A disk-timeout: 0 (off) or TANDEM_DISK_TIMEOUT_MS_MIN..MAX; as above, @msg required. */
+int tdm_parse_disk_timeout(const char *s, uint32_t *out, char *msg, size_t len);
 
 struct tdm_endpoint {
 	unsigned char addr[16];

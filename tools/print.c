@@ -131,6 +131,10 @@ static void record_replication(const struct tdm_status *st)
 	out_state("disk_state", tdm_disk_name(st->disk_state));
 	if (st->on_io_error)
 		out_str("on_io_error", tdm_io_error_name(st->on_io_error));
+	if (st->disk_timeout_ms)
+		out_u64("disk_timeout_ms", st->disk_timeout_ms);
+	if (st->disk_late)
+		out_u64("disk_late", st->disk_late);
 	if (st->disk_errors)
 		out_u64("disk_errors", st->disk_errors);
 	if (st->first_disk_error) {
@@ -412,6 +416,11 @@ void tdm_print_block(const struct tdm_status *st, bool verbose)
 	block_state("disk", tdm_disk_name(st->disk_state));
 	if (st->on_io_error)
 		block_line("on io error", "%s", tdm_io_error_name(st->on_io_error));
+	if (st->disk_timeout_ms)
+		block_line("disk timeout", "%u ms", st->disk_timeout_ms);
+	if (st->disk_late)
+		block_line("late requests", "%u given up on, not yet back from the disk",
+			   st->disk_late);
 	if (st->disk_errors) {
 		char when[32];
 

@@ -121,6 +121,8 @@ int tdm_status_decode(struct nlattr **attrs, struct tdm_status *st)
 	st->disk_state = get_u32(attrs, TANDEM_A_DISK_STATE);
 	st->disk_errors = get_u64(attrs, TANDEM_A_DISK_ERRORS);
 	st->on_io_error = get_u32(attrs, TANDEM_A_ON_IO_ERROR);
+	st->disk_timeout_ms = get_u32(attrs, TANDEM_A_DISK_TIMEOUT_MS);
+	st->disk_late = get_u32(attrs, TANDEM_A_DISK_LATE);
 	st->first_disk_error = get_u64(attrs, TANDEM_A_FIRST_DISK_ERROR);
 	decode_conn(attrs, st);
 	decode_sync(attrs, st);

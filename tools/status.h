@@ -25,6 +25,8 @@ struct tdm_status {
 	uint32_t open_count;
 	uint32_t role, disk_state, conn_state;
 	uint32_t on_io_error;		/* enum tandem_on_io_error; 0: not sent */
+	uint32_t disk_timeout_ms;	/* 0: off */
+	uint32_t disk_late;		/* requests given up on, not back from the disk */
 	uint64_t disk_errors;
 	uint64_t first_disk_error;	/* seconds since 1970; 0: none */
 	/* the connection, when there is one */

@@ -27,7 +27,7 @@ static const struct tdm_cmd tdm_cmds[] = {
 	  "write fresh tandem metadata at the end of a disk (refuses if it holds data)" },
 	{ "dump-md", cmd_dump_md, "<res> [--disk PATH] [--json]",
 	  "print a disk's tandem metadata" },
-	{ "attach", cmd_attach, "<res> [--minor N] [--disk PATH|UUID=..|LABEL=..] [--on-io-error detach|pass-on]",
+	{ "attach", cmd_attach, "<res> [--minor N] [--disk PATH|UUID=..|LABEL=..] [--on-io-error detach|pass-on] [--disk-timeout MS]",
 	  "create /dev/tandemN on top of a backing disk; on a diskless secondary, re-attach it" },
 	{ "detach", cmd_detach, "<res>",
 	  "remove /dev/tandemN and release the backing disk" },

@@ -2,6 +2,7 @@
 #ifndef TDMCTL_H
 #define TDMCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,13 +52,16 @@ int tdm_take_name(const char *cmd, int argc, char **argv, const char **name);
 char *tdm_resolve_disk(const char *spec);
 /* The admin's handlers by enum tandem_handler, "" for none. */
 typedef char tdm_handler_paths[__TANDEM_HANDLER_MAX][TANDEM_HANDLER_MAX];
-/*
- * Attach @name on @disk_spec (path or tag) as minor @minor. @on_io_error:
- * enum tandem_on_io_error, 0 for the module's default; @handlers: NULL
- * for none.
- */
-int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec, uint32_t on_io_error,
-		   const tdm_handler_paths *handlers);
+/* What attach sets besides the disk and minor. */
+struct tdm_disk_opts {
+	uint32_t on_io_error;		/* enum tandem_on_io_error; 0: the module's default */
+	bool disk_timeout_set;		/* else not sent (the module's default: off) */
+	uint32_t disk_timeout_ms;	/* 0: off */
+	tdm_handler_paths handlers;	/* "" for none */
+};
+/* Attach @name on @disk_spec (path or tag) as minor @minor, with @o. */
+int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
+		   const struct tdm_disk_opts *o);
 /* A command taking the resource name alone. */
 int tdm_name_only_cmd(const char *cmdname, int cmd, int argc, char **argv);
 

@@ -160,6 +160,7 @@ T_MIN=$(uapi TANDEM_TIMEOUT_MS_MIN) T_MAX=$(uapi TANDEM_TIMEOUT_MS_MAX) T_DEF=$(
 R_MIN=$(uapi TANDEM_RESYNC_RATE_MIN) R_MAX=$(uapi TANDEM_RESYNC_RATE_MAX)
 C_MIN=$(uapi TANDEM_CONGESTION_MIB_MIN) C_MAX=$(uapi TANDEM_CONGESTION_MIB_MAX)
 K_MIN=$(uapi TANDEM_KO_COUNT_MIN) K_MAX=$(uapi TANDEM_KO_COUNT_MAX)
+D_MIN=$(uapi TANDEM_DISK_TIMEOUT_MS_MIN) D_MAX=$(uapi TANDEM_DISK_TIMEOUT_MS_MAX)
 C_DEF=$(uapi TANDEM_CONGESTION_MIB_DEF)
 man8=$TOP/tools/man/tandemctl.8 man5=$TOP/tools/man/tandem.conf.5
 # man_says PAGE AT TEXT: the line of PAGE holding AT, or the next one, says TEXT (fixed strings).
@@ -186,11 +187,15 @@ check "tandem.conf.5: congestion-limit's range and default" man_says "$man5" \
 check "tandem.conf.5: ko-count's range" man_says "$man5" 'ko\-count \fIN\fR;' \
 	"# $K_MIN to $K_MAX timeouts, default off"
 check "tandemctl.8: ko-count's range" man_says "$man8" '\-\-ko\-count " n"' "($K_MIN to $K_MAX, default off"
+check "tandemctl.8: --disk-timeout's range" man_says "$man8" '.B \-\-disk\-timeout' \
+	"default: no limit; else $D_MIN to $D_MAX ms"
+check "tandem.conf.5: disk-timeout's range" man_says "$man5" 'disk\-timeout \fIms\fR;' \
+	"# 0 (off, the default) or $D_MIN to $D_MAX"
 check "tandem.conf.5: the name's length" man_says "$man5" 'A resource has a name' \
 	"(1 to $NAME_LEN_MAX of letters"
 # no_stray_limits PAGE...: every "N to M" and "default N" in the pages is the header's.
 no_stray_limits() {
-	local ranges=" 0-$MINOR_MAX $SECRET_MIN-$SECRET_MAX $T_MIN-$T_MAX $R_MIN-$R_MAX $C_MIN-$C_MAX $K_MIN-$K_MAX 1-$NAME_LEN_MAX "
+	local ranges=" 0-$MINOR_MAX $SECRET_MIN-$SECRET_MAX $T_MIN-$T_MAX $R_MIN-$R_MAX $C_MIN-$C_MAX $K_MIN-$K_MAX $D_MIN-$D_MAX 1-$NAME_LEN_MAX "
 	local r d bad=
 	for r in $(cat "$@" | grep -oE '\b[0-9]+ to [0-9]+\b' | sed 's/ to /-/'); do
 		[[ $ranges == *" $r "* ]] || bad+=" $r"

@@ -121,7 +121,7 @@ static void test_syntax_errors(void)
 	EXPECT_ERROR("resource r0 {\n  minor 0\n  node a { }\n}\n",
 		     "x.res:3:3: expected ';' after the value of 'minor', found 'node'");
 	EXPECT_ERROR("resource r0 {\n  minr 0;\n}\n",
-		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, fencing, on-io-error, after-sb-0pri, after-sb-1pri, secret-file, insecure, options, handlers or node)");
+		     "x.res:2:3: unknown keyword 'minr' in a resource (expected minor, protocol, fencing, on-io-error, disk-timeout, after-sb-0pri, after-sb-1pri, secret-file, insecure, options, handlers or node)");
 	EXPECT_ERROR("resource r0 {\n  options { timeout 100; }\n}\n",
 		     "x.res:2:21: timeout must be a number from 500 to 30000 ms, not '100'");
 	EXPECT_ERROR("resource r0 {\n  options { timeout 5s; }\n}\n",
@@ -164,7 +164,7 @@ static void test_syntax_errors(void)
 		     "tandem.conf:1:1: unknown keyword 'resource' (expected common; resources go in <name>.res files)",
 		     __LINE__);
 	expect_error("common {\n  minor 0;\n}", true, false,
-		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, fencing, on-io-error, after-sb-0pri, after-sb-1pri, secret-file, insecure, options or handlers)",
+		     "tandem.conf:2:3: unknown keyword 'minor' in common (expected protocol, fencing, on-io-error, disk-timeout, after-sb-0pri, after-sb-1pri, secret-file, insecure, options or handlers)",
 		     __LINE__);
 }
 
@@ -308,11 +308,43 @@ static void test_on_io_error(void)
 		     "x.res:1:15: on-io-error must be detach or pass-on, not 'call-local-io-error'");
 }
 
+/*
+ * disk-timeout: common sets it, a resource overrides it, 0 (off) is a
+ * setting of its own; below the minimum or above the maximum is refused.
+ */
+static void test_disk_timeout(void)
+{
+	struct tdm_cfg cfg;
+
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "tandem.conf", "common { disk-timeout 5000; insecure; }", true,
+			       &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "a.res", "resource a { minor 0; " NODES " }", false, &err), 0);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "b.res", "resource b { minor 1; disk-timeout 0; " NODES " }",
+			       false, &err), 0);
+	CHECK_EQ(tdm_cfg_check(&cfg, &err), 0);
+	CHECK(cfg.res[0].opts.disk_timeout_set);
+	CHECK_EQ(cfg.res[0].opts.disk_timeout_ms, 5000);
+	CHECK(cfg.res[1].opts.disk_timeout_set);
+	CHECK_EQ(cfg.res[1].opts.disk_timeout_ms, 0);
+	tdm_cfg_init(&cfg);
+	CHECK_EQ(tdm_cfg_parse(&cfg, "c.res", "resource c { minor 0; insecure; " NODES " }", false,
+			       &err), 0);
+	CHECK(!cfg.res[0].opts.disk_timeout_set);
+	EXPECT_ERROR("resource r0 { disk-timeout 999; }",
+		     "x.res:1:15: disk-timeout must be 0 (off) or 1000 to 600000 ms, not '999'");
+	EXPECT_ERROR("resource r0 { disk-timeout 600001; }",
+		     "x.res:1:15: disk-timeout must be 0 (off) or 1000 to 600000 ms, not '600001'");
+	EXPECT_ERROR("resource r0 { disk-timeout 2s; }",
+		     "x.res:1:15: disk-timeout must be 0 (off) or 1000 to 600000 ms, not '2s'");
+}
+
 void test_config(void)
 {
 	test_valid();
 	test_fencing();
 	test_on_io_error();
+	test_disk_timeout();
 	test_secret();
 	test_defaults();
 	test_syntax_errors();
