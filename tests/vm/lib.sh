@@ -169,7 +169,8 @@ wait_drained() {
 # Resource files: r0 between alpha and beta on /dev/vda, sync, authenticated.
 CONF=/tmp/tandem-conf
 
-# write_conf VM: the same files on both nodes, plus a private secret.
+# write_conf VM [DISK]: the same files on both nodes (the disk: DISK, default
+# /dev/vda), plus a private secret.
 write_conf() {
 	ok "$1" "mkdir -p $CONF && rm -f $CONF/*.res $CONF/tandem.conf &&
 cat > $CONF/tandem.conf <<'EOF'
@@ -184,19 +185,20 @@ resource r0 {
 	minor 0;
 	secret-file $CONF/r0.secret;
 	options { resync-rate 500; }
-	node alpha { disk /dev/vda; address 10.99.0.1:7789; }
-	node beta { disk /dev/vda; address 10.99.0.2:7789; }
+	node alpha { disk ${2:-/dev/vda}; address 10.99.0.1:7789; }
+	node beta { disk ${2:-/dev/vda}; address 10.99.0.2:7789; }
 }
 EOF
 printf 'shared secret of r0' > $CONF/r0.secret && chmod 600 $CONF/r0.secret"
 }
 
-# conf_pair_up: fresh zeroed disks, r0 up on both from the resource files
-# (beta's disk declared identical), connected; neither is primary yet.
+# conf_pair_up [DISK]: fresh zeroed disks, r0 up on both from the resource
+# files (on DISK, default /dev/vda; beta's disk declared identical),
+# connected; neither is primary yet.
 conf_pair_up() {
 	local vm
 	for vm in alpha beta; do
-		write_conf "$vm"
+		write_conf "$vm" "${1:-}"
 		ok "$vm" "modprobe tandem && blkdiscard -f /dev/vda && TANDEM_CONFIG_DIR=$CONF tandemctl create-md r0 >/dev/null"
 	done
 	ok alpha "TANDEM_CONFIG_DIR=$CONF tandemctl up r0"
@@ -310,12 +312,13 @@ VIP=10.0.0.100
 # keepalived_up VM PRIORITY: the example configuration with this tree's script;
 # tandem-vrrp (/etc/tandem/r0.vrrp) mounts /dev/tandem0 on /mnt/svc and
 # "serves" by writing a file. keepalived and tandem-vrrp log to syslog: a
-# busybox syslogd keeps it in /run/syslog.
+# busybox syslogd keeps it in /run/syslog. VRRP_STOP: the service's stop
+# command (default sync).
 keepalived_up() {
 	ok "$1" "mkdir -p /etc/tandem && cat > /etc/tandem/r0.vrrp <<'EOF'
 MOUNT=/mnt/svc
 START='date +%s.%N > /mnt/svc/served-by-\$(hostname)'
-STOP='sync'
+STOP='${VRRP_STOP:-sync}'
 EOF
 sed -e 's|/usr/lib/tandem/|$TDM_TOP/tools/ha/|' -e \"s|/usr/sbin/tandemctl|\$(command -v tandemctl)|\" \
 	-e 's/priority 100 .*/priority $2/' tools/ha/keepalived.conf.example > /tmp/keepalived.conf

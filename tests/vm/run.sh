@@ -42,6 +42,7 @@ for i in $(seq 100); do pidof keepalived mariadbd >/dev/null || break; sleep 0.1
 for m in $(awk "\$2 ~ \"^/mnt/|^/var/lib/mysql\" {print \$2}" /proc/mounts); do umount -l "$m"; done
 fuser -k /dev/tandem* 2>/dev/null; pkill -f "tandemctl events"; pkill -x syslogd; rm -f /run/syslog; sleep 0.2
 leaks=/sys/kernel/debug/kmemleak
+for d in $(dmsetup ls 2>/dev/null | cut -f1); do dmsetup resume "$d"; done 2>/dev/null
 if [ -d /sys/module/tandem ]; then
 	for r in $(tandemctl status --json | grep -o "\"name\":\"[^\"]*\"" | cut -d\" -f4); do
 		tandemctl detach "$r" || true
