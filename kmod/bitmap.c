@@ -159,7 +159,7 @@ int tdm_bm_write(struct tdm_device *dev, bool all)
 		if (err && !ret)
 			ret = err;
 	}
-	err = blkdev_issue_flush(dev->backing);
+	err = tdm_md_flush(dev);
 	mutex_unlock(&dev->md_lock);
 	if (ret || err)
 		tdm_err(dev, "cannot write the bitmap: %d\n", ret ?: err);

@@ -5,8 +5,10 @@
  * Both nodes are configured with both addresses. The node whose address
  * sorts lower connects, the other listens: they meet whichever starts first,
  * and only the listener has a port open, which accepts the configured peer's
- * IP address only. After a session ends, the connector retries with a
- * backoff from 100 ms doubling up to 500 ms; the listener just listens.
+ * IP address only, and takes the first connection that sends a whole HELLO
+ * (transport.c: silent ones cannot hold the peer's own back). After a
+ * session ends, the connector retries with a backoff from 100 ms doubling
+ * up to 500 ms; the listener just listens.
  * After a refused handshake (a split brain aside, which halts the
  * connection: handshake.c) the connector waits from 250 ms doubling up to
  * 5 s: what made one side refuse (secrets, sizes, both primary) takes an
@@ -110,17 +112,22 @@ static void tdm_conn_idle(struct tdm_transport *t)
 	wake_up(&conn->send_wq);
 }
 
-/* One attempt to reach the peer: a connected socket, or NULL. */
-static struct socket *tdm_establish(struct tdm_conn *conn, struct socket *listener)
+/*
+ * One attempt to reach the peer: a connected socket, or NULL. A listener
+ * waits for a whole HELLO on a connection as long as a handshake may take.
+ */
+static struct socket *tdm_establish(struct tdm_conn *conn, struct tdm_listener *listener)
 {
 	struct sockaddr_storage from;
 	struct socket *sock;
 	int ret;
 
-	if (!listener)
+	if (!listener->sock)
 		return tdm_tr_connect(&conn->cfg.local, &conn->cfg.peer, conn->cfg.addrlen,
 				      READ_ONCE(conn->tr.timeout_ms), &sock) ? NULL : sock;
-	ret = tdm_tr_accept(listener, &conn->cfg.peer, &sock, &from);
+	ret = tdm_tr_accept(listener, &conn->cfg.peer,
+			    TDM_HS_DEADLINE * READ_ONCE(conn->tr.timeout_ms), tdm_hs_opened,
+			    &sock, &from);
 	if (ret == -EACCES) {
 		tdm_warn_ratelimited(conn->dev, "refused a connection from %pISc: not the configured peer\n",
 				     &from);
@@ -332,7 +339,8 @@ static void tdm_session_end(struct tdm_conn *conn)
 static int tdm_conn_thread(void *data)
 {
 	struct tdm_conn *conn = data;
-	struct socket *listener = NULL, *sock;
+	struct tdm_listener listener = { };
+	struct socket *sock;
 	unsigned int backoff = TDM_BACKOFF_MIN_MS, refused_ms = 0;
 	int ret;
 
@@ -342,15 +350,15 @@ static int tdm_conn_thread(void *data)
 			schedule_timeout_interruptible(MAX_SCHEDULE_TIMEOUT);
 			continue;
 		}
-		if (conn->cfg.acceptor && !listener &&
-		    tdm_tr_bind(&conn->cfg.local, conn->cfg.addrlen, true, &listener)) {
+		if (conn->cfg.acceptor && !listener.sock &&
+		    tdm_tr_listen(&conn->cfg.local, conn->cfg.addrlen, &listener)) {
 			tdm_set_error(conn, "cannot listen on the local address", false);
 			schedule_timeout_interruptible(msecs_to_jiffies(TDM_BACKOFF_MAX_MS));
 			continue;
 		}
-		sock = tdm_establish(conn, listener);
+		sock = tdm_establish(conn, &listener);
 		if (!sock) {
-			if (!listener) {
+			if (!listener.sock) {
 				schedule_timeout_interruptible(msecs_to_jiffies(backoff));
 				backoff = min(backoff * 2, TDM_BACKOFF_MAX_MS);
 			}
@@ -364,13 +372,12 @@ static int tdm_conn_thread(void *data)
 			tdm_session(conn);
 		}
 		tdm_session_end(conn);
-		if (ret == -ECONNREFUSED && !listener) {
+		if (ret == -ECONNREFUSED && !listener.sock) {
 			refused_ms = clamp(refused_ms * 2, TDM_REFUSED_MIN_MS, TDM_REFUSED_MAX_MS);
 			schedule_timeout_interruptible(msecs_to_jiffies(refused_ms));
 		}
 	}
-	if (listener)
-		sock_release(listener);
+	tdm_tr_unlisten(&listener);
 	return 0;
 }
 

@@ -41,8 +41,17 @@ static int tdm_refused(struct tdm_conn *conn, enum tdm_refuse reason, bool peer_
 	return -ECONNREFUSED;
 }
 
-/* Timeouts the handshake may take up to the generations' exchange. */
-#define TDM_HS_DEADLINE 4
+bool tdm_hs_opened(const void *buf, size_t len)
+{
+	struct tdm_hdr h;
+
+	if (len < TDM_WIRE_HDR_LEN)
+		return false;
+	/* Bytes that are no HELLO are refused at once by the handshake. */
+	if (tdm_hdr_decode(buf, TDM_WIRE_HDR_LEN, &h) != TDM_WIRE_OK || h.type != TDM_P_HELLO)
+		return true;
+	return len >= min_t(size_t, TDM_WIRE_HDR_LEN + (size_t)h.len, TDM_TR_OPENING_MAX);
+}
 
 static int tdm_recv_hdr(struct tdm_conn *conn, struct tdm_hdr *h, u16 want)
 {

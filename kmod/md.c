@@ -40,6 +40,21 @@ int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_op
 	return ret;
 }
 
+int tdm_md_flush(struct tdm_device *dev)
+{
+	struct bio bio;
+	int ret;
+
+	if (test_bit(TDM_DEV_DISKLESS, &dev->flags))
+		return -EIO;
+	bio_init(&bio, dev->backing, NULL, 0, REQ_OP_WRITE | REQ_PREFLUSH);
+	ret = tdm_dw_submit_wait(dev, &bio);
+	bio_uninit(&bio);
+	if (ret && ret != -EOPNOTSUPP && dev->disk)
+		tdm_md_disk_error(dev, "cache flush", 0);
+	return ret;
+}
+
 static void tdm_md_sb_from_dev(struct tdm_device *dev, struct tdm_md_sb *sb)
 {
 	*sb = dev->md;

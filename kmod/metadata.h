@@ -14,6 +14,8 @@
 /* md.c: the superblock, metadata I/O, attach/detach. May sleep; no spinlock held. */
 int tdm_md_attach(struct tdm_device *dev, struct netlink_ext_ack *extack);
 int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_opf_t opf);
+/* Flush the disk's cache (through the disk-timeout's watch); -EIO once dropped. */
+int tdm_md_flush(struct tdm_device *dev);
 void tdm_md_detach(struct tdm_device *dev);
 /* dev->md_lock held. */
 int tdm_md_write_sb(struct tdm_device *dev);

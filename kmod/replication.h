@@ -24,7 +24,11 @@ void tdm_set_error(struct tdm_conn *conn, const char *msg, bool peer_said);
 bool tdm_ko_expired(struct tdm_conn *conn);
 
 /* handshake.c: opening a session, and the state it settles. The connection thread; may sleep. */
+/* Timeouts the handshake may take up to the generations' exchange. */
+#define TDM_HS_DEADLINE 4
 int tdm_handshake(struct tdm_conn *conn);
+/* Any context: @buf, the first bytes a connection sent, hold a whole HELLO (or are none). */
+bool tdm_hs_opened(const void *buf, size_t len);
 void tdm_peer_state(struct tdm_conn *conn, u32 peer_role, u32 peer_disk);
 void tdm_conn_gen(struct tdm_conn *conn, struct tdm_gen *g);
 int tdm_apply_sync(struct tdm_conn *conn, enum tdm_sync s);

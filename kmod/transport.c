@@ -23,6 +23,8 @@
 
 /* A blocked send or receive looks around this often. */
 #define TDM_TICK_MS 250
+/* A listener with connections waiting for their opening looks at them this often. */
+#define TDM_TR_POLL_MS 20
 
 int tdm_tr_init(struct tdm_transport *t)
 {
@@ -79,7 +81,7 @@ int tdm_tr_bind(const struct sockaddr_storage *local, int addrlen, bool listen,
 	}
 	ret = kernel_bind(sock, (struct sockaddr *)&addr, addrlen);
 	if (!ret && listen)
-		ret = kernel_listen(sock, 4);
+		ret = kernel_listen(sock, 2 * TDM_TR_CANDIDATES);
 	if (ret) {
 		sock_release(sock);
 		return ret;
@@ -110,13 +112,38 @@ int tdm_tr_connect(const struct sockaddr_storage *local, const struct sockaddr_s
 	return 0;
 }
 
-int tdm_tr_accept(struct socket *listener, const struct sockaddr_storage *peer,
-		  struct socket **res, struct sockaddr_storage *from)
+int tdm_tr_listen(const struct sockaddr_storage *local, int addrlen, struct tdm_listener *l)
+{
+	l->nr = 0;
+	return tdm_tr_bind(local, addrlen, true, &l->sock);
+}
+
+/* Close candidate @i. */
+static void tdm_tr_drop(struct tdm_listener *l, unsigned int i, bool release)
+{
+	if (release)
+		sock_release(l->cand[i].sock);
+	memmove(&l->cand[i], &l->cand[i + 1], (l->nr - i - 1) * sizeof(l->cand[0]));
+	l->nr--;
+}
+
+void tdm_tr_unlisten(struct tdm_listener *l)
+{
+	while (l->nr)
+		tdm_tr_drop(l, 0, true);
+	if (l->sock)
+		sock_release(l->sock);
+	l->sock = NULL;
+}
+
+/* Accept one connection (@flags: O_NONBLOCK, or 0: wait up to a tick) as a candidate. */
+static int tdm_tr_take(struct tdm_listener *l, const struct sockaddr_storage *peer, int flags,
+		       struct sockaddr_storage *from)
 {
 	struct socket *sock;
 	int ret;
 
-	ret = kernel_accept(listener, &sock, 0);
+	ret = kernel_accept(l->sock, &sock, flags);
 	if (ret)
 		return ret;
 	if (kernel_getpeername(sock, (struct sockaddr *)from) < 0)
@@ -128,8 +155,58 @@ int tdm_tr_accept(struct socket *listener, const struct sockaddr_storage *peer,
 		return ret;
 	}
 	tdm_tr_setup(sock);
-	*res = sock;
+	if (l->nr == TDM_TR_CANDIDATES)
+		tdm_tr_drop(l, 0, true);
+	l->cand[l->nr].sock = sock;
+	l->cand[l->nr].since = jiffies;
+	l->nr++;
 	return 0;
+}
+
+/* 1: @sock's opening is complete, 0: not yet, < 0: closed or failed. */
+static int tdm_tr_opened(struct socket *sock, bool (*opened)(const void *buf, size_t len))
+{
+	u8 buf[TDM_TR_OPENING_MAX];
+	struct kvec iov = { buf, sizeof(buf) };
+	struct msghdr msg = { };
+	int ret;
+
+	ret = kernel_recvmsg(sock, &msg, &iov, 1, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+	if (ret == -EAGAIN)
+		return 0;
+	if (ret <= 0)
+		return ret ?: -ECONNRESET;
+	return opened(buf, ret);
+}
+
+int tdm_tr_accept(struct tdm_listener *l, const struct sockaddr_storage *peer,
+		  unsigned int silent_ms, bool (*opened)(const void *buf, size_t len),
+		  struct socket **res, struct sockaddr_storage *from)
+{
+	unsigned int i;
+	int ret;
+
+	/* None waits: wait a tick for one; then take every other one waiting. */
+	ret = tdm_tr_take(l, peer, l->nr ? O_NONBLOCK : 0, from);
+	while (!ret)
+		ret = tdm_tr_take(l, peer, O_NONBLOCK, from);
+	if (ret != -EAGAIN)
+		return ret;
+	for (i = 0; i < l->nr;) {
+		ret = tdm_tr_opened(l->cand[i].sock, opened);
+		if (ret > 0) {
+			*res = l->cand[i].sock;
+			tdm_tr_drop(l, i, false);
+			return 0;
+		}
+		if (ret < 0 || time_after(jiffies, l->cand[i].since + msecs_to_jiffies(silent_ms)))
+			tdm_tr_drop(l, i, true);
+		else
+			i++;
+	}
+	if (l->nr)
+		schedule_timeout_interruptible(msecs_to_jiffies(TDM_TR_POLL_MS));
+	return -EAGAIN;
 }
 
 void tdm_tr_start(struct tdm_transport *t, struct socket *sock)

@@ -48,11 +48,41 @@ int tdm_tr_bind(const struct sockaddr_storage *local, int addrlen, bool listen,
 /* Connect from @local to @peer, waiting at most @timeout_ms; may sleep. */
 int tdm_tr_connect(const struct sockaddr_storage *local, const struct sockaddr_storage *peer,
 		   int addrlen, unsigned int timeout_ms, struct socket **res);
+
+/* Connections a listener holds while they have not sent their opening bytes. */
+#define TDM_TR_CANDIDATES 8
+/* The opening bytes a listener looks at, at most. */
+#define TDM_TR_OPENING_MAX 256
+
 /*
- * Accept one connection on @listener from @peer's IP address only: else
- * -EACCES, @from set; -ENOTCONN if it is gone already.
+ * A listening socket, and the connections accepted on it that have not
+ * sent their opening yet: several at once, so that connections that stay
+ * silent (or trickle) cannot keep the peer's own waiting behind them. The
+ * connection thread's own.
  */
-int tdm_tr_accept(struct socket *listener, const struct sockaddr_storage *peer,
+struct tdm_listener {
+	struct socket *sock;		/* NULL: not listening */
+	unsigned int nr;
+	struct {
+		struct socket *sock;
+		unsigned long since;	/* jiffies when accepted */
+	} cand[TDM_TR_CANDIDATES];	/* oldest first */
+};
+
+/* Listen on @local; may sleep. Unlisten releases the socket and every candidate. */
+int tdm_tr_listen(const struct sockaddr_storage *local, int addrlen, struct tdm_listener *l);
+void tdm_tr_unlisten(struct tdm_listener *l);
+/*
+ * Accept the connection the peer opens, from @peer's IP address only. Every
+ * connection waiting is accepted; the first whose opening is complete
+ * (@opened says so of the bytes it sent so far, at most TDM_TR_OPENING_MAX)
+ * is the one; one that has not completed it within @silent_ms is dropped,
+ * and so is the oldest when more than TDM_TR_CANDIDATES wait. 0 with *@res;
+ * -EAGAIN after a tick without one; -EACCES for a connection from another
+ * address (@from set), -ENOTCONN for one gone already. May sleep.
+ */
+int tdm_tr_accept(struct tdm_listener *l, const struct sockaddr_storage *peer,
+		  unsigned int silent_ms, bool (*opened)(const void *buf, size_t len),
 		  struct socket **res, struct sockaddr_storage *from);
 
 /*
