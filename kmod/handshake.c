@@ -357,6 +357,7 @@ static int tdm_recv_bitmap(struct tdm_conn *conn, u8 *buf)
 	struct tdm_hdr h;
 	struct tdm_run r;
 	unsigned int i;
+	u64 next = 0;
 	int ret;
 
 	for (;;) {
@@ -372,6 +373,10 @@ static int tdm_recv_bitmap(struct tdm_conn *conn, u8 *buf)
 			if (tdm_run_decode(buf + i * TDM_WIRE_RUN_LEN, TDM_WIRE_RUN_LEN,
 					   dev->bm.nbits, &r) != TDM_WIRE_OK)
 				return tdm_refuse(conn, TDM_REFUSE_MALFORMED);
+			if (!tdm_run_in_order(&r, &next)) {
+				tdm_warn_ratelimited(dev, "the peer's bitmap runs are out of order\n");
+				return tdm_refuse(conn, TDM_REFUSE_MALFORMED);
+			}
 			tdm_bm_set(dev, tdm_bm_bit_to_sector(r.start),
 				   tdm_bm_bit_to_sector(r.count));
 		}

@@ -248,6 +248,14 @@ enum tdm_wire_err tdm_run_decode(const u8 *buf, size_t len, u64 nbits, struct td
 	return TDM_WIRE_OK;
 }
 
+bool tdm_run_in_order(const struct tdm_run *r, u64 *next)
+{
+	if (r->start < *next)
+		return false;
+	*next = r->start + r->count;
+	return true;
+}
+
 bool tdm_data_flags_ok(u32 op, u16 flags)
 {
 	if (flags & ~(TDM_F_FUA | TDM_F_PREFLUSH | TDM_F_RESYNC))

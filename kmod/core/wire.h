@@ -233,6 +233,12 @@ enum tdm_wire_err tdm_sb_info_decode(const u8 *buf, size_t len, struct tdm_sb_si
 void tdm_run_encode(u8 *buf, const struct tdm_run *r);
 /* Decode one run and check it lies inside a bitmap of @nbits bits. */
 enum tdm_wire_err tdm_run_decode(const u8 *buf, size_t len, u64 nbits, struct tdm_run *r);
+/*
+ * A bitmap's runs come in order: each starts at or after the end of the
+ * one before (*@next, 0 before the first), so that a peer cannot send runs
+ * for ever. Advances *@next; false if @r is out of order.
+ */
+bool tdm_run_in_order(const struct tdm_run *r, u64 *next);
 
 void tdm_be32_put(u8 *p, u32 v);
 u32 tdm_be32_get(const u8 *p);

@@ -493,10 +493,35 @@ static void run_rules(void)
 	free(p);
 }
 
+/* Runs in order: touching is fine (a run split at U32_MAX bits), overlap or going back is not. */
+static void run_order(void)
+{
+	struct tdm_run a = { .start = 0, .count = 10 }, b = { .start = 10, .count = 5 },
+		       c = { .start = 20, .count = 1 };
+	u64 next = 0;
+
+	CHECK(tdm_run_in_order(&a, &next));
+	CHECK_EQ(next, 10);
+	CHECK(tdm_run_in_order(&b, &next));
+	CHECK(tdm_run_in_order(&c, &next));
+	CHECK_EQ(next, 21);
+	/* The same run again (a flood), one before it, one overlapping its end. */
+	CHECK(!tdm_run_in_order(&c, &next));
+	CHECK(!tdm_run_in_order(&a, &next));
+	next = 21;
+	CHECK(!tdm_run_in_order(&(struct tdm_run){ .start = 20, .count = 5 }, &next));
+	CHECK_EQ(next, 21);
+	/* The last bits of a 2^64-bit map end exactly at 2^64: next wraps to 0 no earlier. */
+	next = ~0ULL - 9;
+	CHECK(tdm_run_in_order(&(struct tdm_run){ .start = ~0ULL - 9, .count = 9 }, &next));
+	CHECK_EQ(next, ~0ULL);
+}
+
 void test_wire(void)
 {
 	gen_rules();
 	run_rules();
+	run_order();
 	hdr_roundtrip();
 	hdr_rules();
 	data_rules();

@@ -1,4 +1,4 @@
-description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range or a read request that wraps past 2^64, an answer to a read not asked for, a flush without its flag, an unknown flag bit, bytes that are no packet (before or after the handshake), a length of 4 GiB, an unknown packet type, a second HELLO, a packet cut short then silence (a timeout), answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading, a peer that floods writes and reads no acks (held at 1024); a valid write is taken"
+description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range or a read request that wraps past 2^64, an answer to a read not asked for, a flush without its flag, an unknown flag bit, bytes that are no packet (before or after the handshake), a length of 4 GiB, an unknown packet type, a second HELLO, a packet cut short then silence (a timeout), answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading, a peer that floods writes and reads no acks (held at 1024), a peer that sends the same bitmap run for ever; a valid write is taken"
 groups="fault"
 requires=""
 
@@ -147,4 +147,13 @@ run_test() {
 	done
 	ok beta 'tandemctl status r0 --json'
 	grep -q '"errors":0' <<<"$OUT" || fail "beta's I/O errors" "$OUT"
+
+	step "a peer that resyncs beta sends the same bitmap run for ever: beta refuses it"
+	ok beta 'tandemctl disconnect r0; tandemctl secondary r0'
+	connect_res beta --protocol sync
+	attack bitmap-flood
+	expect_eq "$OUT" "hung up" "after bitmap-flood"
+	ok beta 'dmesg'
+	grep -q "the peer's bitmap runs are out of order" <<<"$OUT" || fail "beta should say why it hung up" "$OUT"
+	wait_field beta connection connecting
 }

@@ -27,6 +27,9 @@
  * (nothing more: the node must give up on a peer that takes nothing).
  * As a primary: data-flood (valid writes for FLOOD_MS, never reading the
  * node's acks: the node must stop taking them, not fill its memory).
+ * As a secondary that changed the node's data since it last had it (a
+ * bitmap resync from us): bitmap-flood (the same bitmap run over and over,
+ * for FLOOD_MS: the node must refuse, not read them for ever).
  * Prints "hung up" or "still connected"; exit 0 when it ran, 2 on failure.
  */
 #include <arpa/inet.h>
@@ -42,6 +45,7 @@
 #include <unistd.h>
 
 #include "core/wire.h"
+#include "core/gen.h"
 
 #define STALL_MS 120000	/* a debug kernel in emulation may take most of it to start fio */
 #define GO_FILE "/tmp/fakepeer.go"
@@ -164,6 +168,64 @@ static void handshake(const char *name, u64 sectors, int secondary)
 	tdm_gen_encode(buf, &gen);
 	send_pkt(TDM_P_GEN, 0, 0, 0, buf, TDM_WIRE_GEN_LEN);
 	expect_pkt(TDM_P_GEN, buf, TDM_WIRE_GEN_LEN);
+}
+
+/*
+ * Up to the bitmaps of a resync from us to the node: our generations say
+ * we changed its current data (a bitmap resync), and we wait for its
+ * TARGET_READY (it reads our bitmap first: it listens).
+ */
+static void handshake_bitmap(const char *name, u64 sectors)
+{
+	struct tdm_hello hello = {
+		.proto_min = TDM_WIRE_PROTO_MIN, .proto_max = TDM_WIRE_PROTO_MAX,
+		.size_sectors = sectors, .protocol = TANDEM_PROTO_SYNC,
+		.lbs = 512, .caps = TDM_CAPS,
+	};
+	struct tdm_state st = { .role = TANDEM_ROLE_SECONDARY, .disk = TANDEM_DISK_UPTODATE };
+	struct tdm_gen node, mine;
+	unsigned char buf[TDM_WIRE_HELLO_LEN];
+
+	strncpy(hello.name, name, sizeof(hello.name) - 1);
+	tdm_hello_encode(buf, &hello);
+	send_pkt(TDM_P_HELLO, 0, 0, 0, buf, TDM_WIRE_HELLO_LEN);
+	expect_pkt(TDM_P_HELLO, buf, TDM_WIRE_HELLO_LEN);
+	tdm_state_encode(buf, &st);
+	send_pkt(TDM_P_STATE, 0, 0, 0, buf, TDM_WIRE_STATE_LEN);
+	expect_pkt(TDM_P_STATE, buf, TDM_WIRE_STATE_LEN);
+	expect_pkt(TDM_P_GEN, buf, TDM_WIRE_GEN_LEN);
+	if (tdm_gen_decode(buf, TDM_WIRE_GEN_LEN, &node) != TDM_WIRE_OK)
+		die("handshake: the node's generations");
+	mine = (struct tdm_gen){ .cur = node.cur ^ 0x5a5a5a5a5a5a5a5aULL, .bitmap = node.cur,
+				 .history = { node.history[0] }, .tiebreak = node.tiebreak + 1 };
+	if (tdm_sync_decide(&node, &mine) != TDM_SYNC_TARGET)
+		die("handshake: cannot make the node a bitmap resync target");
+	tdm_gen_encode(buf, &mine);
+	send_pkt(TDM_P_GEN, 0, 0, 0, buf, TDM_WIRE_GEN_LEN);
+	expect_pkt(TDM_P_TARGET_READY, buf, 0);
+}
+
+/* The same run of bitmap bits, over and over, for @ms. 1 if the node hung up meanwhile. */
+static int bitmap_flood(int ms)
+{
+	static unsigned char buf[TDM_WIRE_HDR_LEN + TDM_WIRE_MAX_RUNS * TDM_WIRE_RUN_LEN];
+	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_BITMAP,
+			     .len = TDM_WIRE_MAX_RUNS * TDM_WIRE_RUN_LEN };
+	struct tdm_run r = { .start = 0, .count = 1 };
+	struct timespec t0, t;
+	unsigned int i;
+
+	tdm_hdr_encode(buf, &h);
+	for (i = 0; i < TDM_WIRE_MAX_RUNS; i++)
+		tdm_run_encode(buf + TDM_WIRE_HDR_LEN + i * TDM_WIRE_RUN_LEN, &r);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (send(fd, buf, sizeof(buf), MSG_NOSIGNAL) < 0)
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > ms)
+			return 0;
+	}
 }
 
 /*
@@ -309,6 +371,12 @@ int main(int argc, char **argv)
 		attacking = 1;
 		send_junk(4096);
 		puts(hangs_up(10000, 0) ? "hung up" : "still connected");
+		return 0;
+	}
+	if (!strcmp(attack, "bitmap-flood")) {
+		handshake_bitmap(argv[4], strtoull(argv[5], NULL, 0));
+		attacking = 1;
+		puts(bitmap_flood(FLOOD_MS) ? "hung up" : "still connected");
 		return 0;
 	}
 	secondary = !strcmp(attack, "verify-early") || !strcmp(attack, "verify-flood") ||
