@@ -18,6 +18,7 @@
 #include "replication.h"
 #include "transport.h"
 #include "metadata.h"
+#include "core/session.h"
 
 /* conn->sec.applying: the writes being applied, found by overlap in O(log n). */
 #define TDM_PREQ_FIRST(p) ((p)->sector)
@@ -329,13 +330,6 @@ static int tdm_handle_data(struct tdm_conn *conn, const struct tdm_hdr *h)
 	bool resync = h->flags & TDM_F_RESYNC;
 	int ret;
 
-	if (READ_ONCE(dev->role) != TANDEM_ROLE_SECONDARY ||
-	    (resync ? !tdm_sync_is_target(READ_ONCE(conn->sync)) : conn->peer_role != TANDEM_ROLE_PRIMARY)) {
-		tdm_warn_ratelimited(dev, "peer sent %s data but is not the %s\n",
-				     resync ? "resync" : "application",
-				     resync ? "resync source" : "primary");
-		return -EPROTO;
-	}
 	ret = tdm_tr_recv(&conn->tr, buf, sizeof(buf));
 	if (ret)
 		return ret;
@@ -451,10 +445,6 @@ static int tdm_handle_read_req(struct tdm_conn *conn, const struct tdm_hdr *h)
 	if (tdm_read_req_decode(buf, sizeof(buf), h->len, &d) != TDM_WIRE_OK ||
 	    !tdm_range_ok(d.sector, d.size, get_capacity(dev->disk)) || h->flags) {
 		tdm_warn_ratelimited(dev, "peer sent a malformed or out-of-range read request\n");
-		return -EPROTO;
-	}
-	if (READ_ONCE(dev->role) != TANDEM_ROLE_SECONDARY || conn->peer_role != TANDEM_ROLE_PRIMARY) {
-		tdm_warn_ratelimited(dev, "peer asked to read but is not the primary\n");
 		return -EPROTO;
 	}
 	serve = tdm_disk_state(dev) == TANDEM_DISK_UPTODATE &&
@@ -623,7 +613,6 @@ static int tdm_handle_gen(struct tdm_conn *conn, const struct tdm_hdr *h)
 	}
 	spin_lock_irq(&conn->lock);
 	conn->peer_gen = peer;
-	s = conn->sync;
 	spin_unlock_irq(&conn->lock);
 	/* Diskless, we use the peer's data: we follow its generation, in memory. */
 	if (test_bit(TDM_DEV_DISKLESS, &conn->dev->flags)) {
@@ -632,8 +621,6 @@ static int tdm_handle_gen(struct tdm_conn *conn, const struct tdm_hdr *h)
 		mutex_unlock(&conn->dev->md_lock);
 		return 0;
 	}
-	if (s != TDM_SYNC_FRESH)
-		return -EPROTO;
 	tdm_conn_gen(conn, &mine);
 	s = tdm_sync_decide(&mine, &peer);
 	if (s != TDM_SYNC_ADOPT && s != TDM_SYNC_TARGET_FULL)
@@ -644,6 +631,8 @@ static int tdm_handle_gen(struct tdm_conn *conn, const struct tdm_hdr *h)
 static int tdm_receive_packets(struct tdm_conn *conn)
 {
 	u8 buf[TDM_WIRE_HDR_LEN];
+	enum tdm_rx_rule rule;
+	struct tdm_rx_ctx ctx;
 	struct tdm_hdr h;
 	int ret;
 
@@ -653,6 +642,16 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 			return ret;
 		if (tdm_hdr_decode(buf, sizeof(buf), &h) != TDM_WIRE_OK) {
 			tdm_warn_ratelimited(conn->dev, "malformed packet from the peer\n");
+			return -EPROTO;
+		}
+		ctx.role = READ_ONCE(conn->dev->role);
+		ctx.peer_role = conn->peer_role;
+		ctx.sync = READ_ONCE(conn->sync);
+		ctx.diskless = test_bit(TDM_DEV_DISKLESS, &conn->dev->flags);
+		rule = tdm_rx_accept(&ctx, h.type, h.flags);
+		if (rule != TDM_RX_OK) {
+			tdm_warn_ratelimited(conn->dev, "refused packet type %u from the peer: %s\n",
+					     h.type, tdm_rx_rule_str(rule));
 			return -EPROTO;
 		}
 		switch (h.type) {
@@ -688,9 +687,7 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 			break;
 		case TDM_P_RS_START:
 			/* The peer pulled ahead and catches up: we are its target. */
-			ret = READ_ONCE(conn->dev->role) == TANDEM_ROLE_SECONDARY &&
-			      READ_ONCE(conn->sync) == TDM_SYNC_NONE ?
-			      tdm_apply_sync(conn, TDM_SYNC_TARGET) : -EPROTO;
+			ret = tdm_apply_sync(conn, TDM_SYNC_TARGET);
 			break;
 		case TDM_P_RS_REQUEST:
 			tdm_resync_requested(conn);
@@ -708,9 +705,7 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 			ret = tdm_handle_read_reply(conn, &h);
 			break;
 		default:
-			/* HELLO, AUTH, REFUSE belong to the handshake. */
-			tdm_warn_ratelimited(conn->dev, "unexpected packet type %u from the peer\n",
-					     h.type);
+			/* tdm_rx_accept() lets no other type through. */
 			ret = -EPROTO;
 			break;
 		}

@@ -562,7 +562,7 @@ int tdm_resync_acked(struct tdm_conn *conn, const struct tdm_hdr *h)
 	u64 sector = h->seq;
 	u32 size = h->epoch;
 
-	if (!tdm_sync_is_source(READ_ONCE(conn->sync)) || !size || size % (1u << TDM_BM_SHIFT) ||
+	if (!size || size % (1u << TDM_BM_SHIFT) ||
 	    sector % TDM_BM_SECTORS_PER_BIT ||
 	    !tdm_range_ok(sector, size, get_capacity(dev->disk)))
 		return -EPROTO;
@@ -594,8 +594,6 @@ int tdm_resync_finish_target(struct tdm_conn *conn, const struct tdm_gen *src)
 	bool failed;
 	int ret;
 
-	if (!tdm_sync_is_target(READ_ONCE(conn->sync)))
-		return -EPROTO;
 	spin_lock_irq(&conn->lock);
 	failed = conn->sec.apply_failed;
 	spin_unlock_irq(&conn->lock);

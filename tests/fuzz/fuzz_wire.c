@@ -4,7 +4,8 @@
  * The first byte picks the decoder, the rest is the input. Besides "no
  * crash, no sanitizer report", it checks what the module relies on: a
  * decoded value re-encodes to the same bytes, a range found valid lies
- * inside the device, a run inside the bitmap.
+ * inside the device, a run inside the bitmap, and a session takes writes
+ * and reads only from a primary, resync data only as a resync target.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "core/wire.h"
 #include "core/gen.h"
 #include "core/ondisk.h"
+#include "core/session.h"
 #include "tandem_netlink.h"
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
@@ -148,13 +150,42 @@ static void metadata(const uint8_t *d, size_t n)
 	(void)tdm_bm_block_check(block, 0);
 }
 
+/* A header arriving in a session: four bytes of state, then the header. */
+static void session(const uint8_t *d, size_t n)
+{
+	struct tdm_rx_ctx c;
+	enum tdm_rx_rule r;
+	struct tdm_hdr h;
+
+	if (n < 4 || tdm_hdr_decode(d + 4, n - 4, &h) != TDM_WIRE_OK)
+		return;
+	c.role = d[0] % 3;
+	c.peer_role = d[1] % 3;
+	c.sync = d[2] % (TDM_SYNC_NO_DATA + 1);
+	c.diskless = d[3] & 1;
+	r = tdm_rx_accept(&c, h.type, h.flags);
+	REQUIRE(tdm_rx_rule_str(r));
+	if (r != TDM_RX_OK)
+		return;
+	REQUIRE(h.type != TDM_P_HELLO && h.type != TDM_P_AUTH && h.type != TDM_P_REFUSE &&
+		h.type != TDM_P_BITMAP && h.type != TDM_P_SB_INFO && h.type != TDM_P_TARGET_READY);
+	if (h.type == TDM_P_DATA || h.type == TDM_P_READ_REQ)
+		REQUIRE(c.role == TANDEM_ROLE_SECONDARY);
+	if ((h.type == TDM_P_DATA && !(h.flags & TDM_F_RESYNC)) || h.type == TDM_P_READ_REQ)
+		REQUIRE(c.peer_role == TANDEM_ROLE_PRIMARY);
+	if ((h.type == TDM_P_DATA && (h.flags & TDM_F_RESYNC)) || h.type == TDM_P_SYNC_DONE)
+		REQUIRE(tdm_sync_is_target(c.sync));
+	if (h.type == TDM_P_RS_ACK)
+		REQUIRE(tdm_sync_is_source(c.sync));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
 	struct tdm_state st;
 
 	if (!n)
 		return 0;
-	switch (d[0] % 7) {
+	switch (d[0] % 8) {
 	case 0:
 		hdr(d + 1, n - 1);
 		break;
@@ -176,6 +207,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		break;
 	case 6:
 		metadata(d + 1, n - 1);
+		break;
+	case 7:
+		session(d + 1, n - 1);
 		break;
 	}
 	return 0;

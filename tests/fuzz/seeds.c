@@ -60,6 +60,13 @@ int main(int argc, char **argv)
 	dir = argv[1];
 	tdm_hdr_encode(buf, &h);
 	seed("hdr", 0, buf, TDM_WIRE_HDR_LEN);
+	/* session: our role, the peer's, the decision, diskless; then a header. */
+	buf[0] = TANDEM_ROLE_SECONDARY;
+	buf[1] = TANDEM_ROLE_PRIMARY;
+	buf[2] = TDM_SYNC_NONE;
+	buf[3] = 0;
+	tdm_hdr_encode(buf + 4, &h);
+	seed("session", 7, buf, 4 + TDM_WIRE_HDR_LEN);
 	/* data: the capacity (be64), the packet's len (be32), then the payload header. */
 	put64(buf, 2097008);
 	tdm_be32_put(buf + 8, TDM_WIRE_DATA_HDR_LEN + 4096);

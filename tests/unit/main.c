@@ -18,6 +18,7 @@ static const struct {
 	{ "fence", test_fence },
 	{ "silence", test_silence },
 	{ "vrrp", test_vrrp },
+	{ "session", test_session },
 };
 
 int main(void)

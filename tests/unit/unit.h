@@ -52,5 +52,6 @@ void test_fence(void);
 void test_silence(void);
 void test_status(void);
 void test_vrrp(void);
+void test_session(void);
 
 #endif
