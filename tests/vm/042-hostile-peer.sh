@@ -2,6 +2,19 @@ description="a hostile peer's packets that break the rules end the session and t
 groups="fault"
 requires=""
 
+# mem_after NAME: beta's unreclaimable slab and available memory, against
+# the first call's (at the start); the slab may not grow by 16 MiB (a leak per attack).
+MEM0=
+mem_after() {
+	local su av su0 av0
+	read -r su av <<<"$(on beta "awk '/^SUnreclaim:/ { s = \$2 } /^MemAvailable:/ { a = \$2 }
+		END { print s, a }' /proc/meminfo")"
+	[ -n "$MEM0" ] || MEM0="$su $av"
+	read -r su0 av0 <<<"$MEM0"
+	step "beta's memory after $1: unreclaimable slab $((su - su0)) KiB, available $((av - av0)) KiB, since the start"
+	[ $((su - su0)) -lt 16384 ] || fail "beta's unreclaimable slab grew by $((su - su0)) KiB ($1)"
+}
+
 # attack NAME: alpha plays beta's peer (tests/vm/helpers/fakepeer) and sends NAME.
 attack() {
 	local sectors
@@ -9,6 +22,7 @@ attack() {
 	ok beta 'dmesg -C'
 	ok alpha "tests/vm/helpers/fakepeer $REP_IP_alpha $REP_IP_beta 7789 r0 $sectors $1"
 	step "$1: $OUT"
+	mem_after "$1"
 }
 
 # small_buffers: the link's socket buffers at 16 KiB on both (restored at
@@ -60,6 +74,8 @@ stalled_attack() {
 	wait $pid || fail "$1: the fake peer failed" "$(cat "$TDM_BUILD/fakepeer.out")"
 	OUT=$(cat "$TDM_BUILD/fakepeer.out")
 	step "$1: $OUT"
+	mem_after "$1"
+	OUT=$(cat "$TDM_BUILD/fakepeer.out")
 	expect_eq "$OUT" "hung up" "after $1"
 	ok beta 'dmesg'
 	grep -qF "$why" <<<"$OUT" || fail "beta should say '$why' ($1)" "$OUT"
@@ -73,6 +89,7 @@ run_test() {
 	ok beta 'modprobe tandem && tandemctl create-md r0 --disk /dev/vda --force >/dev/null &&
 		tandemctl attach r0 --minor 0 --disk /dev/vda'
 	connect_res beta --protocol sync
+	mem_after "the start"
 
 	attack none
 	expect_eq "$OUT" "still connected" "after a valid write"
