@@ -61,13 +61,17 @@ void tdm_pages_release(struct tdm_pages *p, struct bio_vec *bv, unsigned int nr)
 int tdm_pages_fill_bio(struct tdm_pages *p, struct bio *bio, u32 size, gfp_t gfp);
 
 /*
- * diskwatch.c: every request to the backing disk goes through
- * tdm_dw_submit(); with dev->dw.timeout_ms set, one not back in time is
- * given up on (see the file). Init/exit and tdm_dw_late may sleep; exit
- * waits for the requests given up on to come back.
+ * diskwatch.c: every request of this node's own to the backing disk goes
+ * through tdm_dw_submit(); once started with a timeout, one not back in
+ * time is given up on (see the file). Init (with the timeout to come, 0:
+ * none), start, exit and tdm_dw_late may sleep; exit waits for the
+ * requests given up on to come back.
  */
-int tdm_dw_init(struct tdm_device *dev);
+int tdm_dw_init(struct tdm_device *dev, u32 timeout_ms);
+void tdm_dw_start(struct tdm_device *dev, u32 timeout_ms);
 void tdm_dw_exit(struct tdm_device *dev);
+/* The disk was dropped: give up on every request at it now. Any context. */
+void tdm_dw_kick(struct tdm_device *dev);
 /*
  * Send @bio (on the backing disk, not yet submitted) down; it completes
  * when the disk completes it, or with BLK_STS_TIMEOUT once given up on.

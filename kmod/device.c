@@ -116,7 +116,7 @@ static void tdm_clone_endio(struct bio *clone)
 	 */
 	if (req->status && req->status != BLK_STS_NOTSUPP) {
 		if (tdm_md_disk_error(req->dev, op_is_write(bio_op(clone)) ? "write" : "read",
-				      orig->bi_iter.bi_sector))
+				      orig->bi_iter.bi_sector, req->status == BLK_STS_TIMEOUT))
 			tdm_peer_tell_state(req->dev);
 		if (op_is_write(bio_op(clone)) && bio_sectors(orig))
 			tdm_bm_set(req->dev, orig->bi_iter.bi_sector, bio_sectors(orig));
@@ -380,7 +380,7 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	ret = tdm_pages_init(&dev->pages);
 	if (ret)
 		goto err_exit_peer_bioset;
-	ret = tdm_dw_init(dev);
+	ret = tdm_dw_init(dev, disk_timeout_ms);
 	if (ret)
 		goto err_exit_pages;
 
@@ -418,7 +418,7 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 		goto err_del_disk;
 	}
 	/* From here on the watch is on: attach's own I/O waits as long as it takes. */
-	WRITE_ONCE(dev->dw.timeout_ms, disk_timeout_ms);
+	tdm_dw_start(dev, disk_timeout_ms);
 	tdm_info(dev, "attached %s as %s, %llu sectors\n",
 		path, disk->disk_name, get_capacity(disk));
 	return dev;

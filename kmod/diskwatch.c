@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tandem: the disk-timeout. With it set, every request to the backing disk
- * (the application's and the metadata's) goes down as a private bio with
- * pages of its own: a write's data is copied in, a read's copied out when
- * it completes in time. A request not back within the timeout is given up
- * on: its caller's bio completes with BLK_STS_TIMEOUT, and the callers fail
- * the disk as for an I/O error (on-io-error says what follows). Once the
- * disk is dropped (diskless), every request still at it is given up on at
- * once. A request given up on may still come back: it then finds only its
- * own bio and pages, and gives them back. Detach and re-attach are refused
- * while any is out (tdm_dw_late); unloading the module waits for them.
+ * tandem: the disk-timeout. With it set, every request of this node's own
+ * to the backing disk (the application's and the metadata's; not the
+ * peer's writes a secondary applies, which the primary's ko-count covers)
+ * goes down as a private bio with pages of its own: a write's data is
+ * copied in, a read's copied out when it completes in time. A request not
+ * back within the timeout is given up on: its caller's bio completes with
+ * BLK_STS_TIMEOUT, and the callers drop the disk, whatever on-io-error
+ * says (tdm_md_disk_error). Once the disk is dropped (diskless), every
+ * request still at it is given up on at once. A request given up on may
+ * still come back: it then finds only its own bio and pages, and gives
+ * them back. Detach and re-attach are refused while any is out
+ * (tdm_dw_late); unloading the module waits for them.
  *
  * Without the timeout a caller's bio goes down as it is, with no copy.
  */
@@ -26,17 +28,46 @@ struct tdm_dw_io {
 	struct bvec_iter iter;		/* the data in bio's pages, as submitted */
 	unsigned long due;		/* jiffies */
 	bool abandoned;			/* given up on; under dw.lock */
+	bool reserved;			/* its pages are from dw.reserve */
 	struct list_head node;		/* on dw.busy until back or given up on */
 	struct bio bio;			/* must be last */
 };
 
+/* The pages, by bi_vcnt: a completed bio's size was advanced to 0. */
 static void tdm_dw_free(struct tdm_dw_io *io)
 {
 	struct tdm_device *dev = io->dev;
+	unsigned int i;
 
-	if (bio_has_data(&io->bio))
+	if (io->reserved)
+		for (i = 0; i < io->bio.bi_vcnt; i++)
+			mempool_free(io->bio.bi_io_vec[i].bv_page, dev->dw.reserve);
+	else
 		tdm_pages_release(&dev->pages, io->bio.bi_io_vec, io->bio.bi_vcnt);
 	bio_put(&io->bio);
+}
+
+/*
+ * Pages for @size bytes: kept ones or new ones, else (short of memory) the
+ * reserve's, one request at a time, so that two requests cannot each hold
+ * part of it and wait for the rest. May sleep.
+ */
+static void tdm_dw_fill(struct tdm_device *dev, struct tdm_dw_io *io, u32 size)
+{
+	struct bio *bio = &io->bio;
+	unsigned int i, nr = DIV_ROUND_UP(size, PAGE_SIZE);
+
+	io->reserved = false;
+	if (!tdm_pages_fill_bio(&dev->pages, bio, size, GFP_NOIO | __GFP_NOWARN))
+		return;
+	io->reserved = true;
+	mutex_lock(&dev->dw.reserve_lock);
+	for (i = 0; i < nr; i++)
+		bvec_set_page(&bio->bi_io_vec[i], mempool_alloc(dev->dw.reserve, GFP_NOIO),
+			      min_t(u32, size - i * PAGE_SIZE, PAGE_SIZE), 0);
+	mutex_unlock(&dev->dw.reserve_lock);
+	bio->bi_vcnt = nr;
+	bio->bi_iter.bi_size = size;
 }
 
 static void tdm_dw_endio(struct bio *bio)
@@ -44,6 +75,8 @@ static void tdm_dw_endio(struct bio *bio)
 	struct tdm_dw_io *io = container_of(bio, struct tdm_dw_io, bio);
 	struct tdm_device *dev = io->dev;
 	struct tdm_diskwatch *dw = &dev->dw;
+	struct bio *caller = io->caller;
+	blk_status_t status = bio->bi_status;
 	struct bvec_iter caller_iter;
 	unsigned long flags;
 	bool abandoned;
@@ -57,7 +90,7 @@ static void tdm_dw_endio(struct bio *bio)
 	if (abandoned) {
 		tdm_warn_ratelimited(dev, "a request given up on after the disk-timeout came back from the disk (%s, status %d)\n",
 				     op_is_write(bio_op(bio)) ? "write" : "read",
-				     blk_status_to_errno(bio->bi_status));
+				     blk_status_to_errno(status));
 		tdm_dw_free(io);
 		/* Last: once late is 0 the device may be torn down. */
 		spin_lock_irqsave(&dw->lock, flags);
@@ -66,13 +99,14 @@ static void tdm_dw_endio(struct bio *bio)
 		spin_unlock_irqrestore(&dw->lock, flags);
 		return;
 	}
-	if (!bio->bi_status && bio_op(bio) == REQ_OP_READ) {
-		caller_iter = io->caller->bi_iter;
-		bio_copy_data_iter(io->caller, &caller_iter, bio, &io->iter);
+	if (!status && bio_op(bio) == REQ_OP_READ) {
+		caller_iter = caller->bi_iter;
+		bio_copy_data_iter(caller, &caller_iter, bio, &io->iter);
 	}
-	io->caller->bi_status = bio->bi_status;
-	bio_endio(io->caller);
+	/* Freed first: once the caller completes, the device may go (detach). */
 	tdm_dw_free(io);
+	caller->bi_status = status;
+	bio_endio(caller);
 }
 
 void tdm_dw_submit(struct tdm_device *dev, struct bio *caller)
@@ -100,11 +134,11 @@ void tdm_dw_submit(struct tdm_device *dev, struct bio *caller)
 	bio->bi_end_io = tdm_dw_endio;
 	bio_clone_blkg_association(bio, caller);
 	if (data) {
-		/* Waits for pages rather than fails (the reserve). */
-		tdm_pages_fill_bio(&dev->pages, bio, size, GFP_NOIO | __GFP_NOFAIL);
+		tdm_dw_fill(dev, io, size);
 		if (op_is_write(bio_op(bio)))
 			bio_copy_data(bio, caller);
 	} else {
+		io->reserved = false;
 		bio->bi_iter.bi_size = size;
 	}
 	io->iter = bio->bi_iter;
@@ -193,6 +227,12 @@ static void tdm_dw_work(struct work_struct *work)
 	}
 }
 
+void tdm_dw_kick(struct tdm_device *dev)
+{
+	if (READ_ONCE(dev->dw.timeout_ms))
+		queue_work(system_unbound_wq, &dev->dw.work);
+}
+
 unsigned int tdm_dw_late(struct tdm_device *dev)
 {
 	unsigned int late;
@@ -203,9 +243,10 @@ unsigned int tdm_dw_late(struct tdm_device *dev)
 	return late;
 }
 
-int tdm_dw_init(struct tdm_device *dev)
+int tdm_dw_init(struct tdm_device *dev, u32 timeout_ms)
 {
 	struct tdm_diskwatch *dw = &dev->dw;
+	int ret;
 
 	dw->timeout_ms = 0;
 	spin_lock_init(&dw->lock);
@@ -214,8 +255,24 @@ int tdm_dw_init(struct tdm_device *dev)
 	timer_setup(&dw->timer, tdm_dw_timer, 0);
 	INIT_WORK(&dw->work, tdm_dw_work);
 	init_waitqueue_head(&dw->idle);
-	return bioset_init(&dw->bio_set, BIO_POOL_SIZE, offsetof(struct tdm_dw_io, bio),
-			   BIOSET_NEED_BVECS);
+	mutex_init(&dw->reserve_lock);
+	dw->reserve = NULL;
+	if (!timeout_ms)
+		return 0;
+	/* A whole request's pages. */
+	dw->reserve = mempool_create_page_pool(TDM_WIRE_MAX_DATA / PAGE_SIZE, 0);
+	if (!dw->reserve)
+		return -ENOMEM;
+	ret = bioset_init(&dw->bio_set, BIO_POOL_SIZE, offsetof(struct tdm_dw_io, bio),
+			  BIOSET_NEED_BVECS);
+	if (ret)
+		mempool_destroy(dw->reserve);
+	return ret;
+}
+
+void tdm_dw_start(struct tdm_device *dev, u32 timeout_ms)
+{
+	WRITE_ONCE(dev->dw.timeout_ms, timeout_ms);
 }
 
 void tdm_dw_exit(struct tdm_device *dev)
@@ -229,5 +286,8 @@ void tdm_dw_exit(struct tdm_device *dev)
 	wait_event(dw->idle, !tdm_dw_late(dev));
 	del_timer_sync(&dw->timer);
 	cancel_work_sync(&dw->work);
+	if (!dw->reserve)
+		return;
 	bioset_exit(&dw->bio_set);
+	mempool_destroy(dw->reserve);
 }

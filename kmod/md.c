@@ -36,7 +36,8 @@ int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_op
 	 * own message, and detach has flushed the failure's work.
 	 */
 	if (ret && dev->disk)
-		tdm_md_disk_error(dev, op_is_write(opf) ? "metadata write" : "metadata read", sector);
+		tdm_md_disk_error(dev, op_is_write(opf) ? "metadata write" : "metadata read", sector,
+				  ret == -ETIMEDOUT);
 	return ret;
 }
 
@@ -51,7 +52,7 @@ int tdm_md_flush(struct tdm_device *dev)
 	ret = tdm_dw_submit_wait(dev, &bio);
 	bio_uninit(&bio);
 	if (ret && ret != -EOPNOTSUPP && dev->disk)
-		tdm_md_disk_error(dev, "cache flush", 0);
+		tdm_md_disk_error(dev, "cache flush", 0, ret == -ETIMEDOUT);
 	return ret;
 }
 
@@ -121,11 +122,14 @@ int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear)
  * rewrote what is marked (tdm_md_disk_recovered) or it is attached again.
  * Under on-io-error detach the disk is also dropped: from now on this
  * node's I/O goes to the peer (diskless), and the callers hand the failed
- * I/O to the peer too; under pass-on it goes back to its caller. True the
- * first time: the caller may tell the peer at once (tdm_peer_tell_state);
+ * I/O to the peer too; under pass-on it goes back to its caller. A request
+ * the disk-timeout gave up on (@timed_out) drops the disk under either
+ * policy, as in DRBD: a disk that hangs has no errors to pass on, and its
+ * late writes must not land under newer ones. True the first time: the
+ * caller may tell the peer at once (tdm_peer_tell_state);
  * tdm_md_disk_fail_work does in any case. Any context.
  */
-bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector)
+bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector, bool timed_out)
 {
 	bool dropped;
 
@@ -136,8 +140,11 @@ bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector
 	 * and is handed to the peer too. Whatever failed before (a re-attached
 	 * disk stays failed until its resync), an error drops it again.
 	 */
-	dropped = dev->on_io_error == TANDEM_ON_IO_ERROR_DETACH &&
+	dropped = (dev->on_io_error == TANDEM_ON_IO_ERROR_DETACH || timed_out) &&
 		  !test_and_set_bit(TDM_DEV_DISKLESS, &dev->flags);
+	/* Whatever else is at the disk is given up on now, not when due. */
+	if (dropped)
+		tdm_dw_kick(dev);
 	if (test_and_set_bit(TDM_DEV_DISK_FAILED, &dev->flags) && !dropped) {
 		tdm_err_ratelimited(dev, "the local disk failed a %s at sector %llu\n", what,
 				    (unsigned long long)sector);

@@ -164,7 +164,7 @@ static void tdm_peer_endio(struct bio *bio)
 	list_add_tail(&preq->node, &conn->sec.acks);
 	if (preq->status) {
 		conn->sec.apply_failed = true;
-		tdm_md_disk_error(conn->dev, "write", preq->sector);
+		tdm_md_disk_error(conn->dev, "write", preq->sector, false);
 	}
 	if (--conn->sec.applying_n == 0)
 		wake_up(&conn->wq);
@@ -419,7 +419,7 @@ static void tdm_peer_read_endio(struct bio *bio)
 	struct tdm_peer_req *preq = container_of(bio, struct tdm_peer_req, bio);
 
 	preq->status = bio->bi_status;
-	if (preq->status && tdm_md_disk_error(preq->conn->dev, "read", preq->sector))
+	if (preq->status && tdm_md_disk_error(preq->conn->dev, "read", preq->sector, false))
 		tdm_peer_tell_state(preq->conn->dev);
 	tdm_read_answered(preq);
 }
@@ -613,6 +613,7 @@ static int tdm_handle_gen(struct tdm_conn *conn, const struct tdm_hdr *h)
 	}
 	spin_lock_irq(&conn->lock);
 	conn->peer_gen = peer;
+	s = conn->sync;
 	spin_unlock_irq(&conn->lock);
 	/* Diskless, we use the peer's data: we follow its generation, in memory. */
 	if (test_bit(TDM_DEV_DISKLESS, &conn->dev->flags)) {
@@ -621,6 +622,9 @@ static int tdm_handle_gen(struct tdm_conn *conn, const struct tdm_hdr *h)
 		mutex_unlock(&conn->dev->md_lock);
 		return 0;
 	}
+	/* Re-attached since the header was checked: not a fresh pair's first GEN. */
+	if (s != TDM_SYNC_FRESH)
+		return -EPROTO;
 	tdm_conn_gen(conn, &mine);
 	s = tdm_sync_decide(&mine, &peer);
 	if (s != TDM_SYNC_ADOPT && s != TDM_SYNC_TARGET_FULL)

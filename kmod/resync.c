@@ -72,7 +72,7 @@ static void tdm_rs_read_endio(struct bio *bio)
 	WRITE_ONCE(conn->rs.reading_bytes, conn->rs.reading_bytes - rs->size);
 	if (bio->bi_status) {
 		WRITE_ONCE(conn->rs.read_error, true);
-		if (tdm_md_disk_error(dev, "resync read", rs->sector)) {
+		if (tdm_md_disk_error(dev, "resync read", rs->sector, false)) {
 			conn->owe.state = true;
 			wake_up(&conn->send_wq);
 		}

@@ -22,7 +22,8 @@
  * tdm_actlog.lock and tdm_bitmap.lock inside. tdm_device.inflight_lock
  * (spinlock, irq-safe: taken on submission, by the inflight work, and on
  * bio completion in interrupt context) is a leaf taken with no other lock
- * held; so is tdm_diskwatch.lock (likewise irq-safe). Nothing holds
+ * held; so is tdm_diskwatch.lock (likewise irq-safe), and the mutex
+ * tdm_diskwatch.reserve_lock (taken on submission alone). Nothing holds
  * open_lock while calling into the block layer; no spinlock is held across
  * network I/O.
  */
@@ -505,7 +506,10 @@ struct tdm_diskwatch {
 					 * its oldest is due */
 	struct work_struct work;	/* gives up on the requests due */
 	wait_queue_head_t idle;		/* woken when late drops to 0 */
-	struct bio_set bio_set;		/* the private bios, in tdm_dw_io */
+	struct bio_set bio_set;		/* the private bios, in tdm_dw_io (with a timeout) */
+	mempool_t *reserve;		/* a whole request's pages, when memory is short;
+					 * NULL without a timeout */
+	struct mutex reserve_lock;	/* one request at a time takes from reserve */
 };
 
 /* One resource: /dev/tandemN stacked on a backing disk. */

@@ -136,7 +136,10 @@ void tdm_tr_unlisten(struct tdm_listener *l)
 	l->sock = NULL;
 }
 
-/* Accept one connection (@flags: O_NONBLOCK, or 0: wait up to a tick) as a candidate. */
+/*
+ * Accept one connection (@flags: O_NONBLOCK, or 0: wait up to a tick) as a
+ * candidate; there must be room for it.
+ */
 static int tdm_tr_take(struct tdm_listener *l, const struct sockaddr_storage *peer, int flags,
 		       struct sockaddr_storage *from)
 {
@@ -155,8 +158,6 @@ static int tdm_tr_take(struct tdm_listener *l, const struct sockaddr_storage *pe
 		return ret;
 	}
 	tdm_tr_setup(sock);
-	if (l->nr == TDM_TR_CANDIDATES)
-		tdm_tr_drop(l, 0, true);
 	l->cand[l->nr].sock = sock;
 	l->cand[l->nr].since = jiffies;
 	l->nr++;
@@ -179,34 +180,78 @@ static int tdm_tr_opened(struct socket *sock, bool (*opened)(const void *buf, si
 	return opened(buf, ret);
 }
 
-int tdm_tr_accept(struct tdm_listener *l, const struct sockaddr_storage *peer,
-		  unsigned int silent_ms, bool (*opened)(const void *buf, size_t len),
-		  struct socket **res, struct sockaddr_storage *from)
+/*
+ * The first candidate whose opening is complete, out of the set; the ones
+ * gone, or silent for @silent_ms (however much they sent: a stale opening
+ * is no better), are dropped. NULL if none.
+ */
+static struct socket *tdm_tr_pick(struct tdm_listener *l, unsigned int silent_ms,
+				  bool (*opened)(const void *buf, size_t len))
 {
+	struct socket *sock;
 	unsigned int i;
 	int ret;
 
-	/* None waits: wait a tick for one; then take every other one waiting. */
-	ret = tdm_tr_take(l, peer, l->nr ? O_NONBLOCK : 0, from);
-	while (!ret)
-		ret = tdm_tr_take(l, peer, O_NONBLOCK, from);
-	if (ret != -EAGAIN)
-		return ret;
 	for (i = 0; i < l->nr;) {
+		if (time_after(jiffies, l->cand[i].since + msecs_to_jiffies(silent_ms))) {
+			tdm_tr_drop(l, i, true);
+			continue;
+		}
 		ret = tdm_tr_opened(l->cand[i].sock, opened);
 		if (ret > 0) {
-			*res = l->cand[i].sock;
+			sock = l->cand[i].sock;
 			tdm_tr_drop(l, i, false);
-			return 0;
+			return sock;
 		}
-		if (ret < 0 || time_after(jiffies, l->cand[i].since + msecs_to_jiffies(silent_ms)))
+		if (ret < 0)
 			tdm_tr_drop(l, i, true);
 		else
 			i++;
 	}
-	if (l->nr)
+	return NULL;
+}
+
+int tdm_tr_accept(struct tdm_listener *l, const struct sockaddr_storage *peer,
+		  unsigned int silent_ms, bool (*opened)(const void *buf, size_t len),
+		  struct socket **res, struct sockaddr_storage *from)
+{
+	struct sockaddr_storage addr;
+	unsigned int n;
+	int ret, err = 0;
+
+	/* None waits: wait a tick for one. */
+	if (!l->nr) {
+		ret = tdm_tr_take(l, peer, 0, from);
+		if (ret)
+			return ret;
+	}
+	/*
+	 * Take the others waiting, a bounded number per call (connections that
+	 * keep coming must not keep the ones taken from being looked at); when
+	 * the set is full, the oldest that has not opened makes room.
+	 */
+	for (n = 0; n < 2 * TDM_TR_CANDIDATES; n++) {
+		if (l->nr == TDM_TR_CANDIDATES) {
+			*res = tdm_tr_pick(l, silent_ms, opened);
+			if (*res)
+				return 0;
+			if (l->nr == TDM_TR_CANDIDATES)
+				tdm_tr_drop(l, 0, true);
+		}
+		ret = tdm_tr_take(l, peer, O_NONBLOCK, &addr);
+		if (ret == -EAGAIN)
+			break;
+		if (ret && !err) {
+			err = ret;
+			*from = addr;
+		}
+	}
+	*res = tdm_tr_pick(l, silent_ms, opened);
+	if (*res)
+		return 0;
+	if (l->nr && !err)
 		schedule_timeout_interruptible(msecs_to_jiffies(TDM_TR_POLL_MS));
-	return -EAGAIN;
+	return err ?: -EAGAIN;
 }
 
 void tdm_tr_start(struct tdm_transport *t, struct socket *sock)

@@ -76,10 +76,11 @@ void tdm_tr_unlisten(struct tdm_listener *l);
  * Accept the connection the peer opens, from @peer's IP address only. Every
  * connection waiting is accepted; the first whose opening is complete
  * (@opened says so of the bytes it sent so far, at most TDM_TR_OPENING_MAX)
- * is the one; one that has not completed it within @silent_ms is dropped,
- * and so is the oldest when more than TDM_TR_CANDIDATES wait. 0 with *@res;
- * -EAGAIN after a tick without one; -EACCES for a connection from another
- * address (@from set), -ENOTCONN for one gone already. May sleep.
+ * is the one; one silent for @silent_ms is dropped, and when
+ * TDM_TR_CANDIDATES wait, the oldest makes room for a new one. 0 with
+ * *@res; -EAGAIN after a tick without one; -EACCES for a connection from
+ * another address (@from set), -ENOTCONN for one gone already (the others
+ * were looked at all the same). May sleep.
  */
 int tdm_tr_accept(struct tdm_listener *l, const struct sockaddr_storage *peer,
 		  unsigned int silent_ms, bool (*opened)(const void *buf, size_t len),

@@ -52,7 +52,7 @@ static int tdm_vf_read(struct tdm_device *dev, sector_t sector, u32 size, u32 *c
 	ret = submit_bio_wait(bio);
 	if (!ret)
 		tdm_vf_crcs(bio, crc);
-	else if (tdm_md_disk_error(dev, "verify read", sector))
+	else if (tdm_md_disk_error(dev, "verify read", sector, false))
 		tdm_peer_tell_state(dev);
 	tdm_pages_release(&dev->pages, bio->bi_io_vec, bio->bi_vcnt);
 out_put_bio:

@@ -1,4 +1,4 @@
-description="disk-timeout: the primary's disk stops answering (dm suspended, its requests held) mid-fio: after the timeout its requests are given up on, the disk is dropped and fio completes and verifies through the peer; a read given up on and answered by the disk later (with other data) leaves the application's buffer alone; detach and re-attach are refused until the disk hands back what it held; the repaired disk is re-attached and resynced to equal"
+description="disk-timeout: the primary's disk stops answering (dm suspended, its requests held) mid-fio: after the timeout its requests are given up on, the disk is dropped and fio completes and verifies through the peer; a read given up on and answered by the disk later (with other data) leaves the application's buffer alone; detach and re-attach are refused until the disk hands back what it held; the repaired disk is re-attached and resynced to equal; pages go back (192 MiB through the watch); under on-io-error pass-on a request given up on drops the disk too"
 groups="fault resync"
 requires="fio dmsetup"
 
@@ -12,7 +12,7 @@ FIO="fio --name=w --filename=/dev/tandem0 --direct=1 --ioengine=libaio --rw=rand
 BLOCK_OFF=$((200 * 1048576))
 
 run_test() {
-	local vm fio_pid
+	local vm fio_pid avail late
 	for vm in alpha beta; do
 		ok "$vm" "dmsetup create disk --table '$LINEAR' && dmsetup mknodes disk"
 	done
@@ -25,8 +25,14 @@ run_test() {
 	ok alpha "head -c 4096 /dev/zero | tr '\\0' '\\252' |
 		dd of=/dev/tandem0 bs=4k seek=$((BLOCK_OFF / 4096)) oflag=direct status=none"
 
-	step "through the watch, a working disk: fio with verify passes, nothing given up on"
+	step "through the watch, a working disk: fio with verify passes, nothing given up on, no page kept"
 	ok alpha "$FIO >/dev/null"
+	avail=$(on alpha "awk '/^MemAvailable:/ { print \$2 }' /proc/meminfo")
+	ok alpha 'for rw in write read; do fio --name=m --filename=/dev/tandem0 --direct=1 --ioengine=libaio \
+		--rw=$rw --bs=128k --iodepth=8 --size=96m --output-format=terse >/dev/null || exit 1; done'
+	avail=$(($(on alpha "awk '/^MemAvailable:/ { print \$2 }' /proc/meminfo") - avail))
+	step "available memory after 192 MiB through the watch: $((avail / 1024)) MiB"
+	[ "$avail" -gt -49152 ] || fail "192 MiB through the watch took $((-avail / 1024)) MiB for good (pages not given back)"
 	ok alpha 'dmesg'
 	grep -q 'given up on' <<<"$OUT" && fail "a working disk had a request given up on" "$OUT"
 
@@ -82,4 +88,16 @@ run_test() {
 	ok beta "$FIO --verify_only >/dev/null"
 	ok alpha 'tandemctl disconnect r0 && tandemctl detach r0'
 	ok beta 'tandemctl secondary r0 && tandemctl disconnect r0 && tandemctl detach r0'
+
+	step "on-io-error pass-on: a request given up on drops the disk all the same; the write goes through beta"
+	ATTACH_OPTS="--disk-timeout 2000 --on-io-error pass-on" pair_up sync /dev/mapper/disk
+	ok alpha 'dmsetup suspend --noflush disk'
+	ok alpha 'dd if=/dev/urandom of=/dev/tandem0 bs=4k seek=10 count=1 oflag=direct status=none'
+	expect_eq "$(field alpha disk_state)" diskless "alpha's disk (pass-on, timed out)"
+	ok alpha 'dmesg'
+	grep -q 'disk state diskless, I/O goes to the peer' <<<"$OUT" || fail "alpha should log the detach" "$OUT"
+	ok alpha 'dmsetup resume disk'
+	wait_field alpha disk_late "" 30
+	ok alpha 'tandemctl secondary r0 && tandemctl disconnect r0 && tandemctl detach r0'
+	ok beta 'tandemctl disconnect r0 && tandemctl detach r0'
 }
