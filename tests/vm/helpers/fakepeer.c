@@ -139,18 +139,15 @@ static void expect_pkt(u16 type, void *buf, u32 len)
 		die("handshake: unexpected packet");
 }
 
-/* @secondary: as the node's secondary, with the node's generations. */
-static void handshake(const char *name, u64 sectors, int secondary)
+/* HELLO and STATE both ways, as a node of @role with an up-to-date disk; @buf holds a HELLO. */
+static void hello_state(const char *name, u64 sectors, u32 role, unsigned char *buf)
 {
 	struct tdm_hello hello = {
 		.proto_min = TDM_WIRE_PROTO_MIN, .proto_max = TDM_WIRE_PROTO_MAX,
 		.size_sectors = sectors, .protocol = TANDEM_PROTO_SYNC,
 		.lbs = 512, .caps = TDM_CAPS,
 	};
-	struct tdm_state st = { .role = secondary ? TANDEM_ROLE_SECONDARY : TANDEM_ROLE_PRIMARY,
-				.disk = TANDEM_DISK_UPTODATE };
-	struct tdm_gen gen = { .tiebreak = 1 };	/* a fresh disk: nothing to sync */
-	unsigned char buf[TDM_WIRE_HELLO_LEN];
+	struct tdm_state st = { .role = role, .disk = TANDEM_DISK_UPTODATE };
 
 	strncpy(hello.name, name, sizeof(hello.name) - 1);
 	tdm_hello_encode(buf, &hello);
@@ -159,6 +156,15 @@ static void handshake(const char *name, u64 sectors, int secondary)
 	tdm_state_encode(buf, &st);
 	send_pkt(TDM_P_STATE, 0, 0, 0, buf, TDM_WIRE_STATE_LEN);
 	expect_pkt(TDM_P_STATE, buf, TDM_WIRE_STATE_LEN);
+}
+
+/* @secondary: as the node's secondary, with the node's generations. */
+static void handshake(const char *name, u64 sectors, int secondary)
+{
+	struct tdm_gen gen = { .tiebreak = 1 };	/* a fresh disk: nothing to sync */
+	unsigned char buf[TDM_WIRE_HELLO_LEN];
+
+	hello_state(name, sectors, secondary ? TANDEM_ROLE_SECONDARY : TANDEM_ROLE_PRIMARY, buf);
 	if (secondary) {
 		/* Its generations back to it: nothing to sync. */
 		expect_pkt(TDM_P_GEN, buf, TDM_WIRE_GEN_LEN);
@@ -177,22 +183,10 @@ static void handshake(const char *name, u64 sectors, int secondary)
  */
 static void handshake_bitmap(const char *name, u64 sectors)
 {
-	struct tdm_hello hello = {
-		.proto_min = TDM_WIRE_PROTO_MIN, .proto_max = TDM_WIRE_PROTO_MAX,
-		.size_sectors = sectors, .protocol = TANDEM_PROTO_SYNC,
-		.lbs = 512, .caps = TDM_CAPS,
-	};
-	struct tdm_state st = { .role = TANDEM_ROLE_SECONDARY, .disk = TANDEM_DISK_UPTODATE };
 	struct tdm_gen node, mine;
 	unsigned char buf[TDM_WIRE_HELLO_LEN];
 
-	strncpy(hello.name, name, sizeof(hello.name) - 1);
-	tdm_hello_encode(buf, &hello);
-	send_pkt(TDM_P_HELLO, 0, 0, 0, buf, TDM_WIRE_HELLO_LEN);
-	expect_pkt(TDM_P_HELLO, buf, TDM_WIRE_HELLO_LEN);
-	tdm_state_encode(buf, &st);
-	send_pkt(TDM_P_STATE, 0, 0, 0, buf, TDM_WIRE_STATE_LEN);
-	expect_pkt(TDM_P_STATE, buf, TDM_WIRE_STATE_LEN);
+	hello_state(name, sectors, TANDEM_ROLE_SECONDARY, buf);
 	expect_pkt(TDM_P_GEN, buf, TDM_WIRE_GEN_LEN);
 	if (tdm_gen_decode(buf, TDM_WIRE_GEN_LEN, &node) != TDM_WIRE_OK)
 		die("handshake: the node's generations");
