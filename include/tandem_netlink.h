@@ -288,6 +288,8 @@ enum tandem_attr {
 				   * MAX (set at the first attach; in status when set) */
 	TANDEM_A_DISK_LATE,	/* u32: backing-disk requests given up after the disk-timeout
 				 * and not yet back from the disk (reply only, when any) */
+	TANDEM_A_META_DISK,	/* string: the metadata disk's path, external metadata (ATTACH:
+				 * absent for internal; in status when external) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

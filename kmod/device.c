@@ -271,10 +271,20 @@ void tdm_device_stats(struct tdm_device *dev, struct tdm_io_stats *sum)
 	}
 }
 
-static struct block_device *tdm_open_backing(struct tdm_device *dev,
-					     const char *path,
+/* Why a disk could not be opened, for the backing disk [0] and the metadata disk [1]. */
+static const char *const tdm_open_errors[][5] = {
+	{ "backing disk does not exist", "backing disk is not a block device",
+	  "backing disk is in use (mounted, held by another driver, or attached to another resource)",
+	  "backing disk cannot be opened for writing", "cannot open backing disk" },
+	{ "metadata disk does not exist", "metadata disk is not a block device",
+	  "metadata disk is in use (mounted, held by another driver, or attached to another resource)",
+	  "metadata disk cannot be opened for writing", "cannot open metadata disk" },
+};
+
+static struct block_device *tdm_open_backing(struct tdm_device *dev, const char *path, bool meta,
 					     struct netlink_ext_ack *extack)
 {
+	const char *const *why = tdm_open_errors[meta];
 	struct block_device *bdev;
 
 	bdev = blkdev_get_by_path(path, FMODE_READ | FMODE_WRITE | FMODE_EXCL,
@@ -283,24 +293,63 @@ static struct block_device *tdm_open_backing(struct tdm_device *dev,
 		return bdev;
 	switch (PTR_ERR(bdev)) {
 	case -ENOENT:
-		NL_SET_ERR_MSG(extack, "backing disk does not exist");
+		tdm_extack_msg(extack, why[0]);
 		break;
 	case -ENOTBLK:
-		NL_SET_ERR_MSG(extack, "backing disk is not a block device");
+		tdm_extack_msg(extack, why[1]);
 		break;
 	case -EBUSY:
-		NL_SET_ERR_MSG(extack,
-			       "backing disk is in use (mounted, held by another driver, or attached to another resource)");
+		tdm_extack_msg(extack, why[2]);
 		break;
 	case -EACCES:
 	case -EROFS:
-		NL_SET_ERR_MSG(extack, "backing disk cannot be opened for writing");
+		tdm_extack_msg(extack, why[3]);
 		break;
 	default:
-		NL_SET_ERR_MSG(extack, "cannot open backing disk");
+		tdm_extack_msg(extack, why[4]);
 		break;
 	}
 	return bdev;
+}
+
+/*
+ * External metadata: open its disk, as the backing disk is (the same holder
+ * may open a disk twice: the same disk is refused here).
+ */
+static int tdm_open_meta(struct tdm_device *dev, const char *path, struct netlink_ext_ack *extack)
+{
+	int ret;
+
+	dev->meta_path = kstrdup(path, GFP_KERNEL);
+	if (!dev->meta_path)
+		return -ENOMEM;
+	dev->meta = tdm_open_backing(dev, path, true, extack);
+	if (IS_ERR(dev->meta)) {
+		ret = PTR_ERR(dev->meta);
+		goto err_free_path;
+	}
+	if (dev->meta->bd_dev == dev->backing->bd_dev) {
+		NL_SET_ERR_MSG(extack,
+			       "the metadata disk is the backing disk: leave it out for internal metadata");
+		ret = -EINVAL;
+		goto err_put;
+	}
+	return 0;
+
+err_put:
+	blkdev_put(dev->meta, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+err_free_path:
+	kfree(dev->meta_path);
+	dev->meta_path = NULL;
+	return ret;
+}
+
+static void tdm_close_meta(struct tdm_device *dev)
+{
+	if (!dev->meta_path)
+		return;
+	blkdev_put(dev->meta, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
+	kfree(dev->meta_path);
 }
 
 /* Take the backing disk's limits, so that upper layers size I/O for it. */
@@ -327,8 +376,7 @@ static void tdm_set_limits(struct tdm_device *dev)
 
 /* Called with tdm_devices_lock held; the name and minor were checked free. */
 struct tdm_device *tdm_device_create(const char *name, u32 minor,
-				     const char *path, u32 on_io_error, u32 disk_timeout_ms,
-				     const struct tdm_handler_paths *handlers,
+				     const struct tdm_attach_conf *conf,
 				     struct netlink_ext_ack *extack)
 {
 	struct tdm_device *dev;
@@ -351,8 +399,8 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	INIT_WORK(&dev->event_work, tdm_event_work);
 	tdm_fence_init(dev);
 	tdm_handler_init(dev);
-	if (handlers)
-		dev->handlers.paths = *handlers;
+	if (conf->handlers)
+		dev->handlers.paths = *conf->handlers;
 	dev->al.ready = tdm_dispatch;
 	dev->req_done = tdm_req_done;
 	dev->tell_peer = tdm_peer_tell_state;
@@ -360,10 +408,10 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	INIT_LIST_HEAD(&dev->node);
 	dev->role = TANDEM_ROLE_SECONDARY;
 	dev->disk_state = TANDEM_DISK_INCONSISTENT;
-	dev->on_io_error = on_io_error;
+	dev->on_io_error = conf->on_io_error;
 
 	ret = -ENOMEM;
-	dev->disk_path = kstrdup(path, GFP_KERNEL);
+	dev->disk_path = kstrdup(conf->disk, GFP_KERNEL);
 	if (!dev->disk_path)
 		goto err_free_dev;
 	dev->stats = alloc_percpu(struct tdm_io_stats);
@@ -380,18 +428,24 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 	ret = tdm_pages_init(&dev->pages);
 	if (ret)
 		goto err_exit_peer_bioset;
-	ret = tdm_dw_init(dev, disk_timeout_ms);
+	ret = tdm_dw_init(dev, conf->disk_timeout_ms);
 	if (ret)
 		goto err_exit_pages;
 
-	dev->backing = tdm_open_backing(dev, path, extack);
+	dev->backing = tdm_open_backing(dev, conf->disk, false, extack);
 	if (IS_ERR(dev->backing)) {
 		ret = PTR_ERR(dev->backing);
 		goto err_exit_dw;
 	}
+	dev->meta = dev->backing;
+	if (conf->meta_disk) {
+		ret = tdm_open_meta(dev, conf->meta_disk, extack);
+		if (ret)
+			goto err_put_backing;
+	}
 	ret = tdm_md_attach(dev, extack);
 	if (ret)
-		goto err_put_backing;
+		goto err_close_meta;
 
 	ret = -ENOMEM;
 	disk = blk_alloc_disk(NUMA_NO_NODE);
@@ -417,12 +471,22 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 		NL_SET_ERR_MSG(extack, "cannot link the backing disk as held");
 		goto err_del_disk;
 	}
+	if (dev->meta_path) {
+		ret = bd_link_disk_holder(dev->meta, disk);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "cannot link the metadata disk as held");
+			goto err_unlink;
+		}
+	}
 	/* From here on the watch is on: attach's own I/O waits as long as it takes. */
-	tdm_dw_start(dev, disk_timeout_ms);
-	tdm_info(dev, "attached %s as %s, %llu sectors\n",
-		path, disk->disk_name, get_capacity(disk));
+	tdm_dw_start(dev, conf->disk_timeout_ms);
+	tdm_info(dev, "attached %s as %s, %llu sectors, metadata %s%s\n", conf->disk,
+		 disk->disk_name, get_capacity(disk), dev->meta_path ? "on " : "internal",
+		 dev->meta_path ?: "");
 	return dev;
 
+err_unlink:
+	bd_unlink_disk_holder(dev->backing, disk);
 err_del_disk:
 	del_gendisk(disk);
 err_put_disk:
@@ -430,6 +494,8 @@ err_put_disk:
 	dev->disk = NULL;
 err_md_detach:
 	tdm_md_detach(dev);
+err_close_meta:
+	tdm_close_meta(dev);
 err_put_backing:
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
 err_exit_dw:
@@ -489,6 +555,8 @@ void tdm_device_destroy(struct tdm_device *dev)
 	/* Nothing reports events any more: the connection is gone. */
 	cancel_work_sync(&dev->event_work);
 	tdm_info(dev, "detached %s\n", dev->disk->disk_name);
+	if (dev->meta_path)
+		bd_unlink_disk_holder(dev->meta, dev->disk);
 	bd_unlink_disk_holder(dev->backing, dev->disk);
 	del_gendisk(dev->disk);
 	put_disk(dev->disk);
@@ -497,6 +565,7 @@ void tdm_device_destroy(struct tdm_device *dev)
 	tdm_md_detach(dev);
 	/* Requests given up on are still the disk's: wait before letting it go. */
 	tdm_dw_exit(dev);
+	tdm_close_meta(dev);
 	blkdev_put(dev->backing, FMODE_READ | FMODE_WRITE | FMODE_EXCL);
 	tdm_pages_exit(&dev->pages);
 	bioset_exit(&dev->peer_bio_set);

@@ -19,9 +19,16 @@ struct tdm_device *tdm_find_by_minor(u32 minor);
 /* device.c: /dev/tandemN. Module init/exit; the rest under tdm_devices_lock, may sleep. */
 int tdm_blkdev_init(void);
 void tdm_blkdev_exit(void);
+/* What attach gives a new resource besides its name and minor. */
+struct tdm_attach_conf {
+	const char *disk;		/* the backing (data) disk's path */
+	const char *meta_disk;		/* the metadata disk's path; NULL: internal metadata */
+	u32 on_io_error;		/* enum tandem_on_io_error */
+	u32 disk_timeout_ms;		/* 0: off */
+	const struct tdm_handler_paths *handlers;	/* NULL: none */
+};
 struct tdm_device *tdm_device_create(const char *name, u32 minor,
-				     const char *path, u32 on_io_error, u32 disk_timeout_ms,
-				     const struct tdm_handler_paths *handlers,
+				     const struct tdm_attach_conf *conf,
 				     struct netlink_ext_ack *extack);
 int tdm_device_start_teardown(struct tdm_device *dev,
 			      struct netlink_ext_ack *extack);

@@ -123,7 +123,7 @@ void tdm_dw_submit(struct tdm_device *dev, struct bio *caller)
 		submit_bio_noacct(caller);
 		return;
 	}
-	bio = bio_alloc_bioset(dev->backing, data ? DIV_ROUND_UP(size, PAGE_SIZE) : 0,
+	bio = bio_alloc_bioset(caller->bi_bdev, data ? DIV_ROUND_UP(size, PAGE_SIZE) : 0,
 			       caller->bi_opf, GFP_NOIO, &dw->bio_set);
 	io = container_of(bio, struct tdm_dw_io, bio);
 	io->dev = dev;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tandem: the metadata at the end of the backing disk (format: core/ondisk.h,
- * doc/metadata.md): block I/O on it, the superblock, and attach/detach of
- * the whole (superblock, bitmap in bitmap.c, activity log in actlog.c).
+ * tandem: the metadata at the end of the backing disk, or on a metadata disk
+ * of its own (external; format: core/ondisk.h, doc/metadata.md): block I/O
+ * on it, the superblock, and attach/detach of the whole (superblock, bitmap
+ * in bitmap.c, activity log in actlog.c).
  *
  * The superblock is rewritten (FUA, after a flush) whenever the generation
  * ids or the flags change. A crash while primary is recovered by marking
@@ -13,6 +14,22 @@
 
 #include "tandem.h"
 #include "metadata.h"
+
+/* Flush @bdev's cache (through the watch); a failure fails the disk. */
+static int tdm_md_flush_bdev(struct tdm_device *dev, struct block_device *bdev)
+{
+	struct bio bio;
+	int ret;
+
+	bio_init(&bio, bdev, NULL, 0, REQ_OP_WRITE | REQ_PREFLUSH);
+	ret = tdm_dw_submit_wait(dev, &bio);
+	bio_uninit(&bio);
+	if (ret == -EOPNOTSUPP)
+		return 0;
+	if (ret && dev->disk)
+		tdm_md_disk_error(dev, "cache flush", 0, ret == -ETIMEDOUT);
+	return ret;
+}
 
 int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_opf_t opf)
 {
@@ -26,7 +43,16 @@ int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_op
 	 */
 	if (test_bit(TDM_DEV_DISKLESS, &dev->flags))
 		return -EIO;
-	bio_init(&bio, dev->backing, &bv, 1, opf);
+	/*
+	 * External metadata: a flush before a metadata write orders it after
+	 * the data it speaks for, which is on the other disk: flush that first.
+	 */
+	if ((opf & REQ_PREFLUSH) && dev->meta != dev->backing) {
+		ret = tdm_md_flush_bdev(dev, dev->backing);
+		if (ret)
+			return ret;
+	}
+	bio_init(&bio, dev->meta, &bv, 1, opf);
 	bio.bi_iter.bi_sector = sector;
 	__bio_add_page(&bio, page, TDM_MD_BLOCK, 0);
 	ret = tdm_dw_submit_wait(dev, &bio);
@@ -41,18 +67,16 @@ int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_op
 	return ret;
 }
 
+/* The data disk's cache first, then the metadata disk's (external). */
 int tdm_md_flush(struct tdm_device *dev)
 {
-	struct bio bio;
 	int ret;
 
 	if (test_bit(TDM_DEV_DISKLESS, &dev->flags))
 		return -EIO;
-	bio_init(&bio, dev->backing, NULL, 0, REQ_OP_WRITE | REQ_PREFLUSH);
-	ret = tdm_dw_submit_wait(dev, &bio);
-	bio_uninit(&bio);
-	if (ret && ret != -EOPNOTSUPP && dev->disk)
-		tdm_md_disk_error(dev, "cache flush", 0, ret == -ETIMEDOUT);
+	ret = tdm_md_flush_bdev(dev, dev->backing);
+	if (!ret && dev->meta != dev->backing)
+		ret = tdm_md_flush_bdev(dev, dev->meta);
 	return ret;
 }
 
@@ -182,10 +206,11 @@ void tdm_md_disk_fail_work(struct work_struct *work)
  * the next session copies every block from the peer (a disk without a
  * generation is a full resync target, core/gen.c); it stays failed (no
  * source of data) until that resync is done. Refused, changing nothing,
- * while primary, for another disk, or if the superblock still cannot be
- * written. dev->cfg_lock and tdm_devices_lock held; may sleep.
+ * while primary, for another disk or metadata disk, or if the superblock
+ * still cannot be written. dev->cfg_lock and tdm_devices_lock held; may sleep.
  */
-int tdm_md_reattach(struct tdm_device *dev, const char *path, struct netlink_ext_ack *extack)
+int tdm_md_reattach(struct tdm_device *dev, const char *path, const char *meta_path,
+		    struct netlink_ext_ack *extack)
 {
 	struct tdm_gen old_gen;
 	u32 old_flags;
@@ -209,6 +234,12 @@ int tdm_md_reattach(struct tdm_device *dev, const char *path, struct netlink_ext
 	if (lookup_bdev(path, &devt) || devt != dev->backing->bd_dev) {
 		NL_SET_ERR_MSG(extack,
 			       "re-attach takes the disk that failed, repaired under its name; for another disk, detach the resource and attach it");
+		return -EINVAL;
+	}
+	if (!meta_path != !dev->meta_path ||
+	    (meta_path && (lookup_bdev(meta_path, &devt) || devt != dev->meta->bd_dev))) {
+		NL_SET_ERR_MSG(extack,
+			       "re-attach takes the metadata disk the resource was attached with (none for internal metadata; status shows it)");
 		return -EINVAL;
 	}
 	/* A secondary's disk takes no I/O but ours until the peer hears of it. */
@@ -267,18 +298,28 @@ int tdm_md_attach(struct tdm_device *dev, struct netlink_ext_ack *extack)
 	dev->md_page = alloc_page(GFP_KERNEL);
 	if (!dev->md_page)
 		return -ENOMEM;
-	e = tdm_md_layout(bdev_nr_sectors(dev->backing), &l);
-	if (e != TDM_MD_OK) {
-		tdm_extack_msg(extack, tdm_md_err_str(e));
+	if (dev->meta == dev->backing) {
+		e = tdm_md_layout(bdev_nr_sectors(dev->backing), &l);
+		if (e != TDM_MD_OK) {
+			tdm_extack_msg(extack, tdm_md_err_str(e));
+			ret = -ENOSPC;
+			goto err_free_page;
+		}
+	} else if (bdev_nr_sectors(dev->meta) < TDM_MD_BLOCK >> SECTOR_SHIFT) {
+		tdm_extack_msg(extack, tdm_md_err_str(TDM_MD_META_TOO_SMALL));
 		ret = -ENOSPC;
 		goto err_free_page;
 	}
-	ret = tdm_md_io(dev, l.sb_offset, dev->md_page, REQ_OP_READ);
+	ret = tdm_md_io(dev, tdm_md_sb_sector(bdev_nr_sectors(dev->meta)), dev->md_page,
+			REQ_OP_READ);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot read the metadata superblock");
 		goto err_free_page;
 	}
-	e = tdm_md_sb_decode(page_address(dev->md_page), bdev_nr_sectors(dev->backing), &dev->md);
+	e = tdm_md_sb_decode(page_address(dev->md_page), bdev_nr_sectors(dev->meta), &dev->md);
+	if (e == TDM_MD_OK)
+		e = tdm_md_check_data(&dev->md, dev->meta == dev->backing ? 0 :
+				      bdev_nr_sectors(dev->backing));
 	if (e != TDM_MD_OK) {
 		tdm_extack_msg(extack, tdm_md_err_str(e));
 		ret = e == TDM_MD_NO_MAGIC ? -ENODATA : -EUCLEAN;

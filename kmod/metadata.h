@@ -24,7 +24,8 @@ int tdm_md_owe_resync(struct tdm_device *dev);
 int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear);
 void tdm_md_disk_fail_work(struct work_struct *work);
 /* dev->cfg_lock and tdm_devices_lock held: the disk a detach dropped is back. */
-int tdm_md_reattach(struct tdm_device *dev, const char *path, struct netlink_ext_ack *extack);
+int tdm_md_reattach(struct tdm_device *dev, const char *path, const char *meta_path,
+		    struct netlink_ext_ack *extack);
 /* Any context. */
 bool tdm_md_disk_error(struct tdm_device *dev, const char *what, sector_t sector, bool timed_out);
 void tdm_md_disk_recovered(struct tdm_device *dev);

@@ -30,6 +30,7 @@ static const struct nla_policy tdm_attach_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
 	[TANDEM_A_MINOR]	= NLA_POLICY_MAX(NLA_U32, TANDEM_MINOR_MAX),
 	[TANDEM_A_DISK]		= { .type = NLA_NUL_STRING, .len = TANDEM_PATH_MAX - 1 },
+	[TANDEM_A_META_DISK]	= { .type = NLA_NUL_STRING, .len = TANDEM_PATH_MAX - 1 },
 	[TANDEM_A_ON_IO_ERROR]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_ON_IO_ERROR_DETACH,
 						   TANDEM_ON_IO_ERROR_PASS_ON),
 	[TANDEM_A_DISK_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &tdm_disk_timeout_range),
@@ -190,8 +191,8 @@ static int tdm_nl_lock_dev(struct genl_info *info, struct tdm_device **devp)
  * back (tdm_md_reattach; tdm_devices_lock too, for status reads its path);
  * the peer hears of it, and resyncs it in a new session.
  */
-static int tdm_reattach(const char *name, u32 minor, const char *path, u32 disk_timeout_ms,
-			const struct tdm_handler_paths *handlers, struct genl_info *info)
+static int tdm_reattach(const char *name, u32 minor, const struct tdm_attach_conf *conf,
+			struct genl_info *info)
 {
 	struct tdm_device *dev;
 	int ret;
@@ -210,16 +211,16 @@ static int tdm_reattach(const char *name, u32 minor, const char *path, u32 disk_
 		NL_SET_ERR_MSG(info->extack, "on-io-error is set at the first attach; detach to change it");
 		ret = -EINVAL;
 	} else if (info->attrs[TANDEM_A_DISK_TIMEOUT_MS] &&
-		   disk_timeout_ms != READ_ONCE(dev->dw.timeout_ms)) {
+		   conf->disk_timeout_ms != READ_ONCE(dev->dw.timeout_ms)) {
 		NL_SET_ERR_MSG(info->extack, "disk-timeout is set at the first attach; detach to change it");
 		ret = -EINVAL;
 	} else if (info->attrs[TANDEM_A_HANDLERS] &&
-		   memcmp(handlers, &dev->handlers.paths, sizeof(*handlers))) {
+		   memcmp(conf->handlers, &dev->handlers.paths, sizeof(*conf->handlers))) {
 		NL_SET_ERR_MSG(info->extack, "handlers are set at the first attach; detach to change them");
 		ret = -EINVAL;
 	} else {
 		mutex_lock(&tdm_devices_lock);
-		ret = tdm_md_reattach(dev, path, info->extack);
+		ret = tdm_md_reattach(dev, conf->disk, conf->meta_disk, info->extack);
 		mutex_unlock(&tdm_devices_lock);
 		if (!ret)
 			tdm_peer_tell_state(dev);
@@ -230,10 +231,11 @@ static int tdm_reattach(const char *name, u32 minor, const char *path, u32 disk_
 
 static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 {
+	struct tdm_attach_conf conf = { .on_io_error = TANDEM_ON_IO_ERROR_DETACH };
 	struct tdm_handler_paths *handlers;
 	struct tdm_device *dev;
-	const char *name, *path;
-	u32 minor, on_io_error = TANDEM_ON_IO_ERROR_DETACH, disk_timeout_ms = 0;
+	const char *name;
+	u32 minor;
 	int ret;
 
 	ret = tdm_require(info, TANDEM_A_RES_NAME, "missing resource name") ?:
@@ -243,17 +245,25 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	minor = nla_get_u32(info->attrs[TANDEM_A_MINOR]);
-	path = nla_data(info->attrs[TANDEM_A_DISK]);
-	if (!path[0]) {
+	conf.disk = nla_data(info->attrs[TANDEM_A_DISK]);
+	if (!conf.disk[0]) {
 		NL_SET_ERR_MSG(info->extack, "backing disk path is empty");
 		return -EINVAL;
 	}
+	if (info->attrs[TANDEM_A_META_DISK]) {
+		conf.meta_disk = nla_data(info->attrs[TANDEM_A_META_DISK]);
+		if (!conf.meta_disk[0]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TANDEM_A_META_DISK],
+					    "metadata disk path is empty");
+			return -EINVAL;
+		}
+	}
 
 	if (info->attrs[TANDEM_A_ON_IO_ERROR])
-		on_io_error = nla_get_u32(info->attrs[TANDEM_A_ON_IO_ERROR]);
+		conf.on_io_error = nla_get_u32(info->attrs[TANDEM_A_ON_IO_ERROR]);
 	if (info->attrs[TANDEM_A_DISK_TIMEOUT_MS])
-		disk_timeout_ms = nla_get_u32(info->attrs[TANDEM_A_DISK_TIMEOUT_MS]);
-	if (disk_timeout_ms && disk_timeout_ms < TANDEM_DISK_TIMEOUT_MS_MIN) {
+		conf.disk_timeout_ms = nla_get_u32(info->attrs[TANDEM_A_DISK_TIMEOUT_MS]);
+	if (conf.disk_timeout_ms && conf.disk_timeout_ms < TANDEM_DISK_TIMEOUT_MS_MIN) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TANDEM_A_DISK_TIMEOUT_MS],
 				    "disk-timeout is 0 (off) or at least 1000 ms");
 		return -EINVAL;
@@ -264,11 +274,12 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	ret = tdm_nl_handlers(info, handlers);
 	if (ret)
 		goto out_free;
+	conf.handlers = handlers;
 
 	mutex_lock(&tdm_devices_lock);
 	if (tdm_find_by_name(name)) {
 		mutex_unlock(&tdm_devices_lock);
-		ret = tdm_reattach(name, minor, path, disk_timeout_ms, handlers, info);
+		ret = tdm_reattach(name, minor, &conf, info);
 		goto out_free;
 	}
 	if (tdm_find_by_minor(minor)) {
@@ -276,8 +287,7 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		ret = -EEXIST;
 		goto out_unlock;
 	}
-	dev = tdm_device_create(name, minor, path, on_io_error, disk_timeout_ms, handlers,
-				info->extack);
+	dev = tdm_device_create(name, minor, &conf, info->extack);
 	if (IS_ERR(dev)) {
 		ret = PTR_ERR(dev);
 		goto out_unlock;
@@ -775,6 +785,7 @@ static int tdm_fill_status(struct sk_buff *skb, struct tdm_device *dev,
 	    nla_put_string(skb, TANDEM_A_RES_NAME, dev->name) ||
 	    nla_put_u32(skb, TANDEM_A_MINOR, dev->minor) ||
 	    nla_put_string(skb, TANDEM_A_DISK, dev->disk_path) ||
+	    (dev->meta_path && nla_put_string(skb, TANDEM_A_META_DISK, dev->meta_path)) ||
 	    nla_put_u64_64bit(skb, TANDEM_A_SIZE,
 			      (u64)get_capacity(dev->disk) << SECTOR_SHIFT,
 			      TANDEM_A_PAD) ||

@@ -518,6 +518,9 @@ struct tdm_device {
 	u32 minor;
 	const char *disk_path;		/* as given at attach; for status */
 	struct block_device *backing;	/* opened FMODE_EXCL, holder = this */
+	const char *meta_path;		/* external metadata's disk; NULL: internal */
+	struct block_device *meta;	/* the disk the metadata is on: backing, or
+					 * the metadata disk, opened as backing is */
 	struct gendisk *disk;
 	struct bio_set bio_set;		/* clones sent to the backing disk */
 	struct tdm_io_stats __percpu *stats;

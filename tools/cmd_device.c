@@ -53,6 +53,7 @@ char *tdm_resolve_disk(const char *spec)
 struct attach_args {
 	uint32_t minor;
 	const char *disk;
+	const char *meta_disk;		/* NULL: internal metadata */
 	const struct tdm_disk_opts *o;
 };
 
@@ -81,6 +82,7 @@ static int put_attach(struct nl_msg *msg, void *arg)
 
 	return nla_put_u32(msg, TANDEM_A_MINOR, a->minor) ||
 	       nla_put_string(msg, TANDEM_A_DISK, a->disk) ||
+	       (a->meta_disk && nla_put_string(msg, TANDEM_A_META_DISK, a->meta_disk)) ||
 	       (a->o->on_io_error && nla_put_u32(msg, TANDEM_A_ON_IO_ERROR, a->o->on_io_error)) ||
 	       (a->o->disk_timeout_set &&
 		nla_put_u32(msg, TANDEM_A_DISK_TIMEOUT_MS, a->o->disk_timeout_ms)) ||
@@ -113,6 +115,7 @@ int cmd_attach(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "minor", required_argument, NULL, 'm' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "meta-disk", required_argument, NULL, 'M' },
 		{ "on-io-error", required_argument, NULL, 'e' },
 		{ "disk-timeout", required_argument, NULL, 'T' },
 		{ "handler", required_argument, NULL, 'H' },
@@ -127,7 +130,7 @@ int cmd_attach(int argc, char **argv)
 	char msg[128];
 	int c, i, ret;
 
-	while ((c = getopt_long(argc, argv, "m:d:e:T:H:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:d:M:e:T:H:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (tdm_parse_range(&tdm_range_minor, optarg, &minor, msg, sizeof(msg)))
@@ -136,6 +139,11 @@ int cmd_attach(int argc, char **argv)
 			break;
 		case 'd':
 			disk_spec = optarg;
+			break;
+		case 'M':
+			if (!optarg[0])
+				return tdm_usage_error("attach", "--meta-disk is empty");
+			o.meta_disk = optarg;
 			break;
 		case 'e':
 			o.on_io_error = tdm_io_error_value(optarg);
@@ -166,6 +174,8 @@ int cmd_attach(int argc, char **argv)
 	if (have_minor || disk_spec)
 		return tdm_usage_error("attach", "missing %s (or neither: both from the resource file)",
 				       have_minor ? "--disk" : "--minor");
+	if (o.meta_disk)
+		return tdm_usage_error("attach", "--meta-disk goes with --disk and --minor (or in the resource file: meta-disk)");
 	ret = tdm_cfg_load(&cfg) ?: tdm_cfg_local(&cfg, name, &l);
 	if (ret)
 		return ret;
@@ -179,15 +189,16 @@ int cmd_attach(int argc, char **argv)
 		o.disk_timeout_set = l.res->opts.disk_timeout_set;
 		o.disk_timeout_ms = l.res->opts.disk_timeout_ms;
 	}
+	o.meta_disk = l.me->meta_disk[0] ? l.me->meta_disk : NULL;
 	return tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk, &o);
 }
 
 int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
 		   const struct tdm_disk_opts *o)
 {
-	char what[128 + PATH_MAX];
-	struct attach_args a;
-	char *disk;
+	char what[128 + 2 * PATH_MAX];
+	struct attach_args a = { .minor = minor, .o = o };
+	char *disk, *meta = NULL;
 	int ret;
 
 	disk = tdm_resolve_disk(disk_spec);
@@ -195,15 +206,25 @@ int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
 		fprintf(stderr, "tandemctl: attach %s: no disk has %s\n", name, disk_spec);
 		return TDM_EXIT_NOTFOUND;
 	}
-	if (strlen(disk) >= TANDEM_PATH_MAX) {
-		free(disk);
-		return tdm_usage_error("attach", "disk path is too long");
+	if (o->meta_disk) {
+		meta = tdm_resolve_disk(o->meta_disk);
+		if (!meta) {
+			fprintf(stderr, "tandemctl: attach %s: no disk has %s\n", name, o->meta_disk);
+			ret = TDM_EXIT_NOTFOUND;
+			goto out_free;
+		}
 	}
-	snprintf(what, sizeof(what), "attach %s (disk %s, minor %u)", name, disk, minor);
-	a.minor = minor;
+	if (strlen(disk) >= TANDEM_PATH_MAX || (meta && strlen(meta) >= TANDEM_PATH_MAX)) {
+		ret = tdm_usage_error("attach", "disk path is too long");
+		goto out_free;
+	}
+	snprintf(what, sizeof(what), "attach %s (disk %s%s%s, minor %u)", name, disk,
+		 meta ? ", metadata on " : "", meta ? meta : "", minor);
 	a.disk = disk;
-	a.o = o;
+	a.meta_disk = meta;
 	ret = tdm_nl_do(what, TANDEM_CMD_ATTACH, name, put_attach, &a);
+out_free:
+	free(meta);
 	free(disk);
 	return ret;
 }

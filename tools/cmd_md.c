@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tandemctl: create-md and dump-md, the metadata at the end of a backing
- * disk (format: kmod/core/ondisk.h, doc/metadata.md). Both work on the disk
- * directly, without the module; dump-md also while the disk is attached.
+ * disk, or on a metadata disk of its own (external; format:
+ * kmod/core/ondisk.h, doc/metadata.md). Both work on the disks directly,
+ * without the module; dump-md also while the disk is attached.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -82,7 +83,6 @@ static int md_pwrite(struct md_disk *d, uint64_t sector)
 static void md_probe(struct md_disk *d, char *found, size_t len)
 {
 	const char *type = NULL, *label = NULL;
-	struct tdm_md_sb sb;
 	blkid_probe pr;
 
 	found[0] = '\0';
@@ -107,7 +107,7 @@ static void md_probe(struct md_disk *d, char *found, size_t len)
 		blkid_free_probe(pr);
 	if (found[0])
 		return;
-	if (tdm_md_layout(d->sectors, &sb.layout) == TDM_MD_OK && !md_pread(d, sb.layout.sb_offset) &&
+	if (d->sectors >= TDM_MD_BLOCK / 512 && !md_pread(d, tdm_md_sb_sector(d->sectors)) &&
 	    !memcmp(d->block, TDM_MD_MAGIC, 8))
 		snprintf(found, len, "tandem metadata");
 }
@@ -124,27 +124,9 @@ static int md_random_u64(uint64_t *v)
 	return n == sizeof(*v) ? 0 : -1;
 }
 
-/*
- * The disk a metadata command works on: --disk, or this node's disk in the
- * resource file; a tag resolved. 0 with *path malloc'ed, or an exit code.
- */
-static int md_disk_path(const char *cmd, const char *name, const char *spec, char **path)
+/* A tag resolved, or a path made absolute: 0 with *path malloc'ed, or an exit code. */
+static int md_resolve(const char *cmd, const char *spec, char **path)
 {
-	struct tdm_local l;
-	struct tdm_cfg cfg;
-	const char *dir;
-	int ret;
-
-	if (spec && !spec[0])
-		return tdm_usage_error(cmd, "--disk is empty");
-	if (!spec && !tdm_cfg_present(&dir))
-		return tdm_usage_error(cmd, "missing --disk (no resource files in %s to take it from)", dir);
-	if (!spec) {
-		ret = tdm_cfg_load(&cfg) ?: tdm_cfg_local(&cfg, name, &l);
-		if (ret)
-			return ret;
-		spec = l.me->disk;
-	}
 	*path = tdm_resolve_disk(spec);
 	if (!*path) {
 		fprintf(stderr, "tandemctl %s: no disk has %s\n", cmd, spec);
@@ -153,25 +135,138 @@ static int md_disk_path(const char *cmd, const char *name, const char *spec, cha
 	return 0;
 }
 
+/*
+ * The disks a metadata command works on: --disk (and --meta-disk), or this
+ * node's disk (and meta-disk) in the resource file. 0 with *path malloc'ed
+ * and *meta malloc'ed or NULL (internal metadata), or an exit code.
+ */
+static int md_disk_paths(const char *cmd, const char *name, const char *spec,
+			 const char *meta_spec, char **path, char **meta)
+{
+	struct tdm_local l;
+	struct tdm_cfg cfg;
+	const char *dir;
+	int ret;
+
+	*meta = NULL;
+	if (spec && !spec[0])
+		return tdm_usage_error(cmd, "--disk is empty");
+	if (meta_spec && !meta_spec[0])
+		return tdm_usage_error(cmd, "--meta-disk is empty");
+	if (meta_spec && !spec)
+		return tdm_usage_error(cmd, "--meta-disk goes with --disk (or in the resource file: meta-disk)");
+	if (!spec && !tdm_cfg_present(&dir))
+		return tdm_usage_error(cmd, "missing --disk (no resource files in %s to take it from)", dir);
+	if (!spec) {
+		ret = tdm_cfg_load(&cfg) ?: tdm_cfg_local(&cfg, name, &l);
+		if (ret)
+			return ret;
+		spec = l.me->disk;
+		meta_spec = l.me->meta_disk[0] ? l.me->meta_disk : NULL;
+	}
+	ret = md_resolve(cmd, spec, path);
+	if (ret || !meta_spec)
+		return ret;
+	ret = md_resolve(cmd, meta_spec, meta);
+	if (ret)
+		free(*path);
+	return ret;
+}
+
+/* Bitmap (all clear) and activity log first, the superblock last. */
+static int md_write_new(struct md_disk *d, const struct tdm_md_sb *sb)
+{
+	uint64_t i;
+
+	for (i = 0; i < sb->layout.bm_blocks; i++) {
+		memset(d->block, 0, TDM_MD_BLOCK);
+		tdm_bm_block_seal(d->block, (uint32_t)i);
+		if (md_pwrite(d, tdm_md_block_sector(sb->layout.bm_offset, i)))
+			return -1;
+	}
+	memset(d->block, 0, TDM_MD_BLOCK);
+	for (i = 0; i < TDM_MD_AL_BYTES / TDM_MD_BLOCK; i++)
+		if (md_pwrite(d, tdm_md_block_sector(sb->layout.al_offset, i)))
+			return -1;
+	tdm_md_sb_encode(d->block, sb);
+	return md_pwrite(d, sb->layout.sb_offset) || fsync(d->fd) ? -1 : 0;
+}
+
+/* The bytes of metadata a layout takes: bitmap, activity log, superblock. */
+static uint64_t md_bytes(const struct tdm_md_layout *l)
+{
+	return l->bm_blocks * TDM_MD_BLOCK + TDM_MD_AL_BYTES + TDM_MD_BLOCK;
+}
+
+/*
+ * External metadata: on @meta_path, for the data disk @data (opened
+ * exclusively, to refuse one in use, and read only: it is left as it is).
+ */
+static int create_md_external(const char *name, struct md_disk *data, const char *meta_path,
+			      bool force, struct tdm_md_sb *sb)
+{
+	char found[256];
+	struct md_disk m;
+	enum tdm_md_err e;
+	int ret;
+
+	ret = md_open(&m, meta_path, O_RDWR | O_EXCL, "create-md");
+	if (ret)
+		return ret;
+	e = tdm_md_layout_external(data->sectors, m.sectors, &sb->layout);
+	if (e != TDM_MD_OK) {
+		fprintf(stderr, "tandemctl create-md: %s for %s: %s\n", meta_path, data->path,
+			tdm_md_err_str(e));
+		ret = TDM_EXIT_FAIL;
+		goto out_close;
+	}
+	md_probe(&m, found, sizeof(found));
+	if (found[0] && !force) {
+		fprintf(stderr, "tandemctl create-md: the metadata disk %s holds %s; %" PRIu64
+			" KiB of it would be overwritten: use --force if that is intended\n",
+			meta_path, found, md_bytes(&sb->layout) / 1024);
+		ret = TDM_EXIT_FAIL;
+		goto out_close;
+	}
+	sb->flags |= TDM_MDF_EXTERNAL;
+	if (md_write_new(&m, sb)) {
+		fprintf(stderr, "tandemctl create-md: writing %s: %s\n", meta_path, strerror(errno));
+		ret = TDM_EXIT_FAIL;
+		goto out_close;
+	}
+	md_probe(data, found, sizeof(found));
+	printf("%s: tandem metadata written to %s for %s: %" PRIu64 " MiB of data, left as it is%s%s%s, %"
+	       PRIu64 " KiB of metadata\n", name, meta_path, data->path,
+	       sb->layout.data_sectors / 2048, found[0] ? " (" : "", found, found[0] ? ")" : "",
+	       md_bytes(&sb->layout) / 1024);
+	ret = TDM_EXIT_OK;
+out_close:
+	md_close(&m);
+	return ret;
+}
+
 int cmd_create_md(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "disk", required_argument, NULL, 'd' },
+		{ "meta-disk", required_argument, NULL, 'M' },
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *name, *spec = NULL;
+	const char *name, *spec = NULL, *meta_spec = NULL;
 	struct tdm_md_sb sb = { .version = TDM_MD_VERSION, .write_count = 1 };
 	struct md_disk d;
 	enum tdm_md_err e;
-	char found[256], *path;
+	char found[256], *path, *meta;
 	int force = 0, c, ret;
-	uint64_t i;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			spec = optarg;
+			break;
+		case 'M':
+			meta_spec = optarg;
 			break;
 		case 'f':
 			force = 1;
@@ -183,12 +278,25 @@ int cmd_create_md(int argc, char **argv)
 	ret = tdm_take_name("create-md", argc, argv, &name);
 	if (ret)
 		return ret;
-	ret = md_disk_path("create-md", name, spec, &path);
+	ret = md_disk_paths("create-md", name, spec, meta_spec, &path, &meta);
 	if (ret)
 		return ret;
-	ret = md_open(&d, path, O_RDWR | O_EXCL, "create-md");
+	if (meta && !strcmp(meta, path)) {
+		ret = tdm_usage_error("create-md", "the metadata disk is the disk itself: leave out --meta-disk for internal metadata");
+		goto out_free;
+	}
+	ret = md_open(&d, path, (meta ? O_RDONLY : O_RDWR) | O_EXCL, "create-md");
 	if (ret)
 		goto out_free;
+	if (md_random_u64(&sb.device_uuid)) {
+		fprintf(stderr, "tandemctl create-md: cannot read /dev/urandom\n");
+		ret = TDM_EXIT_FAIL;
+		goto out_close;
+	}
+	if (meta) {
+		ret = create_md_external(name, &d, meta, force, &sb);
+		goto out_close;
+	}
 	e = tdm_md_layout(d.sectors, &sb.layout);
 	if (e != TDM_MD_OK) {
 		fprintf(stderr, "tandemctl create-md: %s: %s\n", path, tdm_md_err_str(e));
@@ -202,24 +310,7 @@ int cmd_create_md(int argc, char **argv)
 		ret = TDM_EXIT_FAIL;
 		goto out_close;
 	}
-	if (md_random_u64(&sb.device_uuid)) {
-		fprintf(stderr, "tandemctl create-md: cannot read /dev/urandom\n");
-		ret = TDM_EXIT_FAIL;
-		goto out_close;
-	}
-	/* Bitmap (all clear) and activity log first, the superblock last. */
-	for (i = 0; i < sb.layout.bm_blocks; i++) {
-		memset(d.block, 0, TDM_MD_BLOCK);
-		tdm_bm_block_seal(d.block, (uint32_t)i);
-		if (md_pwrite(&d, tdm_md_block_sector(sb.layout.bm_offset, i)))
-			goto err_write;
-	}
-	memset(d.block, 0, TDM_MD_BLOCK);
-	for (i = 0; i < TDM_MD_AL_BYTES / TDM_MD_BLOCK; i++)
-		if (md_pwrite(&d, tdm_md_block_sector(sb.layout.al_offset, i)))
-			goto err_write;
-	tdm_md_sb_encode(d.block, &sb);
-	if (md_pwrite(&d, sb.layout.sb_offset) || fsync(d.fd))
+	if (md_write_new(&d, &sb))
 		goto err_write;
 	printf("%s: tandem metadata written to %s: %" PRIu64 " MiB of data, %" PRIu64
 	       " KiB of metadata at the end\n", name, path, sb.layout.data_sectors / 2048,
@@ -233,6 +324,7 @@ err_write:
 out_close:
 	md_close(&d);
 out_free:
+	free(meta);
 	free(path);
 	return ret;
 }
@@ -282,14 +374,10 @@ static int dump_md_parse(int argc, char **argv, struct dump_md_args *a)
 	return tdm_take_name("dump-md", argc, argv, &a->name);
 }
 
+/* The superblock at the end of @d, internal or external. */
 static enum tdm_md_err md_read_sb(struct md_disk *d, struct tdm_md_sb *sb)
 {
-	enum tdm_md_err e;
-
-	e = tdm_md_layout(d->sectors, &sb->layout);
-	if (e != TDM_MD_OK)
-		return e;
-	if (md_pread(d, sb->layout.sb_offset))
+	if (d->sectors < TDM_MD_BLOCK / 512 || md_pread(d, tdm_md_sb_sector(d->sectors)))
 		return TDM_MD_NO_MAGIC;
 	return tdm_md_sb_decode(d->block, d->sectors, sb);
 }
@@ -340,11 +428,12 @@ static void md_print(const char *path, const struct md_dump *m)
 	md_flags_str(sb->flags, flags, sizeof(flags));
 	out_obj_begin(NULL);
 	out_str("disk", path);
+	out_str("metadata", sb->flags & TDM_MDF_EXTERNAL ? "external" : "internal");
 	out_u64("version", sb->version);
 	out_str("flags", flags);
 	out_bytes("disk_size", sb->layout.disk_sectors * 512);
 	out_bytes("data_size", sb->layout.data_sectors * 512);
-	out_bytes("metadata_size", (sb->layout.disk_sectors - sb->layout.data_sectors) * 512);
+	out_bytes("metadata_size", md_bytes(&sb->layout));
 	out_gen("current", sb->uuid_current);
 	out_gen("bitmap_gen", sb->uuid_bitmap);
 	out_gen("history0", sb->uuid_history[0]);
@@ -364,12 +453,18 @@ int cmd_dump_md(int argc, char **argv)
 	struct md_dump m;
 	struct md_disk d;
 	enum tdm_md_err e;
-	char *path;
+	char *path, *meta;
 	int ret;
 
-	ret = dump_md_parse(argc, argv, &a) ?: md_disk_path("dump-md", a.name, a.spec, &path);
+	ret = dump_md_parse(argc, argv, &a) ?:
+	      md_disk_paths("dump-md", a.name, a.spec, NULL, &path, &meta);
 	if (ret)
 		return ret;
+	/* External metadata: the superblock is on the metadata disk. */
+	if (meta) {
+		free(path);
+		path = meta;
+	}
 	ret = md_open(&d, path, O_RDONLY, "dump-md");
 	if (ret)
 		goto out_free;

@@ -88,10 +88,11 @@ int cmd_check_config(int argc, char **argv)
 			return ret;
 		if (r->opts.secret_file[0] && tdm_secret_file_ok(r->opts.secret_file))
 			return TDM_EXIT_CONFIG;
-		printf("%s: minor %d, protocol %s, this node %s (disk %s, %s), peer %s (%s)%s\n",
+		printf("%s: minor %d, protocol %s, this node %s (disk %s%s%s, %s), peer %s (%s)%s\n",
 		       r->name, r->minor,
 		       tdm_proto_name(r->opts.protocol ? r->opts.protocol : TANDEM_PROTO_SYNC),
-		       l.me->name, l.me->disk, l.me->address, l.peer->name, l.peer->address,
+		       l.me->name, l.me->disk, l.me->meta_disk[0] ? ", metadata on " : "",
+		       l.me->meta_disk, l.me->address, l.peer->name, l.peer->address,
 		       r->opts.secret_file[0] ? ", authenticated" : "");
 	}
 	return TDM_EXIT_OK;
@@ -204,6 +205,7 @@ static int tdm_up_one(const struct tdm_cfg *cfg, const char *name)
 		o.disk_timeout_set = l.res->opts.disk_timeout_set;
 		o.disk_timeout_ms = l.res->opts.disk_timeout_ms;
 		memcpy(o.handlers, l.res->opts.handlers, sizeof(o.handlers));
+		o.meta_disk = l.me->meta_disk[0] ? l.me->meta_disk : NULL;
 		ret = tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk, &o);
 		if (ret)
 			return ret;

@@ -398,7 +398,7 @@ static void tdm_opts_merge(struct tdm_cfg_opts *base, const struct tdm_cfg_opts 
 		base->ko_count = over->ko_count;
 }
 
-/* node NAME { disk D; address A; } */
+/* node NAME { disk D; [meta-disk M;] address A; } */
 static int tdm_parse_node(struct tdm_lexer *lx, struct tdm_cfg_res *r)
 {
 	struct tdm_cfg_node *n;
@@ -415,16 +415,19 @@ static int tdm_parse_node(struct tdm_lexer *lx, struct tdm_cfg_res *r)
 	snprintf(n->name, sizeof(n->name), "%s", lx->word);
 	if (tdm_want(lx, TOK_OPEN, "'{' after the node's name"))
 		return -1;
-	while (!(ret = tdm_block_next(lx, "'disk', 'address' or '}'"))) {
+	while (!(ret = tdm_block_next(lx, "'disk', 'meta-disk', 'address' or '}'"))) {
 		if (!strcmp(lx->word, "disk")) {
 			if (tdm_value(lx, "disk", n->disk, sizeof(n->disk)))
+				return -1;
+		} else if (!strcmp(lx->word, "meta-disk")) {
+			if (tdm_value(lx, "meta-disk", n->meta_disk, sizeof(n->meta_disk)))
 				return -1;
 		} else if (!strcmp(lx->word, "address")) {
 			if (tdm_value(lx, "address", n->address, sizeof(n->address)))
 				return -1;
 		} else {
 			return tdm_cfg_fail(lx->err, lx->file, lx->tline, lx->tcol,
-					    "unknown keyword '%s' in a node (expected disk or address)",
+					    "unknown keyword '%s' in a node (expected disk, meta-disk or address)",
 					    lx->word);
 		}
 	}
@@ -557,6 +560,10 @@ static int tdm_check_res(const struct tdm_cfg_res *r, struct tdm_cfg_err *err)
 		if (!n->disk[0])
 			return tdm_cfg_fail(err, r->file, n->line, n->col,
 					    "resource '%s', node '%s': no disk", r->name, n->name);
+		if (!strcmp(n->disk, n->meta_disk))
+			return tdm_cfg_fail(err, r->file, n->line, n->col,
+					    "resource '%s', node '%s': meta-disk is the disk itself (leave it out for internal metadata)",
+					    r->name, n->name);
 		if (!n->address[0])
 			return tdm_cfg_fail(err, r->file, n->line, n->col,
 					    "resource '%s', node '%s': no address", r->name, n->name);

@@ -22,7 +22,8 @@
  *       after-sb-0pri discard-least-changes; # disconnect | discard-zero-changes | ...
  *       after-sb-1pri discard-secondary;     # disconnect | discard-secondary | consensus
  *       handlers { fence-peer /usr/lib/tandem/fence-peer; }
- *       node alpha { disk /dev/sdb; address 10.99.0.1:7789; }
+ *       node alpha { disk /dev/sdb; address 10.99.0.1:7789; }   # meta-disk D; for
+ *                                                            # external metadata
  *       node beta  { disk UUID=...; address 10.99.0.2:7789; }
  *   }
  *
@@ -45,6 +46,7 @@
 struct tdm_cfg_node {
 	char name[TDM_CFG_WORD_MAX];	/* host name */
 	char disk[TDM_CFG_WORD_MAX];	/* path, or UUID=/PARTUUID=/LABEL= */
+	char meta_disk[TDM_CFG_WORD_MAX]; /* external metadata's disk, as disk; "": internal */
 	char address[TDM_CFG_WORD_MAX];	/* ADDR:PORT or [ADDR6]:PORT */
 	int line, col;			/* of its "node" keyword */
 };

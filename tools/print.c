@@ -243,6 +243,8 @@ void tdm_print_record(const struct tdm_status *st, const char *event)
 	out_str("device", dev);
 	if (st->disk[0])
 		out_str("disk", st->disk);
+	if (st->meta_disk[0])
+		out_str("meta_disk", st->meta_disk);
 	out_bytes("size", st->size);
 	if (st->has_open_count)
 		out_u64("open_count", st->open_count);
@@ -398,6 +400,7 @@ static void block_details(const struct tdm_status *st)
 
 	if (st->disk[0])
 		block_line("backing", "%s", st->disk);
+	block_line("metadata", "%s", st->meta_disk[0] ? st->meta_disk : "internal");
 	block_bytes("size", st->size);
 	if (st->has_open_count)
 		block_line("openers", "%u", st->open_count);

@@ -114,6 +114,7 @@ int tdm_status_decode(struct nlattr **attrs, struct tdm_status *st)
 	st->attached = true;
 	st->minor = nla_get_u32(attrs[TANDEM_A_MINOR]);
 	get_string(attrs, TANDEM_A_DISK, st->disk, sizeof(st->disk));
+	get_string(attrs, TANDEM_A_META_DISK, st->meta_disk, sizeof(st->meta_disk));
 	st->size = get_u64(attrs, TANDEM_A_SIZE);
 	st->has_open_count = attrs[TANDEM_A_OPEN_COUNT] != NULL;
 	st->open_count = get_u32(attrs, TANDEM_A_OPEN_COUNT);

@@ -20,6 +20,7 @@ struct tdm_status {
 	bool attached;			/* false: a detach event, the name alone */
 	uint32_t minor;
 	char disk[TANDEM_PATH_MAX];	/* backing disk; "" if not sent */
+	char meta_disk[TANDEM_PATH_MAX]; /* external metadata's disk; "": internal */
 	uint64_t size;
 	bool has_open_count;
 	uint32_t open_count;

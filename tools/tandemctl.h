@@ -54,6 +54,7 @@ char *tdm_resolve_disk(const char *spec);
 typedef char tdm_handler_paths[__TANDEM_HANDLER_MAX][TANDEM_HANDLER_MAX];
 /* What attach sets besides the disk and minor. */
 struct tdm_disk_opts {
+	const char *meta_disk;		/* external metadata's disk (path or tag); NULL: internal */
 	uint32_t on_io_error;		/* enum tandem_on_io_error; 0: the module's default */
 	bool disk_timeout_set;		/* else not sent (the module's default: off) */
 	uint32_t disk_timeout_ms;	/* 0: off */

@@ -160,6 +160,7 @@ static const struct {
 	{ TDM_MDF_ATTACHED, "attached" },
 	{ TDM_MDF_RESYNC_OWED, "resync-owed" },
 	{ TDM_MDF_PRIMARY_AT_SPLIT, "primary-at-split" },
+	{ TDM_MDF_EXTERNAL, "external" },
 };
 
 static const char *tdm_lookup(const char *const *names, u32 count, u32 v)

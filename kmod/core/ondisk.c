@@ -124,6 +124,32 @@ enum tdm_md_err tdm_md_layout(u64 disk_sectors, struct tdm_md_layout *l)
 	return TDM_MD_OK;
 }
 
+enum tdm_md_err tdm_md_layout_external(u64 data_disk_sectors, u64 meta_disk_sectors,
+				       struct tdm_md_layout *l)
+{
+	u64 data_bytes, meta_bytes, bm_blocks, md_bytes;
+
+	if (data_disk_sectors > ((u64)1 << 50) || meta_disk_sectors > ((u64)1 << 50))
+		return TDM_MD_TOO_SMALL;
+	data_bytes = data_disk_sectors * 512 / TDM_MD_BLOCK * TDM_MD_BLOCK;
+	meta_bytes = meta_disk_sectors * 512 / TDM_MD_BLOCK * TDM_MD_BLOCK;
+	if (data_bytes < TDM_MD_MIN_DATA)
+		return TDM_MD_TOO_SMALL;
+	bm_blocks = (data_bytes / TDM_MD_BYTES_PER_BIT + TDM_BM_BITS_PER_BLOCK - 1) /
+		    TDM_BM_BITS_PER_BLOCK;
+	md_bytes = TDM_MD_BLOCK + TDM_MD_AL_BYTES + bm_blocks * TDM_MD_BLOCK;
+	if (meta_bytes < md_bytes)
+		return TDM_MD_META_TOO_SMALL;
+	l->disk_sectors = SECTORS(meta_bytes);
+	l->data_sectors = SECTORS(data_bytes);
+	l->bm_offset = 0;
+	l->bm_blocks = bm_blocks;
+	l->bm_bits = data_bytes / TDM_MD_BYTES_PER_BIT;
+	l->al_offset = SECTORS(bm_blocks * TDM_MD_BLOCK);
+	l->sb_offset = SECTORS(meta_bytes - TDM_MD_BLOCK);
+	return TDM_MD_OK;
+}
+
 /* Superblock field offsets, as doc/metadata.md lists them. */
 enum {
 	SB_MAGIC = 0, SB_VERSION = 8, SB_CRC = 12, SB_FLAGS = 16, SB_BPB = 20,
@@ -182,8 +208,12 @@ enum tdm_md_err tdm_md_sb_decode(const u8 *buf, u64 disk_sectors, struct tdm_md_
 	sb->layout.bm_bits = get64(buf + SB_BM_BITS);
 	sb->layout.al_offset = get64(buf + SB_AL_OFF);
 	sb->layout.sb_offset = 0;
-	if (tdm_md_layout(disk_sectors, &want) != TDM_MD_OK)
+	if (sb->flags & TDM_MDF_EXTERNAL) {
+		if (tdm_md_layout_external(sb->layout.data_sectors, disk_sectors, &want) != TDM_MD_OK)
+			return TDM_MD_BAD_LAYOUT;
+	} else if (tdm_md_layout(disk_sectors, &want) != TDM_MD_OK) {
 		return TDM_MD_BAD_LAYOUT;
+	}
 	sb->layout.sb_offset = want.sb_offset;
 	if (memcmp(&want, &sb->layout, sizeof(want)) ||
 	    get64(buf + SB_AL_SECTORS) != SECTORS(TDM_MD_AL_BYTES))
@@ -194,6 +224,19 @@ enum tdm_md_err tdm_md_sb_decode(const u8 *buf, u64 disk_sectors, struct tdm_md_
 	sb->uuid_history[1] = get64(buf + SB_UUID_HIST + 8);
 	sb->device_uuid = get64(buf + SB_DEV_UUID);
 	sb->write_count = get64(buf + SB_WRITES);
+	return TDM_MD_OK;
+}
+
+enum tdm_md_err tdm_md_check_data(const struct tdm_md_sb *sb, u64 data_disk_sectors)
+{
+	bool external = sb->flags & TDM_MDF_EXTERNAL;
+
+	if (external && !data_disk_sectors)
+		return TDM_MD_IS_EXTERNAL;
+	if (!external && data_disk_sectors)
+		return TDM_MD_IS_INTERNAL;
+	if (external && sb->layout.data_sectors != data_disk_sectors / 8 * 8)
+		return TDM_MD_OTHER_DATA;
 	return TDM_MD_OK;
 }
 
@@ -283,6 +326,14 @@ const char *tdm_md_err_str(enum tdm_md_err e)
 		return "tandem metadata does not match the disk's size (was the disk resized?)";
 	case TDM_MD_BAD_FIELD:
 		return "tandem metadata holds an invalid value";
+	case TDM_MD_META_TOO_SMALL:
+		return "the metadata disk is too small for the data disk's metadata";
+	case TDM_MD_IS_EXTERNAL:
+		return "this disk's metadata is external, on a metadata disk of its own: give that disk (--meta-disk, or meta-disk in the resource file)";
+	case TDM_MD_IS_INTERNAL:
+		return "the metadata there is internal, for the disk it is on, not for this data disk: leave out the metadata disk, or create external metadata with create-md --meta-disk";
+	case TDM_MD_OTHER_DATA:
+		return "the metadata disk's metadata was made for a data disk of another size: is it this data disk's metadata disk (was the data disk resized)?";
 	}
 	return "unknown metadata error";
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tandem's on-disk metadata: where it lives at the end of the backing disk,
- * the superblock's encoding and the bitmap blocks' framing. The format is
+ * tandem's on-disk metadata: where it lives (internal: at the end of the
+ * backing disk; external: on a disk of its own), the superblock's encoding and the bitmap blocks' framing. The format is
  * documented field by field in doc/metadata.md; keep the two in step.
  *
  * Everything on disk is little-endian. Every block carries a crc32c.
@@ -49,7 +49,8 @@ struct tdm_al_tx {
 #define TDM_MDF_ATTACHED	0x08	/* attached: found set at attach = a crash */
 #define TDM_MDF_RESYNC_OWED	0x10	/* TDM_GEN_RESYNC_OWED, persisted; cleared by the next sync */
 #define TDM_MDF_PRIMARY_AT_SPLIT 0x20	/* TDM_GEN_PRIMARY_AT_SPLIT, persisted */
-#define TDM_MDF_ALL		0x3f
+#define TDM_MDF_EXTERNAL	0x40	/* on a metadata disk of its own: layout_external */
+#define TDM_MDF_ALL		0x7f
 
 /* The dirty-bitmap bit that covers data sector @sector. */
 static inline u64 tdm_bm_sector_to_bit(u64 sector)
@@ -72,9 +73,14 @@ static inline u64 tdm_md_block_sector(u64 area, u64 n)
 	return area + n * (TDM_MD_BLOCK >> TDM_MD_SECTOR_SHIFT);
 }
 
-/* Where each part of the metadata lives, from the backing disk's size. */
+/*
+ * Where each part of the metadata lives, from the size of the disk it is on
+ * (and, external, of the data disk). Offsets are on the disk the metadata is
+ * on: the backing disk (internal) or the metadata disk (external).
+ */
 struct tdm_md_layout {
-	u64 disk_sectors;	/* backing disk, as tandem uses it (4 KiB multiple) */
+	u64 disk_sectors;	/* the disk holding the superblock, as tandem uses
+				 * it (4 KiB multiple) */
 	u64 data_sectors;	/* exposed as /dev/tandemN */
 	u64 bm_offset;		/* sectors from the start of the disk */
 	u64 bm_blocks;		/* 4 KiB bitmap blocks */
@@ -82,6 +88,12 @@ struct tdm_md_layout {
 	u64 al_offset;		/* sectors */
 	u64 sb_offset;		/* sectors: the last 4 KiB of the disk */
 };
+
+/* The superblock's sector on a disk of @disk_sectors, internal or external. */
+static inline u64 tdm_md_sb_sector(u64 disk_sectors)
+{
+	return (disk_sectors & ~(u64)7) - (TDM_MD_BLOCK >> TDM_MD_SECTOR_SHIFT);
+}
 
 struct tdm_md_sb {
 	u32 version;
@@ -102,6 +114,10 @@ enum tdm_md_err {
 	TDM_MD_NEWER,		/* written by a newer format */
 	TDM_MD_BAD_LAYOUT,	/* sizes and offsets do not fit this disk */
 	TDM_MD_BAD_FIELD,	/* a field holds a value this format does not allow */
+	TDM_MD_META_TOO_SMALL,	/* the metadata disk cannot hold the data disk's metadata */
+	TDM_MD_IS_EXTERNAL,	/* external metadata, attached as internal */
+	TDM_MD_IS_INTERNAL,	/* internal metadata, attached with a metadata disk */
+	TDM_MD_OTHER_DATA,	/* external metadata made for a data disk of another size */
 };
 
 /* Standard CRC-32C (Castagnoli): init and final xor ~0; "123456789" -> e3069283. */
@@ -109,15 +125,29 @@ u32 tdm_crc32c(const void *buf, size_t len);
 
 /* Compute the layout for a disk of @disk_sectors; TDM_MD_TOO_SMALL if none fits. */
 enum tdm_md_err tdm_md_layout(u64 disk_sectors, struct tdm_md_layout *l);
+/*
+ * External metadata: the whole data disk of @data_disk_sectors is data, the
+ * metadata (bitmap from sector 0, the activity log, the superblock in the
+ * last 4 KiB) is on a metadata disk of @meta_disk_sectors.
+ */
+enum tdm_md_err tdm_md_layout_external(u64 data_disk_sectors, u64 meta_disk_sectors,
+				       struct tdm_md_layout *l);
 
 /* Encode @sb into one TDM_MD_BLOCK buffer, checksum included. */
 void tdm_md_sb_encode(u8 *buf, const struct tdm_md_sb *sb);
 /*
  * Decode and check the superblock found at the end of a disk of
  * @disk_sectors: magic, checksum, version, then that every offset and size
- * is the layout this disk size gives, and the flags are known.
+ * is the layout this disk size gives (external: with the data size it
+ * records), and the flags are known.
  */
 enum tdm_md_err tdm_md_sb_decode(const u8 *buf, u64 disk_sectors, struct tdm_md_sb *sb);
+/*
+ * Does decoded @sb belong to this data disk? @data_disk_sectors: the data
+ * disk's size when the metadata is read from a metadata disk of its own, 0
+ * when it is read from the data disk itself (internal).
+ */
+enum tdm_md_err tdm_md_check_data(const struct tdm_md_sb *sb, u64 data_disk_sectors);
 
 /* Frame bitmap block @index: header and checksum around the bits in buf. */
 void tdm_bm_block_seal(u8 *buf, u32 index);

@@ -26,6 +26,7 @@ static const char *R0 =
 	"\tnode alpha { disk /dev/sdb; address 10.99.0.1:7789; }\n"
 	"\tnode beta {\n"
 	"\t\tdisk UUID=0a1b-22;\n"
+	"\t\tmeta-disk /dev/vg/r0-meta;\n"
 	"\t\taddress 10.99.0.2:7789;\n"
 	"\t}\n"
 	"}\n"
@@ -57,7 +58,9 @@ static void test_valid(void)
 	CHECK(n != NULL);
 	if (n) {
 		CHECK_STR(n->disk, "UUID=0a1b-22");
+		CHECK_STR(n->meta_disk, "/dev/vg/r0-meta");
 		CHECK_STR(n->address, "10.99.0.2:7789");
+		CHECK_STR(tdm_cfg_node(r, "alpha")->meta_disk, "");
 	}
 	CHECK(tdm_cfg_node(r, "gamma") == NULL);
 	r = tdm_cfg_find(&cfg, "web.1");
@@ -155,7 +158,7 @@ static void test_syntax_errors(void)
 	EXPECT_ERROR("common { }", "x.res:1:1: unknown keyword 'common' (expected resource)");
 	EXPECT_ERROR("; resource r0 {}", "x.res:1:1: expected 'resource', found ';'");
 	EXPECT_ERROR("resource r0 { node a { disk /d; port 7; } }",
-		     "x.res:1:33: unknown keyword 'port' in a node (expected disk or address)");
+		     "x.res:1:33: unknown keyword 'port' in a node (expected disk, meta-disk or address)");
 	EXPECT_ERROR("resource r0 { node a { disk; } }",
 		     "x.res:1:28: expected a value after 'disk', found ';'");
 	EXPECT_ERROR("resource r0 { node a {} node b {} node c {} }",
@@ -181,6 +184,8 @@ static void test_check_errors(void)
 		     "x.res:3:1: resource 'r0': both nodes are named 'a'");
 	EXPECT_CHECK("resource r0 { minor 0; node a { address 1.2.3.4:1; } node b { disk /e; address 1.2.3.5:1; } }",
 		     "x.res:1:24: resource 'r0', node 'a': no disk");
+	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; meta-disk /d; address 1.2.3.4:1; } node b { disk /e; address 1.2.3.5:1; } }",
+		     "x.res:1:24: resource 'r0', node 'a': meta-disk is the disk itself (leave it out for internal metadata)");
 	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; } node b { disk /e; address 1.2.3.5:1; } }",
 		     "x.res:1:24: resource 'r0', node 'a': no address");
 	EXPECT_CHECK("resource r0 { minor 0; node a { disk /d; address 1.2.3.4; } node b { disk /e; address 1.2.3.5:1; } }",

@@ -153,6 +153,72 @@ static void sb_fields(void)
 	free(buf);
 }
 
+/* External metadata: the data disk all data, the metadata on a disk of its own. */
+static void layout_external(void)
+{
+	const u64 gib = 2097152, mib = 2048;
+	struct tdm_md_layout l, in;
+	struct tdm_md_sb sb, out;
+	u8 *buf = malloc(TDM_MD_BLOCK);
+
+	/* 1 GiB of data (plus 7 sectors: rounded down) on a 1 MiB metadata disk. */
+	CHECK_EQ(tdm_md_layout_external(gib + 7, mib, &l), TDM_MD_OK);
+	CHECK_EQ(l.data_sectors, gib);
+	CHECK_EQ(l.bm_bits, gib / 8);
+	CHECK_EQ(l.bm_blocks, 9);
+	CHECK_EQ(l.bm_offset, 0);
+	CHECK_EQ(l.al_offset, 9 * 8);
+	CHECK_EQ(l.disk_sectors, mib);
+	CHECK_EQ(l.sb_offset, mib - 8);
+	CHECK_EQ(l.sb_offset, tdm_md_sb_sector(mib + 3));
+	CHECK(tdm_md_block_sector(l.al_offset, TDM_AL_SLOTS) <= l.sb_offset);
+	/* The smallest metadata disk: bitmap, activity log, superblock, nothing to spare. */
+	CHECK_EQ(tdm_md_layout_external(gib, (9 * 4096 + TDM_MD_AL_BYTES + 4096) / 512, &l),
+		 TDM_MD_OK);
+	CHECK_EQ(tdm_md_block_sector(l.al_offset, TDM_AL_SLOTS), l.sb_offset);
+	CHECK_EQ(tdm_md_layout_external(gib, (9 * 4096 + TDM_MD_AL_BYTES + 4096) / 512 - 1, &l),
+		 TDM_MD_META_TOO_SMALL);
+	CHECK_EQ(tdm_md_layout_external(mib - 8, mib, &l), TDM_MD_TOO_SMALL);
+	CHECK_EQ(tdm_md_layout_external(~0ULL, mib, &l), TDM_MD_TOO_SMALL);
+	CHECK_EQ(tdm_md_layout_external(gib, ~0ULL, &l), TDM_MD_TOO_SMALL);
+	/* 16 TiB of data: 4 Gi bits in 131 587 blocks, 514 MiB of metadata. */
+	CHECK_EQ(tdm_md_layout_external(1ULL << 35, 1ULL << 20, &l), TDM_MD_META_TOO_SMALL);
+	CHECK_EQ(tdm_md_layout_external(1ULL << 35, 1ULL << 21, &l), TDM_MD_OK);
+	CHECK_EQ(l.bm_bits, 1ULL << 32);
+	CHECK_EQ(l.bm_blocks, ((1ULL << 32) + TDM_BM_BITS_PER_BLOCK - 1) / TDM_BM_BITS_PER_BLOCK);
+
+	/* Round trip, read back from the metadata disk it was made for. */
+	sample(&sb, gib);
+	sb.flags |= TDM_MDF_EXTERNAL;
+	CHECK_EQ(tdm_md_layout_external(gib, 4 * mib, &sb.layout), TDM_MD_OK);
+	in = sb.layout;
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, 4 * mib, &out), TDM_MD_OK);
+	CHECK(!memcmp(&in, &out.layout, sizeof(in)));
+	CHECK_EQ(out.flags, sb.flags);
+	/* Another metadata disk size is another layout. */
+	CHECK_EQ(tdm_md_sb_decode(buf, 4 * mib + 8, &out), TDM_MD_BAD_LAYOUT);
+	/* Whether it belongs to the data disk at hand. */
+	CHECK_EQ(tdm_md_sb_decode(buf, 4 * mib, &out), TDM_MD_OK);
+	CHECK_EQ(tdm_md_check_data(&out, gib), TDM_MD_OK);
+	CHECK_EQ(tdm_md_check_data(&out, gib + 7), TDM_MD_OK);
+	CHECK_EQ(tdm_md_check_data(&out, gib + 8), TDM_MD_OTHER_DATA);
+	CHECK_EQ(tdm_md_check_data(&out, gib - 8), TDM_MD_OTHER_DATA);
+	CHECK_EQ(tdm_md_check_data(&out, 0), TDM_MD_IS_EXTERNAL);
+	/* The flag taken away: the same fields are no internal layout of that disk. */
+	sb.flags &= ~TDM_MDF_EXTERNAL;
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, 4 * mib, &out), TDM_MD_BAD_LAYOUT);
+	/* Internal metadata found where a metadata disk was given. */
+	sample(&sb, gib);
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, gib, &out), TDM_MD_OK);
+	CHECK_EQ(tdm_md_check_data(&out, 0), TDM_MD_OK);
+	CHECK_EQ(tdm_md_check_data(&out, gib), TDM_MD_IS_INTERNAL);
+	CHECK_EQ(tdm_md_sb_sector(gib), out.layout.sb_offset);
+	free(buf);
+}
+
 static void bm_blocks(void)
 {
 	u8 *buf = calloc(1, TDM_MD_BLOCK);
@@ -240,5 +306,6 @@ void test_ondisk(void)
 	sb_roundtrip();
 	sb_corruption();
 	sb_fields();
+	layout_external();
 	bm_blocks();
 }

@@ -101,6 +101,7 @@ static void put_connected(struct nl_msg *m)
 {
 	put_device(m, "web.1", 7, TANDEM_ROLE_PRIMARY, TANDEM_DISK_UPTODATE,
 		   TANDEM_CONN_CONNECTED);
+	nla_put_string(m, TANDEM_A_META_DISK, "/dev/vdc");
 	nla_put_u64(m, TANDEM_A_OUT_OF_SYNC, 0);
 	nla_put_u32(m, TANDEM_A_PROTOCOL, TANDEM_PROTO_SYNC);
 	put_endpoint(m, TANDEM_A_LOCAL_ADDR, TANDEM_A_LOCAL_PORT, "10.99.0.1", 7789);
@@ -315,7 +316,7 @@ static const struct {
 	  "lone out_of_sync:0B\n" },
 	{ put_connected, NULL, true,
 	  "{\"name\":\"web.1\",\"minor\":7,\"device\":\"/dev/tandem7\",\"disk\":\"/dev/"
-	  "vdb\",\"size\":1073737728,\"open_count\":1,\"role\":\"primary\",\"disk_state"
+	  "vdb\",\"meta_disk\":\"/dev/vdc\",\"size\":1073737728,\"open_count\":1,\"role\":\"primary\",\"disk_state"
 	  "\":\"uptodate\",\"connection\":\"connected\",\"protocol\":\"sync\",\"local\""
 	  ":\"10.99.0.1:7789\",\"peer\":\"10.99.0.2:7789\",\"peer_role\":\"secondary\","
 	  "\"peer_disk_state\":\"uptodate\",\"timeout_ms\":2500,\"authentication\":\"hm"
@@ -326,14 +327,14 @@ static const struct {
 	  "2014}}\n" },
 	{ put_connected, "exists", true,
 	  "{\"event\":\"exists\",\"name\":\"web.1\",\"minor\":7,\"device\":\"/dev/tande"
-	  "m7\",\"disk\":\"/dev/vdb\",\"size\":1073737728,\"open_count\":1,\"role\":\"p"
+	  "m7\",\"disk\":\"/dev/vdb\",\"meta_disk\":\"/dev/vdc\",\"size\":1073737728,\"open_count\":1,\"role\":\"p"
 	  "rimary\",\"disk_state\":\"uptodate\",\"connection\":\"connected\",\"protocol"
 	  "\":\"sync\",\"local\":\"10.99.0.1:7789\",\"peer\":\"10.99.0.2:7789\",\"peer_"
 	  "role\":\"secondary\",\"peer_disk_state\":\"uptodate\",\"timeout_ms\":2500,\""
 	  "authentication\":\"hmac-sha256\",\"out_of_sync\":0,\"sync\":\"none\"}\n" },
 	{ put_connected, "sync_progress", false,
-	  "event:sync_progress name:web.1 minor:7 device:/dev/tandem7 disk:/dev/vdb siz"
-	  "e:1024.0MiB open_count:1 role:primary disk_state:uptodate connection:connect"
+	  "event:sync_progress name:web.1 minor:7 device:/dev/tandem7 disk:/dev/vdb met"
+	  "a_disk:/dev/vdc size:1024.0MiB open_count:1 role:primary disk_state:uptodate connection:connect"
 	  "ed protocol:sync local:10.99.0.1:7789 peer:10.99.0.2:7789 peer_role:secondar"
 	  "y peer_disk_state:uptodate timeout_ms:2500 authentication:hmac-sha256 out_of"
 	  "_sync:0B sync:none\n" },
@@ -470,6 +471,7 @@ static const struct {
 	  "  connection   standalone\n"
 	  "  out of sync  0B\n"
 	  "  backing      /dev/vdb\n"
+	  "  metadata     internal\n"
 	  "  size         1024.0MiB\n"
 	  "  openers      1\n"
 	  "  io           reads 1001 (2.0KiB), writes 3003 (3.9KiB)\n"
@@ -484,6 +486,7 @@ static const struct {
 	  "  sync         none\n"
 	  "  out of sync  0B\n"
 	  "  backing      /dev/vdb\n"
+	  "  metadata     /dev/vdc\n"
 	  "  size         1024.0MiB\n"
 	  "  openers      1\n"
 	  "  protocol     sync\n"
@@ -517,6 +520,7 @@ static const struct {
 	  "  out of sync  700.0MiB\n"
 	  "  verify       running, 25.0% compared, 8.0KiB differ\n"
 	  "  backing      /dev/vdb\n"
+	  "  metadata     internal\n"
 	  "  size         1024.0MiB\n"
 	  "  openers      1\n"
 	  "  protocol     async\n"
@@ -559,6 +563,7 @@ static const struct {
 	  "  fence-peer   peer-unreachable\n"
 	  "  out of sync  8.0KiB\n"
 	  "  backing      /dev/vdb\n"
+	  "  metadata     internal\n"
 	  "  size         1024.0MiB\n"
 	  "  openers      1\n"
 	  "  protocol     sync\n"
@@ -571,6 +576,7 @@ static const struct {
 	  "  last handler split-brain, killed or not run\n"
 	  "  out of sync  0B\n"
 	  "  backing      /dev/vdb\n"
+	  "  metadata     internal\n"
 	  "  size         1024.0MiB\n"
 	  "  openers      1\n"
 	  "  handler      split-brain /usr/lib/tandem/notify\n"
