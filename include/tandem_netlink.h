@@ -208,7 +208,8 @@ enum tandem_cmd {
 	TANDEM_CMD_DISCONNECT,	/* RES_NAME */
 	TANDEM_CMD_PRIMARY,	/* RES_NAME, [FORCE] */
 	TANDEM_CMD_SECONDARY,	/* RES_NAME */
-	TANDEM_CMD_VERIFY,	/* RES_NAME: compare with the peer's disk, resync differences */
+	TANDEM_CMD_VERIFY,	/* RES_NAME [VERIFY_START, VERIFY_LENGTH]: compare with the
+				 * peer's disk, resync differences */
 	TANDEM_CMD_EVENT,	/* multicast only: EVENT and the resource's status, as STATUS
 				 * replies carry it (DETACH: RES_NAME alone) */
 	TANDEM_CMD_NET_OPTIONS,	/* RES_NAME, [TIMEOUT_MS, RESYNC_RATE (0: no limit),
@@ -290,6 +291,9 @@ enum tandem_attr {
 				 * and not yet back from the disk (reply only, when any) */
 	TANDEM_A_META_DISK,	/* string: the metadata disk's path, external metadata (ATTACH:
 				 * absent for internal; in status when external) */
+	TANDEM_A_VERIFY_START,	/* u64: VERIFY from this byte, a multiple of 4096 (default 0) */
+	TANDEM_A_VERIFY_LENGTH,	/* u64: VERIFY this many bytes, a multiple of 4096, not 0
+				 * (default: to the end) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

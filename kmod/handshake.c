@@ -321,7 +321,7 @@ static int tdm_send_bitmap(struct tdm_conn *conn, u8 *buf)
 {
 	struct tdm_device *dev = conn->dev;
 	struct tdm_hdr h = { .magic = TDM_WIRE_MAGIC, .type = TDM_P_BITMAP };
-	u64 from = 0, start, n;
+	u64 from = 0, start, n, total = 0, bytes = TDM_WIRE_HDR_LEN;
 	unsigned int runs = 0;
 	int ret;
 
@@ -340,6 +340,8 @@ static int tdm_send_bitmap(struct tdm_conn *conn, u8 *buf)
 			ret = tdm_tr_send(&conn->tr, buf, TDM_WIRE_HDR_LEN + h.len, 0);
 			if (ret)
 				return ret;
+			total += runs;
+			bytes += TDM_WIRE_HDR_LEN + h.len;
 			runs = 0;
 		}
 		if (!n)
@@ -347,7 +349,10 @@ static int tdm_send_bitmap(struct tdm_conn *conn, u8 *buf)
 	}
 	h.len = 0;
 	tdm_hdr_encode(buf, &h);
-	return tdm_tr_send(&conn->tr, buf, TDM_WIRE_HDR_LEN, 0);
+	ret = tdm_tr_send(&conn->tr, buf, TDM_WIRE_HDR_LEN, 0);
+	if (!ret)
+		tdm_info(dev, "bitmap sent: %llu runs, %llu bytes\n", total, bytes);
+	return ret;
 }
 
 /* Receive the peer's bitmap runs and mark them in ours. */

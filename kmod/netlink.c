@@ -41,6 +41,12 @@ static const struct nla_policy tdm_name_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
 };
 
+static const struct nla_policy tdm_verify_policy[TANDEM_A_MAX + 1] = {
+	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
+	[TANDEM_A_VERIFY_START]	= { .type = NLA_U64 },
+	[TANDEM_A_VERIFY_LENGTH] = { .type = NLA_U64 },
+};
+
 static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
 	[TANDEM_A_LOCAL_ADDR]	= { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
@@ -534,7 +540,24 @@ static int tdm_nl_outdate(struct sk_buff *skb, struct genl_info *info)
 
 static int tdm_nl_verify(struct sk_buff *skb, struct genl_info *info)
 {
-	return tdm_nl_dev_op(info, tdm_verify_start);
+	struct nlattr *a_start = info->attrs[TANDEM_A_VERIFY_START];
+	struct nlattr *a_len = info->attrs[TANDEM_A_VERIFY_LENGTH];
+	u64 start = a_start ? nla_get_u64(a_start) : 0;
+	u64 len = a_len ? nla_get_u64(a_len) : U64_MAX;
+	struct tdm_device *dev;
+	int ret;
+
+	if ((start | (a_len ? len : 0)) & (TDM_MD_BYTES_PER_BIT - 1) || !len) {
+		NL_SET_ERR_MSG_ATTR(info->extack, start % TDM_MD_BYTES_PER_BIT ? a_start : a_len,
+				    "verify's start and length are multiples of 4 KiB, the length not 0");
+		return -EINVAL;
+	}
+	ret = tdm_nl_lock_dev(info, &dev);
+	if (ret)
+		return ret;
+	ret = tdm_verify_start(dev, start >> SECTOR_SHIFT, len >> SECTOR_SHIFT, info->extack);
+	tdm_nl_unlock_dev(dev);
+	return ret;
 }
 
 static int tdm_nl_resume_io(struct sk_buff *skb, struct genl_info *info)
@@ -914,7 +937,7 @@ static const struct genl_ops tdm_genl_ops[] = {
 	{
 		.cmd	= TANDEM_CMD_VERIFY,
 		.doit	= tdm_nl_verify,
-		.policy	= tdm_name_policy,
+		.policy	= tdm_verify_policy,
 		.maxattr = TANDEM_A_MAX,
 		.flags	= GENL_ADMIN_PERM,
 	},

@@ -60,7 +60,9 @@ void tdm_peer_write_failed(struct tdm_conn *conn, struct tdm_req *req, bool mark
 
 /* verify.c: online verify. */
 /* dev->cfg_lock held; may sleep. */
-int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack);
+/* Compare sectors [@start, @start + @len), clipped to the device (@len: U64_MAX >> 9 for all). */
+int tdm_verify_start(struct tdm_device *dev, sector_t start, u64 len,
+		     struct netlink_ext_ack *extack);
 /* The connection thread; may sleep. */
 int tdm_verify_request(struct tdm_conn *conn, const struct tdm_hdr *h);
 int tdm_verify_reply(struct tdm_conn *conn, const struct tdm_hdr *h);

@@ -366,7 +366,8 @@ struct tdm_conn_verify {
 	unsigned int replies;		/* our replies not yet encoded: at most TDM_VF_WINDOW */
 	bool running;			/* set by tdm_verify_start(), cleared when its
 					 * thread ends */
-	u64 total, done, diff;		/* bytes: device, compared, found different */
+	u64 total, done, diff;		/* bytes: to compare, compared, found different */
+	sector_t start, end;		/* the range; fixed while running */
 };
 
 /* Control packets the sender owes the peer. Under conn->lock. */

@@ -60,9 +60,9 @@ out_put_bio:
 	return ret;
 }
 
-static u32 tdm_vf_size(struct tdm_device *dev, sector_t sector)
+static u32 tdm_vf_size(struct tdm_conn *conn, sector_t sector)
 {
-	u64 left = (get_capacity(dev->disk) - sector) << SECTOR_SHIFT;
+	u64 left = (conn->vf.end - sector) << SECTOR_SHIFT;
 
 	return min_t(u64, left, TDM_WIRE_VERIFY_BLOCKS << TDM_BM_SHIFT);
 }
@@ -104,10 +104,10 @@ static int tdm_verify_fn(void *data)
 {
 	struct tdm_conn *conn = data;
 	struct tdm_device *dev = conn->dev;
-	sector_t sector = 0, cap = get_capacity(dev->disk);
+	sector_t sector = conn->vf.start, end = conn->vf.end;
 	struct tdm_vf_req *vf;
 
-	while (sector < cap && !tdm_tr_dead(&conn->tr)) {
+	while (sector < end && !tdm_tr_dead(&conn->tr)) {
 		wait_event_interruptible(conn->rs_wq, tdm_vf_window_open(conn, TDM_VF_WINDOW - 1));
 		if (tdm_tr_dead(&conn->tr))
 			break;
@@ -115,7 +115,7 @@ static int tdm_verify_fn(void *data)
 		if (!vf)
 			break;
 		vf->sector = sector;
-		vf->size = tdm_vf_size(dev, sector);
+		vf->size = tdm_vf_size(conn, sector);
 		if (tdm_vf_read(dev, sector, vf->size, vf->crc)) {
 			tdm_err(dev, "verify: cannot read sector %llu\n",
 				(unsigned long long)sector);
@@ -130,7 +130,7 @@ static int tdm_verify_fn(void *data)
 		wake_up(&conn->send_wq);
 	}
 	wait_event_interruptible(conn->rs_wq, tdm_vf_window_open(conn, 0));
-	if (sector >= cap && !tdm_tr_dead(&conn->tr))
+	if (sector >= end && !tdm_tr_dead(&conn->tr))
 		tdm_vf_finish(conn);
 	/* Last touch of conn: the session's end waits for this. */
 	spin_lock_irq(&conn->lock);
@@ -141,16 +141,22 @@ static int tdm_verify_fn(void *data)
 }
 
 /* VERIFY from netlink; the caller holds cfg_lock. */
-int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack)
+int tdm_verify_start(struct tdm_device *dev, sector_t start, u64 len,
+		     struct netlink_ext_ack *extack)
 {
 	struct tdm_conn *conn = rcu_dereference_protected(dev->conn,
 							  lockdep_is_held(&dev->cfg_lock));
+	sector_t cap = get_capacity(dev->disk);
 	struct task_struct *t;
 	const char *why = NULL;
 
 	if (!conn) {
 		NL_SET_ERR_MSG(extack, "resource is not connected");
 		return -ENOTCONN;
+	}
+	if (start >= cap) {
+		NL_SET_ERR_MSG(extack, "verify's start is past the end of the device");
+		return -ERANGE;
 	}
 	spin_lock_irq(&conn->lock);
 	if (conn->cstate != TANDEM_CONN_CONNECTED || tdm_tr_dead(&conn->tr))
@@ -163,7 +169,9 @@ int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack)
 		why = "a verify is already running";
 	if (!why) {
 		conn->vf.running = true;
-		conn->vf.total = get_capacity(dev->disk) << SECTOR_SHIFT;
+		conn->vf.start = start;
+		conn->vf.end = start + min_t(u64, len, cap - start);
+		conn->vf.total = (conn->vf.end - start) << SECTOR_SHIFT;
 		conn->vf.done = conn->vf.diff = 0;
 	}
 	spin_unlock_irq(&conn->lock);
@@ -180,7 +188,8 @@ int tdm_verify_start(struct tdm_device *dev, struct netlink_ext_ack *extack)
 		spin_unlock_irq(&conn->lock);
 		return PTR_ERR(t);
 	}
-	tdm_info(dev, "verify started\n");
+	tdm_info(dev, "verify started: %llu MiB from %llu MiB\n",
+		 (unsigned long long)(conn->vf.end - start) >> 11, (unsigned long long)start >> 11);
 	return 0;
 }
 

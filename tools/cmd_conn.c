@@ -438,22 +438,55 @@ int cmd_wait_sync(int argc, char **argv)
  * Start a verify and wait for its end: the module compares checksums of
  * every 4 KiB block with the peer's and resyncs the blocks that differ.
  */
+struct verify_args {
+	bool has_start, has_length;
+	uint64_t start, length;		/* bytes */
+};
+
+static int put_verify(struct nl_msg *msg, void *arg)
+{
+	struct verify_args *a = arg;
+
+	return (a->has_start && nla_put_u64(msg, TANDEM_A_VERIFY_START, a->start)) ||
+	       (a->has_length && nla_put_u64(msg, TANDEM_A_VERIFY_LENGTH, a->length));
+}
+
 int cmd_verify(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "start", required_argument, NULL, 's' },
+		{ "length", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct verify_args a = { 0 };
 	struct tdm_status st;
 	struct tdm_nl nl;
 	const char *name;
-	char what[128];
-	int ret;
+	char what[128], msg[160];
+	int c, ret;
 
-	optind = 1;
-	if (argc > 1 && argv[1][0] == '-' && argv[1][1])
-		return tdm_usage_error("verify", "unknown option '%s'", argv[1]);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (tdm_parse_bytes("--start", optarg, &a.start, msg, sizeof(msg)))
+				return tdm_usage_error("verify", "%s", msg);
+			a.has_start = true;
+			break;
+		case 'l':
+			if (tdm_parse_bytes("--length", optarg, &a.length, msg, sizeof(msg)) ||
+			    (!a.length && snprintf(msg, sizeof(msg), "--length must not be 0")))
+				return tdm_usage_error("verify", "%s", msg);
+			a.has_length = true;
+			break;
+		default:
+			return tdm_usage_error("verify", "unknown option");
+		}
+	}
 	ret = tdm_take_name("verify", argc, argv, &name);
 	if (ret)
 		return ret;
 	snprintf(what, sizeof(what), "verify %s", name);
-	ret = tdm_nl_do(what, TANDEM_CMD_VERIFY, name, NULL, NULL);
+	ret = tdm_nl_do(what, TANDEM_CMD_VERIFY, name, put_verify, &a);
 	if (ret)
 		return ret;
 	ret = tdm_nl_open(&nl);

@@ -48,6 +48,30 @@ int tdm_parse_range(const struct tdm_range *r, const char *s, uint32_t *out,
 	return 0;
 }
 
+int tdm_parse_bytes(const char *name, const char *s, uint64_t *out, char *msg, size_t len)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v;
+	const char *u;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end && end[1] == '\0' && (u = strchr(units, *end)))
+		shift = 10 * (int)(u - units + 1);
+	else if (*end)
+		shift = -1;
+	if (!isdigit((unsigned char)s[0]) || errno || shift < 0 || v > (~0ULL >> 1) >> shift ||
+	    (v << shift) % 4096) {
+		snprintf(msg, len, "%s must be a number of bytes (K, M, G, T: KiB..TiB), a multiple of 4 KiB, not '%s'",
+			 name, s);
+		return -1;
+	}
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
 int tdm_parse_disk_timeout(const char *s, uint32_t *out, char *msg, size_t len)
 {
 	static const struct tdm_range r = { "disk-timeout", 0, TANDEM_DISK_TIMEOUT_MS_MAX, "ms" };

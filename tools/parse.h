@@ -31,6 +31,11 @@ int tdm_parse_range(const struct tdm_range *r, const char *s, uint32_t *out,
 		    char *msg, size_t len);
 /* A disk-timeout: 0 (off) or TANDEM_DISK_TIMEOUT_MS_MIN..MAX; as above, @msg required. */
 int tdm_parse_disk_timeout(const char *s, uint32_t *out, char *msg, size_t len);
+/*
+ * A size in bytes for option @name: digits with an optional K, M, G or T
+ * (KiB..TiB), a multiple of 4 KiB, below 2^63; else -1 with @msg set.
+ */
+int tdm_parse_bytes(const char *name, const char *s, uint64_t *out, char *msg, size_t len);
 
 struct tdm_endpoint {
 	unsigned char addr[16];

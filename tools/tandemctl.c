@@ -52,7 +52,7 @@ static const struct tdm_cmd tdm_cmds[] = {
 	  "this node's data is suspect: resync every block from the peer (connected, secondary)" },
 	{ "invalidate-remote", cmd_invalidate_remote, "<res>",
 	  "the peer's data is suspect: resync every block to it (connected, peer secondary)" },
-	{ "verify", cmd_verify, "<res>",
+	{ "verify", cmd_verify, "<res> [--start BYTES] [--length BYTES]",
 	  "compare every block with the peer's by checksum; resync those that differ" },
 	{ "wait-sync", cmd_wait_sync, "<res> [--timeout S]",
 	  "wait until connected and in sync, both disks up to date" },

@@ -106,10 +106,39 @@ static void test_endpoint(void)
 	CHECK_EQ(tdm_parse_endpoint("10.0.0.256:1", &ep), -1);
 }
 
+static void test_bytes(void)
+{
+	static const struct { const char *s; uint64_t want; } good[] = {
+		{ "0", 0 }, { "4096", 4096 }, { "4K", 4096 }, { "1M", 1 << 20 },
+		{ "3G", 3ULL << 30 }, { "16T", 16ULL << 40 }, { "8388607T", 8388607ULL << 40 },
+	};
+	static const char *const bad[] = {
+		"", "K", "1", "4095", "2K", "1k", "1MB", "1 M", "-4096", "+4096", "4K5",
+		"8388608T", "18446744073709551616", "99999999999999999999T",
+	};
+	char msg[200];
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 1;
+		CHECK_EQ(tdm_parse_bytes("--start", good[i].s, &v, msg, sizeof(msg)), 0);
+		CHECK_EQ(v, good[i].want);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 1;
+		CHECK_EQ(tdm_parse_bytes("--start", bad[i], &v, msg, sizeof(msg)), -1);
+		CHECK_EQ(v, 1);
+	}
+	tdm_parse_bytes("--length", "2K", &v, msg, sizeof(msg));
+	CHECK_STR(msg, "--length must be a number of bytes (K, M, G, T: KiB..TiB), a multiple of 4 KiB, not '2K'");
+}
+
 void test_parse(void)
 {
 	test_range();
 	test_range_quiet();
 	test_limits();
 	test_endpoint();
+	test_bytes();
 }
