@@ -173,17 +173,31 @@ static int md_disk_paths(const char *cmd, const char *name, const char *spec,
 	return ret;
 }
 
+/* Bitmap blocks, all clear, written this many at a time. */
+#define MD_BM_BATCH 256
+
 /* Bitmap (all clear) and activity log first, the superblock last. */
 static int md_write_new(struct md_disk *d, const struct tdm_md_sb *sb)
 {
-	uint64_t i;
+	uint64_t i, j, n;
+	uint8_t *batch;
+	ssize_t done;
 
-	for (i = 0; i < sb->layout.bm_blocks; i++) {
-		memset(d->block, 0, TDM_MD_BLOCK);
-		tdm_bm_block_seal(d->block, (uint32_t)i);
-		if (md_pwrite(d, tdm_md_block_sector(sb->layout.bm_offset, i)))
+	if (posix_memalign((void **)&batch, TDM_MD_BLOCK, MD_BM_BATCH * TDM_MD_BLOCK))
+		return -1;
+	for (i = 0; i < sb->layout.bm_blocks; i += n) {
+		n = sb->layout.bm_blocks - i < MD_BM_BATCH ? sb->layout.bm_blocks - i : MD_BM_BATCH;
+		memset(batch, 0, n * TDM_MD_BLOCK);
+		for (j = 0; j < n; j++)
+			tdm_bm_block_seal(batch + j * TDM_MD_BLOCK, (uint32_t)(i + j));
+		done = pwrite(d->fd, batch, n * TDM_MD_BLOCK,
+			      (off_t)tdm_md_block_sector(sb->layout.bm_offset, i) * 512);
+		if (done != (ssize_t)(n * TDM_MD_BLOCK)) {
+			free(batch);
 			return -1;
+		}
 	}
+	free(batch);
 	memset(d->block, 0, TDM_MD_BLOCK);
 	for (i = 0; i < TDM_MD_AL_BYTES / TDM_MD_BLOCK; i++)
 		if (md_pwrite(d, tdm_md_block_sector(sb->layout.al_offset, i)))
