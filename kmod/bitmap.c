@@ -9,6 +9,12 @@
 #include "tandem.h"
 #include "metadata.h"
 
+/*
+ * Bits a whole-bitmap operation handles under one hold of the lock (32 KiB
+ * of the map): the lock is irq-safe, and a 16 TiB device has 4 Gi bits.
+ */
+#define TDM_BM_SLICE	(1ULL << 18)
+
 static void tdm_bm_dirty(struct tdm_bitmap *bm, u64 first, u64 n)
 {
 	u64 b, last = min(first + n, bm->nbits) - 1;
@@ -50,21 +56,35 @@ void tdm_bm_set_unsent(struct tdm_device *dev, sector_t sector, u64 nr_sectors)
 	tdm_bm_mark(dev, sector, nr_sectors, true);
 }
 
+/*
+ * A slice at a time: a write the peer did not get, marked meanwhile, stops
+ * it before the slice it may be in (and one marked in a slice already
+ * cleared sets its bit again after), so no such bit is cleared.
+ */
 bool tdm_bm_clear_equal(struct tdm_device *dev)
 {
 	struct tdm_bitmap *bm = &dev->bm;
-	unsigned long flags;
-	bool clear;
+	u64 first, cleared;
 
-	spin_lock_irqsave(&bm->lock, flags);
-	clear = !bm->unsent;
-	if (clear && bm->set) {
-		tdm_bits_clear(bm->bits, bm->nbits, 0, bm->nbits);
-		bm->set = 0;
-		tdm_bm_dirty(bm, 0, bm->nbits);
+	for (first = 0; first < bm->nbits; first += TDM_BM_SLICE) {
+		spin_lock_irq(&bm->lock);
+		if (bm->unsent) {
+			spin_unlock_irq(&bm->lock);
+			return false;
+		}
+		if (!bm->set) {
+			spin_unlock_irq(&bm->lock);
+			break;
+		}
+		cleared = tdm_bits_clear(bm->bits, bm->nbits, first, TDM_BM_SLICE);
+		if (cleared) {
+			bm->set -= cleared;
+			tdm_bm_dirty(bm, first, TDM_BM_SLICE);
+		}
+		spin_unlock_irq(&bm->lock);
+		cond_resched();
 	}
-	spin_unlock_irqrestore(&bm->lock, flags);
-	return clear;
+	return true;
 }
 
 u64 tdm_bm_unsent_seq(struct tdm_device *dev)
@@ -100,12 +120,24 @@ void tdm_bm_clear_bits(struct tdm_device *dev, u64 first, u64 n)
 
 void tdm_bm_set_all(struct tdm_device *dev)
 {
-	tdm_bm_set(dev, 0, tdm_bm_bit_to_sector(dev->bm.nbits));
+	u64 first;
+
+	might_sleep();
+	for (first = 0; first < dev->bm.nbits; first += TDM_BM_SLICE) {
+		tdm_bm_set(dev, tdm_bm_bit_to_sector(first), tdm_bm_bit_to_sector(TDM_BM_SLICE));
+		cond_resched();
+	}
 }
 
 void tdm_bm_clear_all(struct tdm_device *dev)
 {
-	tdm_bm_clear_bits(dev, 0, dev->bm.nbits);
+	u64 first;
+
+	might_sleep();
+	for (first = 0; first < dev->bm.nbits; first += TDM_BM_SLICE) {
+		tdm_bm_clear_bits(dev, first, TDM_BM_SLICE);
+		cond_resched();
+	}
 }
 
 u64 tdm_bm_count(struct tdm_device *dev)
@@ -119,15 +151,43 @@ u64 tdm_bm_count(struct tdm_device *dev)
 	return n;
 }
 
-/* See tdm_bits_next_run(). */
-u64 tdm_bm_next_run(struct tdm_device *dev, u64 from, u64 max, u64 *start)
+/* tdm_bits_next_run() within [from, end) of the map, under the lock. */
+static u64 tdm_bm_run_in(struct tdm_bitmap *bm, u64 from, u64 end, u64 max, u64 *start)
 {
-	unsigned long flags;
 	u64 n;
 
-	spin_lock_irqsave(&dev->bm.lock, flags);
-	n = tdm_bits_next_run(dev->bm.bits, dev->bm.nbits, from, max, start);
-	spin_unlock_irqrestore(&dev->bm.lock, flags);
+	spin_lock_irq(&bm->lock);
+	n = tdm_bits_next_run(bm->bits, end, from, max, start);
+	spin_unlock_irq(&bm->lock);
+	return n;
+}
+
+/*
+ * See tdm_bits_next_run(); looked for, and counted, a slice at a time. A
+ * bit set meanwhile in a slice already passed is the next call's.
+ */
+u64 tdm_bm_next_run(struct tdm_device *dev, u64 from, u64 max, u64 *start)
+{
+	struct tdm_bitmap *bm = &dev->bm;
+	u64 n = 0, more, end, s;
+
+	might_sleep();
+	*start = bm->nbits;
+	for (; from < bm->nbits && !n; from = end) {
+		end = min(from + TDM_BM_SLICE, bm->nbits);
+		n = tdm_bm_run_in(bm, from, end, max, start);
+		cond_resched();
+	}
+	/* A run to the slice's end may go on in the next. */
+	while (n && n < max && *start + n == end && end < bm->nbits) {
+		from = end;
+		end = min(from + TDM_BM_SLICE, bm->nbits);
+		more = tdm_bm_run_in(bm, from, end, max - n, &s);
+		if (!more || s != from)
+			break;
+		n += more;
+		cond_resched();
+	}
 	return n;
 }
 

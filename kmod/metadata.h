@@ -50,22 +50,29 @@ bool tdm_defer_for_new_gen(struct tdm_device *dev, struct bio *clone);
  */
 bool tdm_gen_moving(struct tdm_device *dev, u64 sent);
 
-/* bitmap.c: the dirty bitmap. In memory: any context. */
+/*
+ * bitmap.c: the dirty bitmap. In memory: any context, for a range of a
+ * request's size; what may span the whole bitmap (32 MiB per TiB) takes
+ * its lock a slice at a time and may sleep between slices.
+ */
 void tdm_bm_set(struct tdm_device *dev, sector_t sector, u64 nr_sectors);
 /* The same, for a write the peer did not get (see tdm_bm_clear_equal). */
 void tdm_bm_set_unsent(struct tdm_device *dev, sector_t sector, u64 nr_sectors);
 /*
  * Both sides hold the same data: clear every bit, true; unless some bit is
  * a write's the peer did not get (its new generation not begun when the
- * generations were exchanged): false, nothing cleared.
+ * generations were exchanged): false, that bit and any set since kept.
+ * May sleep.
  */
 bool tdm_bm_clear_equal(struct tdm_device *dev);
 /* Changes with each tdm_bm_set_unsent(). */
 u64 tdm_bm_unsent_seq(struct tdm_device *dev);
 void tdm_bm_clear_bits(struct tdm_device *dev, u64 first, u64 n);
+/* May sleep. */
 void tdm_bm_set_all(struct tdm_device *dev);
 void tdm_bm_clear_all(struct tdm_device *dev);
 u64 tdm_bm_count(struct tdm_device *dev);
+/* May sleep. */
 u64 tdm_bm_next_run(struct tdm_device *dev, u64 from, u64 max, u64 *start);
 /* On disk: may sleep, takes dev->md_lock. */
 int tdm_bm_write(struct tdm_device *dev, bool all);

@@ -47,16 +47,21 @@ static void against_model(u64 nbits, unsigned int seed)
 		}
 		bad += tdm_bits_count(map, nbits) != model_count(model, nbits);
 	}
-	/* Walk the runs: they must be exactly the model's set bits. */
-	{
-		u64 from = 0, start, len, i, covered = 0;
+	/*
+	 * Walk the runs, at most @max bits each: they must be exactly the
+	 * model's set bits, each as long as @max and the map allow.
+	 */
+	for (op = 0; op < 5; op++) {
+		static const u64 maxes[] = { 13, 60, 67, 200, ~0ULL };
+		u64 from = 0, start, len, i, covered = 0, max = maxes[op];
 
-		while ((len = tdm_bits_next_run(map, nbits, from, 13, &start))) {
-			bad += start < from;
+		while ((len = tdm_bits_next_run(map, nbits, from, max, &start))) {
+			bad += start < from || len > max;
 			for (i = start; i < start + len; i++)
 				bad += !model[i];
 			for (i = from; i < start; i++)
 				bad += model[i];
+			bad += len < max && start + len < nbits && model[start + len];
 			covered += len;
 			from = start + len;
 		}

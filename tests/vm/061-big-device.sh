@@ -40,7 +40,7 @@ blocks_sum() {
 }
 
 run_test() {
-	local vm mem0 mem1 kib t_create t_attach t_resync runs bytes a b
+	local vm mem0 mem1 kib t_create t_attach t_resync runs bytes a b lat
 
 	big alpha
 	big beta
@@ -97,7 +97,7 @@ run_test() {
 	for i in 10 50; do
 		ok beta "dd if=/dev/urandom of=/dev/mapper/big bs=4k count=1 seek=$((i * (BLOCKS / WRITES) + i % 7)) oflag=direct status=none"
 	done
-	ok alpha 'tandemctl verify r0 --start 523968M --length 256M'
+	ok alpha 'tandemctl verify r0 --start 524032M --length 256M'
 	grep -q 'verify compared 256 MiB: 4 KiB differ' <<<"$OUT" || fail "block 50 is in the range, block 10 is not" "$OUT"
 	wait_field alpha connection connected 60
 	wait_field alpha out_of_sync 0
@@ -110,14 +110,28 @@ run_test() {
 	wait_drained
 	expect_eq "$(blocks_sum beta)" "$a" "the written blocks on beta after both verifies"
 
+	step "every bit set (invalidate-remote), then sent at the next connect: the bitmap's lock stays free"
+	ok alpha "(nohup sh -c 'echo \$\$ > /tmp/lat.pid; while :; do s=\$(date +%s%N); tandemctl status r0 --json >/dev/null;
+		e=\$(date +%s%N); echo \$(((e - s) / 1000000)); done' > /tmp/lat 2>/dev/null &) && sleep 2"
+	ok alpha 'tandemctl invalidate-remote r0'
+	wait_field alpha sync source 60
+	ok beta 'tandemctl disconnect r0'
+	wait_field alpha connection connecting
+	connect_res beta
+	wait_field alpha sync source 120
+	ok alpha 'kill $(cat /tmp/lat.pid) && sleep 1 && wc -l < /tmp/lat && sort -n /tmp/lat | tail -n1 && dmesg | grep "bitmap sent:" | tail -n1'
+	lat=$(sed -n 2p <<<"$OUT")
+	step "status calls during it: $(head -n1 <<<"$OUT"), the slowest $lat ms; $(tail -n1 <<<"$OUT" | sed 's/.*r0: //')"
+	ok beta 'tandemctl disconnect r0'
+
 	step "detach gives the memory back"
 	ok beta 'tandemctl detach r0'
 	ok alpha 'tandemctl secondary r0 && tandemctl detach r0'
 	vm=$(kmem alpha)
 
-	echo "| device | create-md s | attach s | kernel memory | bitmap on the wire | resync of $WRITES x 4 KiB s |"
-	echo "| --- | --- | --- | --- | --- | --- |"
-	echo "| 1 TiB | $t_create | $t_attach | $((kib / 1024)) MiB | $runs runs, $bytes bytes | $t_resync |"
+	echo "| device | create-md s | attach s | kernel memory | bitmap on the wire | resync of $WRITES x 4 KiB s | slowest status, every bit set and sent |"
+	echo "| --- | --- | --- | --- | --- | --- | --- |"
+	echo "| 1 TiB | $t_create | $t_attach | $((kib / 1024)) MiB | $runs runs, $bytes bytes | $t_resync | $lat ms |"
 	[ "$kib" -le "$MEM_BOUND_KIB" ] || fail "attach of 1 TiB took $kib KiB of kernel memory (bound $MEM_BOUND_KIB)"
 	[ "$bytes" -le "$WIRE_BOUND" ] || fail "the bitmap of $WRITES blocks took $bytes bytes on the wire (bound $WIRE_BOUND)"
 	[ "$runs" -eq "$WRITES" ] || fail "$WRITES scattered blocks should be $WRITES runs, not $runs"
