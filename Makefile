@@ -11,7 +11,8 @@
 #   make fuzz            the same for 10 minutes each
 #   make check-tools     what make install puts in place, checked on the host
 #   make check-vm [T=x] [G=group] [QUICK=1] [KERNEL=debug]
-#                        VM tests: all, or those whose name contains x, or those in
+#                        VM tests: all, or those whose name contains x (T="x y":
+#                        either, in that order), or those in
 #                        a group (basic, replicate, resync, fault, ha, quick; G=a,b
 #                        for several); QUICK=1 is G=quick; KERNEL=debug boots the
 #                        debug kernel (lockdep, KASAN, kmemleak), built if needed

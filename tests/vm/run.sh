@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run the VM tests: boot alpha and beta once, run the selected tests/vm/NNN-*.sh
 # one after the other, resetting both VMs after each.
-#   run.sh [-g GROUP[,GROUP...]] [FILTER]
-# FILTER: tests whose name contains it. GROUP: tests in any of these groups
+#   run.sh [-g GROUP[,GROUP...]] [FILTER...]
+# FILTER: tests whose name contains it; several: in the order given (a test
+# once, at its first match). GROUP: tests in any of these groups
 # (basic, replicate, resync, fault, ha; quick: a short set for a fast loop).
 # Each test declares description, groups and requires (commands it runs; the
 # VMs run the host's binaries): one missing on the host makes it "not run".
@@ -22,11 +23,11 @@ want_groups=
 while getopts g: o; do
 	case $o in
 	g) want_groups+=" ${OPTARG//,/ }" ;;
-	*) echo "usage: $0 [-g GROUP[,GROUP...]] [FILTER]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-g GROUP[,GROUP...]] [FILTER...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-filter=${1:-}
+filters=("${@:-}")
 LOGDIR=$TDM_BUILD/test-logs
 mkdir -p "$LOGDIR"
 
@@ -117,10 +118,13 @@ in_groups() {
 }
 
 tests=()
-for t in "$TDM_TOP"/tests/vm/[0-9][0-9][0-9]-*.sh; do
-	[[ $(basename "$t") == *"$filter"* ]] && in_groups "$t" && tests+=("$t")
+for filter in "${filters[@]}"; do
+	for t in "$TDM_TOP"/tests/vm/[0-9][0-9][0-9]-*.sh; do
+		[[ $(basename "$t") == *"$filter"* && " ${tests[*]} " != *" $t "* ]] &&
+			in_groups "$t" && tests+=("$t")
+	done
 done
-[ ${#tests[@]} -gt 0 ] || { echo "no VM test matches '$filter'${want_groups:+ in groups $want_groups}"; exit 2; }
+[ ${#tests[@]} -gt 0 ] || { echo "no VM test matches '${filters[*]}'${want_groups:+ in groups $want_groups}"; exit 2; }
 
 "$PAIR" start || { echo "VM boot failed"; exit 1; }
 fresh_pair
