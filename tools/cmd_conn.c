@@ -499,6 +499,12 @@ int cmd_verify(int argc, char **argv)
 	tdm_nl_close(&nl);
 	if (ret)
 		return ret;
+	if (st.verify_done < st.verify_total) {
+		fprintf(stderr, "tandemctl verify %s: interrupted after %" PRIu64 " of %" PRIu64
+			" KiB (%" PRIu64 " KiB differ so far): the connection was lost; run it again\n",
+			name, st.verify_done >> 10, st.verify_total >> 10, st.verify_diff >> 10);
+		return TDM_EXIT_FAIL;
+	}
 	printf("%s: verify compared %" PRIu64 " MiB: %" PRIu64 " KiB differ%s\n", name,
 	       st.verify_done >> 20, st.verify_diff >> 10,
 	       st.verify_diff ? " (marked out of sync, resynced from this node on reconnect)" : "");

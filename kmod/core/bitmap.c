@@ -13,6 +13,18 @@ static unsigned int popcount8(u8 b)
 	return (b + (b >> 4)) & 0x0f;
 }
 
+/* Bits set in 8 bytes of the map from @p (any alignment). */
+static unsigned int popcount64(const u8 *p)
+{
+	u64 x;
+
+	memcpy(&x, p, 8);
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (unsigned int)((x * 0x0101010101010101ULL) >> 56);
+}
+
 /* Mask of the bits of byte @byte that fall in [first, end). */
 static u8 byte_mask(u64 byte, u64 first, u64 end)
 {
@@ -38,9 +50,20 @@ static u64 bits_change(u8 *map, u64 nbits, u64 first, u64 n, bool set)
 	if (first >= end)
 		return 0;
 	for (b = first / 8; b <= (end - 1) / 8; b++) {
-		u8 m = byte_mask(b, first, end);
-		u8 flip = m & (u8)(set ? ~map[b] : map[b]);
+		u8 m, flip;
 
+		/* Eight bytes wholly in the range at a time. */
+		while (b * 8 >= first && (b + 8) * 8 <= end) {
+			unsigned int was = popcount64(map + b);
+
+			changed += set ? 64 - was : was;
+			memset(map + b, set ? 0xff : 0, 8);
+			b += 8;
+		}
+		if (b > (end - 1) / 8)
+			break;
+		m = byte_mask(b, first, end);
+		flip = m & (u8)(set ? ~map[b] : map[b]);
 		changed += popcount8(flip);
 		map[b] ^= flip;
 	}
@@ -61,7 +84,9 @@ u64 tdm_bits_count(const u8 *map, u64 nbits)
 {
 	u64 b, n = 0;
 
-	for (b = 0; b < nbits / 8; b++)
+	for (b = 0; b + 8 <= nbits / 8; b += 8)
+		n += popcount64(map + b);
+	for (; b < nbits / 8; b++)
 		n += popcount8(map[b]);
 	if (nbits % 8)
 		n += popcount8(map[nbits / 8] & byte_mask(nbits / 8, 0, nbits));

@@ -7,7 +7,7 @@ requires="mkfs.ext4 fsck.ext4 mkswap"
 # "tsmall" (32 KiB of vdb) for the refusals.
 DATA=/dev/mapper/tdata
 META=/dev/mapper/tmeta
-M=/tmp/extmd
+M=/mnt/extmd	# under /mnt: the harness's reset unmounts it
 
 disks() {
 	ok "$1" 'modprobe tandem && blkdiscard -f /dev/vda >/dev/null && blkdiscard -f /dev/vdb >/dev/null &&

@@ -1,6 +1,6 @@
-description="a 1 TiB device (a dm snapshot of dm-zero): create-md, attach, connect --assume-clean, scattered writes while disconnected, a resync of just those, verify of a range; times printed, kernel memory and bitmap bytes on the wire bounded"
+description="a 1 TiB device (a sparse file in the VM's tmpfs, on a loop device): create-md, attach, connect --assume-clean, scattered writes while disconnected, a resync of just those, verify of a range; times printed, kernel memory and bitmap bytes on the wire bounded"
 groups="resync"
-requires="dmsetup"
+requires="losetup truncate"
 
 SECTORS=$((1 << 31))	# 1 TiB
 BLOCKS=$((SECTORS / 8))
@@ -10,13 +10,12 @@ WRITES=100
 MEM_BOUND_KIB=$((40 * 1024))
 WIRE_BOUND=$((WRITES * 12 + 1024))
 
-# big VM: "big", 1 TiB: reads of what was never written come from dm-zero,
-# writes go to vdb (256 MiB, discarded first).
+# big VM: $BIG, 1 TiB, a sparse file in the VM's own tmpfs: what was never
+# written reads as zeros, what is written takes the VM's memory.
+BIG=/dev/loop0
+IMG=/tmp/tandem-big.img
 big() {
-	ok "$1" "modprobe tandem && modprobe dm-snapshot && blkdiscard -f /dev/vdb &&
-		dmsetup create zero --table '0 $SECTORS zero' && dmsetup mknodes &&
-		dmsetup create big --table '0 $SECTORS snapshot /dev/mapper/zero /dev/vdb N 8' &&
-		dmsetup mknodes"
+	ok "$1" "modprobe tandem && truncate -s $((SECTORS * 512)) $IMG && losetup $BIG $IMG"
 }
 
 # timed VM CMD: run CMD in VM; its duration in seconds (2 decimals) in $SECS.
@@ -35,24 +34,24 @@ kmem() {
 # from the backing disk (a secondary's /dev/tandem0 cannot be opened).
 blocks_sum() {
 	on "$1" "for i in \$(seq 0 $((WRITES - 1))); do
-		dd if=/dev/mapper/big bs=4k count=1 skip=\$((i * ($BLOCKS / $WRITES) + i % 7)) iflag=direct status=none
+		dd if=$BIG bs=4k count=1 skip=\$((i * ($BLOCKS / $WRITES) + i % 7)) iflag=direct status=none
 	done | md5sum"
 }
 
 run_test() {
-	local vm mem0 mem1 kib t_create t_attach t_resync runs bytes a b lat
+	local vm v mem0 mem1 kib t_create t_attach t_resync runs bytes a b lat
 
 	big alpha
 	big beta
 	step "create-md and attach on 1 TiB"
-	timed alpha 'tandemctl create-md r0 --disk /dev/mapper/big'
+	timed alpha "tandemctl create-md r0 --disk $BIG"
 	t_create=$SECS
-	ok beta 'tandemctl create-md r0 --disk /dev/mapper/big'
+	ok beta "tandemctl create-md r0 --disk $BIG"
 	mem0=$(kmem alpha)
-	timed alpha 'tandemctl attach r0 --minor 0 --disk /dev/mapper/big'
+	timed alpha "tandemctl attach r0 --minor 0 --disk $BIG"
 	t_attach=$SECS
 	mem1=$(kmem alpha)
-	ok beta 'tandemctl attach r0 --minor 0 --disk /dev/mapper/big'
+	ok beta "tandemctl attach r0 --minor 0 --disk $BIG"
 	kib=$((mem1 - mem0))
 	expect_eq "$(field alpha size)" 1099477901312 "size of tandem0: 1 TiB less 8225 bitmap blocks, the log and the superblock"
 
@@ -95,7 +94,7 @@ run_test() {
 	step "verify of a range: it finds what differs there, and only there"
 	# Blocks 10 and 50 of the scattered writes, overwritten on beta's disk behind tandem.
 	for i in 10 50; do
-		ok beta "dd if=/dev/urandom of=/dev/mapper/big bs=4k count=1 seek=$((i * (BLOCKS / WRITES) + i % 7)) oflag=direct status=none"
+		ok beta "dd if=/dev/urandom of=$BIG bs=4k count=1 seek=$((i * (BLOCKS / WRITES) + i % 7)) oflag=direct status=none"
 	done
 	ok alpha 'tandemctl verify r0 --start 524032M --length 256M'
 	grep -q 'verify compared 256 MiB: 4 KiB differ' <<<"$OUT" || fail "block 50 is in the range, block 10 is not" "$OUT"
@@ -109,6 +108,15 @@ run_test() {
 	wait_field alpha out_of_sync 0
 	wait_drained
 	expect_eq "$(blocks_sum beta)" "$a" "the written blocks on beta after both verifies"
+
+	step "a verify the link cuts short says so, and fails"
+	ok alpha "(nohup sh -c 'tandemctl verify r0 --length 64G; echo exit=\$?' > /tmp/vf.out 2>&1 &) && sleep 4"
+	ok beta 'tandemctl disconnect r0'
+	ok alpha 'for i in $(seq 150); do grep -q exit= /tmp/vf.out && break; sleep 0.2; done; cat /tmp/vf.out'
+	grep -q 'interrupted after [0-9]* of 67108864 KiB (0 KiB differ so far): the connection was lost' <<<"$OUT" &&
+		grep -q 'exit=1' <<<"$OUT" || fail "an interrupted verify should say so and fail" "$OUT"
+	connect_res beta
+	wait_field alpha connection connected 60
 
 	step "every bit set (invalidate-remote), then sent at the next connect: the bitmap's lock stays free"
 	ok alpha "(nohup sh -c 'echo \$\$ > /tmp/lat.pid; while :; do s=\$(date +%s%N); tandemctl status r0 --json >/dev/null;
@@ -128,6 +136,9 @@ run_test() {
 	ok beta 'tandemctl detach r0'
 	ok alpha 'tandemctl secondary r0 && tandemctl detach r0'
 	vm=$(kmem alpha)
+	for v in alpha beta; do
+		ok "$v" "losetup -d $BIG && rm $IMG"
+	done
 
 	echo "| device | create-md s | attach s | kernel memory | bitmap on the wire | resync of $WRITES x 4 KiB s | slowest status, every bit set and sent |"
 	echo "| --- | --- | --- | --- | --- | --- | --- |"

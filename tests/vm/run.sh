@@ -32,7 +32,7 @@ LOGDIR=$TDM_BUILD/test-logs
 mkdir -p "$LOGDIR"
 
 # Undo whatever a test left: keepalived, MariaDB, mounts, resources, the
-# module, dm devices, a qdisc, scsi_debug, sysctls a test saved in
+# module, dm and loop devices, a qdisc, scsi_debug, sysctls a test saved in
 # /run/tandem-test/sysctl.restore. Where kmemleak runs (the debug
 # kernel), it scans with tandem still loaded (the report names its
 # functions) and again after rmmod; an object is reported only once it is
@@ -52,6 +52,7 @@ if [ -d /sys/module/tandem ]; then
 	rmmod tandem
 fi
 dmsetup remove_all 2>/dev/null
+losetup -D 2>/dev/null
 tc qdisc del dev eth1 root 2>/dev/null
 rmmod scsi_debug 2>/dev/null
 if [ -f /run/tandem-test/sysctl.restore ]; then sysctl -q -p /run/tandem-test/sysctl.restore; rm /run/tandem-test/sysctl.restore; fi
