@@ -66,6 +66,7 @@ bool tdm_bm_clear_equal(struct tdm_device *dev)
 	struct tdm_bitmap *bm = &dev->bm;
 	u64 first, cleared;
 
+	might_sleep();
 	for (first = 0; first < bm->nbits; first += TDM_BM_SLICE) {
 		spin_lock_irq(&bm->lock);
 		if (bm->unsent) {
@@ -118,15 +119,24 @@ void tdm_bm_clear_bits(struct tdm_device *dev, u64 first, u64 n)
 	spin_unlock_irqrestore(&bm->lock, flags);
 }
 
-void tdm_bm_set_all(struct tdm_device *dev)
+void tdm_bm_set_bits(struct tdm_device *dev, u64 first, u64 n)
 {
-	u64 first;
+	u64 end, len;
 
 	might_sleep();
-	for (first = 0; first < dev->bm.nbits; first += TDM_BM_SLICE) {
-		tdm_bm_set(dev, tdm_bm_bit_to_sector(first), tdm_bm_bit_to_sector(TDM_BM_SLICE));
+	if (first >= dev->bm.nbits)
+		return;
+	end = first + min(n, dev->bm.nbits - first);
+	for (; first < end; first += len) {
+		len = min(end - first, TDM_BM_SLICE);
+		tdm_bm_set(dev, tdm_bm_bit_to_sector(first), tdm_bm_bit_to_sector(len));
 		cond_resched();
 	}
+}
+
+void tdm_bm_set_all(struct tdm_device *dev)
+{
+	tdm_bm_set_bits(dev, 0, dev->bm.nbits);
 }
 
 void tdm_bm_clear_all(struct tdm_device *dev)
@@ -241,7 +251,7 @@ int tdm_bm_read(struct tdm_device *dev, struct netlink_ext_ack *extack)
 		ret = tdm_md_io(dev, tdm_md_block_sector(dev->md.layout.bm_offset, b),
 				dev->md_page, REQ_OP_READ);
 		if (ret) {
-			NL_SET_ERR_MSG(extack, "cannot read the bitmap from the backing disk");
+			NL_SET_ERR_MSG(extack, "cannot read the bitmap from the metadata");
 			return ret;
 		}
 		e = tdm_bm_block_check(buf, b);

@@ -382,8 +382,7 @@ static int tdm_recv_bitmap(struct tdm_conn *conn, u8 *buf)
 				tdm_warn_ratelimited(dev, "the peer's bitmap runs are out of order\n");
 				return tdm_refuse(conn, TDM_REFUSE_MALFORMED);
 			}
-			tdm_bm_set(dev, tdm_bm_bit_to_sector(r.start),
-				   tdm_bm_bit_to_sector(r.count));
+			tdm_bm_set_bits(dev, r.start, r.count);
 		}
 	}
 }

@@ -68,7 +68,8 @@ bool tdm_bm_clear_equal(struct tdm_device *dev);
 /* Changes with each tdm_bm_set_unsent(). */
 u64 tdm_bm_unsent_seq(struct tdm_device *dev);
 void tdm_bm_clear_bits(struct tdm_device *dev, u64 first, u64 n);
-/* May sleep. */
+/* These three may sleep. Bits [first, first + n), clipped to the map. */
+void tdm_bm_set_bits(struct tdm_device *dev, u64 first, u64 n);
 void tdm_bm_set_all(struct tdm_device *dev);
 void tdm_bm_clear_all(struct tdm_device *dev);
 u64 tdm_bm_count(struct tdm_device *dev);

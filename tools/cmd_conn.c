@@ -499,9 +499,10 @@ int cmd_verify(int argc, char **argv)
 	tdm_nl_close(&nl);
 	if (ret)
 		return ret;
-	if (st.verify_done < st.verify_total) {
+	/* No total: the connection, and what it knew of the verify, is gone. */
+	if (!st.verify_total || st.verify_done < st.verify_total) {
 		fprintf(stderr, "tandemctl verify %s: interrupted after %" PRIu64 " of %" PRIu64
-			" KiB (%" PRIu64 " KiB differ so far): the connection was lost; run it again\n",
+			" KiB (%" PRIu64 " KiB differ so far): the connection was lost, or a read failed (see the kernel log); run it again\n",
 			name, st.verify_done >> 10, st.verify_total >> 10, st.verify_diff >> 10);
 		return TDM_EXIT_FAIL;
 	}

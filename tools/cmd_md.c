@@ -73,7 +73,13 @@ static int md_pread(struct md_disk *d, uint64_t sector)
 
 static int md_pwrite(struct md_disk *d, uint64_t sector)
 {
-	return pwrite(d->fd, d->block, TDM_MD_BLOCK, (off_t)sector * 512) == TDM_MD_BLOCK ? 0 : -1;
+	ssize_t done = pwrite(d->fd, d->block, TDM_MD_BLOCK, (off_t)sector * 512);
+
+	if (done == TDM_MD_BLOCK)
+		return 0;
+	if (done >= 0)
+		errno = EIO;
+	return -1;
 }
 
 /*
@@ -183,8 +189,10 @@ static int md_write_new(struct md_disk *d, const struct tdm_md_sb *sb)
 	uint8_t *batch;
 	ssize_t done;
 
-	if (posix_memalign((void **)&batch, TDM_MD_BLOCK, MD_BM_BATCH * TDM_MD_BLOCK))
+	if (posix_memalign((void **)&batch, TDM_MD_BLOCK, MD_BM_BATCH * TDM_MD_BLOCK)) {
+		errno = ENOMEM;
 		return -1;
+	}
 	for (i = 0; i < sb->layout.bm_blocks; i += n) {
 		n = sb->layout.bm_blocks - i < MD_BM_BATCH ? sb->layout.bm_blocks - i : MD_BM_BATCH;
 		memset(batch, 0, n * TDM_MD_BLOCK);
@@ -193,6 +201,8 @@ static int md_write_new(struct md_disk *d, const struct tdm_md_sb *sb)
 		done = pwrite(d->fd, batch, n * TDM_MD_BLOCK,
 			      (off_t)tdm_md_block_sector(sb->layout.bm_offset, i) * 512);
 		if (done != (ssize_t)(n * TDM_MD_BLOCK)) {
+			if (done >= 0)
+				errno = EIO;
 			free(batch);
 			return -1;
 		}
@@ -224,6 +234,12 @@ static int create_md_external(const char *name, struct md_disk *data, const char
 	enum tdm_md_err e;
 	int ret;
 
+	if (data->sectors % (TDM_MD_BLOCK / 512)) {
+		fprintf(stderr, "tandemctl create-md: %s is not a multiple of 4 KiB: its last %" PRIu64
+			" bytes would be cut off from the device\n", data->path,
+			data->sectors % (TDM_MD_BLOCK / 512) * 512);
+		return TDM_EXIT_FAIL;
+	}
 	ret = md_open(&m, meta_path, O_RDWR | O_EXCL, "create-md");
 	if (ret)
 		return ret;

@@ -4,7 +4,7 @@ requires="mkfs.ext4 fsck.ext4 mkswap"
 
 # Each VM: "tdata" (128 MiB at the start of vda: disk_sum reads it there),
 # "tmeta" (1 MiB of vdb) for its metadata, "tother" (64 MiB of vda) and
-# "tsmall" (32 KiB of vdb) for the refusals.
+# "tsmall" (32 KiB of vdb) and "todd" (128 MiB less 512 bytes) for the refusals.
 DATA=/dev/mapper/tdata
 META=/dev/mapper/tmeta
 M=/mnt/extmd	# under /mnt: the harness's reset unmounts it
@@ -14,7 +14,8 @@ disks() {
 		dmsetup create tdata --table "0 262144 linear /dev/vda 0" &&
 		dmsetup create tother --table "0 131072 linear /dev/vda 262144" &&
 		dmsetup create tmeta --table "0 2048 linear /dev/vdb 0" &&
-		dmsetup create tsmall --table "0 64 linear /dev/vdb 4096" && dmsetup mknodes'
+		dmsetup create tsmall --table "0 64 linear /dev/vdb 4096" &&
+		dmsetup create todd --table "0 262143 linear /dev/vda 524288" && dmsetup mknodes'
 }
 
 # files VM NAME: NAME1..NAME12 of random data in the mounted filesystem; their sums.
@@ -52,6 +53,8 @@ run_test() {
 	refused alpha "tandemctl create-md r0 --meta-disk $META" '--meta-disk goes with --disk'
 	refused alpha "tandemctl create-md r0 --disk $DATA --meta-disk /dev/mapper/tsmall" \
 		'metadata disk is too small'
+	refused alpha "tandemctl create-md r0 --disk /dev/mapper/todd --meta-disk $META" \
+		'todd is not a multiple of 4 KiB: its last 3584 bytes would be cut off'
 	ok alpha 'mkswap /dev/mapper/tmeta >/dev/null'
 	refused alpha "tandemctl create-md r0 --disk $DATA --meta-disk $META" \
 		'metadata disk /dev/mapper/tmeta holds swap signature.*--force'
