@@ -53,6 +53,7 @@ run_test() {
 	mem1=$(kmem alpha)
 	ok beta "tandemctl attach r0 --minor 0 --disk $BIG"
 	kib=$((mem1 - mem0))
+	step "create-md $t_create s, attach $t_attach s, $kib KiB of kernel memory"
 	expect_eq "$(field alpha size)" 1099477901312 "size of tandem0: 1 TiB less 8225 bitmap blocks, the log and the superblock"
 
 	step "connected with --assume-clean: nothing to sync"
@@ -84,6 +85,7 @@ run_test() {
 	runs=$(sed -n 's/.*bitmap sent: \([0-9]*\) runs.*/\1/p' <<<"$OUT")
 	bytes=$(sed -n 's/.*runs, \([0-9]*\) bytes.*/\1/p' <<<"$OUT")
 	[ -n "$runs" ] || fail "alpha should log the bitmap it sent" "$OUT"
+	step "bitmap sent: $runs runs, $bytes bytes; beta up to date $t_resync s after connect"
 	ok alpha 'dmesg | grep -o "resync to the peer: [0-9]* MiB" | tail -n1'
 	grep -q 'resync to the peer: 0 MiB' <<<"$OUT" || fail "only the written blocks are to be resynced" "$OUT"
 	wait_drained
