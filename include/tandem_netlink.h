@@ -196,7 +196,7 @@ enum tandem_event {
 
 enum tandem_cmd {
 	TANDEM_CMD_UNSPEC,
-	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK, [ON_IO_ERROR, DISK_TIMEOUT_MS,
+	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK, [META_DISK, ON_IO_ERROR, DISK_TIMEOUT_MS,
 				 * HANDLERS]; on a diskless secondary: RES_NAME, DISK
 				 * (the same disk, repaired) */
 	TANDEM_CMD_DETACH,	/* RES_NAME */

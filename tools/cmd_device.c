@@ -218,6 +218,11 @@ int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
 		ret = tdm_usage_error("attach", "disk path is too long");
 		goto out_free;
 	}
+	if (meta) {
+		ret = tdm_md_check_ident(name, disk, meta);
+		if (ret)
+			goto out_free;
+	}
 	snprintf(what, sizeof(what), "attach %s (disk %s%s%s, minor %u)", name, disk,
 		 meta ? ", metadata on " : "", meta ? meta : "", minor);
 	a.disk = disk;

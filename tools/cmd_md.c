@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <linux/fs.h>
 #include <blkid/blkid.h>
 
@@ -32,6 +34,7 @@ struct md_disk {
 	uint8_t *block;		/* one aligned TDM_MD_BLOCK buffer, for O_DIRECT */
 };
 
+/* Open @path as a disk to read metadata from; failures said for @cmd (NULL: quiet). */
 static int md_open(struct md_disk *d, const char *path, int flags, const char *cmd)
 {
 	uint64_t bytes;
@@ -39,6 +42,8 @@ static int md_open(struct md_disk *d, const char *path, int flags, const char *c
 	d->path = path;
 	d->block = NULL;
 	d->fd = open(path, flags | O_DIRECT | O_CLOEXEC);
+	if (d->fd < 0 && !cmd)
+		return TDM_EXIT_FAIL;
 	if (d->fd < 0) {
 		if (errno == EBUSY)
 			fprintf(stderr, "tandemctl %s: %s is in use (mounted, attached, or held by another driver)\n",
@@ -48,7 +53,8 @@ static int md_open(struct md_disk *d, const char *path, int flags, const char *c
 		return errno == ENOENT ? TDM_EXIT_NOTFOUND : TDM_EXIT_FAIL;
 	}
 	if (ioctl(d->fd, BLKGETSIZE64, &bytes)) {
-		fprintf(stderr, "tandemctl %s: %s is not a block device\n", cmd, path);
+		if (cmd)
+			fprintf(stderr, "tandemctl %s: %s is not a block device\n", cmd, path);
 		close(d->fd);
 		return TDM_EXIT_FAIL;
 	}
@@ -116,6 +122,59 @@ static void md_probe(struct md_disk *d, char *found, size_t len)
 	if (d->sectors >= TDM_MD_BLOCK / 512 && !md_pread(d, tdm_md_sb_sector(d->sectors)) &&
 	    !memcmp(d->block, TDM_MD_MAGIC, 8))
 		snprintf(found, len, "tandem metadata");
+}
+
+/* @path's first line, trailing blanks cut, into @buf: its length, 0 if none. */
+static size_t md_read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(buf, (int)len, f))
+		n = strcspn(buf, "\n");
+	fclose(f);
+	while (n && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * What names disk @path for good, whatever path it is opened by: its dm
+ * UUID, WWID or serial (sysfs), or its partition's UUID (libblkid); "kind:
+ * value" in @id, or "" if it has none of them.
+ */
+static void md_disk_id(const char *path, char *id, size_t len)
+{
+	static const char *const attrs[] = { "dm/uuid", "device/wwid", "wwid", "device/serial" };
+	const char *uuid = NULL;
+	char sys[128], val[256];
+	struct stat st;
+	blkid_probe pr;
+	unsigned int i;
+
+	id[0] = '\0';
+	if (stat(path, &st) || !S_ISBLK(st.st_mode))
+		return;
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/%s", major(st.st_rdev),
+			 minor(st.st_rdev), attrs[i]);
+		if (md_read_line(sys, val, sizeof(val))) {
+			snprintf(id, len, "%s:%s", attrs[i], val);
+			return;
+		}
+	}
+	pr = blkid_new_probe_from_filename(path);
+	if (!pr)
+		return;
+	blkid_probe_enable_superblocks(pr, 0);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	if (!blkid_do_safeprobe(pr) && !blkid_probe_lookup_value(pr, "PART_ENTRY_UUID", &uuid, NULL))
+		snprintf(id, len, "partuuid:%s", uuid);
+	blkid_free_probe(pr);
 }
 
 static int md_random_u64(uint64_t *v)
@@ -229,7 +288,7 @@ static uint64_t md_bytes(const struct tdm_md_layout *l)
 static int create_md_external(const char *name, struct md_disk *data, const char *meta_path,
 			      bool force, struct tdm_md_sb *sb)
 {
-	char found[256];
+	char found[256], id[300];
 	struct md_disk m;
 	enum tdm_md_err e;
 	int ret;
@@ -259,6 +318,8 @@ static int create_md_external(const char *name, struct md_disk *data, const char
 		goto out_close;
 	}
 	sb->flags |= TDM_MDF_EXTERNAL;
+	md_disk_id(data->path, id, sizeof(id));
+	sb->data_ident = id[0] ? tdm_md_ident(id, strlen(id)) : 0;
 	if (md_write_new(&m, sb)) {
 		fprintf(stderr, "tandemctl create-md: writing %s: %s\n", meta_path, strerror(errno));
 		ret = TDM_EXIT_FAIL;
@@ -266,9 +327,9 @@ static int create_md_external(const char *name, struct md_disk *data, const char
 	}
 	md_probe(data, found, sizeof(found));
 	printf("%s: tandem metadata written to %s for %s: %" PRIu64 " MiB of data, left as it is%s%s%s, %"
-	       PRIu64 " KiB of metadata\n", name, meta_path, data->path,
+	       PRIu64 " KiB of metadata; the data disk is known by %s\n", name, meta_path, data->path,
 	       sb->layout.data_sectors / 2048, found[0] ? " (" : "", found, found[0] ? ")" : "",
-	       md_bytes(&sb->layout) / 1024);
+	       md_bytes(&sb->layout) / 1024, id[0] ? id : "its size only (no dm UUID, WWID, serial or partition UUID)");
 	ret = TDM_EXIT_OK;
 out_close:
 	md_close(&m);
@@ -412,6 +473,28 @@ static enum tdm_md_err md_read_sb(struct md_disk *d, struct tdm_md_sb *sb)
 	return tdm_md_sb_decode(d->block, d->sectors, sb);
 }
 
+int tdm_md_check_ident(const char *name, const char *data, const char *meta)
+{
+	struct tdm_md_sb sb;
+	struct md_disk m;
+	char id[300];
+	int ret = TDM_EXIT_OK;
+
+	if (md_open(&m, meta, O_RDONLY, NULL))
+		return TDM_EXIT_OK;
+	if (md_read_sb(&m, &sb) != TDM_MD_OK || !sb.data_ident)
+		goto out;
+	md_disk_id(data, id, sizeof(id));
+	if (!id[0] || tdm_md_ident(id, strlen(id)) != sb.data_ident) {
+		fprintf(stderr, "tandemctl: attach %s: the metadata on %s was made for another data disk than %s (%s): give its own metadata disk, or run create-md for this one\n",
+			name, meta, data, id[0] ? id : "this one has no dm UUID, WWID, serial or partition UUID");
+		ret = TDM_EXIT_FAIL;
+	}
+out:
+	md_close(&m);
+	return ret;
+}
+
 /* The bits set in the bitmap, and its blocks that cannot be read or fail their check. */
 static void md_count_bits(struct md_disk *d, struct md_dump *m)
 {
@@ -469,6 +552,8 @@ static void md_print(const char *path, const struct md_dump *m)
 	out_gen("history0", sb->uuid_history[0]);
 	out_gen("history1", sb->uuid_history[1]);
 	out_gen("device_uuid", sb->device_uuid);
+	if (sb->data_ident)
+		out_gen("data_ident", sb->data_ident);
 	out_u64("write_count", sb->write_count);
 	out_u64("bitmap_bits", sb->layout.bm_bits);
 	out_u64("bitmap_bits_set", m->bits_set);

@@ -82,6 +82,12 @@ int cmd_vrrp_check(int argc, char **argv);
 /* cmd_md.c */
 int cmd_create_md(int argc, char **argv);
 int cmd_dump_md(int argc, char **argv);
+/*
+ * Before attaching @data with its metadata on @meta: if that metadata
+ * recorded the identity of its data disk, is @data that disk? 0, or an exit
+ * code after saying why not. Unreadable metadata is left to the module.
+ */
+int tdm_md_check_ident(const char *name, const char *data, const char *meta);
 
 /* cmd_conn.c */
 int cmd_wait_sync(int argc, char **argv);

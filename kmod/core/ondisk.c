@@ -64,6 +64,13 @@ u32 tdm_crc32c(const void *buf, size_t len)
 	return ~crc32c_update(~0u, buf, len);
 }
 
+u64 tdm_md_ident(const char *id, size_t len)
+{
+	u64 h = (u64)tdm_crc32c(id, len) << 32 | ~crc32c_update(0x9e3779b9u, (const u8 *)id, len);
+
+	return h ?: 1;
+}
+
 /* crc32c of a block whose 4-byte checksum field at @at reads as zero. */
 static u32 crc32c_skipping(const u8 *buf, size_t at)
 {
@@ -156,6 +163,7 @@ enum {
 	SB_DISK = 24, SB_DATA = 32, SB_BM_OFF = 40, SB_BM_BLOCKS = 48,
 	SB_BM_BITS = 56, SB_AL_OFF = 64, SB_AL_SECTORS = 72, SB_UUID_CUR = 80,
 	SB_UUID_BM = 88, SB_UUID_HIST = 96, SB_DEV_UUID = 112, SB_WRITES = 120,
+	SB_DATA_IDENT = 128,
 };
 
 void tdm_md_sb_encode(u8 *buf, const struct tdm_md_sb *sb)
@@ -180,6 +188,7 @@ void tdm_md_sb_encode(u8 *buf, const struct tdm_md_sb *sb)
 	put64(buf + SB_UUID_HIST + 8, sb->uuid_history[1]);
 	put64(buf + SB_DEV_UUID, sb->device_uuid);
 	put64(buf + SB_WRITES, sb->write_count);
+	put64(buf + SB_DATA_IDENT, sb->data_ident);
 	put32(buf + SB_CRC, tdm_crc32c(buf, TDM_MD_BLOCK));
 }
 
@@ -224,6 +233,9 @@ enum tdm_md_err tdm_md_sb_decode(const u8 *buf, u64 disk_sectors, struct tdm_md_
 	sb->uuid_history[1] = get64(buf + SB_UUID_HIST + 8);
 	sb->device_uuid = get64(buf + SB_DEV_UUID);
 	sb->write_count = get64(buf + SB_WRITES);
+	sb->data_ident = get64(buf + SB_DATA_IDENT);
+	if (sb->data_ident && !(sb->flags & TDM_MDF_EXTERNAL))
+		return TDM_MD_BAD_FIELD;
 	return TDM_MD_OK;
 }
 

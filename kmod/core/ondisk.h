@@ -104,6 +104,8 @@ struct tdm_md_sb {
 	u64 uuid_history[2];	/* earlier generations, newest first */
 	u64 device_uuid;	/* random, set by create-md */
 	u64 write_count;	/* incremented by every superblock write */
+	u64 data_ident;		/* external: the data disk's identity (tdm_md_ident),
+				 * 0: none known; internal: 0 */
 };
 
 enum tdm_md_err {
@@ -122,6 +124,11 @@ enum tdm_md_err {
 
 /* Standard CRC-32C (Castagnoli): init and final xor ~0; "123456789" -> e3069283. */
 u32 tdm_crc32c(const void *buf, size_t len);
+/*
+ * A disk's identity for external metadata, from a string that names it
+ * (a dm UUID, a WWID, a serial, a partition UUID): never 0.
+ */
+u64 tdm_md_ident(const char *id, size_t len);
 
 /* Compute the layout for a disk of @disk_sectors; TDM_MD_TOO_SMALL if none fits. */
 enum tdm_md_err tdm_md_layout(u64 disk_sectors, struct tdm_md_layout *l);

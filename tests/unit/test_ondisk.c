@@ -209,6 +209,22 @@ static void layout_external(void)
 	sb.flags &= ~TDM_MDF_EXTERNAL;
 	tdm_md_sb_encode(buf, &sb);
 	CHECK_EQ(tdm_md_sb_decode(buf, 4 * mib, &out), TDM_MD_BAD_LAYOUT);
+	/* The data disk's identity goes with external metadata only. */
+	sample(&sb, gib);
+	sb.flags |= TDM_MDF_EXTERNAL;
+	CHECK_EQ(tdm_md_layout_external(gib, 4 * mib, &sb.layout), TDM_MD_OK);
+	sb.data_ident = tdm_md_ident("LVM-abc", 7);
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, 4 * mib, &out), TDM_MD_OK);
+	CHECK_EQ(out.data_ident, sb.data_ident);
+	sample(&sb, gib);
+	sb.data_ident = 5;
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, gib, &out), TDM_MD_BAD_FIELD);
+	CHECK(tdm_md_ident("LVM-abc", 7) != 0);
+	CHECK(tdm_md_ident("LVM-abc", 7) != tdm_md_ident("LVM-abd", 7));
+	CHECK(tdm_md_ident("LVM-abc", 7) != tdm_md_ident("LVM-abc", 6));
+	CHECK(tdm_md_ident("", 0) != 0);
 	/* Internal metadata found where a metadata disk was given. */
 	sample(&sb, gib);
 	tdm_md_sb_encode(buf, &sb);

@@ -6,6 +6,7 @@ requires="setpriv"
 ATTACH=1 DETACH=2 STATUS=3 CONNECT=4 DISCONNECT=5 PRIMARY=6 SECONDARY=7 VERIFY=8 EVENT=9 OPTIONS=10
 NAME=1 MINOR=2 DISK=3 SIZE=4 STATS=6 LADDR=8 LPORT=9 PADDR=10 PPORT=11 PROTO=12 SECRET=13
 TIMEOUT=14 FORCE=16 ROLE=17 RATE=34 CONGESTION=35 EVENT_A=36 DISK_TIMEOUT=51
+META_DISK=53 VERIFY_START=54 VERIFY_LENGTH=55
 
 nl_refused() {
 	local want=$1 before after
@@ -42,6 +43,13 @@ run_test() {
 	nl_refused "error 22: resource name must not start" $ATTACH $NAME:str:-x $MINOR:u32:1 $DISK:str:/dev/vdb
 	nl_refused "error 22: resource name is empty" $ATTACH $NAME:str: $MINOR:u32:1 $DISK:str:/dev/vdb
 	nl_refused "error 22: backing disk path is empty" $ATTACH $NAME:str:r9 $MINOR:u32:1 $DISK:str:
+	nl_refused "error 22: metadata disk path is empty" $ATTACH $NAME:str:r9 $MINOR:u32:1 \
+		$DISK:str:/dev/vdb $META_DISK:str:
+	nl_refused 'error 22: .*(length|policy)' $VERIFY $NAME:str:r0 $VERIFY_START:u32:4096
+	nl_refused "error 22: verify's start and length are multiples of 4 KiB" $VERIFY $NAME:str:r0 \
+		$VERIFY_START:u64:512
+	nl_refused "error 22: verify's start and length are multiples of 4 KiB" $VERIFY $NAME:str:r0 \
+		$VERIFY_LENGTH:u64:0
 	nl_refused 'error 34: integer out of range' $ATTACH $NAME:str:r9 $MINOR:u32:1 $DISK:str:/dev/vdb \
 		$DISK_TIMEOUT:u32:600001
 	nl_refused 'error 22: disk-timeout is 0 \(off\) or at least 1000 ms' $ATTACH $NAME:str:r9 \

@@ -4,14 +4,16 @@ requires="mkfs.ext4 fsck.ext4 mkswap"
 
 # Each VM: "tdata" (128 MiB at the start of vda: disk_sum reads it there),
 # "tmeta" (1 MiB of vdb) for its metadata, "tother" (64 MiB of vda) and
-# "tsmall" (32 KiB of vdb) and "todd" (128 MiB less 512 bytes) for the refusals.
+# "tsmall" (32 KiB of vdb), "todd" (128 MiB less 512 bytes) and "tsame"
+# (128 MiB, another dm UUID) for the refusals.
 DATA=/dev/mapper/tdata
 META=/dev/mapper/tmeta
 M=/mnt/extmd	# under /mnt: the harness's reset unmounts it
 
 disks() {
 	ok "$1" 'modprobe tandem && blkdiscard -f /dev/vda >/dev/null && blkdiscard -f /dev/vdb >/dev/null &&
-		dmsetup create tdata --table "0 262144 linear /dev/vda 0" &&
+		dmsetup create tdata --uuid TANDEM-TEST-DATA --table "0 262144 linear /dev/vda 0" &&
+		dmsetup create tsame --uuid TANDEM-TEST-SAME --table "0 262144 linear /dev/vda 786432" &&
 		dmsetup create tother --table "0 131072 linear /dev/vda 262144" &&
 		dmsetup create tmeta --table "0 2048 linear /dev/vdb 0" &&
 		dmsetup create tsmall --table "0 64 linear /dev/vdb 4096" &&
@@ -65,11 +67,11 @@ run_test() {
 
 	step "create-md --meta-disk: the data disk is left as it is"
 	ok alpha "tandemctl create-md r0 --disk $DATA --meta-disk $META"
-	grep -q "written to $META for $DATA: 128 MiB of data, left as it is (ext4 signature (label olddata))" <<<"$OUT" ||
-		fail "create-md should say the data stays" "$OUT"
+	grep -q "written to $META for $DATA: 128 MiB of data, left as it is (ext4 signature (label olddata)), 44 KiB of metadata; the data disk is known by dm/uuid:TANDEM-TEST-DATA" <<<"$OUT" ||
+		fail "create-md should say the data stays, and how it knows the data disk" "$OUT"
 	expect_eq "$(data_sum alpha)" "$before" "alpha's data disk after create-md"
 	ok alpha "tandemctl dump-md r0 --disk $META --json"
-	for kv in '"metadata":"external"' '"flags":"external"' '"data_size":134217728' \
+	for kv in '"metadata":"external"' '"flags":"external"' '"data_size":134217728' '"data_ident":' \
 		  '"disk_size":1048576' '"bitmap_bits":32768' '"bitmap_bad_blocks":0'; do
 		grep -qF "$kv" <<<"$OUT" || fail "dump-md should show $kv" "$OUT"
 	done
@@ -78,6 +80,8 @@ run_test() {
 	ok alpha 'tandemctl create-md r1 --disk /dev/mapper/tother'
 	refused alpha "tandemctl attach r0 --minor 0 --disk /dev/mapper/tother --meta-disk $META" \
 		'made for a data disk of another size'
+	refused alpha "tandemctl attach r0 --minor 0 --disk /dev/mapper/tsame --meta-disk $META" \
+		'made for another data disk than /dev/mapper/tsame \(dm/uuid:TANDEM-TEST-SAME\)'
 	refused alpha "tandemctl attach r0 --minor 0 --disk $DATA" 'no tandem metadata on this disk'
 	refused alpha "tandemctl attach r0 --minor 0 --disk $DATA --meta-disk /dev/mapper/tother" \
 		'the metadata there is internal'
