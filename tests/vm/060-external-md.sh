@@ -79,6 +79,10 @@ run_test() {
 	step "attach: the wrong disks are refused and change nothing"
 	ok alpha 'tandemctl create-md r1 --disk /dev/mapper/tother'
 	refused alpha "tandemctl attach r0 --minor 0 --disk /dev/mapper/tother --meta-disk $META" \
+		'made for another data disk than /dev/mapper/tother \(this one has no dm UUID'
+	# The module's own check, without the tool's: ATTACH (1) with NAME (1),
+	# MINOR (2), DISK (3), META_DISK (53).
+	refused alpha "nlraw 1 1:str:r0 2:u32:0 3:str:/dev/mapper/tother 53:str:$META" \
 		'made for a data disk of another size'
 	refused alpha "tandemctl attach r0 --minor 0 --disk /dev/mapper/tsame --meta-disk $META" \
 		'made for another data disk than /dev/mapper/tsame \(dm/uuid:TANDEM-TEST-SAME\)'
