@@ -152,9 +152,22 @@ enum tdm_md_err tdm_md_layout_external(u64 data_disk_sectors, u64 meta_disk_sect
 	l->bm_offset = 0;
 	l->bm_blocks = bm_blocks;
 	l->bm_bits = data_bytes / TDM_MD_BYTES_PER_BIT;
-	l->al_offset = SECTORS(bm_blocks * TDM_MD_BLOCK);
+	l->al_offset = SECTORS(meta_bytes - TDM_MD_BLOCK - TDM_MD_AL_BYTES);
 	l->sb_offset = SECTORS(meta_bytes - TDM_MD_BLOCK);
 	return TDM_MD_OK;
+}
+
+enum tdm_md_err tdm_md_grow_check(const struct tdm_md_layout *old,
+				  const struct tdm_md_layout *new, bool external)
+{
+	if (new->data_sectors < old->data_sectors)
+		return TDM_MD_SHRUNK;
+	if (external)
+		return new->disk_sectors == old->disk_sectors ? TDM_MD_OK : TDM_MD_META_RESIZED;
+	if (new->disk_sectors < old->disk_sectors)
+		return TDM_MD_SHRUNK;
+	/* The same disk size: nothing moves. */
+	return new->disk_sectors == old->disk_sectors || new->bm_offset >= old->disk_sectors ? TDM_MD_OK : TDM_MD_GROWN_TOO_LITTLE;
 }
 
 /* Superblock field offsets, as doc/metadata.md lists them. */
@@ -163,7 +176,7 @@ enum {
 	SB_DISK = 24, SB_DATA = 32, SB_BM_OFF = 40, SB_BM_BLOCKS = 48,
 	SB_BM_BITS = 56, SB_AL_OFF = 64, SB_AL_SECTORS = 72, SB_UUID_CUR = 80,
 	SB_UUID_BM = 88, SB_UUID_HIST = 96, SB_DEV_UUID = 112, SB_WRITES = 120,
-	SB_DATA_IDENT = 128,
+	SB_DATA_IDENT = 128, SB_SIZE = 136,
 };
 
 void tdm_md_sb_encode(u8 *buf, const struct tdm_md_sb *sb)
@@ -189,6 +202,7 @@ void tdm_md_sb_encode(u8 *buf, const struct tdm_md_sb *sb)
 	put64(buf + SB_DEV_UUID, sb->device_uuid);
 	put64(buf + SB_WRITES, sb->write_count);
 	put64(buf + SB_DATA_IDENT, sb->data_ident);
+	put64(buf + SB_SIZE, sb->size_sectors);
 	put32(buf + SB_CRC, tdm_crc32c(buf, TDM_MD_BLOCK));
 }
 
@@ -236,6 +250,11 @@ enum tdm_md_err tdm_md_sb_decode(const u8 *buf, u64 disk_sectors, struct tdm_md_
 	sb->data_ident = get64(buf + SB_DATA_IDENT);
 	if (sb->data_ident && !(sb->flags & TDM_MDF_EXTERNAL))
 		return TDM_MD_BAD_FIELD;
+	sb->size_sectors = get64(buf + SB_SIZE);
+	if (sb->size_sectors > sb->layout.data_sectors ||
+	    sb->size_sectors % SECTORS(TDM_MD_BLOCK) ||
+	    (sb->size_sectors && sb->size_sectors < SECTORS(TDM_MD_MIN_DATA)))
+		return TDM_MD_BAD_FIELD;
 	return TDM_MD_OK;
 }
 
@@ -247,7 +266,7 @@ enum tdm_md_err tdm_md_check_data(const struct tdm_md_sb *sb, u64 data_disk_sect
 		return TDM_MD_IS_EXTERNAL;
 	if (!external && data_disk_sectors)
 		return TDM_MD_IS_INTERNAL;
-	if (external && sb->layout.data_sectors != data_disk_sectors / 8 * 8)
+	if (external && sb->layout.data_sectors > data_disk_sectors / 8 * 8)
 		return TDM_MD_OTHER_DATA;
 	return TDM_MD_OK;
 }
@@ -345,7 +364,13 @@ const char *tdm_md_err_str(enum tdm_md_err e)
 	case TDM_MD_IS_INTERNAL:
 		return "the metadata there is internal, for the disk it is on, not for this data disk: leave out the metadata disk, or create external metadata with create-md --meta-disk";
 	case TDM_MD_OTHER_DATA:
-		return "the metadata disk's metadata was made for a data disk of another size: is it this data disk's metadata disk (was the data disk resized)?";
+		return "the metadata disk's metadata was made for a larger data disk: is it this data disk's metadata disk (was the data disk shrunk)?";
+	case TDM_MD_SHRUNK:
+		return "the disk is smaller than its metadata says: was it shrunk? tandem only grows";
+	case TDM_MD_GROWN_TOO_LITTLE:
+		return "the disk grew by less than the metadata it needs: the new metadata would overlap the old; grow the disk further";
+	case TDM_MD_META_RESIZED:
+		return "the metadata disk changed size: external metadata grows in place, on a metadata disk of the same size";
 	}
 	return "unknown metadata error";
 }

@@ -106,7 +106,16 @@ struct tdm_md_sb {
 	u64 write_count;	/* incremented by every superblock write */
 	u64 data_ident;		/* external: the data disk's identity (tdm_md_ident),
 				 * 0: none known; internal: 0 */
+	u64 size_sectors;	/* the device's size, as agreed with the peer: at most
+				 * layout.data_sectors, 4 KiB multiple; 0 (metadata
+				 * from before sizes were agreed): all of it */
 };
+
+/* The device's size @sb gives: its agreed size, else the whole data area. */
+static inline u64 tdm_md_size(const struct tdm_md_sb *sb)
+{
+	return sb->size_sectors ? sb->size_sectors : sb->layout.data_sectors;
+}
 
 enum tdm_md_err {
 	TDM_MD_OK,
@@ -119,7 +128,10 @@ enum tdm_md_err {
 	TDM_MD_META_TOO_SMALL,	/* the metadata disk cannot hold the data disk's metadata */
 	TDM_MD_IS_EXTERNAL,	/* external metadata, attached as internal */
 	TDM_MD_IS_INTERNAL,	/* internal metadata, attached with a metadata disk */
-	TDM_MD_OTHER_DATA,	/* external metadata made for a data disk of another size */
+	TDM_MD_OTHER_DATA,	/* external metadata made for a larger data disk */
+	TDM_MD_SHRUNK,		/* the disk is smaller than the metadata's layout */
+	TDM_MD_GROWN_TOO_LITTLE,	/* internal: the new metadata would overlap the old */
+	TDM_MD_META_RESIZED,	/* external: the metadata disk changed size */
 };
 
 /* Standard CRC-32C (Castagnoli): init and final xor ~0; "123456789" -> e3069283. */
@@ -134,11 +146,22 @@ u64 tdm_md_ident(const char *id, size_t len);
 enum tdm_md_err tdm_md_layout(u64 disk_sectors, struct tdm_md_layout *l);
 /*
  * External metadata: the whole data disk of @data_disk_sectors is data, the
- * metadata (bitmap from sector 0, the activity log, the superblock in the
- * last 4 KiB) is on a metadata disk of @meta_disk_sectors.
+ * metadata (bitmap from sector 0; the activity log, then the superblock, in
+ * the last 36 KiB: the bitmap can grow in place) is on a metadata disk of
+ * @meta_disk_sectors.
  */
 enum tdm_md_err tdm_md_layout_external(u64 data_disk_sectors, u64 meta_disk_sectors,
 				       struct tdm_md_layout *l);
+/*
+ * Online grow: may metadata of layout @old move to @new, written while the
+ * old is in use, so that a crash at any point leaves one of the two whole?
+ * Internal: the new metadata lies past the old disk end (the disk grew by
+ * at least the new metadata's size). External: the metadata disk kept its
+ * size (the bitmap grows into the space before the activity log). The
+ * data area only grows.
+ */
+enum tdm_md_err tdm_md_grow_check(const struct tdm_md_layout *old,
+				  const struct tdm_md_layout *new, bool external);
 
 /* Encode @sb into one TDM_MD_BLOCK buffer, checksum included. */
 void tdm_md_sb_encode(u8 *buf, const struct tdm_md_sb *sb);
@@ -152,7 +175,8 @@ enum tdm_md_err tdm_md_sb_decode(const u8 *buf, u64 disk_sectors, struct tdm_md_
 /*
  * Does decoded @sb belong to this data disk? @data_disk_sectors: the data
  * disk's size when the metadata is read from a metadata disk of its own, 0
- * when it is read from the data disk itself (internal).
+ * when it is read from the data disk itself (internal). A data disk larger
+ * than the metadata's data area is one that grew (resize adopts it).
  */
 enum tdm_md_err tdm_md_check_data(const struct tdm_md_sb *sb, u64 data_disk_sectors);
 

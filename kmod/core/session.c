@@ -38,6 +38,8 @@ enum tdm_rx_rule tdm_rx_accept(const struct tdm_rx_ctx *c, u16 type, u16 flags)
 	case TDM_P_VERIFY_REPLY:
 	case TDM_P_RS_REQUEST:
 	case TDM_P_READ_REPLY:
+	case TDM_P_RESIZE:
+	case TDM_P_RESIZE_REPLY:
 		return TDM_RX_OK;
 	case TDM_P_HELLO:
 	case TDM_P_AUTH:
@@ -45,6 +47,7 @@ enum tdm_rx_rule tdm_rx_accept(const struct tdm_rx_ctx *c, u16 type, u16 flags)
 	case TDM_P_BITMAP:
 	case TDM_P_SB_INFO:
 	case TDM_P_TARGET_READY:
+	case TDM_P_SIZES:
 		return TDM_RX_HANDSHAKE;
 	default:
 		return TDM_RX_UNKNOWN;

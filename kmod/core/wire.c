@@ -71,6 +71,10 @@ static bool tdm_len_ok(u16 type, u32 len)
 		return len == TDM_WIRE_STATE_LEN;
 	case TDM_P_SB_INFO:
 		return len == TDM_WIRE_SB_INFO_LEN;
+	case TDM_P_SIZES:
+	case TDM_P_RESIZE:
+	case TDM_P_RESIZE_REPLY:
+		return len == TDM_WIRE_SIZES_LEN;
 	case TDM_P_GEN:
 	case TDM_P_SYNC_DONE:
 		return len == TDM_WIRE_GEN_LEN;
@@ -231,6 +235,28 @@ enum tdm_wire_err tdm_sb_info_decode(const u8 *buf, size_t len, struct tdm_sb_si
 	return TDM_WIRE_OK;
 }
 
+void tdm_sizes_encode(u8 *buf, const struct tdm_sizes *s)
+{
+	put64(buf, s->size);
+	put64(buf + 8, s->max);
+	tdm_be32_put(buf + 16, s->flags);
+	tdm_be32_put(buf + 20, 0);
+}
+
+enum tdm_wire_err tdm_sizes_decode(const u8 *buf, size_t len, u16 type, struct tdm_sizes *s)
+{
+	if (len < TDM_WIRE_SIZES_LEN)
+		return TDM_WIRE_SHORT;
+	s->size = get64(buf);
+	s->max = get64(buf + 8);
+	s->flags = tdm_be32_get(buf + 16);
+	if ((s->flags & ~TDM_SIZES_FLAGS) || tdm_be32_get(buf + 20) ||
+	    (s->size | s->max) % 8 || s->size > s->max || s->max > (1ULL << 50) ||
+	    (!s->size && type == TDM_P_SIZES))
+		return TDM_WIRE_BAD_VALUE;
+	return TDM_WIRE_OK;
+}
+
 void tdm_run_encode(u8 *buf, const struct tdm_run *r)
 {
 	put64(buf, r->start);
@@ -322,7 +348,9 @@ enum tdm_refuse tdm_hello_check(const struct tdm_hello *mine,
 		return TDM_REFUSE_PROTO;
 	if (strncmp(mine->name, peer->name, TDM_WIRE_NAME_LEN))
 		return TDM_REFUSE_NAME;
-	if (mine->size_sectors != peer->size_sectors)
+	/* Two nodes that agree sizes (TDM_P_SIZES) may start from different ones. */
+	if (mine->size_sectors != peer->size_sectors &&
+	    !(mine->caps & peer->caps & TDM_CAP_SIZES))
 		return TDM_REFUSE_SIZE;
 	if (mine->protocol != peer->protocol)
 		return TDM_REFUSE_PROTOCOL;
@@ -398,6 +426,8 @@ const char *tdm_refuse_str(enum tdm_refuse r)
 		return "the resync source's disk has failed: make the peer primary (its data is the good copy)";
 	case TDM_REFUSE_NO_DATA:
 		return "a diskless node and a peer without its latest data (or diskless too): no good copy to serve";
+	case TDM_REFUSE_DISK_TOO_SMALL:
+		return "a disk is too small for the device: both hold data at their sizes, or the one without data cannot hold the other's";
 	case TDM_REFUSE_HANDLER:
 		return "the resync target's before-resync-target handler failed: not resyncing (disconnect and connect it again once fixed)";
 	case __TDM_REFUSE_MAX:

@@ -38,6 +38,7 @@
 #define TDM_WIRE_GEN_LEN	48
 #define TDM_WIRE_RUN_LEN	12
 #define TDM_WIRE_SB_INFO_LEN	24
+#define TDM_WIRE_SIZES_LEN	24
 /* Largest range one VERIFY_REQ asks for: 64 blocks of 4 KiB. */
 #define TDM_WIRE_VERIFY_BLOCKS	64
 /* Most bitmap runs in one BITMAP packet. */
@@ -71,6 +72,10 @@ enum tdm_pkt {
 	TDM_P_TARGET_READY,	/* in the handshake, between peers with TDM_CAP_TARGET_READY:
 				 * the resync target may be written (its before-resync-target
 				 * handler is done); PINGs before it while the handler runs */
+	TDM_P_SIZES,		/* struct tdm_sizes, in the handshake between peers with
+				 * TDM_CAP_SIZES: the device's size is agreed (core/sizes.h) */
+	TDM_P_RESIZE,		/* struct tdm_sizes: grow the device (resize on the sender) */
+	TDM_P_RESIZE_REPLY,	/* struct tdm_sizes, flags: enum tdm_resize_err */
 	__TDM_P_MAX,
 };
 
@@ -112,6 +117,7 @@ enum tdm_refuse {
 	TDM_REFUSE_SOURCE_FAILED,	/* the resync source's disk has failed */
 	TDM_REFUSE_NO_DATA,		/* diskless, and no good copy on the peer */
 	TDM_REFUSE_HANDLER,		/* the target's before-resync-target handler failed */
+	TDM_REFUSE_DISK_TOO_SMALL,	/* a disk cannot hold the device's data */
 	__TDM_REFUSE_MAX,
 };
 
@@ -148,9 +154,10 @@ struct tdm_data {
 					 * waits for it */
 #define TDM_CAP_SB_AGE		0x40	/* SB_INFO may say the node was primary when the split
 					 * began (sent only to a peer with this bit) */
+#define TDM_CAP_SIZES		0x80	/* the node agrees sizes (TDM_P_SIZES) and resizes */
 #define TDM_CAPS		(TDM_CAP_DISCARD | TDM_CAP_WRITE_ZEROES | TDM_CAP_RS_REQUEST | \
 				 TDM_CAP_READ | TDM_CAP_SB_INFO | TDM_CAP_TARGET_READY | \
-				 TDM_CAP_SB_AGE)
+				 TDM_CAP_SB_AGE | TDM_CAP_SIZES)
 
 struct tdm_hello {
 	u32 proto_min;
@@ -169,6 +176,23 @@ struct tdm_state {
 	u32 role;		/* enum tandem_role */
 	u32 disk;		/* enum tandem_disk_state */
 };
+
+/*
+ * SIZES, RESIZE, RESIZE_REPLY: be64 size, be64 max, be32 flags, be32 0.
+ * Sizes in sectors, whole 4 KiB blocks, size <= max (RESIZE: size 0 asks
+ * for the largest both disks hold).
+ */
+struct tdm_sizes {
+	u64 size;		/* SIZES: the device's size; RESIZE: the size asked
+				 * for; RESIZE_REPLY: the size taken, 0 if refused */
+	u64 max;		/* the most the sender's disk holds */
+	u32 flags;		/* TDM_SIZES_* */
+};
+
+#define TDM_SIZES_HAS_DATA	0x1	/* SIZES: the sender's data is in use at its size
+					 * (a generation, or primary) */
+#define TDM_SIZES_ASSUME_CLEAN	0x2	/* RESIZE: the new space is equal on both disks */
+#define TDM_SIZES_FLAGS		(TDM_SIZES_HAS_DATA | TDM_SIZES_ASSUME_CLEAN)
 
 /* A run of set bits in a BITMAP packet: be64 first bit, be32 count. */
 struct tdm_run {
@@ -229,6 +253,10 @@ enum tdm_wire_err tdm_gen_decode(const u8 *buf, size_t len, struct tdm_gen *g);
 void tdm_sb_info_encode(u8 *buf, const struct tdm_sb_side *s);
 /* Decode and check it; the tiebreak is not on the wire (the caller sets it from GEN). */
 enum tdm_wire_err tdm_sb_info_decode(const u8 *buf, size_t len, struct tdm_sb_side *s);
+
+void tdm_sizes_encode(u8 *buf, const struct tdm_sizes *s);
+/* Decode and check: whole 4 KiB blocks, size <= max (size 0 only in a RESIZE), known flags. */
+enum tdm_wire_err tdm_sizes_decode(const u8 *buf, size_t len, u16 type, struct tdm_sizes *s);
 
 void tdm_run_encode(u8 *buf, const struct tdm_run *r);
 /* Decode one run and check it lies inside a bitmap of @nbits bits. */

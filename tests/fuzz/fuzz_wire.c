@@ -15,6 +15,7 @@
 #include "core/gen.h"
 #include "core/ondisk.h"
 #include "core/session.h"
+#include "core/sizes.h"
 #include "tandem_netlink.h"
 
 #define REQUIRE(c) do { if (!(c)) abort(); } while (0)
@@ -85,6 +86,29 @@ static void sb_info(const uint8_t *d, size_t n)
 	REQUIRE(!(me.primary && !peer.primary && r == TDM_SB_DISCARD_MINE));
 	/* Only where exactly one is primary may a primary lose, and then it is not overwritten. */
 	REQUIRE(r != TDM_SB_PRIMARY_LOST || me.primary != peer.primary);
+}
+
+/* A peer's SIZES against ours: both sides agree on one size their disks hold, or both refuse. */
+static void sizes(const uint8_t *d, size_t n)
+{
+	struct tdm_sizes peer, me = { .size = 2048 * 900, .max = 2048 * 1024 };
+	u64 a = 0, b = 0, t;
+	enum tdm_refuse r;
+
+	if (tdm_sizes_decode(d, n, TDM_P_SIZES, &peer) != TDM_WIRE_OK)
+		return;
+	REQUIRE(peer.size && peer.size <= peer.max);
+	me.flags = n & TDM_SIZES_HAS_DATA;
+	r = tdm_sizes_agree(&me, &peer, &a);
+	REQUIRE(r == tdm_sizes_agree(&peer, &me, &b));
+	if (r != TDM_REFUSE_NONE)
+		return;
+	REQUIRE(a == b && a <= me.max && a <= peer.max);
+	/* Data in use is never cut. */
+	REQUIRE(!(me.flags & TDM_SIZES_HAS_DATA) || a >= me.size);
+	REQUIRE(!(peer.flags & TDM_SIZES_HAS_DATA) || a >= peer.size);
+	if (tdm_resize_target(peer.size, me.size, me.max, peer.max, &t) == TDM_RESIZE_OK)
+		REQUIRE(t >= me.size && t <= me.max && t <= peer.max);
 }
 
 static void run(const uint8_t *d, size_t n)
@@ -168,7 +192,8 @@ static void session(const uint8_t *d, size_t n)
 	if (r != TDM_RX_OK)
 		return;
 	REQUIRE(h.type != TDM_P_HELLO && h.type != TDM_P_AUTH && h.type != TDM_P_REFUSE &&
-		h.type != TDM_P_BITMAP && h.type != TDM_P_SB_INFO && h.type != TDM_P_TARGET_READY);
+		h.type != TDM_P_BITMAP && h.type != TDM_P_SB_INFO && h.type != TDM_P_TARGET_READY &&
+		h.type != TDM_P_SIZES);
 	if (h.type == TDM_P_DATA || h.type == TDM_P_READ_REQ)
 		REQUIRE(c.role == TANDEM_ROLE_SECONDARY);
 	if ((h.type == TDM_P_DATA && !(h.flags & TDM_F_RESYNC)) || h.type == TDM_P_READ_REQ)
@@ -198,6 +223,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	case 3:
 		(void)tdm_state_decode(d + 1, n - 1, &st);
 		sb_info(d + 1, n - 1);
+		sizes(d + 1, n - 1);
 		break;
 	case 4:
 		gen(d + 1, n - 1);

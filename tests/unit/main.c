@@ -19,6 +19,7 @@ static const struct {
 	{ "silence", test_silence },
 	{ "vrrp", test_vrrp },
 	{ "session", test_session },
+	{ "sizes", test_sizes },
 };
 
 int main(void)

@@ -167,15 +167,16 @@ static void layout_external(void)
 	CHECK_EQ(l.bm_bits, gib / 8);
 	CHECK_EQ(l.bm_blocks, 9);
 	CHECK_EQ(l.bm_offset, 0);
-	CHECK_EQ(l.al_offset, 9 * 8);
+	/* The activity log just before the superblock: the bitmap grows in place. */
+	CHECK_EQ(l.al_offset, mib - 8 - 64);
 	CHECK_EQ(l.disk_sectors, mib);
 	CHECK_EQ(l.sb_offset, mib - 8);
 	CHECK_EQ(l.sb_offset, tdm_md_sb_sector(mib + 3));
-	CHECK(tdm_md_block_sector(l.al_offset, TDM_AL_SLOTS) <= l.sb_offset);
+	CHECK_EQ(tdm_md_block_sector(l.al_offset, TDM_AL_SLOTS), l.sb_offset);
 	/* The smallest metadata disk: bitmap, activity log, superblock, nothing to spare. */
 	CHECK_EQ(tdm_md_layout_external(gib, (9 * 4096 + TDM_MD_AL_BYTES + 4096) / 512, &l),
 		 TDM_MD_OK);
-	CHECK_EQ(tdm_md_block_sector(l.al_offset, TDM_AL_SLOTS), l.sb_offset);
+	CHECK_EQ(tdm_md_block_sector(l.bm_offset, l.bm_blocks), l.al_offset);
 	CHECK_EQ(tdm_md_layout_external(gib, (9 * 4096 + TDM_MD_AL_BYTES + 4096) / 512 - 1, &l),
 		 TDM_MD_META_TOO_SMALL);
 	CHECK_EQ(tdm_md_layout_external(mib - 8, mib, &l), TDM_MD_TOO_SMALL);
@@ -202,7 +203,8 @@ static void layout_external(void)
 	CHECK_EQ(tdm_md_sb_decode(buf, 4 * mib, &out), TDM_MD_OK);
 	CHECK_EQ(tdm_md_check_data(&out, gib), TDM_MD_OK);
 	CHECK_EQ(tdm_md_check_data(&out, gib + 7), TDM_MD_OK);
-	CHECK_EQ(tdm_md_check_data(&out, gib + 8), TDM_MD_OTHER_DATA);
+	/* A data disk that grew is still its own (resize adopts the growth); a smaller one not. */
+	CHECK_EQ(tdm_md_check_data(&out, gib + 8), TDM_MD_OK);
 	CHECK_EQ(tdm_md_check_data(&out, gib - 8), TDM_MD_OTHER_DATA);
 	CHECK_EQ(tdm_md_check_data(&out, 0), TDM_MD_IS_EXTERNAL);
 	/* The flag taken away: the same fields are no internal layout of that disk. */
@@ -233,6 +235,75 @@ static void layout_external(void)
 	CHECK_EQ(tdm_md_check_data(&out, gib), TDM_MD_IS_INTERNAL);
 	CHECK_EQ(tdm_md_sb_sector(gib), out.layout.sb_offset);
 	free(buf);
+}
+
+/* The device's agreed size, stored beside the layout. */
+static void sb_size(void)
+{
+	const u64 gib = 2097152;
+	struct tdm_md_sb sb, out;
+	u8 *buf = malloc(TDM_MD_BLOCK);
+
+	sample(&sb, gib);
+	CHECK_EQ(tdm_md_size(&sb), sb.layout.data_sectors);
+	sb.size_sectors = 900 * 2048;
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, gib, &out), TDM_MD_OK);
+	CHECK_EQ(out.size_sectors, 900 * 2048);
+	CHECK_EQ(tdm_md_size(&out), 900 * 2048);
+	/* All of the data area is a size; one sector more is not. */
+	sb.size_sectors = sb.layout.data_sectors;
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, gib, &out), TDM_MD_OK);
+	sb.size_sectors = sb.layout.data_sectors + 8;
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, gib, &out), TDM_MD_BAD_FIELD);
+	/* Whole 4 KiB blocks, and at least 1 MiB. */
+	sb.size_sectors = 900 * 2048 + 1;
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, gib, &out), TDM_MD_BAD_FIELD);
+	sb.size_sectors = 2040;
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, gib, &out), TDM_MD_BAD_FIELD);
+	sb.size_sectors = 2048;
+	tdm_md_sb_encode(buf, &sb);
+	CHECK_EQ(tdm_md_sb_decode(buf, gib, &out), TDM_MD_OK);
+	free(buf);
+}
+
+/* Which grown layouts can take over from the old one while it is in use. */
+static void grow_check(void)
+{
+	const u64 mib = 2048, gib = 2097152;
+	struct tdm_md_layout a, b;
+
+	/* Internal, 512 MiB to 1 GiB: the new metadata lies past the old disk's end. */
+	CHECK_EQ(tdm_md_layout(512 * mib, &a), TDM_MD_OK);
+	CHECK_EQ(tdm_md_layout(gib, &b), TDM_MD_OK);
+	CHECK_EQ(tdm_md_grow_check(&a, &b, false), TDM_MD_OK);
+	CHECK(b.bm_offset >= a.disk_sectors);
+	CHECK_EQ(tdm_md_grow_check(&a, &a, false), TDM_MD_OK);
+	CHECK_EQ(tdm_md_grow_check(&b, &a, false), TDM_MD_SHRUNK);
+	/* Grown by 4 KiB: the new metadata would overlap the old. */
+	CHECK_EQ(tdm_md_layout(512 * mib + 8, &b), TDM_MD_OK);
+	CHECK_EQ(tdm_md_grow_check(&a, &b, false), TDM_MD_GROWN_TOO_LITTLE);
+	/* Exactly by the new metadata's size: the smallest growth that is taken. */
+	CHECK_EQ(tdm_md_layout(512 * mib + (b.disk_sectors - b.bm_offset), &b), TDM_MD_OK);
+	CHECK_EQ(b.bm_offset, a.disk_sectors);
+	CHECK_EQ(tdm_md_grow_check(&a, &b, false), TDM_MD_OK);
+	CHECK_EQ(tdm_md_layout(512 * mib + (b.disk_sectors - b.bm_offset) - 8, &b), TDM_MD_OK);
+	CHECK_EQ(tdm_md_grow_check(&a, &b, false), TDM_MD_GROWN_TOO_LITTLE);
+	/* External: the bitmap grows before the activity log, which stays. */
+	CHECK_EQ(tdm_md_layout_external(512 * mib, 4 * mib, &a), TDM_MD_OK);
+	CHECK_EQ(tdm_md_layout_external(gib, 4 * mib, &b), TDM_MD_OK);
+	CHECK_EQ(tdm_md_grow_check(&a, &b, true), TDM_MD_OK);
+	CHECK_EQ(a.al_offset, b.al_offset);
+	CHECK_EQ(a.sb_offset, b.sb_offset);
+	CHECK(b.bm_blocks > a.bm_blocks);
+	CHECK_EQ(tdm_md_layout_external(gib, 8 * mib, &b), TDM_MD_OK);
+	CHECK_EQ(tdm_md_grow_check(&a, &b, true), TDM_MD_META_RESIZED);
+	CHECK_EQ(tdm_md_layout_external(256 * mib, 4 * mib, &b), TDM_MD_OK);
+	CHECK_EQ(tdm_md_grow_check(&a, &b, true), TDM_MD_SHRUNK);
 }
 
 static void bm_blocks(void)
@@ -323,5 +394,7 @@ void test_ondisk(void)
 	sb_corruption();
 	sb_fields();
 	layout_external();
+	sb_size();
+	grow_check();
 	bm_blocks();
 }

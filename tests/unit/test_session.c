@@ -58,9 +58,10 @@ static void any_time_and_never(void)
 {
 	static const u16 any[] = { TDM_P_ACK, TDM_P_PING, TDM_P_PONG, TDM_P_STATE, TDM_P_PROMOTE,
 				   TDM_P_PROMOTE_REPLY, TDM_P_VERIFY_REQ, TDM_P_VERIFY_REPLY,
-				   TDM_P_RS_REQUEST, TDM_P_READ_REPLY };
+				   TDM_P_RS_REQUEST, TDM_P_READ_REPLY, TDM_P_RESIZE,
+				   TDM_P_RESIZE_REPLY };
 	static const u16 handshake[] = { TDM_P_HELLO, TDM_P_AUTH, TDM_P_REFUSE, TDM_P_BITMAP,
-					 TDM_P_SB_INFO, TDM_P_TARGET_READY };
+					 TDM_P_SB_INFO, TDM_P_TARGET_READY, TDM_P_SIZES };
 	unsigned int i;
 	u16 t;
 

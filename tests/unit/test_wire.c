@@ -142,6 +142,9 @@ static void sb_info(void)
 	CHECK_EQ(hdr_with(TDM_P_SB_INFO, 0), TDM_WIRE_BAD_LEN);
 	CHECK_EQ(hdr_with(TDM_P_TARGET_READY, 0), TDM_WIRE_OK);
 	CHECK_EQ(hdr_with(TDM_P_TARGET_READY, 4), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_SIZES, TDM_WIRE_SIZES_LEN), TDM_WIRE_OK);
+	CHECK_EQ(hdr_with(TDM_P_RESIZE, 0), TDM_WIRE_BAD_LEN);
+	CHECK_EQ(hdr_with(TDM_P_RESIZE_REPLY, TDM_WIRE_SIZES_LEN + 1), TDM_WIRE_BAD_LEN);
 	tdm_sb_info_encode(buf, &in);
 	CHECK_EQ(tdm_sb_info_decode(buf, sizeof(buf), &out), TDM_WIRE_OK);
 	CHECK(out.changed == in.changed && out.primary && out.pol0 == in.pol0 &&
@@ -312,6 +315,12 @@ static void hello_check(void)
 	fill_hello(&b);
 	b.size_sectors++;
 	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_SIZE);
+	/* Two nodes that agree sizes in the handshake may start from different ones. */
+	a.caps |= TDM_CAP_SIZES;
+	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_SIZE);
+	b.caps |= TDM_CAP_SIZES;
+	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_NONE);
+	fill_hello(&a);
 	fill_hello(&b);
 	b.protocol = TANDEM_PROTO_ASYNC;
 	CHECK_EQ(tdm_hello_check(&a, &b, &proto), TDM_REFUSE_PROTOCOL);

@@ -53,5 +53,6 @@ void test_silence(void);
 void test_status(void);
 void test_vrrp(void);
 void test_session(void);
+void test_sizes(void);
 
 #endif
