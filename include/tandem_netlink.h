@@ -191,13 +191,14 @@ enum tandem_event {
 	TANDEM_EVENT_DOWN_LONG,		/* not connected for longer than 4 x the timeout
 					 * (10 s at least): no replication, no standby */
 	TANDEM_EVENT_HANDLER,		/* a handler ended (HANDLER_LAST, HANDLER_EXIT) */
+	TANDEM_EVENT_RESIZE,		/* the device's size changed */
 	__TANDEM_EVENT_MAX,
 };
 
 enum tandem_cmd {
 	TANDEM_CMD_UNSPEC,
-	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK, [META_DISK, ON_IO_ERROR, DISK_TIMEOUT_MS,
-				 * HANDLERS]; on a diskless secondary: RES_NAME, DISK
+	TANDEM_CMD_ATTACH,	/* RES_NAME, MINOR, DISK, [META_DISK, FORMER_SIZE, ON_IO_ERROR,
+				 * DISK_TIMEOUT_MS, HANDLERS]; on a diskless secondary: RES_NAME, DISK
 				 * (the same disk, repaired) */
 	TANDEM_CMD_DETACH,	/* RES_NAME */
 	TANDEM_CMD_STATUS,	/* [RES_NAME]; dump: every resource */
@@ -219,6 +220,8 @@ enum tandem_cmd {
 	TANDEM_CMD_RESUME_IO,	/* RES_NAME: complete the writes fencing froze, unfenced */
 	TANDEM_CMD_INVALIDATE,	/* RES_NAME: resync every block from the peer (connected) */
 	TANDEM_CMD_INVALIDATE_REMOTE, /* RES_NAME: resync every block to the peer (connected) */
+	TANDEM_CMD_RESIZE,	/* RES_NAME, [RESIZE_SIZE, ASSUME_CLEAN]: grow the device on
+				 * both nodes (connected) to what both disks hold */
 	__TANDEM_CMD_MAX,
 };
 #define TANDEM_CMD_MAX (__TANDEM_CMD_MAX - 1)
@@ -294,6 +297,12 @@ enum tandem_attr {
 	TANDEM_A_VERIFY_START,	/* u64: VERIFY from this byte, a multiple of 4096 (default 0) */
 	TANDEM_A_VERIFY_LENGTH,	/* u64: VERIFY this many bytes, a multiple of 4096, not 0
 				 * (default: to the end) */
+	TANDEM_A_RESIZE_SIZE,	/* u64: RESIZE to this many bytes, a multiple of 4096
+				 * (default: the most both disks hold) */
+	TANDEM_A_FORMER_SIZE,	/* u64: ATTACH: the backing disk's size in bytes when its
+				 * internal metadata was written (it grew since) */
+	TANDEM_A_MAX_SIZE,	/* u64: bytes the metadata's layout holds: the most the
+				 * device can grow to without a disk that grew (reply only) */
 	__TANDEM_A_MAX,
 };
 #define TANDEM_A_MAX (__TANDEM_A_MAX - 1)

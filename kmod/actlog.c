@@ -266,6 +266,28 @@ static int tdm_al_write_tx(struct tdm_device *dev)
 	return ret;
 }
 
+/*
+ * The whole new area: the set in use in its first slot, the others empty,
+ * so that nothing found there before (the disk's old contents) passes for
+ * a newer transaction.
+ */
+int tdm_al_move(struct tdm_device *dev)
+{
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&dev->md_lock);
+	memset(page_address(dev->md_page), 0, TDM_MD_BLOCK);
+	for (i = 1; i < TDM_AL_SLOTS; i++) {
+		ret = tdm_md_io(dev, tdm_md_block_sector(dev->md.layout.al_offset, i),
+				dev->md_page, REQ_OP_WRITE | REQ_SYNC);
+		if (ret)
+			return ret;
+	}
+	dev->al.next = 0;
+	return tdm_al_write_tx(dev);
+}
+
 static void tdm_al_work(struct work_struct *work)
 {
 	struct tdm_device *dev = container_of(work, struct tdm_device, al.work);

@@ -134,20 +134,60 @@ void tdm_bm_set_bits(struct tdm_device *dev, u64 first, u64 n)
 	}
 }
 
+/* Every block of the device, at its agreed size (the map may hold more). */
 void tdm_bm_set_all(struct tdm_device *dev)
 {
-	tdm_bm_set_bits(dev, 0, dev->bm.nbits);
+	tdm_bm_set_bits(dev, 0, tdm_bm_sector_to_bit(READ_ONCE(dev->md.size_sectors)));
+}
+
+void tdm_bm_clear_from(struct tdm_device *dev, u64 first)
+{
+	might_sleep();
+	for (; first < dev->bm.nbits; first += TDM_BM_SLICE) {
+		tdm_bm_clear_bits(dev, first, TDM_BM_SLICE);
+		cond_resched();
+	}
 }
 
 void tdm_bm_clear_all(struct tdm_device *dev)
 {
-	u64 first;
+	tdm_bm_clear_from(dev, 0);
+}
 
-	might_sleep();
-	for (first = 0; first < dev->bm.nbits; first += TDM_BM_SLICE) {
-		tdm_bm_clear_bits(dev, first, TDM_BM_SLICE);
-		cond_resched();
+/*
+ * Resize: room for @nbits bits in @blocks on-disk blocks, the bits set
+ * kept. The copy holds the lock: 32 KiB per TiB of data, once per resize.
+ */
+int tdm_bm_grow(struct tdm_device *dev, u64 nbits, u64 blocks)
+{
+	struct tdm_bitmap *bm = &dev->bm;
+	u64 bytes = DIV_ROUND_UP(nbits, 8);
+	unsigned long *dirty, *old_dirty;
+	u8 *bits, *old_bits;
+
+	lockdep_assert_held(&dev->md_lock);
+	if (nbits <= bm->nbits)
+		return 0;
+	bits = kvzalloc(bytes, GFP_KERNEL);
+	dirty = bitmap_zalloc(blocks, GFP_KERNEL);
+	if (!bits || !dirty) {
+		kvfree(bits);
+		bitmap_free(dirty);
+		return -ENOMEM;
 	}
+	spin_lock_irq(&bm->lock);
+	memcpy(bits, bm->bits, bm->bytes);
+	bitmap_copy(dirty, bm->dirty, dev->md.layout.bm_blocks);
+	old_bits = bm->bits;
+	old_dirty = bm->dirty;
+	bm->bits = bits;
+	bm->dirty = dirty;
+	bm->bytes = bytes;
+	WRITE_ONCE(bm->nbits, nbits);
+	spin_unlock_irq(&bm->lock);
+	kvfree(old_bits);
+	bitmap_free(old_dirty);
+	return 0;
 }
 
 u64 tdm_bm_count(struct tdm_device *dev)
@@ -204,13 +244,23 @@ u64 tdm_bm_next_run(struct tdm_device *dev, u64 from, u64 max, u64 *start)
 /* Write the changed bitmap blocks (all when @all), then flush. */
 int tdm_bm_write(struct tdm_device *dev, bool all)
 {
+	int ret;
+
+	mutex_lock(&dev->md_lock);
+	ret = tdm_bm_write_locked(dev, all);
+	mutex_unlock(&dev->md_lock);
+	return ret;
+}
+
+int tdm_bm_write_locked(struct tdm_device *dev, bool all)
+{
 	struct tdm_bitmap *bm = &dev->bm;
 	const u64 per = TDM_BM_BITS_PER_BLOCK / 8;
 	u8 *buf = page_address(dev->md_page);
 	int ret = 0, err;
 	u64 b;
 
-	mutex_lock(&dev->md_lock);
+	lockdep_assert_held(&dev->md_lock);
 	for (b = 0; b < dev->md.layout.bm_blocks; b++) {
 		u64 off = b * per, n = min(per, bm->bytes - min(off, bm->bytes));
 
@@ -230,7 +280,6 @@ int tdm_bm_write(struct tdm_device *dev, bool all)
 			ret = err;
 	}
 	err = tdm_md_flush(dev);
-	mutex_unlock(&dev->md_lock);
 	if (ret || err)
 		tdm_err(dev, "cannot write the bitmap: %d\n", ret ?: err);
 	return ret ?: err;

@@ -262,6 +262,7 @@ static void tdm_session_end(struct tdm_conn *conn)
 	}
 	tdm_resync_stop(conn);
 	tdm_verify_stop(conn);
+	tdm_resize_stop(conn);
 	tdm_receiver_drain(conn);
 
 	/*
@@ -395,6 +396,7 @@ int tdm_conn_start(struct tdm_device *dev, struct tdm_conn *conn,
 	INIT_LIST_HEAD(&conn->sec.acks);
 	INIT_LIST_HEAD(&conn->sec.waiting);
 	INIT_WORK(&conn->sec.apply_work, tdm_apply_work);
+	tdm_resize_init(conn);
 	INIT_LIST_HEAD(&conn->rs.q);
 	INIT_LIST_HEAD(&conn->rs.reading);
 	INIT_LIST_HEAD(&conn->vf.q);

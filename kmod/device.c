@@ -371,7 +371,7 @@ static void tdm_set_limits(struct tdm_device *dev)
 					     TDM_MAX_DISCARD_SECTORS));
 	blk_queue_max_write_zeroes_sectors(q, min(q->limits.max_write_zeroes_sectors,
 						  TDM_MAX_DISCARD_SECTORS));
-	set_capacity(dev->disk, dev->md.layout.data_sectors);
+	set_capacity(dev->disk, dev->md.size_sectors);
 }
 
 /* Called with tdm_devices_lock held; the name and minor were checked free. */
@@ -443,7 +443,7 @@ struct tdm_device *tdm_device_create(const char *name, u32 minor,
 		if (ret)
 			goto err_put_backing;
 	}
-	ret = tdm_md_attach(dev, extack);
+	ret = tdm_md_attach(dev, conf->former_sectors, extack);
 	if (ret)
 		goto err_close_meta;
 

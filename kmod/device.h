@@ -23,6 +23,8 @@ void tdm_blkdev_exit(void);
 struct tdm_attach_conf {
 	const char *disk;		/* the backing (data) disk's path */
 	const char *meta_disk;		/* the metadata disk's path; NULL: internal metadata */
+	u64 former_sectors;		/* internal metadata of a disk that grew: the disk's
+					 * size when it was written; 0: its size now */
 	u32 on_io_error;		/* enum tandem_on_io_error */
 	u32 disk_timeout_ms;		/* 0: off */
 	const struct tdm_handler_paths *handlers;	/* NULL: none */

@@ -16,6 +16,7 @@
 
 #include "tandem.h"
 #include "core/names.h"
+#include "core/sizes.h"
 #include "replication.h"
 #include "transport.h"
 #include "metadata.h"
@@ -611,6 +612,44 @@ out:
 }
 
 /*
+ * SIZES both ways (peers with TDM_CAP_SIZES): the size the device takes,
+ * or a refusal (core/sizes.h). Taken at once: a new disk takes the size of
+ * the peer's data, and the node that grows marks its new blocks for the
+ * resync this handshake decides.
+ */
+static int tdm_handshake_sizes(struct tdm_conn *conn)
+{
+	struct tdm_device *dev = conn->dev;
+	u8 buf[TDM_WIRE_HDR_LEN + TDM_WIRE_SIZES_LEN];
+	struct tdm_sizes mine, peer;
+	enum tdm_refuse why;
+	u64 agreed;
+	int ret;
+
+	tdm_sizes_mine(dev, &mine);
+	tdm_sizes_encode(buf + TDM_WIRE_HDR_LEN, &mine);
+	ret = tdm_hs_exchange(conn, TDM_P_SIZES, buf, TDM_WIRE_SIZES_LEN, buf);
+	if (ret)
+		return ret;
+	if (tdm_sizes_decode(buf, TDM_WIRE_SIZES_LEN, TDM_P_SIZES, &peer) != TDM_WIRE_OK)
+		return tdm_refuse(conn, TDM_REFUSE_MALFORMED);
+	why = tdm_sizes_agree(&mine, &peer, &agreed);
+	if (why != TDM_REFUSE_NONE) {
+		tdm_warn_ratelimited(dev, "sizes: this device %llu MiB%s, its disk holds %llu MiB; the peer's %llu MiB%s, its disk holds %llu MiB\n",
+				     mine.size >> 11, mine.flags & TDM_SIZES_HAS_DATA ? " in use" : "",
+				     mine.max >> 11, peer.size >> 11,
+				     peer.flags & TDM_SIZES_HAS_DATA ? " in use" : "", peer.max >> 11);
+		return tdm_refuse(conn, why);
+	}
+	if (agreed == mine.size)
+		return 0;
+	ret = tdm_take_size(dev, agreed, agreed > mine.size);
+	if (ret)
+		tdm_set_error(conn, "handshake: the agreed size cannot be recorded", false);
+	return ret;
+}
+
+/*
  * Stop offering what the peer's disk cannot do, so that no write is issued
  * that one disk takes and the other fails (zero-outs are then written as
  * zeroes by the block layer). Not offered again while attached.
@@ -643,7 +682,7 @@ static int tdm_handshake_run(struct tdm_conn *conn)
 		.caps = (bdev_max_discard_sectors(dev->backing) ? TDM_CAP_DISCARD : 0) |
 			(bdev_write_zeroes_sectors(dev->backing) ? TDM_CAP_WRITE_ZEROES : 0) |
 			TDM_CAP_RS_REQUEST | TDM_CAP_READ | TDM_CAP_SB_INFO | TDM_CAP_TARGET_READY |
-			TDM_CAP_SB_AGE,
+			TDM_CAP_SB_AGE | TDM_CAP_SIZES,
 	}, peer;
 	struct tdm_state st;
 	enum tdm_refuse why;
@@ -668,6 +707,11 @@ static int tdm_handshake_run(struct tdm_conn *conn)
 		return tdm_refuse(conn, why);
 	if (conn->cfg.secret_len) {
 		ret = tdm_handshake_auth(conn, mine.nonce, peer.nonce);
+		if (ret)
+			return ret;
+	}
+	if (peer.caps & TDM_CAP_SIZES) {
+		ret = tdm_handshake_sizes(conn);
 		if (ret)
 			return ret;
 	}

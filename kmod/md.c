@@ -285,21 +285,30 @@ void tdm_md_disk_recovered(struct tdm_device *dev)
  * data size, generations and disk state from them. Marks the metadata
  * ATTACHED. Fails with an extack message that says what to do.
  */
-int tdm_md_attach(struct tdm_device *dev, struct netlink_ext_ack *extack)
+int tdm_md_attach(struct tdm_device *dev, u64 former, struct netlink_ext_ack *extack)
 {
 	struct tdm_bitmap *bm = &dev->bm;
+	u64 disk = bdev_nr_sectors(dev->meta);
 	struct tdm_md_layout l;
 	enum tdm_md_err e;
 	bool crashed;
 	int ret;
 
+	if (former && (dev->meta != dev->backing || former > disk)) {
+		tdm_extack_msg(extack, dev->meta != dev->backing ?
+			       "a former size is for internal metadata: external metadata stays where it is" :
+			       "the former size is larger than the disk: it is the size the disk had before it grew");
+		return -EINVAL;
+	}
+	if (former)
+		disk = former;
 	spin_lock_init(&bm->lock);
 	mutex_init(&dev->md_lock);
 	dev->md_page = alloc_page(GFP_KERNEL);
 	if (!dev->md_page)
 		return -ENOMEM;
 	if (dev->meta == dev->backing) {
-		e = tdm_md_layout(bdev_nr_sectors(dev->backing), &l);
+		e = tdm_md_layout(disk, &l);
 		if (e != TDM_MD_OK) {
 			tdm_extack_msg(extack, tdm_md_err_str(e));
 			ret = -ENOSPC;
@@ -310,13 +319,12 @@ int tdm_md_attach(struct tdm_device *dev, struct netlink_ext_ack *extack)
 		ret = -ENOSPC;
 		goto err_free_page;
 	}
-	ret = tdm_md_io(dev, tdm_md_sb_sector(bdev_nr_sectors(dev->meta)), dev->md_page,
-			REQ_OP_READ);
+	ret = tdm_md_io(dev, tdm_md_sb_sector(disk), dev->md_page, REQ_OP_READ);
 	if (ret) {
 		NL_SET_ERR_MSG(extack, "cannot read the metadata superblock");
 		goto err_free_page;
 	}
-	e = tdm_md_sb_decode(page_address(dev->md_page), bdev_nr_sectors(dev->meta), &dev->md);
+	e = tdm_md_sb_decode(page_address(dev->md_page), disk, &dev->md);
 	if (e == TDM_MD_OK)
 		e = tdm_md_check_data(&dev->md, dev->meta == dev->backing ? 0 :
 				      bdev_nr_sectors(dev->backing));
@@ -325,6 +333,8 @@ int tdm_md_attach(struct tdm_device *dev, struct netlink_ext_ack *extack)
 		ret = e == TDM_MD_NO_MAGIC ? -ENODATA : -EUCLEAN;
 		goto err_free_page;
 	}
+	/* Metadata from before sizes were agreed: the device is all of the data area. */
+	dev->md.size_sectors = tdm_md_size(&dev->md);
 	bm->nbits = dev->md.layout.bm_bits;
 	bm->bytes = DIV_ROUND_UP(bm->nbits, 8);
 	ret = -ENOMEM;
@@ -380,6 +390,115 @@ err_free_bits:
 	kvfree(bm->bits);
 err_free_page:
 	__free_page(dev->md_page);
+	return ret;
+}
+
+static unsigned int fault_resize_step;
+module_param(fault_resize_step, uint, 0644);
+MODULE_PARM_DESC(fault_resize_step,
+		 "tests: stop each resize after this step, as a crash there would (1 bitmap, 2 activity log, 3 superblock, 4 the peer grew); 0: off");
+
+bool tdm_md_fault(struct tdm_device *dev, enum tdm_grow_step step)
+{
+	if (READ_ONCE(fault_resize_step) != step)
+		return false;
+	tdm_warn(dev, "resize stopped after step %u (fault_resize_step), as a crash there would\n",
+		 step);
+	return true;
+}
+
+int tdm_md_set_size(struct tdm_device *dev, u64 sectors)
+{
+	u64 old;
+	int ret = 0;
+
+	mutex_lock(&dev->md_lock);
+	old = dev->md.size_sectors;
+	if (old != sectors) {
+		WRITE_ONCE(dev->md.size_sectors, sectors);
+		ret = tdm_md_write_sb(dev);
+		if (ret)
+			WRITE_ONCE(dev->md.size_sectors, old);
+	}
+	mutex_unlock(&dev->md_lock);
+	return ret;
+}
+
+/*
+ * The steps, each on disk before the next: the bitmap at its new place
+ * (external: grown in place, past the old blocks), the activity log at its
+ * new place (internal), then the superblock with the new layout. Until that
+ * last write the old metadata is whole: internal, the superblock at the old
+ * end (found by `tandemctl attach`, which gives the former size); external,
+ * the same superblock, whose layout ignores the bitmap's new blocks. After
+ * it, the old internal metadata, now in the data area, is zeroed: that area
+ * is new space (resynced, or assumed equal on both nodes).
+ */
+static int tdm_md_move(struct tdm_device *dev, const struct tdm_md_layout *new)
+{
+	struct tdm_md_layout old = dev->md.layout;
+	bool external = dev->meta != dev->backing;
+	int ret;
+
+	ret = tdm_bm_grow(dev, new->bm_bits, new->bm_blocks);
+	if (ret)
+		return ret;
+	/* The map may stay larger if this fails: bits past the old layout are never set. */
+	dev->md.layout = *new;
+	ret = tdm_bm_write_locked(dev, true);
+	if (ret || tdm_md_fault(dev, TDM_GROW_BITMAP))
+		goto restore;
+	if (!external) {
+		ret = tdm_al_move(dev);
+		if (ret || tdm_md_fault(dev, TDM_GROW_AL))
+			goto restore;
+	}
+	ret = tdm_md_write_sb(dev);
+	if (ret)
+		goto restore;
+	return tdm_md_fault(dev, TDM_GROW_SB) ? -EIO : 0;
+
+restore:
+	dev->md.layout = old;
+	return ret ?: -EIO;
+}
+
+int tdm_md_grow(struct tdm_device *dev, const char **why)
+{
+	bool external = dev->meta != dev->backing;
+	struct tdm_md_layout old, new;
+	enum tdm_md_err e;
+	int ret = 0;
+
+	if (external)
+		e = tdm_md_layout_external(bdev_nr_sectors(dev->backing),
+					   bdev_nr_sectors(dev->meta), &new);
+	else
+		e = tdm_md_layout(bdev_nr_sectors(dev->backing), &new);
+	mutex_lock(&dev->md_lock);
+	old = dev->md.layout;
+	if (e == TDM_MD_OK)
+		e = tdm_md_grow_check(&old, &new, external);
+	if (e != TDM_MD_OK) {
+		*why = tdm_md_err_str(e);
+		ret = -ENOSPC;
+		goto out;
+	}
+	if (new.data_sectors == old.data_sectors)
+		goto out;
+	ret = tdm_md_move(dev, &new);
+	if (ret) {
+		*why = "the metadata cannot be written at its new place";
+		goto out;
+	}
+	if (!external && blkdev_issue_zeroout(dev->backing, old.bm_offset,
+					      old.disk_sectors - old.bm_offset, GFP_KERNEL, 0))
+		tdm_warn(dev, "resize: the old metadata area could not be zeroed\n");
+	tdm_info(dev, "the disk grew: its metadata %s, it holds %llu MiB of data now (was %llu MiB)\n",
+		 external ? "grew in place" : "moved to the new end",
+		 new.data_sectors >> 11, old.data_sectors >> 11);
+out:
+	mutex_unlock(&dev->md_lock);
 	return ret;
 }
 

@@ -12,7 +12,11 @@
 #include "tandem.h"
 
 /* md.c: the superblock, metadata I/O, attach/detach. May sleep; no spinlock held. */
-int tdm_md_attach(struct tdm_device *dev, struct netlink_ext_ack *extack);
+/*
+ * @former: internal metadata written when the backing disk had this many
+ * sectors (it grew since, and resize has not moved the metadata); 0: none.
+ */
+int tdm_md_attach(struct tdm_device *dev, u64 former, struct netlink_ext_ack *extack);
 int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_opf_t opf);
 /* Flush the disk's cache (through the disk-timeout's watch); -EIO once dropped. */
 int tdm_md_flush(struct tdm_device *dev);
@@ -23,6 +27,26 @@ int tdm_md_write_sb(struct tdm_device *dev);
 int tdm_md_owe_resync(struct tdm_device *dev);
 int tdm_md_set_flags(struct tdm_device *dev, u32 set, u32 clear);
 void tdm_md_disk_fail_work(struct work_struct *work);
+/*
+ * Resize: adopt what the disk grew by (internal metadata moves to the new
+ * end; external grows its bitmap), crash-safe; 0 if it did not grow. The
+ * device's size does not change: tdm_md_set_size. @why: the reason of a
+ * failure. Takes dev->md_lock.
+ */
+int tdm_md_grow(struct tdm_device *dev, const char **why);
+/* Record the device's agreed size; takes dev->md_lock. */
+int tdm_md_set_size(struct tdm_device *dev, u64 sectors);
+/*
+ * Tests: stop a resize after this step, as a crash there would
+ * (TDM_GROW_*, module parameter fault_resize_step); any context.
+ */
+enum tdm_grow_step {
+	TDM_GROW_BITMAP = 1,	/* the new bitmap is written */
+	TDM_GROW_AL,		/* ...and the activity log (internal metadata) */
+	TDM_GROW_SB,		/* ...and the superblock: the new layout is the one */
+	TDM_GROW_PEER,		/* resize: the peer took the new size, this node not yet */
+};
+bool tdm_md_fault(struct tdm_device *dev, enum tdm_grow_step step);
 /* dev->cfg_lock and tdm_devices_lock held: the disk a detach dropped is back. */
 int tdm_md_reattach(struct tdm_device *dev, const char *path, const char *meta_path,
 		    struct netlink_ext_ack *extack);
@@ -72,6 +96,11 @@ void tdm_bm_clear_bits(struct tdm_device *dev, u64 first, u64 n);
 void tdm_bm_set_bits(struct tdm_device *dev, u64 first, u64 n);
 void tdm_bm_set_all(struct tdm_device *dev);
 void tdm_bm_clear_all(struct tdm_device *dev);
+/* Bits from @first to the map's end: past a size the device no longer has. May sleep. */
+void tdm_bm_clear_from(struct tdm_device *dev, u64 first);
+/* dev->md_lock held; may sleep. */
+int tdm_bm_grow(struct tdm_device *dev, u64 nbits, u64 blocks);
+int tdm_bm_write_locked(struct tdm_device *dev, bool all);
 u64 tdm_bm_count(struct tdm_device *dev);
 /* May sleep. */
 u64 tdm_bm_next_run(struct tdm_device *dev, u64 from, u64 max, u64 *start);
@@ -85,6 +114,8 @@ int tdm_al_attach(struct tdm_device *dev, bool crashed);
 void tdm_al_detach(struct tdm_device *dev);
 /* Any context: true if @req may go on; else dev->al.ready gets it later. */
 bool tdm_al_begin(struct tdm_device *dev, struct tdm_req *req);
+/* dev->md_lock held: the metadata moved (resize); write the log at its new place. */
+int tdm_al_move(struct tdm_device *dev);
 void tdm_al_put(struct tdm_device *dev, sector_t sector, u32 sectors);
 void tdm_al_get_more(struct tdm_device *dev, sector_t sector, u32 sectors);
 

@@ -31,6 +31,7 @@ static const struct nla_policy tdm_attach_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_MINOR]	= NLA_POLICY_MAX(NLA_U32, TANDEM_MINOR_MAX),
 	[TANDEM_A_DISK]		= { .type = NLA_NUL_STRING, .len = TANDEM_PATH_MAX - 1 },
 	[TANDEM_A_META_DISK]	= { .type = NLA_NUL_STRING, .len = TANDEM_PATH_MAX - 1 },
+	[TANDEM_A_FORMER_SIZE]	= { .type = NLA_U64 },
 	[TANDEM_A_ON_IO_ERROR]	= NLA_POLICY_RANGE(NLA_U32, TANDEM_ON_IO_ERROR_DETACH,
 						   TANDEM_ON_IO_ERROR_PASS_ON),
 	[TANDEM_A_DISK_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &tdm_disk_timeout_range),
@@ -45,6 +46,12 @@ static const struct nla_policy tdm_verify_policy[TANDEM_A_MAX + 1] = {
 	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
 	[TANDEM_A_VERIFY_START]	= { .type = NLA_U64 },
 	[TANDEM_A_VERIFY_LENGTH] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy tdm_resize_policy[TANDEM_A_MAX + 1] = {
+	[TANDEM_A_RES_NAME]	= { .type = NLA_NUL_STRING, .len = TANDEM_NAME_MAX - 1 },
+	[TANDEM_A_RESIZE_SIZE]	= { .type = NLA_U64 },
+	[TANDEM_A_ASSUME_CLEAN]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy tdm_connect_policy[TANDEM_A_MAX + 1] = {
@@ -265,6 +272,15 @@ static int tdm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 
+	if (info->attrs[TANDEM_A_FORMER_SIZE]) {
+		conf.former_sectors = nla_get_u64(info->attrs[TANDEM_A_FORMER_SIZE]);
+		if (!conf.former_sectors || conf.former_sectors % TDM_MD_BLOCK) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[TANDEM_A_FORMER_SIZE],
+					    "the former size is a multiple of 4 KiB, not 0");
+			return -EINVAL;
+		}
+		conf.former_sectors >>= SECTOR_SHIFT;
+	}
 	if (info->attrs[TANDEM_A_ON_IO_ERROR])
 		conf.on_io_error = nla_get_u32(info->attrs[TANDEM_A_ON_IO_ERROR]);
 	if (info->attrs[TANDEM_A_DISK_TIMEOUT_MS])
@@ -575,6 +591,26 @@ static int tdm_nl_invalidate_remote(struct sk_buff *skb, struct genl_info *info)
 	return tdm_nl_dev_op(info, tdm_invalidate_remote);
 }
 
+static int tdm_nl_resize(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *a_size = info->attrs[TANDEM_A_RESIZE_SIZE];
+	u64 size = a_size ? nla_get_u64(a_size) : 0;
+	struct tdm_device *dev;
+	int ret;
+
+	if (a_size && (!size || size % TDM_MD_BLOCK || size > (U64_MAX >> 1))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a_size, "the size is a multiple of 4 KiB, not 0");
+		return -EINVAL;
+	}
+	ret = tdm_nl_lock_dev(info, &dev);
+	if (ret)
+		return ret;
+	ret = tdm_resize(dev, size >> SECTOR_SHIFT, nla_get_flag(info->attrs[TANDEM_A_ASSUME_CLEAN]),
+			 info->extack);
+	tdm_nl_unlock_dev(dev);
+	return ret;
+}
+
 /* Change a connection's options in place; the others need a new connect. */
 static int tdm_nl_net_options(struct sk_buff *skb, struct genl_info *info)
 {
@@ -812,6 +848,8 @@ static int tdm_fill_status(struct sk_buff *skb, struct tdm_device *dev,
 	    nla_put_u64_64bit(skb, TANDEM_A_SIZE,
 			      (u64)get_capacity(dev->disk) << SECTOR_SHIFT,
 			      TANDEM_A_PAD) ||
+	    nla_put_u64_64bit(skb, TANDEM_A_MAX_SIZE,
+			      (u64)dev->md.layout.data_sectors << SECTOR_SHIFT, TANDEM_A_PAD) ||
 	    nla_put_u32(skb, TANDEM_A_OPEN_COUNT, tdm_device_open_count(dev)) ||
 	    nla_put_u32(skb, TANDEM_A_ROLE, READ_ONCE(dev->role)) ||
 	    nla_put_u32(skb, TANDEM_A_DISK_STATE, tdm_disk_state(dev)) ||
@@ -973,6 +1011,13 @@ static const struct genl_ops tdm_genl_ops[] = {
 		.cmd	= TANDEM_CMD_INVALIDATE_REMOTE,
 		.doit	= tdm_nl_invalidate_remote,
 		.policy	= tdm_name_policy,
+		.maxattr = TANDEM_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= TANDEM_CMD_RESIZE,
+		.doit	= tdm_nl_resize,
+		.policy	= tdm_resize_policy,
 		.maxattr = TANDEM_A_MAX,
 		.flags	= GENL_ADMIN_PERM,
 	},

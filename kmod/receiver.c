@@ -696,6 +696,12 @@ static int tdm_receive_packets(struct tdm_conn *conn)
 		case TDM_P_RS_REQUEST:
 			tdm_resync_requested(conn);
 			break;
+		case TDM_P_RESIZE:
+			ret = tdm_resize_request(conn, &h);
+			break;
+		case TDM_P_RESIZE_REPLY:
+			ret = tdm_resize_reply(conn, &h);
+			break;
 		case TDM_P_VERIFY_REQ:
 			ret = tdm_verify_request(conn, &h);
 			break;

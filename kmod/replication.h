@@ -112,6 +112,24 @@ void tdm_ack_timer_fn(struct timer_list *t);
 /* A work item: writes the peer's requests that waited, once they may go. */
 void tdm_apply_work(struct work_struct *work);
 
+/* resize.c: the device's size, agreed with the peer and grown with it. */
+/* Any context: this node's SIZES. */
+void tdm_sizes_mine(struct tdm_device *dev, struct tdm_sizes *s);
+/*
+ * May sleep: take @sectors as the device's size, recorded before shown;
+ * grown with @mark, the new blocks are marked and owed to the peer first.
+ */
+int tdm_take_size(struct tdm_device *dev, u64 sectors, bool mark);
+/* dev->cfg_lock held: grow both nodes to @asked sectors (0: the most both hold). */
+int tdm_resize(struct tdm_device *dev, u64 asked, bool clean, struct netlink_ext_ack *extack);
+/* Connection setup. */
+void tdm_resize_init(struct tdm_conn *conn);
+/* The connection thread: the peer's RESIZE and RESIZE_REPLY. */
+int tdm_resize_request(struct tdm_conn *conn, const struct tdm_hdr *h);
+int tdm_resize_reply(struct tdm_conn *conn, const struct tdm_hdr *h);
+/* The connection thread, at a session's end: the peer's RESIZE done or dropped. */
+void tdm_resize_stop(struct tdm_conn *conn);
+
 /* fence.c: fencing the peer a primary lost. */
 /* Device setup and teardown; teardown may sleep (it ends a running handler). */
 void tdm_fence_init(struct tdm_device *dev);

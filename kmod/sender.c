@@ -263,6 +263,9 @@ struct tdm_ctrl {
 	bool ping, pong, state, promote, gen, sync_done, rs_start, rs_request;
 	int promote_reply;
 	u32 role, disk;
+	bool resize, resize_reply;
+	struct tdm_sizes ask, answer;
+	u16 answer_err;
 };
 
 static u8 *tdm_put_hdr(u8 *p, u16 type, u16 flags, u32 len)
@@ -278,7 +281,8 @@ static u8 *tdm_put_hdr(u8 *p, u16 type, u16 flags, u32 len)
 /* All control packets owed, in one send; MSG_MORE only if more follows. */
 static int tdm_send_ctrl(struct tdm_conn *conn, const struct tdm_ctrl *c, bool more)
 {
-	u8 buf[8 * TDM_WIRE_HDR_LEN + TDM_WIRE_STATE_LEN + 2 * TDM_WIRE_GEN_LEN], *p = buf;
+	u8 buf[10 * TDM_WIRE_HDR_LEN + TDM_WIRE_STATE_LEN + 2 * TDM_WIRE_GEN_LEN +
+	       2 * TDM_WIRE_SIZES_LEN], *p = buf;
 	struct tdm_gen g;
 
 	if (c->pong)
@@ -306,6 +310,16 @@ static int tdm_send_ctrl(struct tdm_conn *conn, const struct tdm_ctrl *c, bool m
 		p = tdm_put_hdr(p, TDM_P_PROMOTE, 0, 0);
 	if (c->promote_reply >= 0)
 		p = tdm_put_hdr(p, TDM_P_PROMOTE_REPLY, c->promote_reply, 0);
+	if (c->resize) {
+		p = tdm_put_hdr(p, TDM_P_RESIZE, 0, TDM_WIRE_SIZES_LEN);
+		tdm_sizes_encode(p, &c->ask);
+		p += TDM_WIRE_SIZES_LEN;
+	}
+	if (c->resize_reply) {
+		p = tdm_put_hdr(p, TDM_P_RESIZE_REPLY, c->answer_err, TDM_WIRE_SIZES_LEN);
+		tdm_sizes_encode(p, &c->answer);
+		p += TDM_WIRE_SIZES_LEN;
+	}
 	if (p == buf)
 		return 0;
 	return tdm_tr_send(&conn->tr, buf, p - buf, more ? MSG_MORE : 0);
@@ -322,6 +336,7 @@ static bool tdm_sender_has_work(struct tdm_conn *conn)
 	       conn->owe.rs_request || (conn->rs.everything && !tdm_tr_dead(&conn->tr)) ||
 	       conn->owe.ping || conn->owe.pong || conn->owe.state ||
 	       conn->owe.promote || conn->owe.promote_reply >= 0 ||
+	       conn->rsz.owe_ask || conn->rsz.owe_reply ||
 	       (conn->pri.ahead && !conn->pri.backlog && !tdm_tr_dead(&conn->tr));
 	spin_unlock_irq(&conn->lock);
 	return work;
@@ -353,6 +368,12 @@ static void tdm_sender_take(struct tdm_conn *conn, struct list_head *data,
 	conn->owe.ping = conn->owe.pong = conn->owe.state = false;
 	conn->owe.promote = false;
 	conn->owe.promote_reply = -1;
+	c->resize = conn->rsz.owe_ask;
+	c->ask = conn->rsz.ask;
+	c->resize_reply = conn->rsz.owe_reply;
+	c->answer = conn->rsz.answer;
+	c->answer_err = conn->rsz.answer_err;
+	conn->rsz.owe_ask = conn->rsz.owe_reply = false;
 	/* Held acks do not wake us (tdm_ack_queued): they ride along with what does. */
 	list_splice_tail_init(&conn->sec.acks, acks);
 	conn->sec.acks_held = 0;

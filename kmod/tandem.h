@@ -80,7 +80,8 @@ struct tdm_bitmap {
 	spinlock_t lock;		/* protects everything below; irq-safe */
 	u8 *bits;
 	unsigned long *dirty;		/* one bit per on-disk block: to be written */
-	u64 nbits;
+	u64 nbits;			/* only grows (resize, WRITE_ONCE): read without
+					 * the lock as a bound */
 	u64 bytes;			/* DIV_ROUND_UP(nbits, 8) */
 	u64 set;			/* bits set */
 	bool unsent;			/* some are a write's the peer did not get;
@@ -377,6 +378,23 @@ struct tdm_conn_owed {
 	int promote_reply;		/* -1 none, else TDM_PROMOTE_OK or 0 */
 };
 
+/* Resize (resize.c). Under conn->lock. */
+struct tdm_conn_resize {
+	bool asking;			/* our RESIZE waits for its reply */
+	bool answered;			/* ...which came, in reply and err */
+	struct tdm_sizes reply;
+	u16 err;			/* enum tdm_resize_err */
+	bool owe_ask;			/* the sender owes the peer our RESIZE, ask */
+	struct tdm_sizes ask;
+	bool busy;			/* work runs the peer's RESIZE, peer_ask */
+	struct tdm_sizes peer_ask;
+	bool owe_reply;			/* the sender owes the peer work's answer, answer */
+	struct tdm_sizes answer;
+	u16 answer_err;
+	struct work_struct work;	/* grows this node for the peer's RESIZE: metadata
+					 * I/O, not on the receiving thread */
+};
+
 /* Counters of the current session, for status. Under conn->lock. */
 struct tdm_conn_stats {
 	u64 sent, sent_bytes, acked, received, received_bytes;
@@ -433,6 +451,7 @@ struct tdm_conn {
 	struct tdm_conn_resync rs;
 	struct tdm_conn_verify vf;
 	struct tdm_conn_owed owe;
+	struct tdm_conn_resize rsz;
 	struct tdm_conn_stats stats;
 
 	wait_queue_head_t send_wq;	/* sender: work queued */
@@ -564,8 +583,9 @@ struct tdm_device {
 
 	struct mutex md_lock;		/* protects md, gen and md_page; serializes
 					 * metadata writes */
-	struct tdm_md_sb md;		/* the superblock as last written; md.layout is
-					 * fixed once attached, read without the lock */
+	struct tdm_md_sb md;		/* the superblock as last written; md.layout
+					 * changes only by resize; md.size_sectors is
+					 * written with WRITE_ONCE, read with READ_ONCE */
 	struct tdm_gen gen;		/* data generations (md's uuids, live); gen.cur,
 					 * an aligned word, is also read as a hint with
 					 * READ_ONCE */

@@ -12,7 +12,7 @@ declare -A FILE_LAYER=(
 	[main.c]=control [netlink.c]=control
 	[device.c]=device [inflight.c]=device [role.c]=device
 	[conn.c]=replication [replication.c]=replication [sender.c]=replication
-	[receiver.c]=replication [resync.c]=replication [verify.c]=replication
+	[receiver.c]=replication [resync.c]=replication [verify.c]=replication [resize.c]=replication
 	[auth.c]=replication [handshake.c]=replication [fence.c]=replication
 	[transport.c]=transport
 	[md.c]=metadata [gen.c]=metadata [bitmap.c]=metadata [actlog.c]=metadata

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "nl.h"
+#include "output.h"
 #include "parse.h"
 #include "resfile.h"
 #include "tandemctl.h"
@@ -509,5 +510,77 @@ int cmd_verify(int argc, char **argv)
 	printf("%s: verify compared %" PRIu64 " MiB: %" PRIu64 " KiB differ%s\n", name,
 	       st.verify_done >> 20, st.verify_diff >> 10,
 	       st.verify_diff ? " (marked out of sync, resynced from this node on reconnect)" : "");
+	return TDM_EXIT_OK;
+}
+
+/*
+ * Grow the device on both nodes, to what both disks hold (or --size): each
+ * node first adopts what its disk grew by (its metadata moves or grows).
+ */
+struct resize_args {
+	uint64_t size;			/* bytes; 0: the most both hold */
+	bool clean;
+};
+
+static int put_resize(struct nl_msg *msg, void *arg)
+{
+	struct resize_args *a = arg;
+
+	return (a->size && nla_put_u64(msg, TANDEM_A_RESIZE_SIZE, a->size)) ||
+	       (a->clean && nla_put_flag(msg, TANDEM_A_ASSUME_CLEAN));
+}
+
+int cmd_resize(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "size", required_argument, NULL, 's' },
+		{ "assume-clean", no_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct resize_args a = { 0 };
+	struct tdm_status before, after;
+	char what[128], msg[160], was[32], now[32];
+	struct tdm_nl nl;
+	const char *name;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (tdm_parse_bytes("--size", optarg, &a.size, msg, sizeof(msg)) ||
+			    (!a.size && snprintf(msg, sizeof(msg), "--size must not be 0")))
+				return tdm_usage_error("resize", "%s", msg);
+			break;
+		case 'c':
+			a.clean = true;
+			break;
+		default:
+			return tdm_usage_error("resize", "unknown option");
+		}
+	}
+	ret = tdm_take_name("resize", argc, argv, &name);
+	if (ret)
+		return ret;
+	snprintf(what, sizeof(what), "resize %s", name);
+	ret = tdm_nl_open(&nl);
+	if (ret)
+		return tdm_exit_code(ret);
+	ret = get_status(&nl, name, &before, what);
+	if (!ret)
+		ret = tdm_nl_do(what, TANDEM_CMD_RESIZE, name, put_resize, &a);
+	if (!ret)
+		ret = get_status(&nl, name, &after, what);
+	tdm_nl_close(&nl);
+	if (ret)
+		return ret;
+	out_format_bytes(was, sizeof(was), before.size);
+	out_format_bytes(now, sizeof(now), after.size);
+	if (after.size == before.size)
+		printf("%s: %s already, the most both disks hold%s\n", name, now,
+		       a.size ? " that was asked for" : "");
+	else
+		printf("%s: %s (was %s)%s\n", name, now, was,
+		       a.clean ? ", the new space taken as equal on both nodes" :
+				 ", the new space resyncing to the peer");
 	return TDM_EXIT_OK;
 }

@@ -3,6 +3,7 @@
  * tandemctl: attach, detach, status, udev-name.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -83,6 +84,7 @@ static int put_attach(struct nl_msg *msg, void *arg)
 	return nla_put_u32(msg, TANDEM_A_MINOR, a->minor) ||
 	       nla_put_string(msg, TANDEM_A_DISK, a->disk) ||
 	       (a->meta_disk && nla_put_string(msg, TANDEM_A_META_DISK, a->meta_disk)) ||
+	       (a->o->former_size && nla_put_u64(msg, TANDEM_A_FORMER_SIZE, a->o->former_size)) ||
 	       (a->o->on_io_error && nla_put_u32(msg, TANDEM_A_ON_IO_ERROR, a->o->on_io_error)) ||
 	       (a->o->disk_timeout_set &&
 		nla_put_u32(msg, TANDEM_A_DISK_TIMEOUT_MS, a->o->disk_timeout_ms)) ||
@@ -119,6 +121,7 @@ int cmd_attach(int argc, char **argv)
 		{ "on-io-error", required_argument, NULL, 'e' },
 		{ "disk-timeout", required_argument, NULL, 'T' },
 		{ "handler", required_argument, NULL, 'H' },
+		{ "former-size", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct tdm_disk_opts o;
@@ -160,6 +163,11 @@ int cmd_attach(int argc, char **argv)
 			if (ret)
 				return ret;
 			break;
+		case 'F':
+			if (tdm_parse_bytes("--former-size", optarg, &o.former_size, msg, sizeof(msg)) ||
+			    (!o.former_size && snprintf(msg, sizeof(msg), "--former-size must not be 0")))
+				return tdm_usage_error("attach", "%s", msg);
+			break;
 		default:
 			return tdm_usage_error("attach", "unknown option");
 		}
@@ -179,6 +187,8 @@ int cmd_attach(int argc, char **argv)
 	ret = tdm_cfg_load(&cfg) ?: tdm_cfg_local(&cfg, name, &l);
 	if (ret)
 		return ret;
+	if (o.former_size && l.me->meta_disk[0])
+		return tdm_usage_error("attach", "--former-size is for internal metadata");
 	/* The command line's options over the file's. */
 	for (i = 1; i < __TANDEM_HANDLER_MAX; i++)
 		if (!o.handlers[i][0])
@@ -191,6 +201,24 @@ int cmd_attach(int argc, char **argv)
 	}
 	o.meta_disk = l.me->meta_disk[0] ? l.me->meta_disk : NULL;
 	return tdm_attach_res(name, (uint32_t)l.res->minor, l.me->disk, &o);
+}
+
+/*
+ * The disk grew, its metadata not moved yet (a resize cut short, or grown
+ * while detached): say where it is, and leave the choice to the admin, as
+ * metadata found inside a disk may also be left from an earlier use of it.
+ */
+static int attach_check_grown(const char *name, const char *disk)
+{
+	uint64_t former = tdm_md_find_former(disk);
+
+	if (!former)
+		return TDM_EXIT_OK;
+	fprintf(stderr, "tandemctl: attach %s: no tandem metadata at the end of %s, but the internal metadata of a %" PRIu64
+		" MiB disk ends %" PRIu64 " MiB in: if the disk grew from that size, attach with --former-size %" PRIu64
+		", then tandemctl resize %s moves it to the new end\n",
+		name, disk, former >> 11, former >> 11, former * 512, name);
+	return TDM_EXIT_FAIL;
 }
 
 int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
@@ -218,8 +246,16 @@ int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
 		ret = tdm_usage_error("attach", "disk path is too long");
 		goto out_free;
 	}
+	if (meta && o->former_size) {
+		ret = tdm_usage_error("attach", "--former-size is for internal metadata");
+		goto out_free;
+	}
 	if (meta) {
 		ret = tdm_md_check_ident(name, disk, meta);
+		if (ret)
+			goto out_free;
+	} else if (!o->former_size) {
+		ret = attach_check_grown(name, disk);
 		if (ret)
 			goto out_free;
 	}

@@ -281,12 +281,27 @@ static uint64_t md_bytes(const struct tdm_md_layout *l)
 	return l->bm_blocks * TDM_MD_BLOCK + TDM_MD_AL_BYTES + TDM_MD_BLOCK;
 }
 
+/* create-md --size: the device smaller than the data area (0: all of it). */
+static int md_apply_size(struct tdm_md_sb *sb, uint64_t size)
+{
+	if (!size)
+		return TDM_EXIT_OK;
+	if (size / 512 > sb->layout.data_sectors || size < TDM_MD_MIN_DATA) {
+		fprintf(stderr, "tandemctl create-md: --size %" PRIu64 " MiB: the disk holds %" PRIu64
+			" MiB of data, and the device is at least 1 MiB\n", size >> 20,
+			sb->layout.data_sectors / 2048);
+		return TDM_EXIT_FAIL;
+	}
+	sb->size_sectors = size / 512;
+	return TDM_EXIT_OK;
+}
+
 /*
  * External metadata: on @meta_path, for the data disk @data (opened
  * exclusively, to refuse one in use, and read only: it is left as it is).
  */
 static int create_md_external(const char *name, struct md_disk *data, const char *meta_path,
-			      bool force, struct tdm_md_sb *sb)
+			      bool force, uint64_t size, struct tdm_md_sb *sb)
 {
 	char found[256], id[300];
 	struct md_disk m;
@@ -309,6 +324,9 @@ static int create_md_external(const char *name, struct md_disk *data, const char
 		ret = TDM_EXIT_FAIL;
 		goto out_close;
 	}
+	ret = md_apply_size(sb, size);
+	if (ret)
+		goto out_close;
 	md_probe(&m, found, sizeof(found));
 	if (found[0] && !force) {
 		fprintf(stderr, "tandemctl create-md: the metadata disk %s holds %s; %" PRIu64
@@ -342,9 +360,12 @@ int cmd_create_md(int argc, char **argv)
 		{ "disk", required_argument, NULL, 'd' },
 		{ "meta-disk", required_argument, NULL, 'M' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "size", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name, *spec = NULL, *meta_spec = NULL;
+	uint64_t size = 0;
+	char msg[160];
 	struct tdm_md_sb sb = { .version = TDM_MD_VERSION, .write_count = 1 };
 	struct md_disk d;
 	enum tdm_md_err e;
@@ -361,6 +382,10 @@ int cmd_create_md(int argc, char **argv)
 			break;
 		case 'f':
 			force = 1;
+			break;
+		case 's':
+			if (tdm_parse_bytes("--size", optarg, &size, msg, sizeof(msg)))
+				return tdm_usage_error("create-md", "%s", msg);
 			break;
 		default:
 			return tdm_usage_error("create-md", "unknown option");
@@ -385,7 +410,7 @@ int cmd_create_md(int argc, char **argv)
 		goto out_close;
 	}
 	if (meta) {
-		ret = create_md_external(name, &d, meta, force, &sb);
+		ret = create_md_external(name, &d, meta, force, size, &sb);
 		goto out_close;
 	}
 	e = tdm_md_layout(d.sectors, &sb.layout);
@@ -394,6 +419,9 @@ int cmd_create_md(int argc, char **argv)
 		ret = TDM_EXIT_FAIL;
 		goto out_close;
 	}
+	ret = md_apply_size(&sb, size);
+	if (ret)
+		goto out_close;
 	md_probe(&d, found, sizeof(found));
 	if (found[0] && !force) {
 		fprintf(stderr, "tandemctl create-md: %s holds %s; its last %" PRIu64 " KiB would be overwritten: use --force if that is intended\n",
@@ -473,6 +501,43 @@ static enum tdm_md_err md_read_sb(struct md_disk *d, struct tdm_md_sb *sb)
 	return tdm_md_sb_decode(d->block, d->sectors, sb);
 }
 
+/* Blocks read at a time looking for a former superblock: 1 MiB. */
+#define MD_SCAN_BLOCKS 256
+
+uint64_t tdm_md_find_former(const char *path)
+{
+	uint64_t hi, lo, s, found = 0;
+	struct tdm_md_sb sb;
+	struct md_disk d;
+	uint8_t *buf;
+
+	if (md_open(&d, path, O_RDONLY, NULL))
+		return 0;
+	if (md_read_sb(&d, &sb) != TDM_MD_NO_MAGIC ||
+	    posix_memalign((void **)&buf, TDM_MD_BLOCK, MD_SCAN_BLOCKS * TDM_MD_BLOCK))
+		goto out_close;
+	/* [lo, hi): the sectors read; the superblock's block is below the end's. */
+	for (hi = tdm_md_sb_sector(d.sectors); hi >= 8 && !found; hi = lo) {
+		lo = hi > MD_SCAN_BLOCKS * 8 ? hi - MD_SCAN_BLOCKS * 8 : 0;
+		if (pread(d.fd, buf, (hi - lo) * 512, (off_t)lo * 512) != (ssize_t)((hi - lo) * 512))
+			break;
+		for (s = hi - 8; s + 8 > lo && !found; s -= 8) {
+			const uint8_t *blk = buf + (s - lo) * 512;
+
+			if (!memcmp(blk, TDM_MD_MAGIC, 8) &&
+			    tdm_md_sb_decode(blk, s + 8, &sb) == TDM_MD_OK &&
+			    !(sb.flags & TDM_MDF_EXTERNAL))
+				found = s + 8;
+			if (s < 8)
+				break;
+		}
+	}
+	free(buf);
+out_close:
+	md_close(&d);
+	return found;
+}
+
 int tdm_md_check_ident(const char *name, const char *data, const char *meta)
 {
 	struct tdm_md_sb sb;
@@ -546,6 +611,7 @@ static void md_print(const char *path, const struct md_dump *m)
 	out_str("flags", flags);
 	out_bytes("disk_size", sb->layout.disk_sectors * 512);
 	out_bytes("data_size", sb->layout.data_sectors * 512);
+	out_bytes("device_size", tdm_md_size(sb) * 512);
 	out_bytes("metadata_size", md_bytes(&sb->layout));
 	out_gen("current", sb->uuid_current);
 	out_gen("bitmap_gen", sb->uuid_bitmap);

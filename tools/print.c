@@ -246,6 +246,8 @@ void tdm_print_record(const struct tdm_status *st, const char *event)
 	if (st->meta_disk[0])
 		out_str("meta_disk", st->meta_disk);
 	out_bytes("size", st->size);
+	if (st->max_size)
+		out_bytes("max_size", st->max_size);
 	if (st->has_open_count)
 		out_u64("open_count", st->open_count);
 	record_replication(st);
@@ -289,6 +291,20 @@ static void block_bytes(const char *label, uint64_t bytes)
 
 	out_format_bytes(buf, sizeof(buf), bytes);
 	block_line(label, "%s", buf);
+}
+
+/* The size, and what the disk holds beyond it (the peer's is smaller, or resize is owed). */
+static void block_size(const struct tdm_status *st)
+{
+	char size[32], max[32];
+
+	out_format_bytes(size, sizeof(size), st->size);
+	if (st->max_size <= st->size) {
+		block_line("size", "%s", size);
+		return;
+	}
+	out_format_bytes(max, sizeof(max), st->max_size);
+	block_line("size", "%s (this disk holds %s)", size, max);
 }
 
 /* "42s", "3m05s", "2h10m". */
@@ -401,7 +417,7 @@ static void block_details(const struct tdm_status *st)
 	if (st->disk[0])
 		block_line("backing", "%s", st->disk);
 	block_line("metadata", "%s", st->meta_disk[0] ? st->meta_disk : "internal");
-	block_bytes("size", st->size);
+	block_size(st);
 	if (st->has_open_count)
 		block_line("openers", "%u", st->open_count);
 	for (i = 1; i < __TANDEM_HANDLER_MAX; i++)

@@ -116,6 +116,7 @@ int tdm_status_decode(struct nlattr **attrs, struct tdm_status *st)
 	get_string(attrs, TANDEM_A_DISK, st->disk, sizeof(st->disk));
 	get_string(attrs, TANDEM_A_META_DISK, st->meta_disk, sizeof(st->meta_disk));
 	st->size = get_u64(attrs, TANDEM_A_SIZE);
+	st->max_size = get_u64(attrs, TANDEM_A_MAX_SIZE);
 	st->has_open_count = attrs[TANDEM_A_OPEN_COUNT] != NULL;
 	st->open_count = get_u32(attrs, TANDEM_A_OPEN_COUNT);
 	st->role = get_u32(attrs, TANDEM_A_ROLE);

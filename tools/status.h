@@ -22,6 +22,7 @@ struct tdm_status {
 	char disk[TANDEM_PATH_MAX];	/* backing disk; "" if not sent */
 	char meta_disk[TANDEM_PATH_MAX]; /* external metadata's disk; "": internal */
 	uint64_t size;
+	uint64_t max_size;		/* what the metadata's layout holds; 0: not sent */
 	bool has_open_count;
 	uint32_t open_count;
 	uint32_t role, disk_state, conn_state;

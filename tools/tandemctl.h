@@ -59,6 +59,7 @@ struct tdm_disk_opts {
 	bool disk_timeout_set;		/* else not sent (the module's default: off) */
 	uint32_t disk_timeout_ms;	/* 0: off */
 	tdm_handler_paths handlers;	/* "" for none */
+	uint64_t former_size;		/* bytes: internal metadata of a disk that grew; 0: none */
 };
 /* Attach @name on @disk_spec (path or tag) as minor @minor, with @o. */
 int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
@@ -88,6 +89,11 @@ int cmd_dump_md(int argc, char **argv);
  * code after saying why not. Unreadable metadata is left to the module.
  */
 int tdm_md_check_ident(const char *name, const char *data, const char *meta);
+/*
+ * No metadata at the end of @path (it grew): the size in sectors of the
+ * smaller disk whose internal metadata is found below the end, 0 if none.
+ */
+uint64_t tdm_md_find_former(const char *path);
 
 /* cmd_conn.c */
 int cmd_wait_sync(int argc, char **argv);
@@ -100,6 +106,7 @@ int cmd_outdate(int argc, char **argv);
 int cmd_resume_io(int argc, char **argv);
 int cmd_invalidate(int argc, char **argv);
 int cmd_invalidate_remote(int argc, char **argv);
+int cmd_resize(int argc, char **argv);
 /* Connect @name with @a (its secret is wiped). */
 int tdm_connect_res(const char *name, struct tdm_connect_args *a);
 /* Fill what @a lacks from @name's resource file; 0 or an exit code (said why). */

@@ -123,6 +123,7 @@ static const char *const tdm_events[] = {
 	[TANDEM_EVENT_FENCE] = "fence",
 	[TANDEM_EVENT_DOWN_LONG] = "down_long",
 	[TANDEM_EVENT_HANDLER] = "handler",
+	[TANDEM_EVENT_RESIZE] = "resize",
 };
 
 static const char *const tdm_handlers[] = {

@@ -99,6 +99,7 @@ static void test_enum_names(void)
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_FENCE), "fence");
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_DOWN_LONG), "down_long");
 	CHECK_STR(tdm_event_name(TANDEM_EVENT_HANDLER), "handler");
+	CHECK_STR(tdm_event_name(TANDEM_EVENT_RESIZE), "resize");
 	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_SPLIT_BRAIN), "split-brain");
 	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_OUT_OF_SYNC), "out-of-sync");
 	CHECK_STR(tdm_handler_name(TANDEM_HANDLER_LOCAL_IO_ERROR), "local-io-error");
