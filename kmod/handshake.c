@@ -634,13 +634,14 @@ static int tdm_handshake_sizes(struct tdm_conn *conn)
 	if (tdm_sizes_decode(buf, TDM_WIRE_SIZES_LEN, TDM_P_SIZES, &peer) != TDM_WIRE_OK)
 		return tdm_refuse(conn, TDM_REFUSE_MALFORMED);
 	why = tdm_sizes_agree(&mine, &peer, &agreed);
-	if (why != TDM_REFUSE_NONE) {
-		tdm_warn_ratelimited(dev, "sizes: this device %llu MiB%s, its disk holds %llu MiB; the peer's %llu MiB%s, its disk holds %llu MiB\n",
-				     mine.size >> 11, mine.flags & TDM_SIZES_HAS_DATA ? " in use" : "",
-				     mine.max >> 11, peer.size >> 11,
-				     peer.flags & TDM_SIZES_HAS_DATA ? " in use" : "", peer.max >> 11);
+	/* Said once, as the refusal itself (tdm_refused). */
+	if (why != TDM_REFUSE_NONE && conn->refused != tdm_refuse_str(why))
+		tdm_warn(dev, "sizes: this device %llu MiB%s, its disk holds %llu MiB; the peer's %llu MiB%s, its disk holds %llu MiB\n",
+			 mine.size >> 11, mine.flags & TDM_SIZES_HAS_DATA ? " in use" : "",
+			 mine.max >> 11, peer.size >> 11,
+			 peer.flags & TDM_SIZES_HAS_DATA ? " in use" : "", peer.max >> 11);
+	if (why != TDM_REFUSE_NONE)
 		return tdm_refuse(conn, why);
-	}
 	if (agreed == mine.size)
 		return 0;
 	ret = tdm_take_size(dev, agreed, agreed > mine.size);

@@ -427,7 +427,7 @@ const char *tdm_refuse_str(enum tdm_refuse r)
 	case TDM_REFUSE_NO_DATA:
 		return "a diskless node and a peer without its latest data (or diskless too): no good copy to serve";
 	case TDM_REFUSE_DISK_TOO_SMALL:
-		return "a disk is too small for the device: both hold data at their sizes, or the one without data cannot hold the other's";
+		return "a disk is too small for the device's data";
 	case TDM_REFUSE_HANDLER:
 		return "the resync target's before-resync-target handler failed: not resyncing (disconnect and connect it again once fixed)";
 	case __TDM_REFUSE_MAX:

@@ -1,4 +1,4 @@
-description="handshake: secrets (match, mismatch, one-sided), size/name/protocol mismatches, strangers and broken peers refused"
+description="handshake: secrets (match, mismatch, one-sided), name/protocol mismatches, sizes agreed or refused, strangers and broken peers refused"
 groups="replicate"
 requires="python3"
 
@@ -69,13 +69,28 @@ run_test() {
 		on "$vm" 'tandemctl status r0' | grep -q 'replication protocols differ' ||
 			fail "$vm: protocol mismatch" "$(on "$vm" 'tandemctl status r0')"
 	done
+
+	step "disks of different sizes, no data yet: both take the smaller"
 	DISK[beta]=/dev/vdb
 	try_pair "" ""
-	sleep 3
-	for vm in alpha beta; do
-		on "$vm" 'tandemctl status r0' | grep -q 'device sizes differ' ||
-			fail "$vm: size mismatch" "$(on "$vm" 'tandemctl status r0')"
-	done
+	wait_field alpha connection connected
+	expect_eq "$(field alpha size)" "$(field beta size)" "the device's size on both"
+	expect_eq "$(field alpha size)" "$(field beta max_size)" "the device's size (beta's disk)"
+	[ "$(field alpha max_size)" -gt "$(field alpha size)" ] ||
+		fail "alpha's disk holds more than the device" "$(on alpha 'tandemctl status r0 -v')"
+	ok alpha 'tandemctl status r0 -v'
+	grep -q 'size .*(this disk holds 1023.9MiB)' <<<"$OUT" || fail "status should say what the disk holds" "$OUT"
+
+	step "data in use at a size the peer's disk cannot hold: refused"
+	try_pair "" ""
+	ok alpha 'tandemctl disconnect r0'
+	ok beta 'tandemctl disconnect r0'
+	ok alpha 'tandemctl detach r0 && tandemctl create-md r0 --disk /dev/vda --force >/dev/null &&
+		tandemctl attach r0 --minor 0 --disk /dev/vda && tandemctl primary r0 --force'
+	connect_res alpha
+	connect_res beta
+	refused_both "a disk is too small for the device's data"
+	ok alpha 'tandemctl secondary r0'
 	DISK[beta]=/dev/vda
 
 	step "a stranger's connection is refused and logged; the peer still gets in"

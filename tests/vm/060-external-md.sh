@@ -83,7 +83,7 @@ run_test() {
 	# The module's own check, without the tool's: ATTACH (1) with NAME (1),
 	# MINOR (2), DISK (3), META_DISK (53).
 	refused alpha "nlraw 1 1:str:r0 2:u32:0 3:str:/dev/mapper/tother 53:str:$META" \
-		'made for a data disk of another size'
+		'made for a larger data disk'
 	refused alpha "tandemctl attach r0 --minor 0 --disk /dev/mapper/tsame --meta-disk $META" \
 		'made for another data disk than /dev/mapper/tsame \(dm/uuid:TANDEM-TEST-SAME\)'
 	refused alpha "tandemctl attach r0 --minor 0 --disk $DATA" 'no tandem metadata on this disk'

@@ -139,7 +139,7 @@ static void expect_pkt(u16 type, void *buf, u32 len)
 		die("handshake: unexpected packet");
 }
 
-/* HELLO and STATE both ways, as a node of @role with an up-to-date disk; @buf holds a HELLO. */
+/* HELLO, SIZES and STATE both ways, as a node of @role with an up-to-date disk; @buf holds a HELLO. */
 static void hello_state(const char *name, u64 sectors, u32 role, unsigned char *buf)
 {
 	struct tdm_hello hello = {
@@ -148,11 +148,16 @@ static void hello_state(const char *name, u64 sectors, u32 role, unsigned char *
 		.lbs = 512, .caps = TDM_CAPS,
 	};
 	struct tdm_state st = { .role = role, .disk = TANDEM_DISK_UPTODATE };
+	struct tdm_sizes sizes = { .size = sectors, .max = sectors, .flags = TDM_SIZES_HAS_DATA };
 
 	strncpy(hello.name, name, sizeof(hello.name) - 1);
 	tdm_hello_encode(buf, &hello);
 	send_pkt(TDM_P_HELLO, 0, 0, 0, buf, TDM_WIRE_HELLO_LEN);
 	expect_pkt(TDM_P_HELLO, buf, TDM_WIRE_HELLO_LEN);
+	/* Sizes (TDM_CAP_SIZES): the same device, in use. */
+	tdm_sizes_encode(buf, &sizes);
+	send_pkt(TDM_P_SIZES, 0, 0, 0, buf, TDM_WIRE_SIZES_LEN);
+	expect_pkt(TDM_P_SIZES, buf, TDM_WIRE_SIZES_LEN);
 	tdm_state_encode(buf, &st);
 	send_pkt(TDM_P_STATE, 0, 0, 0, buf, TDM_WIRE_STATE_LEN);
 	expect_pkt(TDM_P_STATE, buf, TDM_WIRE_STATE_LEN);
