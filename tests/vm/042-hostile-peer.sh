@@ -1,4 +1,4 @@
-description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range or a read request that wraps past 2^64, an answer to a read not asked for, a flush without its flag, an unknown flag bit, bytes that are no packet (before or after the handshake), a length of 4 GiB, an unknown packet type, a second HELLO, a packet cut short then silence (a timeout), answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading, a peer that floods writes and reads no acks (held at 1024), a peer that sends the same bitmap run for ever; a valid write is taken"
+description="a hostile peer's packets that break the rules end the session and touch no disk: a verify range or a read request that wraps past 2^64, an answer to a read not asked for, a flush without its flag, an unknown flag bit, bytes that are no packet (before or after the handshake), a length of 4 GiB, an unknown packet type, a second HELLO, a packet cut short then silence (a timeout), answers to verify requests not yet sent, more verify requests than allowed, a peer that stops reading, a peer that floods writes and reads no acks (held at 1024), a peer that sends the same bitmap run for ever, a resize answered with a smaller size; a valid write is taken"
 groups="fault"
 requires=""
 
@@ -143,6 +143,18 @@ run_test() {
 	ok beta 'tandemctl disconnect r0'
 	connect_res beta --protocol sync --timeout 1000
 	stalled_attack stall 'the peer has taken nothing for 6000 ms'
+
+	step "a peer answers beta's resize with half beta's size: beta keeps its size, and says why"
+	ok beta 'tandemctl disconnect r0'
+	connect_res beta --protocol sync
+	sectors=$(on beta 'cat /sys/block/tandem0/size')
+	on alpha "tests/vm/helpers/fakepeer $REP_IP_alpha $REP_IP_beta 7789 r0 $sectors resize-shrink" \
+		> "$TDM_BUILD/fakepeer.out" 2>&1 &
+	pid=$!
+	wait_field beta connection connected
+	refused beta 'tandemctl resize r0' 'the peer answered a size that was not asked for'
+	wait $pid || fail "resize-shrink: the fake peer failed" "$(cat "$TDM_BUILD/fakepeer.out")"
+	expect_eq "$(on beta 'cat /sys/block/tandem0/size')" "$sectors" "beta's size after the peer's answer"
 
 	step "a peer that never answers a promotion holds only its resource's commands: status answers meanwhile"
 	ok beta 'tandemctl disconnect r0 && tandemctl secondary r0'

@@ -27,6 +27,9 @@
  * (nothing more: the node must give up on a peer that takes nothing).
  * As a primary: data-flood (valid writes for FLOOD_MS, never reading the
  * node's acks: the node must stop taking them, not fill its memory).
+ * As the secondary of a primary node, without stalling: resize-shrink (it
+ * waits for the node's RESIZE, for STALL_MS at most, and answers that it
+ * took half the node's size: the node must not shrink).
  * As a secondary that changed the node's data since it last had it (a
  * bitmap resync from us): bitmap-flood (the same bitmap run over and over,
  * for FLOOD_MS: the node must refuse, not read them for ever).
@@ -345,6 +348,37 @@ static int hangs_up(int ms, int pong)
 	}
 }
 
+/*
+ * Read the node's packets until one of @type (its payload into @buf, @len
+ * bytes), answering pings, for @ms at most. 0, or -1.
+ */
+static int await_pkt(u16 type, unsigned char *buf, u32 len, int ms)
+{
+	unsigned char hb[TDM_WIRE_HDR_LEN], skip[4096];
+	struct tdm_hdr h;
+	u32 n;
+
+	for (; ms > 0; ms -= 100) {
+		switch (recv_all(hb, 1, 100)) {
+		case -1:
+			return -1;
+		case -2:
+			continue;
+		}
+		if (recv_all(hb + 1, sizeof(hb) - 1, 2000) ||
+		    tdm_hdr_decode(hb, sizeof(hb), &h) != TDM_WIRE_OK)
+			return -1;
+		if (h.type == type && h.len == len)
+			return recv_all(buf, len, 2000) ? -1 : 0;
+		for (n = h.len; n; n -= n > sizeof(skip) ? sizeof(skip) : n)
+			if (recv_all(skip, n > sizeof(skip) ? sizeof(skip) : n, 2000))
+				return -1;
+		if (h.type == TDM_P_PING)
+			send_pkt(TDM_P_PONG, 0, 0, 0, NULL, 0);
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_in local = { .sin_family = AF_INET }, peer = { .sin_family = AF_INET };
@@ -379,8 +413,21 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	secondary = !strcmp(attack, "verify-early") || !strcmp(attack, "verify-flood") ||
-		    !strcmp(attack, "stall");
+		    !strcmp(attack, "stall") || !strcmp(attack, "resize-shrink");
 	handshake(argv[4], strtoull(argv[5], NULL, 0), secondary);
+	if (!strcmp(attack, "resize-shrink")) {
+		u64 sectors = strtoull(argv[5], NULL, 0);
+		struct tdm_sizes s = { .size = sectors / 2 / 8 * 8, .max = sectors / 8 * 8 };
+		unsigned char b[TDM_WIRE_SIZES_LEN];
+
+		if (await_pkt(TDM_P_RESIZE, b, sizeof(b), STALL_MS))
+			die("no RESIZE from the node");
+		attacking = 1;
+		tdm_sizes_encode(b, &s);
+		send_pkt(TDM_P_RESIZE_REPLY, 0, 0, 0, b, sizeof(b));
+		puts(hangs_up(4000, 1) ? "hung up" : "still connected");
+		return 0;
+	}
 	if (secondary && stall(STALL_MS)) {
 		puts("hung up");
 		return 0;
