@@ -241,6 +241,63 @@ u64 tdm_bm_next_run(struct tdm_device *dev, u64 from, u64 max, u64 *start)
 	return n;
 }
 
+/* Fewer blocks than this go one at a time, through md_page: no allocation. */
+#define TDM_BM_BATCH_MIN 8
+
+/*
+ * Pages for @blocks consecutive blocks in a request: the whole map is read
+ * at attach and written at the end of a session that marked every block
+ * (16 TiB: 131 587 blocks). Up to TDM_MD_BATCH; short of memory, fewer,
+ * down to one (the device's md_page). md_lock held, or attaching.
+ */
+static struct tdm_bm_batch *tdm_bm_batch_get(struct tdm_device *dev, u64 blocks)
+{
+	unsigned int want = min_t(u64, blocks, TDM_MD_BATCH);
+	struct tdm_bm_batch *bb = dev->bm.batch;
+	struct page *page;
+
+	bb->n = 0;
+	bb->max = 0;
+	bb->own = want >= TDM_BM_BATCH_MIN;
+	for (; bb->own && bb->max < want; bb->max++) {
+		page = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		if (!page)
+			break;
+		bvec_set_page(&bb->bv[bb->max], page, TDM_MD_BLOCK, 0);
+	}
+	if (!bb->max) {
+		bb->own = false;
+		bvec_set_page(&bb->bv[0], dev->md_page, TDM_MD_BLOCK, 0);
+		bb->max = 1;
+	}
+	return bb;
+}
+
+static void tdm_bm_batch_put(struct tdm_bm_batch *bb)
+{
+	unsigned int i;
+
+	for (i = 0; bb->own && i < bb->max; i++)
+		__free_page(bb->bv[i].bv_page);
+}
+
+static void *tdm_bm_batch_buf(struct tdm_bm_batch *bb, unsigned int i)
+{
+	return page_address(bb->bv[i].bv_page);
+}
+
+/* Write the blocks the batch holds; 0 or the error. */
+static int tdm_bm_batch_write(struct tdm_device *dev, struct tdm_bm_batch *bb)
+{
+	int ret = 0;
+
+	if (bb->n)
+		ret = tdm_md_io_vec(dev, tdm_md_block_sector(dev->md.layout.bm_offset, bb->first),
+				    bb->bv, bb->n, REQ_OP_WRITE | REQ_SYNC);
+	bb->n = 0;
+	return ret;
+}
+
 /* Write the changed bitmap blocks (all when @all), then flush. */
 int tdm_bm_write(struct tdm_device *dev, bool all)
 {
@@ -256,29 +313,43 @@ int tdm_bm_write_locked(struct tdm_device *dev, bool all)
 {
 	struct tdm_bitmap *bm = &dev->bm;
 	const u64 per = TDM_BM_BITS_PER_BLOCK / 8;
-	u8 *buf = page_address(dev->md_page);
+	u64 b, blocks = dev->md.layout.bm_blocks;
+	struct tdm_bm_batch *bb;
 	int ret = 0, err;
-	u64 b;
+	u8 *buf;
 
 	lockdep_assert_held(&dev->md_lock);
-	for (b = 0; b < dev->md.layout.bm_blocks; b++) {
+	spin_lock_irq(&bm->lock);
+	b = all ? blocks : bitmap_weight(bm->dirty, blocks);
+	spin_unlock_irq(&bm->lock);
+	bb = tdm_bm_batch_get(dev, b);
+	for (b = 0; b < blocks; b++) {
 		u64 off = b * per, n = min(per, bm->bytes - min(off, bm->bytes));
 
 		spin_lock_irq(&bm->lock);
 		if (!all && !test_bit(b, bm->dirty)) {
 			spin_unlock_irq(&bm->lock);
+			/* Only consecutive blocks go in one request. */
+			err = tdm_bm_batch_write(dev, bb);
+			ret = ret ?: err;
 			continue;
 		}
 		__clear_bit(b, bm->dirty);
+		if (!bb->n)
+			bb->first = b;
+		buf = tdm_bm_batch_buf(bb, bb->n++);
 		memset(buf, 0, TDM_MD_BLOCK);
 		memcpy(buf + TDM_BM_HDR, bm->bits + off, n);
 		spin_unlock_irq(&bm->lock);
 		tdm_bm_block_seal(buf, b);
-		err = tdm_md_io(dev, tdm_md_block_sector(dev->md.layout.bm_offset, b),
-				dev->md_page, REQ_OP_WRITE | REQ_SYNC);
-		if (err && !ret)
-			ret = err;
+		if (bb->n == bb->max) {
+			err = tdm_bm_batch_write(dev, bb);
+			ret = ret ?: err;
+		}
 	}
+	err = tdm_bm_batch_write(dev, bb);
+	ret = ret ?: err;
+	tdm_bm_batch_put(bb);
 	err = tdm_md_flush(dev);
 	if (ret || err)
 		tdm_err(dev, "cannot write the bitmap: %d\n", ret ?: err);
@@ -289,28 +360,38 @@ int tdm_bm_read(struct tdm_device *dev, struct netlink_ext_ack *extack)
 {
 	struct tdm_bitmap *bm = &dev->bm;
 	const u64 per = TDM_BM_BITS_PER_BLOCK / 8;
-	u8 *buf = page_address(dev->md_page);
+	u64 b, blocks = dev->md.layout.bm_blocks;
+	struct tdm_bm_batch *bb;
 	enum tdm_md_err e;
-	u64 b;
-	int ret;
+	unsigned int i;
+	int ret = 0;
 
-	for (b = 0; b < dev->md.layout.bm_blocks; b++) {
-		u64 off = b * per, n = min(per, bm->bytes - min(off, bm->bytes));
-
-		ret = tdm_md_io(dev, tdm_md_block_sector(dev->md.layout.bm_offset, b),
-				dev->md_page, REQ_OP_READ);
+	bb = tdm_bm_batch_get(dev, blocks);
+	for (b = 0; b < blocks && !ret; b += bb->n) {
+		bb->n = min_t(u64, bb->max, blocks - b);
+		ret = tdm_md_io_vec(dev, tdm_md_block_sector(dev->md.layout.bm_offset, b),
+				    bb->bv, bb->n, REQ_OP_READ);
 		if (ret) {
 			NL_SET_ERR_MSG(extack, "cannot read the bitmap from the metadata");
-			return ret;
+			break;
 		}
-		e = tdm_bm_block_check(buf, b);
-		if (e != TDM_MD_OK) {
-			tdm_extack_msg(extack, e == TDM_MD_NEWER ? tdm_md_err_str(e) :
-				       "a bitmap block is corrupt (bad magic or checksum): recreate the metadata with create-md --force, which makes the next connect a full sync");
-			return -EUCLEAN;
+		for (i = 0; i < bb->n; i++) {
+			u64 off = (b + i) * per, n = min(per, bm->bytes - min(off, bm->bytes));
+			u8 *buf = tdm_bm_batch_buf(bb, i);
+
+			e = tdm_bm_block_check(buf, b + i);
+			if (e != TDM_MD_OK) {
+				tdm_extack_msg(extack, e == TDM_MD_NEWER ? tdm_md_err_str(e) :
+					       "a bitmap block is corrupt (bad magic or checksum): recreate the metadata with create-md --force, which makes the next connect a full sync");
+				ret = -EUCLEAN;
+				break;
+			}
+			memcpy(bm->bits + off, buf + TDM_BM_HDR, n);
 		}
-		memcpy(bm->bits + off, buf + TDM_BM_HDR, n);
 	}
+	tdm_bm_batch_put(bb);
+	if (ret)
+		return ret;
 	/* Bits past the end never count, whatever the last byte held. */
 	tdm_bits_clear(bm->bits, bm->bytes * 8, bm->nbits, bm->bytes * 8 - bm->nbits);
 	bm->set = tdm_bits_count(bm->bits, bm->nbits);

@@ -33,8 +33,17 @@ static int tdm_md_flush_bdev(struct tdm_device *dev, struct block_device *bdev)
 
 int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_opf_t opf)
 {
-	struct bio bio;
 	struct bio_vec bv;
+
+	bvec_set_page(&bv, page, TDM_MD_BLOCK, 0);
+	return tdm_md_io_vec(dev, sector, &bv, 1, opf);
+}
+
+int tdm_md_io_vec(struct tdm_device *dev, sector_t sector, struct bio_vec *bv, unsigned int n,
+		  blk_opf_t opf)
+{
+	struct bio bio;
+	unsigned int i;
 	int ret;
 
 	/*
@@ -52,9 +61,11 @@ int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_op
 		if (ret)
 			return ret;
 	}
-	bio_init(&bio, dev->meta, &bv, 1, opf);
+	bio_init(&bio, dev->meta, bv, n, opf);
 	bio.bi_iter.bi_sector = sector;
-	__bio_add_page(&bio, page, TDM_MD_BLOCK, 0);
+	bio.bi_vcnt = n;
+	for (i = 0; i < n; i++)
+		bio.bi_iter.bi_size += bv[i].bv_len;
 	ret = tdm_dw_submit_wait(dev, &bio);
 	bio_uninit(&bio);
 	/*
@@ -344,6 +355,9 @@ int tdm_md_attach(struct tdm_device *dev, u64 former, struct netlink_ext_ack *ex
 	bm->dirty = bitmap_zalloc(dev->md.layout.bm_blocks, GFP_KERNEL);
 	if (!bm->dirty)
 		goto err_free_bits;
+	bm->batch = kzalloc(sizeof(*bm->batch), GFP_KERNEL);
+	if (!bm->batch)
+		goto err_free_dirty;
 	ret = tdm_bm_read(dev, extack);
 	if (ret)
 		goto err_free_dirty;
@@ -385,6 +399,7 @@ int tdm_md_attach(struct tdm_device *dev, u64 former, struct netlink_ext_ack *ex
 err_al_detach:
 	tdm_al_detach(dev);
 err_free_dirty:
+	kfree(bm->batch);
 	bitmap_free(bm->dirty);
 err_free_bits:
 	kvfree(bm->bits);
@@ -508,6 +523,7 @@ void tdm_md_detach(struct tdm_device *dev)
 	tdm_al_detach(dev);
 	tdm_bm_write(dev, false);
 	tdm_md_set_flags(dev, 0, TDM_MDF_ATTACHED | TDM_MDF_PRIMARY);
+	kfree(dev->bm.batch);
 	bitmap_free(dev->bm.dirty);
 	kvfree(dev->bm.bits);
 	__free_page(dev->md_page);

@@ -18,6 +18,11 @@
  */
 int tdm_md_attach(struct tdm_device *dev, u64 former, struct netlink_ext_ack *extack);
 int tdm_md_io(struct tdm_device *dev, sector_t sector, struct page *page, blk_opf_t opf);
+/* Blocks in one metadata request: at most the disk watch's 1 MiB. */
+#define TDM_MD_BATCH (TDM_WIRE_MAX_DATA / TDM_MD_BLOCK)
+/* @n (at most TDM_MD_BATCH) pages of 4 KiB, filled in @bv, from @sector. */
+int tdm_md_io_vec(struct tdm_device *dev, sector_t sector, struct bio_vec *bv, unsigned int n,
+		  blk_opf_t opf);
 /* Flush the disk's cache (through the disk-timeout's watch); -EIO once dropped. */
 int tdm_md_flush(struct tdm_device *dev);
 void tdm_md_detach(struct tdm_device *dev);

@@ -161,7 +161,7 @@ int tdm_resize_reply(struct tdm_conn *conn, const struct tdm_hdr *h)
 	if (conn->rsz.asking && !conn->rsz.answered) {
 		conn->rsz.reply = r;
 		conn->rsz.err = h->flags;
-		conn->rsz.answered = true;
+		WRITE_ONCE(conn->rsz.answered, true);
 	}
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->wq);
@@ -208,7 +208,7 @@ static int tdm_resize_ask(struct tdm_conn *conn, const struct tdm_sizes *ask,
 	spin_lock_irq(&conn->lock);
 	conn->rsz.ask = *ask;
 	conn->rsz.asking = true;
-	conn->rsz.answered = false;
+	WRITE_ONCE(conn->rsz.answered, false);
 	conn->rsz.owe_ask = true;
 	spin_unlock_irq(&conn->lock);
 	wake_up(&conn->send_wq);
@@ -287,10 +287,19 @@ int tdm_resize(struct tdm_device *dev, u64 asked, bool clean, struct netlink_ext
 	ret = tdm_resize_ask(conn, &ask, &reply, extack);
 	if (ret)
 		return ret;
+	/* The peer's word is checked as any packet is: it never shrinks us. */
+	if (reply.size < cur || reply.size > ask.max || (asked && reply.size != asked)) {
+		tdm_err(dev, "resize: the peer took %llu sectors, which is not what was asked\n",
+			reply.size);
+		NL_SET_ERR_MSG(extack, "the peer answered a size that was not asked for: not taken");
+		return -EPROTO;
+	}
 	if (reply.size == cur)
 		return 0;
-	if (tdm_md_fault(dev, TDM_GROW_PEER))
+	if (tdm_md_fault(dev, TDM_GROW_PEER)) {
+		NL_SET_ERR_MSG(extack, "stopped after the peer grew (fault_resize_step, for tests)");
 		return -EIO;
+	}
 	ret = tdm_take_size(dev, reply.size, !clean);
 	if (ret) {
 		NL_SET_ERR_MSG(extack,

@@ -76,7 +76,17 @@ struct tdm_req;
  * differ from the peer's. In the on-disk bit order (core/bitmap.h), so that
  * a block of it is written as it is.
  */
+/* Consecutive bitmap blocks in one metadata request (bitmap.c). */
+struct tdm_bm_batch {
+	struct bio_vec bv[TDM_WIRE_MAX_DATA / TDM_MD_BLOCK];
+	unsigned int max;		/* pages in bv */
+	unsigned int n;			/* blocks held, from first */
+	u64 first;
+	bool own;			/* the pages are ours to free, else md_page */
+};
+
 struct tdm_bitmap {
+	struct tdm_bm_batch *batch;	/* the bitmap's I/O; under md_lock (attach: alone) */
 	spinlock_t lock;		/* protects everything below; irq-safe */
 	u8 *bits;
 	unsigned long *dirty;		/* one bit per on-disk block: to be written */
@@ -381,7 +391,8 @@ struct tdm_conn_owed {
 /* Resize (resize.c). Under conn->lock. */
 struct tdm_conn_resize {
 	bool asking;			/* our RESIZE waits for its reply */
-	bool answered;			/* ...which came, in reply and err */
+	bool answered;			/* ...which came, in reply and err; WRITE_ONCE,
+					 * as resize.c waits for it with READ_ONCE */
 	struct tdm_sizes reply;
 	u16 err;			/* enum tdm_resize_err */
 	bool owe_ask;			/* the sender owes the peer our RESIZE, ask */
