@@ -1,21 +1,26 @@
-description="a 1 TiB device (a sparse file in the VM's tmpfs, on a loop device): create-md, attach, connect --assume-clean, scattered writes while disconnected, a resync of just those, verify of a range; times printed, kernel memory and bitmap bytes on the wire bounded"
+description="a 1 TiB device (a sparse file in the VM's tmpfs, on a loop device; TDM_BIG_TIB=16: 16 TiB, its metadata on the VM's disk): create-md, attach, connect --assume-clean, scattered writes while disconnected, a resync of just those, verify of a range; times printed, kernel memory and bitmap bytes on the wire bounded"
 groups="resync"
 requires="losetup truncate"
 
-SECTORS=$((1 << 31))	# 1 TiB
+TIB=${TDM_BIG_TIB:-1}
+SECTORS=$((TIB << 31))
 BLOCKS=$((SECTORS / 8))
 WRITES=100
 # Bounds: the bitmap is 32 MiB per TiB in memory (one bit per 4 KiB), plus
 # the per-block dirty bits; a run of set bits is 12 bytes on the wire.
-MEM_BOUND_KIB=$((40 * 1024))
+MEM_BOUND_KIB=$((TIB * 40 * 1024))
 WIRE_BOUND=$((WRITES * 12 + 1024))
 
-# big VM: $BIG, 1 TiB, a sparse file in the VM's own tmpfs: what was never
-# written reads as zeros, what is written takes the VM's memory.
+# big VM: $BIG, a sparse file in the VM's own tmpfs: what was never
+# written reads as zeros, what is written takes the VM's memory. Past 1 TiB
+# the metadata (32 MiB per TiB) goes on the VM's disk instead (MD_OPTS).
 BIG=/dev/loop0
 IMG=/tmp/tandem-big.img
+MD_OPTS=
+[ "$TIB" -eq 1 ] || MD_OPTS="--meta-disk /dev/vda"
 big() {
-	ok "$1" "modprobe tandem && { modprobe loop 2>/dev/null; true; } && truncate -s $((SECTORS * 512)) $IMG && losetup $BIG $IMG"
+	ok "$1" "modprobe tandem && { modprobe loop 2>/dev/null; true; } && truncate -s $((SECTORS * 512)) $IMG &&
+		losetup $BIG $IMG && blkdiscard -f /dev/vda"
 }
 
 # timed VM CMD: run CMD in VM; its duration in seconds (2 decimals) in $SECS.
@@ -43,18 +48,22 @@ run_test() {
 
 	big alpha
 	big beta
-	step "create-md and attach on 1 TiB"
-	timed alpha "tandemctl create-md r0 --disk $BIG"
+	step "create-md and attach on $TIB TiB"
+	timed alpha "tandemctl create-md r0 --disk $BIG $MD_OPTS"
 	t_create=$SECS
-	ok beta "tandemctl create-md r0 --disk $BIG"
+	ok beta "tandemctl create-md r0 --disk $BIG $MD_OPTS"
 	mem0=$(kmem alpha)
-	timed alpha "tandemctl attach r0 --minor 0 --disk $BIG"
+	timed alpha "tandemctl attach r0 --minor 0 --disk $BIG $MD_OPTS"
 	t_attach=$SECS
 	mem1=$(kmem alpha)
-	ok beta "tandemctl attach r0 --minor 0 --disk $BIG"
+	ok beta "tandemctl attach r0 --minor 0 --disk $BIG $MD_OPTS"
 	kib=$((mem1 - mem0))
 	step "create-md $t_create s, attach $t_attach s, $kib KiB of kernel memory"
-	expect_eq "$(field alpha size)" 1099477901312 "size of tandem0: 1 TiB less 8225 bitmap blocks, the log and the superblock"
+	if [ "$TIB" -eq 1 ]; then
+		expect_eq "$(field alpha size)" 1099477901312 "size of tandem0: 1 TiB less 8225 bitmap blocks, the log and the superblock"
+	else
+		expect_eq "$(field alpha size)" $((SECTORS * 512)) "size of tandem0: all of the data disk"
+	fi
 
 	step "connected with --assume-clean: nothing to sync"
 	connect_res alpha
@@ -98,12 +107,12 @@ run_test() {
 	for i in 10 50; do
 		ok beta "dd if=/dev/urandom of=$BIG bs=4k count=1 seek=$((i * (BLOCKS / WRITES) + i % 7)) oflag=direct status=none"
 	done
-	ok alpha 'tandemctl verify r0 --start 524032M --length 256M'
+	ok alpha "tandemctl verify r0 --start $((TIB * 524288 - 256))M --length 256M"
 	grep -q 'verify compared 256 MiB: 4 KiB differ' <<<"$OUT" || fail "block 50 is in the range, block 10 is not" "$OUT"
 	wait_field alpha connection connected 60
 	wait_field alpha out_of_sync 0
 	refused alpha 'tandemctl verify r0 --start 2K' 'multiple of 4 KiB'
-	refused alpha 'tandemctl verify r0 --start 2T' 'past the end of the device'
+	refused alpha "tandemctl verify r0 --start $((TIB * 2))T" 'past the end of the device'
 	ok alpha "tandemctl verify r0 --start $(((10 * (BLOCKS / WRITES) + 3) * 4096)) --length 4K"
 	grep -q 'verify compared 0 MiB: 4 KiB differ' <<<"$OUT" || fail "block 10, alone" "$OUT"
 	wait_field alpha connection connected 60
