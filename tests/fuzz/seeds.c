@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 	struct tdm_run r = { .start = 100, .count = 64 };
 	struct tdm_sb_side sbi = { .changed = 4096, .pol0 = TANDEM_SB0_DISCARD_LEAST_CHANGES,
 				   .pol1 = TANDEM_SB1_CONSENSUS };
+	struct tdm_sizes sz = { .size = 900 * 2048, .max = 1024 * 2048, .flags = TDM_SIZES_HAS_DATA };
 	struct tdm_md_sb sb;
 
 	if (argc != 2) {
@@ -78,6 +79,8 @@ int main(int argc, char **argv)
 	seed("state", 3, buf, TDM_WIRE_STATE_LEN);
 	tdm_sb_info_encode(buf, &sbi);
 	seed("sb_info", 3, buf, TDM_WIRE_SB_INFO_LEN);
+	tdm_sizes_encode(buf, &sz);
+	seed("sizes", 3, buf, TDM_WIRE_SIZES_LEN);
 	tdm_gen_encode(buf, &g);
 	seed("gen", 4, buf, TDM_WIRE_GEN_LEN);
 	put64(buf, 1 << 20);
