@@ -70,7 +70,7 @@ run_test() {
 		step "power cut after step $step (the new $([ $step == 1 ] && echo bitmap || echo 'activity log') written, no superblock): the old metadata is whole"
 		crash_at $step
 		refused beta "tandemctl attach r0 --minor 0 --disk $DEV" \
-			"internal metadata of a 128 MiB disk ends 128 MiB in: if the disk grew from that size, attach with --former-size 134217728"
+			"internal metadata of a 64 MiB disk ends 64 MiB in: if the disk grew from that size, attach with --former-size 67108864"
 		ok beta "tandemctl attach r0 --minor 0 --disk $DEV --former-size 67108864 && dmesg | grep 'went down as primary'"
 		expect_eq "$(size_mib beta)" 63 "beta at its old size"
 		back
