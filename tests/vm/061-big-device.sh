@@ -44,7 +44,7 @@ blocks_sum() {
 }
 
 run_test() {
-	local vm v mem0 mem1 kib t_create t_attach t_resync runs bytes a b lat
+	local vm v mem0 mem1 kib t_create t_attach t_resync runs bytes a b lat back_bound
 
 	big alpha
 	big beta
@@ -145,17 +145,21 @@ run_test() {
 
 	step "detach gives the memory back"
 	ok beta 'tandemctl detach r0'
-	ok alpha 'tandemctl secondary r0 && tandemctl detach r0'
+	ok alpha 'tandemctl secondary r0 && tandemctl detach r0 && echo 3 > /proc/sys/vm/drop_caches'
 	vm=$(kmem alpha)
+	# The debug kernel's KASAN keeps freed objects in quarantine (counted as
+	# slab) for a while: there kmemleak, after the test, is the leak check.
+	back_bound=4096
+	on alpha '[ -e /sys/kernel/debug/kmemleak ]' && back_bound=16384
 	for v in alpha beta; do
 		ok "$v" "losetup -d $BIG && rm $IMG"
 	done
 
 	echo "| device | create-md s | attach s | kernel memory | bitmap on the wire | resync of $WRITES x 4 KiB s | slowest status, every bit set and sent |"
 	echo "| --- | --- | --- | --- | --- | --- | --- |"
-	echo "| 1 TiB | $t_create | $t_attach | $((kib / 1024)) MiB | $runs runs, $bytes bytes | $t_resync | $lat ms |"
-	[ "$kib" -le "$MEM_BOUND_KIB" ] || fail "attach of 1 TiB took $kib KiB of kernel memory (bound $MEM_BOUND_KIB)"
+	echo "| $TIB TiB | $t_create | $t_attach | $((kib / 1024)) MiB | $runs runs, $bytes bytes | $t_resync | $lat ms |"
+	[ "$kib" -le "$MEM_BOUND_KIB" ] || fail "attach of $TIB TiB took $kib KiB of kernel memory (bound $MEM_BOUND_KIB)"
 	[ "$bytes" -le "$WIRE_BOUND" ] || fail "the bitmap of $WRITES blocks took $bytes bytes on the wire (bound $WIRE_BOUND)"
 	[ "$runs" -eq "$WRITES" ] || fail "$WRITES scattered blocks should be $WRITES runs, not $runs"
-	[ $((vm - mem0)) -le 4096 ] || fail "after detach, $((vm - mem0)) KiB of kernel memory were not given back"
+	[ $((vm - mem0)) -le "$back_bound" ] || fail "after detach, $((vm - mem0)) KiB of kernel memory were not given back"
 }
