@@ -2,6 +2,7 @@
 /*
  * tandemctl: attach, detach, status, udev-name.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -204,21 +205,21 @@ int cmd_attach(int argc, char **argv)
 }
 
 /*
- * The disk grew, its metadata not moved yet (a resize cut short, or grown
- * while detached): say where it is, and leave the choice to the admin, as
- * metadata found inside a disk may also be left from an earlier use of it.
+ * No metadata at the end of @disk: if it grew, its metadata not moved yet
+ * (a resize cut short, or grown while detached), say where it is, and
+ * leave the choice to the admin, as metadata found inside a disk may also
+ * be left from an earlier use of it.
  */
-static int attach_check_grown(const char *name, const char *disk)
+static void attach_check_grown(const char *name, const char *disk)
 {
 	uint64_t former = tdm_md_find_former(disk);
 
 	if (!former)
-		return TDM_EXIT_OK;
+		return;
 	fprintf(stderr, "tandemctl: attach %s: no tandem metadata at the end of %s, but the internal metadata of a %" PRIu64
 		" MiB disk ends %" PRIu64 " MiB in: if the disk grew from that size, attach with --former-size %" PRIu64
 		", then tandemctl resize %s moves it to the new end\n",
 		name, disk, former >> 11, former >> 11, former * 512, name);
-	return TDM_EXIT_FAIL;
 }
 
 int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
@@ -227,7 +228,7 @@ int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
 	char what[128 + 2 * PATH_MAX];
 	struct attach_args a = { .minor = minor, .o = o };
 	char *disk, *meta = NULL;
-	int ret;
+	int ret, err;
 
 	disk = tdm_resolve_disk(disk_spec);
 	if (!disk) {
@@ -254,16 +255,15 @@ int tdm_attach_res(const char *name, uint32_t minor, const char *disk_spec,
 		ret = tdm_md_check_ident(name, disk, meta);
 		if (ret)
 			goto out_free;
-	} else if (!o->former_size) {
-		ret = attach_check_grown(name, disk);
-		if (ret)
-			goto out_free;
 	}
 	snprintf(what, sizeof(what), "attach %s (disk %s%s%s, minor %u)", name, disk,
 		 meta ? ", metadata on " : "", meta ? meta : "", minor);
 	a.disk = disk;
 	a.meta_disk = meta;
-	ret = tdm_nl_do(what, TANDEM_CMD_ATTACH, name, put_attach, &a);
+	ret = tdm_nl_do_err(what, TANDEM_CMD_ATTACH, name, put_attach, &a, &err);
+	/* Only then is the disk read: one that hangs must not hang attach (a re-attach, say). */
+	if (err == -ENODATA && !meta && !o->former_size)
+		attach_check_grown(name, disk);
 out_free:
 	free(meta);
 	free(disk);

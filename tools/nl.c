@@ -245,11 +245,20 @@ int tdm_exit_code(int err)
 int tdm_nl_do(const char *what, int cmd, const char *name,
 	      int (*put)(struct nl_msg *msg, void *arg), void *arg)
 {
+	int err;
+
+	return tdm_nl_do_err(what, cmd, name, put, arg, &err);
+}
+
+int tdm_nl_do_err(const char *what, int cmd, const char *name,
+		  int (*put)(struct nl_msg *msg, void *arg), void *arg, int *err)
+{
 	char why[512];
 	struct tdm_nl nl;
 	struct nl_msg *msg;
 	int ret;
 
+	*err = 0;
 	ret = tdm_nl_open(&nl);
 	if (ret)
 		return tdm_exit_code(ret);
@@ -260,6 +269,7 @@ int tdm_nl_do(const char *what, int cmd, const char *name,
 		goto out_close;
 	}
 	ret = tdm_nl_request(&nl, msg, NULL, NULL, why, sizeof(why));
+	*err = ret;
 	if (ret)
 		ret = tdm_report(what, ret, why);
 out_close:

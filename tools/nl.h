@@ -45,5 +45,8 @@ int tdm_nl_get_status(struct tdm_nl *nl, const char *name, struct tdm_status *st
  */
 int tdm_nl_do(const char *what, int cmd, const char *name,
 	      int (*put)(struct nl_msg *msg, void *arg), void *arg);
+/* The same; *@err: the module's answer (0, or -errno), 0 if none came. */
+int tdm_nl_do_err(const char *what, int cmd, const char *name,
+		  int (*put)(struct nl_msg *msg, void *arg), void *arg, int *err);
 
 #endif
