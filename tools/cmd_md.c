@@ -503,6 +503,11 @@ static enum tdm_md_err md_read_sb(struct md_disk *d, struct tdm_md_sb *sb)
 
 /* Blocks read at a time looking for a former superblock: 1 MiB. */
 #define MD_SCAN_BLOCKS 256
+/*
+ * How far below the end it is looked for: 64 GiB, read in about a minute;
+ * a disk that grew by more needs its former size given (the admin's records).
+ */
+#define MD_SCAN_SECTORS (64ULL << 21)
 
 uint64_t tdm_md_find_former(const char *path)
 {
@@ -517,7 +522,8 @@ uint64_t tdm_md_find_former(const char *path)
 	    posix_memalign((void **)&buf, TDM_MD_BLOCK, MD_SCAN_BLOCKS * TDM_MD_BLOCK))
 		goto out_close;
 	/* [lo, hi): the sectors read; the superblock's block is below the end's. */
-	for (hi = tdm_md_sb_sector(d.sectors); hi >= 8 && !found; hi = lo) {
+	for (hi = tdm_md_sb_sector(d.sectors);
+	     hi >= 8 && !found && d.sectors - hi <= MD_SCAN_SECTORS; hi = lo) {
 		lo = hi > MD_SCAN_BLOCKS * 8 ? hi - MD_SCAN_BLOCKS * 8 : 0;
 		if (pread(d.fd, buf, (hi - lo) * 512, (off_t)lo * 512) != (ssize_t)((hi - lo) * 512))
 			break;

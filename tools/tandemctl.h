@@ -91,7 +91,8 @@ int cmd_dump_md(int argc, char **argv);
 int tdm_md_check_ident(const char *name, const char *data, const char *meta);
 /*
  * No metadata at the end of @path (it grew): the size in sectors of the
- * smaller disk whose internal metadata is found below the end, 0 if none.
+ * smaller disk whose internal metadata is found in the 64 GiB below the
+ * end, 0 if none.
  */
 uint64_t tdm_md_find_former(const char *path);
 
