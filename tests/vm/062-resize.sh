@@ -145,4 +145,12 @@ run_test() {
 		fail "beta's metadata should move" "$OUT"
 	ok alpha 'tandemctl wait-sync r0 --timeout 300'
 	same_data "after growing the 900 MiB disk"
+
+	step "create-md --size: a device smaller than its disk, refused larger than the disk"
+	ok beta "tandemctl disconnect r0 && tandemctl detach r0"
+	refused beta "tandemctl create-md r0 --disk $DEV --force --size 2G" 'the disk holds 1023 MiB of data'
+	ok beta "tandemctl create-md r0 --disk $DEV --force --size 300M >/dev/null &&
+		tandemctl attach r0 --minor 0 --disk $DEV"
+	expect_eq "$(size_mib beta)" 300 "beta's device, created at 300 MiB"
+	expect_eq "$(($(field beta max_size) >> 20))" 1023 "what beta's disk holds"
 }
