@@ -15,10 +15,10 @@ PKGS=(
 	fio iperf3 e2fsprogs iproute2 util-linux dmsetup psmisc
 	sparse clang libclang-rt-14-dev python3 groff-base
 	libxml2-utils resource-agents
-	mariadb-server mariadb-client keepalived bc lvm2
+	mariadb-server mariadb-client keepalived bc lvm2 socat
 )
 case ${1:-} in
-bench) PKGS+=(drbd-utils python3-matplotlib) ;;
+bench) PKGS+=(drbd-utils python3-matplotlib wireguard-tools) ;;
 experiment) PKGS+=(nginx-light php-fpm php-mysql httperf python3-matplotlib) ;;
 debug-kernel) PKGS+=(linux-source-6.1 flex bison libelf-dev libssl-dev xz-utils rsync) ;;
 esac

@@ -19,7 +19,7 @@ import sys
 
 OUT, RUNTIME, REPS = sys.argv[1], sys.argv[2], int(sys.argv[3])
 JOBS = ["seq-1m-qd8", "rand-4k-qd1", "rand-4k-qd32", "mix-4k-qd8"]
-CONFIGS = ["raw", "raw-both", "tandem-async", "drbd-A", "tandem-sync", "drbd-C"]
+CONFIGS = ["raw", "raw-both", "tandem-async", "drbd-A", "tandem-sync", "tandem-sync-wg", "drbd-C"]
 MATCH = {"tandem-async": "drbd-A", "tandem-sync": "drbd-C"}
 USER_HZ = 100
 
@@ -123,11 +123,19 @@ for job in JOBS:
 print("\nraw-both: the raw disk while beta runs the same job on its own disk, as a replica")
 print("does: the two VMs share this machine's cores, so this is what a replicated write")
 print("can reach here at best, whatever the replication costs.")
+print("tandem-sync-wg: tandem sync with the replication link over WireGuard (wg0 on the")
+print("replication NIC), as the README shows for confidentiality.")
 print("tandem async pulls ahead above 64 MiB unsent (its default): such a run's")
 print("writes are resynced after it (not timed); DRBD A runs with its default, on-congestion block.\n")
 for key, s in results["syncs"].items():
     print(f"{key:<16} {s['bytes'] / 2**20:8.0f} MiB in {s['seconds']:6.1f} s = {s['mbs']:6.1f} MB/s"
           f" ({s['mbs'] / L['iperf3_mbs']:.2f} x iperf3), spread {s['spread_pct']:.0f}%")
+
+print("WireGuard's cost (tandem sync over wg0 / tandem sync, IOPS; CPU s/GiB):")
+for job in JOBS:
+    w, p = rows.get(f"tandem-sync-wg/{job}"), rows.get(f"tandem-sync/{job}")
+    if w and p and p["iops"]:
+        print(f"  {job:<13}{w['iops'] / p['iops']:6.2f} x   CPU {w['cpu_s_per_gib']:.1f} vs {p['cpu_s_per_gib']:.1f}")
 
 # The goals of issue 6, as figures (not pass/fail: one noisy run proves little).
 print("\ngoals (issue 6):")
@@ -170,19 +178,30 @@ for kind in ("fullsync", "resync"):
 try:
     import matplotlib
     matplotlib.use("Agg")
+    import matplotlib.patches
     import matplotlib.pyplot as plt
 except ImportError:
     print("\n(no matplotlib: no plot)")
     sys.exit(0)
-fig, axes = plt.subplots(2, len(JOBS), figsize=(4 * len(JOBS), 7))
+# One colour per system; on tandem's bars, its ratio to the matching DRBD protocol.
+COLOUR = {"raw": "grey", "tandem": "tab:blue", "drbd": "tab:orange"}
+fig, axes = plt.subplots(2, len(JOBS), figsize=(4 * len(JOBS), 7.5))
 for i, job in enumerate(JOBS):
     present = [c for c in CONFIGS if f"{c}/{job}" in rows]
     for ax, key, label in ((axes[0][i], "mbs", "MB/s"), (axes[1][i], "p99_ms", "p99 latency, ms")):
-        ax.bar(present, [rows[f"{c}/{job}"][key] for c in present],
-               color=["grey" if c == "raw" else "tab:blue" if c.startswith("tandem") else "tab:orange"
-                      for c in present])
+        bars = ax.bar(present, [rows[f"{c}/{job}"][key] for c in present],
+                      color=[COLOUR[c.split("-")[0]] for c in present])
+        for bar, c in zip(bars, present):
+            d = rows.get(f"{MATCH.get(c)}/{job}")
+            if d and d[key]:
+                ax.annotate(f"{rows[f'{c}/{job}'][key] / d[key]:.2f}x", (bar.get_x() + bar.get_width() / 2,
+                            bar.get_height()), ha="center", va="bottom", fontsize=7)
         ax.set_title(f"{job}: {label}", fontsize=9)
         ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-fig.tight_layout()
+fig.legend(handles=[matplotlib.patches.Patch(color=c, label=n) for n, c in COLOUR.items()],
+           loc="upper center", ncol=3, fontsize=9)
+fig.text(0.5, 0.005, "on tandem's bars: its figure / DRBD's (async: protocol A, sync: C)",
+         ha="center", fontsize=8)
+fig.tight_layout(rect=(0, 0.02, 1, 0.95))
 fig.savefig(os.path.join(OUT, "results.png"), dpi=90)
 print(f"\nplot: {os.path.join(OUT, 'results.png')}; data: {os.path.join(OUT, 'results.json')}")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tandem benchmark: in one boot of the VM pair, on the same disks and link,
 # the link itself (iperf3, ping), the raw backing disk, tandem async and sync,
+# tandem sync over WireGuard (the replication link encrypted: its cost),
 # and DRBD 8.4 (the kernel's drbd.ko) protocols A and C, with the same fio
 # jobs (the raw disk also while beta runs the job on its own disk); then
 # the initial full sync of the device and the resync after 64 MiB of
@@ -8,7 +9,7 @@
 # spread. The repetitions are rounds: each round measures every
 # configuration once, so that a slow spell of this shared machine falls on
 # all of them rather than on whichever ran then. Figures, not pass/fail.
-#   RUNTIME=5 (seconds per fio run)  REPS=3  DRBD=1 (0: skip DRBD)
+#   RUNTIME=5 (seconds per fio run)  REPS=3  DRBD=1 (0: skip DRBD)  WG=1 (0: skip WireGuard)
 # Results: build/bench/results.json, build/bench/results.png, the table on stdout.
 set -uo pipefail
 TDM_TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,6 +19,7 @@ export TDM_TOP TDM_BUILD
 RUNTIME=${RUNTIME:-5}
 REPS=${REPS:-3}
 DRBD=${DRBD:-1}
+WG=${WG:-1}
 OUT=$TDM_BUILD/bench
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -106,6 +108,26 @@ tandem_syncs() {
 	tandem_down
 }
 
+# WireGuard over the replication NIC: wg0, 10.98.0.1 and .2, a fresh key pair each.
+wg_ip() { [ "$1" == alpha ] && echo 10.98.0.1 || echo 10.98.0.2; }
+wg_up() {
+	local vm peer
+	declare -A pub
+	for vm in alpha beta; do
+		ok "$vm" 'modprobe wireguard && umask 077 && wg genkey > /tmp/wg.key && wg pubkey < /tmp/wg.key'
+		pub[$vm]=$OUT_
+	done
+	for vm in alpha beta; do
+		peer=$(peer_of "$vm")
+		ok "$vm" "ip link add wg0 type wireguard && ip addr add $(wg_ip "$vm")/30 dev wg0 &&
+			wg set wg0 listen-port 51820 private-key /tmp/wg.key peer ${pub[$peer]} \
+				allowed-ips $(wg_ip "$peer")/32 endpoint $(drbd_ip "$peer"):51820 &&
+			ip link set wg0 up"
+	done
+	ok alpha 'busybox ping -c 3 -W 5 10.98.0.2'
+}
+wg_down() { on_both 'ip link del wg0'; }
+
 D84=/usr/lib/drbd/drbdsetup-84
 drbd_ip() { [ "$1" == alpha ] && echo 10.99.0.1 || echo 10.99.0.2; }
 
@@ -165,6 +187,10 @@ trap '"$PAIR" stop' EXIT
 
 say "the link: ping, and iperf3 in every round, on the replication NIC"
 on alpha 'busybox ping -c 20 -i 0.2 -q 10.99.0.2' > "$OUT/link.ping.txt" || fail "ping failed"
+if [ "$WG" == 1 ] && ! command -v wg >/dev/null; then
+	say "no wg (wireguard-tools) on this machine: no WireGuard row"
+	WG=0
+fi
 on beta 'iperf3 -s -D -B 10.99.0.2 >/dev/null 2>&1; sleep 1'
 ok alpha 'modprobe tandem'
 ok beta 'modprobe tandem'
@@ -179,6 +205,13 @@ for ((r = 1; r <= REPS; r++)); do
 		run_jobs "tandem-$proto" /dev/tandem0 "$r"
 		tandem_down
 	done
+	if [ "$WG" == 1 ]; then
+		wg_up
+		REP_IP_alpha=$(wg_ip alpha) REP_IP_beta=$(wg_ip beta) pair_up sync
+		run_jobs tandem-sync-wg /dev/tandem0 "$r"
+		tandem_down
+		wg_down
+	fi
 	tandem_syncs "$r"
 	say "round $r: tandem's initial sync and resync done"
 	[ "$DRBD" == 1 ] || continue

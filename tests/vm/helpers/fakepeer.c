@@ -8,7 +8,8 @@
  *   fakepeer LOCAL_IP PEER_IP PORT NAME SECTORS ATTACK
  *
  * Before any handshake, ATTACK: pre-junk (bytes that are no packet instead
- * of a HELLO).
+ * of a HELLO), replay (the bytes of CAPTURE_FILE, what the real peer sent in
+ * an earlier session, sent again as they are).
  * As a fresh primary, ATTACK: verify-wrap (VERIFY_REQ for a range that
  * wraps past 2^64), flush-noflag (an empty DATA flush without
  * TDM_F_PREFLUSH), unknown-flag (a DATA write with a flag bit no version
@@ -53,6 +54,7 @@
 #define STALL_MS 120000	/* a debug kernel in emulation may take most of it to start fio */
 #define GO_FILE "/tmp/fakepeer.go"
 #define FLOOD_MS 90000		/* ends sooner: when the node hangs up */
+#define CAPTURE_FILE "/tmp/fakepeer.capture"
 #define VF_WINDOW 8		/* TDM_VF_WINDOW in kmod/tandem.h */
 #define VF_SECTORS (TDM_WIRE_VERIFY_BLOCKS * 8)
 
@@ -286,6 +288,20 @@ static int flood(int ms)
 	}
 }
 
+/* The whole of @path, as it is. */
+static void send_file(const char *path)
+{
+	unsigned char buf[4096];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		die(path);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		send_all(buf, n);
+	fclose(f);
+}
+
 /* @len bytes that are no packet (no header has this magic). */
 static void send_junk(size_t len)
 {
@@ -403,6 +419,12 @@ int main(int argc, char **argv)
 	if (!strcmp(attack, "pre-junk")) {
 		attacking = 1;
 		send_junk(4096);
+		puts(hangs_up(10000, 0) ? "hung up" : "still connected");
+		return 0;
+	}
+	if (!strcmp(attack, "replay")) {
+		attacking = 1;
+		send_file(CAPTURE_FILE);
 		puts(hangs_up(10000, 0) ? "hung up" : "still connected");
 		return 0;
 	}
