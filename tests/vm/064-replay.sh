@@ -18,7 +18,7 @@ write_block() {
 run_test() {
 	local vm sectors received pid
 	for vm in alpha beta; do
-		ok "$vm" 'umask 077; printf "s3cret-one\n" > /tmp/s1; modprobe tandem &&
+		ok "$vm" 'umask 077; printf "s3cret-one\n" > /tmp/s1; modprobe tandem && blkdiscard -f /dev/vda &&
 			tandemctl create-md r0 --disk /dev/vda --force >/dev/null && tandemctl attach r0 --minor 0 --disk /dev/vda'
 	done
 	step "a session from alpha to beta through a relay on alpha that records what alpha sends"
