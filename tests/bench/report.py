@@ -64,11 +64,16 @@ def row(config, job):
     return med
 
 
+def iperf(kind):
+    return [json.load(open(p))["end"]["sum_received"]["bits_per_second"] / 8e6
+            for p in sorted(glob.glob(os.path.join(OUT, f"link.{kind}.*.json")))]
+
+
 def link():
-    bw = [json.load(open(p))["end"]["sum_received"]["bits_per_second"] / 8e6
-          for p in sorted(glob.glob(os.path.join(OUT, "link.iperf.*.json")))]
+    bw, wg = iperf("iperf"), iperf("wg-iperf")
     m = re.search(r"= [\d.]+/([\d.]+)/", open(os.path.join(OUT, "link.ping.txt")).read())
     return {"iperf3_mbs": statistics.median(bw), "iperf3_runs": bw,
+            "wg_iperf3_mbs": statistics.median(wg) if wg else None, "wg_iperf3_runs": wg,
             "rtt_ms": float(m.group(1)) if m else None}
 
 
@@ -131,6 +136,9 @@ for key, s in results["syncs"].items():
     print(f"{key:<16} {s['bytes'] / 2**20:8.0f} MiB in {s['seconds']:6.1f} s = {s['mbs']:6.1f} MB/s"
           f" ({s['mbs'] / L['iperf3_mbs']:.2f} x iperf3), spread {s['spread_pct']:.0f}%")
 
+if L["wg_iperf3_mbs"]:
+    print(f"WireGuard: iperf3 over wg0 {L['wg_iperf3_mbs']:.1f} MB/s (runs: "
+          + ", ".join(f"{x:.1f}" for x in L["wg_iperf3_runs"]) + f"), {L['wg_iperf3_mbs'] / L['iperf3_mbs']:.2f} x the plain link")
 print("WireGuard's cost (tandem sync over wg0 / tandem sync, IOPS; CPU s/GiB):")
 for job in JOBS:
     w, p = rows.get(f"tandem-sync-wg/{job}"), rows.get(f"tandem-sync/{job}")

@@ -125,8 +125,9 @@ wg_up() {
 			ip link set wg0 up"
 	done
 	ok alpha 'busybox ping -c 3 -W 5 10.98.0.2'
+	ok beta 'iperf3 -s -D -B 10.98.0.2 -p 5202 >/dev/null 2>&1; sleep 1'
 }
-wg_down() { on_both 'ip link del wg0'; }
+wg_down() { on_both 'pkill -f "iperf3 -s -D -B 10.98.0.2"; ip link del wg0'; }
 
 D84=/usr/lib/drbd/drbdsetup-84
 drbd_ip() { [ "$1" == alpha ] && echo 10.99.0.1 || echo 10.99.0.2; }
@@ -207,6 +208,7 @@ for ((r = 1; r <= REPS; r++)); do
 	done
 	if [ "$WG" == 1 ]; then
 		wg_up
+		on alpha 'iperf3 -c 10.98.0.2 -p 5202 -t 5 -J' > "$OUT/link.wg-iperf.$r.json" || fail "iperf3 over wg0 failed"
 		REP_IP_alpha=$(wg_ip alpha) REP_IP_beta=$(wg_ip beta) pair_up sync
 		run_jobs tandem-sync-wg /dev/tandem0 "$r"
 		tandem_down
