@@ -216,6 +216,8 @@ static bool tdm_resync_finish_source(struct tdm_conn *conn)
 	tdm_bm_write(dev, false);
 	spin_lock_irq(&conn->lock);
 	WRITE_ONCE(conn->sync, TDM_SYNC_NONE);
+	/* The flag is off the disk: a later pull-ahead writes it again. */
+	conn->pri.ahead_owed = false;
 	conn->owe.sync_done = true;
 	secs = max(1UL, (jiffies - conn->rs.start) / HZ);
 	tdm_info(dev, "resync done: %llu MiB in %lu s\n", conn->rs.done >> 20, secs);
