@@ -425,9 +425,14 @@ int tdm_al_attach(struct tdm_device *dev, bool crashed)
 			ret = ret ?: -EIO;
 			goto err;
 		}
-		for (i = 0; i < al->tx->count; i++)
-			tdm_bm_set(dev, (sector_t)al->tx->extents[i] << (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT),
-				   1u << (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT));
+		/* The device may end inside its last extent: no bit past its end. */
+		for (i = 0; i < al->tx->count; i++) {
+			sector_t first = (sector_t)al->tx->extents[i] << (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT);
+
+			if (first < dev->md.size_sectors)
+				tdm_bm_set(dev, first, min_t(u64, dev->md.size_sectors - first,
+							     1u << (TDM_AL_EXTENT_SHIFT - SECTOR_SHIFT)));
+		}
 		tdm_warn(dev, "went down as primary: the %u extents of its activity log (%u MiB) are marked for resync\n",
 			al->tx->count, al->tx->count << (TDM_AL_EXTENT_SHIFT - 20));
 	}
