@@ -156,7 +156,8 @@ void tdm_bm_clear_all(struct tdm_device *dev)
 
 /*
  * Resize: room for @nbits bits in @blocks on-disk blocks, the bits set
- * kept. The copy holds the lock: 32 KiB per TiB of data, once per resize.
+ * kept. The copy holds the lock: 32 MiB per TiB of data (512 MiB at 16 TiB),
+ * once per resize.
  */
 int tdm_bm_grow(struct tdm_device *dev, u64 nbits, u64 blocks)
 {
