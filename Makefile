@@ -22,7 +22,8 @@
 #   make experiment      the paper's failover experiment: httperf through the virtual
 #                        IP while the master dies and comes back (RATES= REPS= CONNS=)
 #   make install         module into /lib/modules/$(KVER); tandemctl, man pages,
-#                        completion, systemd unit, udev rule, OCF agent (install-tools)
+#                        completion, systemd unit, udev rule, OCF agent, keepalived's
+#                        and Heartbeat's scripts (install-tools)
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -32,6 +33,7 @@ MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= /etc/systemd/system
 UDEVDIR ?= /etc/udev
 OCFDIR ?= /usr/lib/ocf/resource.d/tandem
+HARESDIR ?= /etc/ha.d/resource.d
 LIBEXECDIR ?= /usr/lib/tandem
 # The kernel the test VMs boot (Debian's, with headers), not the host's.
 VM_KVER = $(shell bash -c '. scripts/vm/common.sh && tdm_vm_kver')
@@ -115,7 +117,7 @@ install-module: module
 
 # tandemctl, its man pages and bash completion, the systemd unit, the udev rule,
 # the Pacemaker resource agent (ocf:tandem:tandem), keepalived's script and example,
-# the LVM snapshot handler.
+# Heartbeat's resource script and examples, the LVM snapshot handler.
 install-tools: tools
 	install -D -m 0755 tools/tandemctl $(DESTDIR)$(SBINDIR)/tandemctl
 	install -D -m 0644 tools/man/tandemctl.8 $(DESTDIR)$(MANDIR)/man8/tandemctl.8
@@ -125,6 +127,8 @@ install-tools: tools
 	install -d $(DESTDIR)$(LIBEXECDIR)
 	sed 's|/usr/sbin/tandemctl|$(SBINDIR)/tandemctl|g' tools/ha/keepalived.conf.example \
 		> $(DESTDIR)$(LIBEXECDIR)/keepalived.conf.example
+	install -D -m 0755 tools/ha/tandemdisk $(DESTDIR)$(HARESDIR)/tandemdisk
+	install -m 0644 tools/ha/ha.cf.example tools/ha/haresources.example $(DESTDIR)$(LIBEXECDIR)
 	install -D -m 0755 tools/ha/snapshot-resync-target-lvm \
 		$(DESTDIR)$(LIBEXECDIR)/snapshot-resync-target-lvm
 	install -D -m 0644 tools/etc/tandemctl.bash-completion \

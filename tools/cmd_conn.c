@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,25 +304,120 @@ static int put_force(struct nl_msg *msg, void *arg)
 	return *(int *)arg ? nla_put_flag(msg, TANDEM_A_FORCE) : 0;
 }
 
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/*
+ * Refusals that may end by themselves: the peer is primary or becoming
+ * primary (and may step down), or did not answer (and may, or go away).
+ */
+static bool promotion_may_come(int err)
+{
+	return err == -EBUSY || err == -ETIMEDOUT;
+}
+
+/*
+ * Sleep until the module announces a change (any event: a state change is
+ * one) or @ms pass, then drain what came; @ev is non-blocking.
+ */
+static void wait_for_event(struct tdm_nl *ev, int ms)
+{
+	struct pollfd pfd = { .fd = nl_socket_get_fd(ev->sk), .events = POLLIN };
+
+	if (poll(&pfd, 1, ms) > 0)
+		while (nl_recvmsgs_default(ev->sk) >= 0)
+			;
+}
+
+/*
+ * Promote, waiting up to @wait seconds for a refusal that may end by itself
+ * to end: woken by the module's events (the peer stepping down is one), and
+ * at least once a second should a change go unannounced.
+ */
+static int primary_wait(const char *what, const char *name, int force, double wait)
+{
+	struct timespec start;
+	struct tdm_nl nl, ev;
+	struct nl_msg *msg;
+	char why[512];
+	double left;
+	int ret;
+
+	ret = tdm_nl_open(&nl);
+	if (ret)
+		return tdm_exit_code(ret);
+	ret = tdm_nl_open(&ev);
+	if (ret) {
+		ret = tdm_exit_code(ret);
+		goto out_close;
+	}
+	/* Listen first: a step-down between a refusal and the wait is not missed. */
+	ret = tdm_nl_join_events(&ev, what);
+	if (ret)
+		goto out_close_ev;
+	nl_socket_set_nonblocking(ev.sk);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		msg = tdm_nl_new(&nl, TANDEM_CMD_PRIMARY, 0);
+		if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name) || put_force(msg, &force)) {
+			nlmsg_free(msg);
+			ret = tdm_report(what, -ENOMEM, NULL);
+			break;
+		}
+		ret = tdm_nl_request(&nl, msg, NULL, NULL, why, sizeof(why));
+		left = wait - seconds_since(&start);
+		if (!ret || !promotion_may_come(ret) || left <= 0) {
+			if (ret)
+				ret = tdm_report(what, ret, why);
+			break;
+		}
+		wait_for_event(&ev, left < 1 ? (int)(left * 1000) + 1 : 1000);
+	}
+out_close_ev:
+	tdm_nl_close(&ev);
+out_close:
+	tdm_nl_close(&nl);
+	return ret;
+}
+
 int cmd_primary(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "wait", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name;
-	char what[128];
+	char what[128], *end;
+	double wait = 0;
 	int force = 0, c, ret;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'f')
+		switch (c) {
+		case 'f':
+			force = 1;
+			break;
+		case 'w':
+			wait = strtod(optarg, &end);
+			if (*end || end == optarg || !(wait >= 0 && wait <= 86400))
+				return tdm_usage_error("primary", "--wait is a number of seconds");
+			break;
+		default:
 			return tdm_usage_error("primary", "unknown option");
-		force = 1;
+		}
 	}
 	ret = tdm_take_name("primary", argc, argv, &name);
 	if (ret)
 		return ret;
 	snprintf(what, sizeof(what), "primary %s", name);
+	if (wait > 0)
+		return primary_wait(what, name, force, wait);
 	return tdm_nl_do(what, TANDEM_CMD_PRIMARY, name, put_force, &force);
 }
 
@@ -377,15 +473,6 @@ static int wait_sync_state(const struct tdm_status *st)
 	fprintf(stderr, "tandemctl wait-sync %s: not connecting%s%s\n", st->name,
 		st->last_error[0] ? ": " : "", st->last_error);
 	return TDM_EXIT_FAIL;
-}
-
-static double seconds_since(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - start->tv_sec) +
-	       (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
 /* Poll status until @name is in sync, for at most @timeout seconds (0: no limit). */

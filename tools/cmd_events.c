@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <netlink/genl/ctrl.h>
 
 #include "nl.h"
 #include "output.h"
@@ -82,7 +81,7 @@ int cmd_events(int argc, char **argv)
 	struct tdm_events ev = { 0 };
 	bool now = false;
 	struct tdm_nl nl;
-	int c, grp, ret;
+	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "jn", opts, NULL)) != -1) {
 		if (c == 'j')
@@ -101,24 +100,15 @@ int cmd_events(int argc, char **argv)
 	if (ret)
 		return tdm_exit_code(ret);
 	/* Listen first, so that nothing between --now and the stream is missed. */
-	grp = genl_ctrl_resolve_grp(nl.sk, TANDEM_GENL_NAME, TANDEM_GENL_MCGRP_EVENTS);
-	if (grp < 0) {
+	ret = tdm_nl_join_events(&nl, "events");
+	if (ret) {
 		tdm_nl_close(&nl);
-		return tdm_report("events", -EPROTONOSUPPORT,
-				  "the module has no events group (module too old?)");
-	}
-	ret = nl_socket_add_membership(nl.sk, grp);
-	if (ret < 0) {
-		tdm_nl_close(&nl);
-		/* The group needs CAP_NET_ADMIN, as status does. */
-		return tdm_report("events", ret == -NLE_PERM ? -EPERM : -EPROTONOSUPPORT,
-				  "cannot join the module's events group");
+		return ret;
 	}
 	if (now && print_now(&ev)) {
 		tdm_nl_close(&nl);
 		return TDM_EXIT_FAIL;
 	}
-	nl_socket_disable_seq_check(nl.sk);
 	nl_socket_modify_cb(nl.sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, &ev);
 	for (;;) {
 		ret = nl_recvmsgs_default(nl.sk);

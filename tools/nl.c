@@ -228,6 +228,23 @@ int tdm_nl_get_status(struct tdm_nl *nl, const char *name, struct tdm_status *st
 	return tdm_nl_status(nl, name, tdm_nl_copy_status, st, why, why_len);
 }
 
+int tdm_nl_join_events(struct tdm_nl *nl, const char *what)
+{
+	int grp, ret;
+
+	grp = genl_ctrl_resolve_grp(nl->sk, TANDEM_GENL_NAME, TANDEM_GENL_MCGRP_EVENTS);
+	if (grp < 0)
+		return tdm_report(what, -EPROTONOSUPPORT,
+				  "the module has no events group (module too old?)");
+	ret = nl_socket_add_membership(nl->sk, grp);
+	if (ret < 0)
+		/* The group needs CAP_NET_ADMIN, as status does. */
+		return tdm_report(what, ret == -NLE_PERM ? -EPERM : -EPROTONOSUPPORT,
+				  "cannot join the module's events group");
+	nl_socket_disable_seq_check(nl->sk);
+	return 0;
+}
+
 int tdm_report(const char *what, int err, const char *why)
 {
 	if (why && why[0])

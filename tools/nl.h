@@ -40,6 +40,12 @@ int tdm_nl_get_status(struct tdm_nl *nl, const char *name, struct tdm_status *st
 		      char *why, size_t why_len);
 
 /*
+ * Make @nl a listener of the module's events group (sequence checks off);
+ * 0, or an exit code after saying why as @what's failure.
+ */
+int tdm_nl_join_events(struct tdm_nl *nl, const char *what);
+
+/*
  * Send @cmd for resource @name on a socket of its own, with more attributes
  * from @put (may be NULL); an exit code, after saying why as @what's failure.
  */

@@ -28,7 +28,8 @@ for f in usr/sbin/tandemctl usr/share/man/man8/tandemctl.8 usr/share/man/man5/ta
 	usr/share/bash-completion/completions/tandemctl lib/systemd/system/tandem@.service \
 	lib/udev/rules.d/65-tandem.rules usr/lib/ocf/resource.d/tandem/tandem \
 	usr/lib/tandem/tandem-vrrp usr/lib/tandem/keepalived.conf.example \
-	usr/lib/tandem/snapshot-resync-target-lvm etc/tandem; do
+	usr/lib/tandem/snapshot-resync-target-lvm etc/ha.d/resource.d/tandemdisk \
+	usr/lib/tandem/ha.cf.example usr/lib/tandem/haresources.example etc/tandem; do
 	check "installed: /$f" test -e "$D/$f"
 done
 check "unit runs /usr/sbin/tandemctl up/down" \
@@ -93,17 +94,17 @@ vrrp_move() {
 		[ \"\$(tr '\n' ';' < '$m/calls')\" = \"\$WANT\" ] || { echo \"calls: \$(tr '\n' ';' < '$m/calls')\"; exit 1; }"
 }
 vrrp_move "promotes (retried), mounts what is not mounted, starts" master secondary "$m/mnt/" \
-	"tandemctl primary r0;tandemctl primary r0;tandemctl primary r0;tandemctl status r0 --json;mount /dev/tandem0 $m/mnt/;start;"
+	"tandemctl primary r0 --wait 1;tandemctl primary r0 --wait 1;tandemctl primary r0 --wait 1;tandemctl status r0 --json;mount /dev/tandem0 $m/mnt/;start;"
 check "tandem-vrrp master: makes the mount point" test -d "$m/mnt"
 vrrp_move "does not mount what is mounted" master secondary /proc \
-	"tandemctl primary r0;tandemctl primary r0;tandemctl primary r0;start;"
+	"tandemctl primary r0 --wait 1;tandemctl primary r0 --wait 1;tandemctl primary r0 --wait 1;start;"
 vrrp_move "stops, unmounts, demotes" backup primary /proc \
 	"tandemctl status r0 --json;stop;umount /proc;tandemctl secondary r0;"
 vrrp_move "does not unmount what is not mounted" fault primary "$m/mnt" \
 	"tandemctl status r0 --json;stop;tandemctl secondary r0;"
 vrrp_move "a secondary has nothing to stop" stop secondary /proc "tandemctl status r0 --json;"
 vrrp_move "with FSTYPE, mounts it without a probe" master secondary "$m/mnt/" \
-	"tandemctl primary r0;tandemctl primary r0;tandemctl primary r0;tandemctl status r0 --json;mount -t ext4 /dev/tandem0 $m/mnt/;start;" ext4
+	"tandemctl primary r0 --wait 1;tandemctl primary r0 --wait 1;tandemctl primary r0 --wait 1;tandemctl status r0 --json;mount -t ext4 /dev/tandem0 $m/mnt/;start;" ext4
 vrrp_move "a backup loads FSTYPE's module ahead" backup secondary /proc \
 	"tandemctl status r0 --json;modprobe -q ext4;" ext4
 vrrp_move "a fault does not" fault secondary /proc "tandemctl status r0 --json;" ext4
@@ -111,7 +112,7 @@ rm -f "$m/calls" "$m"/tandem-vrrp-*
 check "tandem-vrrp master: stops promoting once keepalived wants backup (a late master's adverts)" \
 	env PATH="$m/bin:$PATH" TANDEM_VRRP_RUNDIR="$m" TANDEM_VRRP_CONF="$m/r0.vrrp" STUB_BACKUP_AFTER=1 \
 	bash -c "! '$D/usr/lib/tandem/tandem-vrrp' r0 master &&
-		[ \"\$(tr '\n' ';' < '$m/calls')\" = 'tandemctl primary r0;' ] &&
+		[ \"\$(tr '\n' ';' < '$m/calls')\" = 'tandemctl primary r0 --wait 1;' ] &&
 		grep -q 'keepalived is no longer master here: not promoting' '$m/tandem-vrrp-r0.log'"
 rm -f "$m/calls" "$m"/tandem-vrrp-*
 check "tandem-vrrp backup: does nothing once its turn comes if keepalived wants master again" \
@@ -120,6 +121,45 @@ check "tandem-vrrp backup: does nothing once its turn comes if keepalived wants 
 		'$D/usr/lib/tandem/tandem-vrrp' r0 backup & sleep 0.5; echo master > '$m/tandem-vrrp-r0.want'
 		flock -u 9; wait \$! && [ ! -e '$m/calls' ] &&
 		grep -q 'backup: keepalived has moved on since: nothing to do' '$m/tandem-vrrp-r0.log'"
+# Heartbeat's tandemdisk, against a tandemctl stand-in whose status says
+# role $STUB_ROLE (exit 3 for "down": no such resource), whose primary
+# fails with $STUB_REFUSE set, and that records its calls in $m/calls.
+cat > "$m/bin/tandemctl" <<'EOF'
+#!/bin/sh
+echo "tandemctl $*" >> "$TANDEM_STUB_DIR/calls"
+case $1 in
+status) [ "$STUB_ROLE" = down ] && exit 3; echo "{\"name\":\"r0\",\"role\":\"$STUB_ROLE\"}" ;;
+primary) [ -z "$STUB_REFUSE" ] ;;
+esac
+EOF
+HB=$D/etc/ha.d/resource.d/tandemdisk
+# hb_move WHAT ARGS ROLE RC OUT CALLS: "tandemdisk ARGS" with status role ROLE
+# exits RC, prints OUT (a glob) and makes the calls CALLS.
+hb_move() {
+	rm -f "$m/calls"
+	check "tandemdisk $2: $1" env PATH="$m/bin:$PATH" TANDEM_STUB_DIR="$m" STUB_ROLE="$3" \
+		RC="$4" OUT="$5" CALLS="$6" bash -c "out=\$('$HB' $2); rc=\$?
+		calls=\$(tr '\n' ';' < '$m/calls' 2>/dev/null)
+		[ \$rc = \$RC ] && [[ \$out == \$OUT ]] && [ \"\$calls\" = \"\$CALLS\" ] ||
+			{ echo \"rc \$rc, output '\$out', calls '\$calls'\"; exit 1; }"
+}
+hb_move "promotes without --force, waiting for a peer that steps down" "r0 start" secondary 0 "" \
+	"tandemctl primary r0 --wait 30;"
+hb_move "demotes a primary" "r0 stop" primary 0 "" "tandemctl status r0 --json;tandemctl secondary r0;"
+hb_move "a secondary is stopped already" "r0 stop" secondary 0 "" "tandemctl status r0 --json;"
+hb_move "a resource that is not up is stopped already" "r0 stop" down 0 "" "tandemctl status r0 --json;"
+hb_move "a primary is running (Heartbeat reads the word)" "r0 status" primary 0 "running (primary)" \
+	"tandemctl status r0 --json;"
+hb_move "a secondary is stopped" "r0 status" secondary 3 "stopped (secondary)" "tandemctl status r0 --json;"
+hb_move "a resource that is not up is stopped" "r0 status" down 3 "stopped (down)" "tandemctl status r0 --json;"
+hb_move "unsure is 'may be running'" "r0 status" "" 4 "*may be running*" "tandemctl status r0 --json;"
+rm -f "$m/calls"
+check "tandemdisk start fails when tandem refuses" env PATH="$m/bin:$PATH" TANDEM_STUB_DIR="$m" STUB_REFUSE=1 \
+	bash -c "! '$HB' r0 start"
+check "tandemdisk refuses a bad command line" bash -c "'$HB' r0 2>&1 | grep -q usage &&
+	'$HB' r0 bogus 2>&1 | grep -q usage"
+check "the haresources example runs tandemdisk on r0, then mounts /dev/tandem0" \
+	grep -qE '^alpha tandemdisk::r0 Filesystem::/dev/tandem0::' "$D/usr/lib/tandem/haresources.example"
 check "tandem-vrrp refuses an unknown state" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 bogus 2>&1 | grep -q usage"
 check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
 
