@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make                 module (against KDIR) and tools
-#   make demo [HOSTLOAD=N]
+#   make demo [HOSTLOAD=N] [STACK=keepalived|heartbeat]
 #                        the two-VM demo (sets itself up); HOSTLOAD=N beside N
-#                        processes loading this host (scripts/vm/hostload.sh)
+#                        processes loading this host (scripts/vm/hostload.sh);
+#                        STACK: the cluster manager that moves the service
 #   make check           every test: unit, module lint, VM (sets itself up)
 #   make check-unit      unit tests of the pure-C core (ASan + UBSan)
 #   make check-fuzz      libFuzzer on the wire and metadata decoders and the
@@ -42,6 +43,8 @@ VM_KDIR = /lib/modules/$(VM_KVER)/build
 KERNEL ?= stock
 # Processes that load the host beside the demo's VMs.
 HOSTLOAD ?= 0
+# The demo's cluster manager.
+STACK ?= keepalived
 VM_TEST_ARGS = $(if $(G),-g $(G)) $(if $(filter 1,$(QUICK)),-g quick) $(T)
 
 all: module tools
@@ -101,7 +104,7 @@ vm-build-debug: setup debug-kernel
 	@scripts/vm/debug-kernel.sh module >/dev/null
 
 demo: vm-build
-	HOSTLOAD=$(HOSTLOAD) scripts/demo.sh
+	HOSTLOAD=$(HOSTLOAD) STACK=$(STACK) scripts/demo.sh
 
 bench: vm-build
 	@scripts/setup.sh bench

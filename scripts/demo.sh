@@ -2,7 +2,8 @@
 # The demo: MariaDB on tandem in two VMs, alpha and beta. /dev/tandem0 is
 # replicated in sync mode over the private link (eth1); keepalived moves a
 # virtual IP (10.0.0.100, on the service network eth0) and, through
-# tools/ha/tandem-vrrp, promotes, mounts and starts MariaDB where it goes.
+# tools/ha/tandem-vrrp, promotes, mounts and starts MariaDB where it goes
+# (`make demo STACK=heartbeat`: Heartbeat does, with tools/ha/tandemdisk).
 # A client commits rows through the virtual IP while alpha loses power;
 # beta takes over with every acknowledged row; alpha comes back, resyncs
 # what it missed and takes the service back. Run through `make demo`;
@@ -14,7 +15,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/scripts/vm/ha.sh"
 T0=$SECONDS
 STEP_T=$SECONDS
-declare -a SUMMARY
+declare -a SUMMARY=("cluster stack: $STACK")
 
 say() {
 	printf '\n\033[1m[%3ds] %s\033[0m (previous step: %ds)\n' $((SECONDS - T0)) "$*" $((SECONDS - STEP_T))
@@ -28,14 +29,15 @@ show() {
 }
 HOSTLOAD=${HOSTLOAD:-0}
 LOAD_PID=
-# On the way out: after a failure, what each VM's tandem, keepalived,
-# tandem-vrrp and MariaDB said; then the load and the VMs stopped.
+# On the way out: after a failure, what each VM's tandem, cluster stack
+# and MariaDB said; then the load and the VMs stopped.
 stop_all() {
 	local rc=$? vm
 	if [ $rc -ne 0 ]; then
 		for vm in alpha beta; do
 			echo "== $vm, after the failure:"
 			diagnose "$vm" 2>&1 | sed 's/^/    /'
+			[ "$STACK" != heartbeat ] || on "$vm" "$HB log | tail -n 40" 2>&1 | sed 's/^/    /'
 		done
 	fi
 	[ -z "$LOAD_PID" ] || kill "$LOAD_PID" 2>/dev/null || true
@@ -57,14 +59,9 @@ while [ ! -e /tmp/client.stop ]; do
 	fi
 done'
 
-# timeline VM: the master steps of VM's tandem-vrrp log and, on beta, the
-# client's first commit once the service started there (one acknowledged
-# between /tmp/t0 and the power cut was the old primary's), in seconds
-# from /tmp/t0.
-TIMELINE='t0=$(cat /tmp/t0)
-ts=$(awk -v t0="$t0" "\$1 >= t0 && / master: service started/ { print \$1; exit }" /run/tandem-vrrp-r0.log)
-{ grep " master: " /run/tandem-vrrp-r0.log | awk -v t0="$t0" "\$1 >= t0 { printf \"  %5.1f s  %s\n\", \$1 - t0, substr(\$0, index(\$0, \$4)) }"
-[ ! -e /tmp/acked ] || awk -v t0="$t0" -v ts="${ts:-$t0}" "\$2 >= ts { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
+# The stack's steps on a VM since /tmp/t0, with the client's first commit
+# from the new primary.
+TIMELINE=$(stack_steps)
 
 if [ "$HOSTLOAD" -gt 0 ]; then
 	say "loading this host: $HOSTLOAD processes (busy loops and memory-hungry ones) for the whole demo"
@@ -90,14 +87,18 @@ show beta 'tandemctl attach r0 && tandemctl connect r0 --assume-clean'
 wait_for alpha "connection" 'tandemctl status r0 --json | grep -q "\"connection\":\"connected\""'
 show alpha 'tandemctl primary r0 --force && tandemctl status r0'
 
-say "alpha: ext4 on /dev/tandem0 as MariaDB's datadir, database app; then handed to keepalived"
+say "alpha: ext4 on /dev/tandem0 as MariaDB's datadir, database app; then handed to $STACK"
 show alpha "$DB create && mariadb -e 'SELECT VERSION()' && $DB stop && tandemctl secondary r0"
 
-say "keepalived on both (alpha first): the virtual IP $VIP and MariaDB go to the master"
-keepalived_start alpha
-wait_for alpha "MariaDB on the virtual IP" "ip -4 addr show eth0 | grep -q $VIP && mariadb-admin -h $VIP -u app -papp ping"
-keepalived_start beta
-show alpha 'cat /run/tandem-vrrp-r0.log; tandemctl status r0'
+say "$STACK on both (alpha first): the virtual IP $VIP and MariaDB go to alpha"
+stack_start alpha
+wait_for alpha "MariaDB on the virtual IP" "$(stack_serving)" 180
+stack_start beta
+if [ "$STACK" = heartbeat ]; then
+	show alpha "cat /etc/ha.d/haresources; $HB timeline 0; tandemctl status r0"
+else
+	show alpha 'cat /run/tandem-vrrp-r0.log; tandemctl status r0'
+fi
 
 say "a client on beta commits rows through $VIP, one connection each, like a web page"
 on beta "rm -f /tmp/acked /tmp/refused /tmp/client.stop; (nohup bash -c '$CLIENT' >/dev/null 2>&1 &)"
@@ -107,11 +108,11 @@ show beta 'echo "$(wc -l < /tmp/acked) commits acknowledged so far"'
 say "power cut: alpha's qemu is killed (SIGKILL) in the middle of the commits"
 on beta 'date +%s.%N > /tmp/t0'
 "$PAIR" kill alpha
-wait_for beta "the takeover" "mariadb-admin -h $VIP -u app -papp ping && grep -q 'service started' /run/tandem-vrrp-r0.log" 120
+wait_for beta "the takeover" "$(stack_serving)" 180
 n0=$(on beta 'wc -l < /tmp/acked')
 wait_for beta "a commit after the takeover" "[ \$(wc -l < /tmp/acked) -gt $n0 ]" 60
 on beta 'touch /tmp/client.stop; sleep 1.5' >/dev/null
-echo "timeline on beta, from the power cut (tandem drops a silent peer after 1 s, keepalived after ~1.1 s):"
+echo "timeline on beta, from the power cut (tandem drops a silent peer after 1 s, $([ "$STACK" = heartbeat ] && echo "Heartbeat after its deadtime, 10 s" || echo "keepalived after ~1.1 s")):"
 on beta "$TIMELINE
 echo \"client: \$(wc -l < /tmp/acked) commits acknowledged, \$(wc -l < /tmp/refused) tries refused while the service moved\"" | sed 's/^/    /'
 SUMMARY+=("failover, power cut to the client's next commit: $(on beta "$TIMELINE" | grep 'first commit' | awk '{print $1, $2}')")
@@ -125,19 +126,19 @@ say "alpha's power comes back: up r0; it resyncs what beta wrote, before it may 
 "$PAIR" restart alpha
 configure alpha 100
 show alpha 'tandemctl up r0 && tandemctl primary r0 2>&1 || echo "(refused, as it should be)"'
-keepalived_start alpha
+stack_start alpha
 show alpha 'tandemctl wait-sync r0 --timeout 300 && dmesg | grep -E "activity log|resync (target|done)"; tandemctl status r0'
 SUMMARY+=("resync of alpha after the crash: $(on alpha 'dmesg | grep -o "resync done: [0-9]* MiB" | tail -n1 | cut -d" " -f3-') (of 1023 MiB)")
 
-say "failback: keepalived stops on beta, which hands over (MariaDB stops, unmount, secondary); alpha takes over"
+HANDBACK=$([ "$STACK" = heartbeat ] && echo "hb_standby on beta" || echo "keepalived stopped on beta")
+say "failback: $HANDBACK, which hands over (MariaDB stops, unmount, secondary); alpha takes over"
 on alpha 'date +%s.%N > /tmp/t0'
-keepalived_stop beta
-show beta "$TOP/tools/ha/tandem-vrrp r0 stop && tail -n 4 /run/tandem-vrrp-r0.log | cut -d' ' -f2-"
-wait_for alpha "the failback" "mariadb-admin -h $VIP -u app -papp ping && grep -q 'service started' /run/tandem-vrrp-r0.log" 120
-echo "timeline on alpha, from keepalived's stop on beta:"
+stack_handback beta
+wait_for alpha "the failback" "$(stack_serving)" 180
+echo "timeline on alpha, from $HANDBACK:"
 on alpha "$TIMELINE" | sed 's/^/    /'
-SUMMARY+=("failback, keepalived stopped on beta to MariaDB up on alpha: $(on alpha "$TIMELINE" | tail -n1 | awk '{print $1, $2}')")
-keepalived_start beta
+SUMMARY+=("failback, $HANDBACK to MariaDB up on alpha: $(on alpha "$TIMELINE" | tail -n1 | awk '{print $1, $2}')")
+stack_rejoin beta
 
 say "alpha serves every row beta had; verify compares both disks block by block"
 ROWS=$(on beta 'wc -l < /tmp/rows')

@@ -15,7 +15,7 @@ PKGS=(
 	fio iperf3 e2fsprogs iproute2 util-linux dmsetup psmisc
 	sparse clang libclang-rt-14-dev python3 groff-base
 	libxml2-utils resource-agents
-	mariadb-server mariadb-client keepalived bc lvm2 socat
+	mariadb-server mariadb-client keepalived bc lvm2 socat heartbeat
 )
 case ${1:-} in
 bench) PKGS+=(drbd-utils python3-matplotlib wireguard-tools) ;;
@@ -39,7 +39,7 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# MariaDB and keepalived are for the VMs (which run the host's binaries): keep
+# MariaDB, keepalived and Heartbeat are for the VMs (which run the host's binaries): keep
 # their packages from starting them on this machine, unless a policy is in place already.
 policy=
 if [ ! -e /usr/sbin/policy-rc.d ]; then

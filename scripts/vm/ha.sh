@@ -1,17 +1,26 @@
 # The HA pair the demo and the experiment share: tandem resource r0 (sync)
-# on both VMs' /dev/vda, MariaDB on it, keepalived moving the virtual IP
-# 10.0.0.100 and calling tools/ha/tandem-vrrp. Sourced, not run; needs TOP.
+# on both VMs' /dev/vda, MariaDB on it, and the cluster stack $STACK moving
+# the virtual IP 10.0.0.100 and the service: keepalived (the default,
+# calling tools/ha/tandem-vrrp) or heartbeat (haresources, with
+# tools/ha/tandemdisk: scripts/vm/heartbeat.sh). Sourced, not run; needs TOP.
 # shellcheck shell=bash
 
 PAIR=$TOP/scripts/vm/pair.sh
 DB=$TOP/scripts/vm/mariadb.sh
+HB=$TOP/scripts/vm/heartbeat.sh
 VIP=10.0.0.100
+STACK=${STACK:-keepalived}
+case $STACK in
+keepalived | heartbeat) ;;
+*) echo "STACK is keepalived or heartbeat, not '$STACK'" >&2; exit 2 ;;
+esac
 
 on() { "$PAIR" run "$@"; }
 
 # configure VM PRIORITY: the resource file, its secret, keepalived and what
-# tandem-vrrp mounts and runs (a VM's / is a tmpfs overlay: again after a
-# reboot); MariaDB's files in the page cache (mariadb.sh warm).
+# tandem-vrrp mounts and runs, or Heartbeat's /etc/ha.d (a VM's / is a
+# tmpfs overlay: again after a reboot); MariaDB's files in the page cache
+# (mariadb.sh warm). PRIORITY: keepalived's.
 configure() {
 	on "$1" "mkdir -p /etc/tandem /etc/keepalived
 cat > /etc/tandem/r0.res <<'EOF'
@@ -35,6 +44,7 @@ sed -e 's|/usr/lib/tandem/|$TOP/tools/ha/|' -e \"s|/usr/sbin/tandemctl|\$(comman
 	-e 's/priority 100 .*/priority $2/' $TOP/tools/ha/keepalived.conf.example > /etc/keepalived/keepalived.conf
 $DB warm
 modprobe tandem"
+	[ "$STACK" != heartbeat ] || on "$1" "$HB setup"
 }
 
 # keepalived and tandem-vrrp log to syslog: a busybox syslogd keeps it in /run/syslog.
@@ -44,6 +54,58 @@ keepalived_start() {
 }
 keepalived_stop() {
 	on "$1" 'kill $(cat /run/keepalived.pid); while [ -e /run/keepalived.pid ]; do sleep 0.1; done'
+}
+
+# The stack, whichever it is. stack_start VM: its daemon on VM.
+stack_start() {
+	if [ "$STACK" = heartbeat ]; then on "$1" "$HB start"; else keepalived_start "$1"; fi
+}
+
+# stack_serving: a VM script that succeeds once that VM holds the virtual IP,
+# MariaDB answers on it, and the stack's steps are done.
+stack_serving() {
+	if [ "$STACK" = heartbeat ]; then
+		echo "$HB serving"
+	else
+		echo "ip -4 addr show eth0 | grep -q ' $VIP/' && mariadb-admin -h $VIP -u app -papp ping &&
+			grep -q 'service started' /run/tandem-vrrp-r0.log"
+	fi
+}
+
+# stack_handback VM: a planned switch-over away from VM, returned once VM
+# has let go (secondary): keepalived stopped there, then tandem-vrrp's stop;
+# or Heartbeat's hb_standby (Heartbeat goes on running, as standby).
+stack_handback() {
+	if [ "$STACK" = heartbeat ]; then
+		on "$1" "$HB standby"
+	else
+		keepalived_stop "$1"
+		on "$1" "$TOP/tools/ha/tandem-vrrp r0 stop"
+	fi
+}
+
+# stack_rejoin VM: VM, handed back, stands by again.
+stack_rejoin() {
+	[ "$STACK" = heartbeat ] || keepalived_start "$1"
+}
+
+# stack_steps: a VM script printing the stack's steps on that VM since
+# /tmp/t0 (seconds since the epoch), "  seconds  step", then the client's
+# first commit from the new primary (/tmp/acked, "id time"): for keepalived
+# the first after tandem-vrrp started the service; for Heartbeat, whose log
+# has one-second times, the first 2 s or more after t0 (before that, only
+# the old primary can have acknowledged: Heartbeat's deadtime is 10 s).
+stack_steps() {
+	if [ "$STACK" = heartbeat ]; then
+		echo 't0=$(cat /tmp/t0); ts=$(echo "$t0 + 2" | bc)
+{ '"$HB"' timeline "$t0"
+[ ! -e /tmp/acked ] || awk -v t0="$t0" -v ts="$ts" "\$2 >= ts { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
+	else
+		echo 't0=$(cat /tmp/t0)
+ts=$(awk -v t0="$t0" "\$1 >= t0 && / master: service started/ { print \$1; exit }" /run/tandem-vrrp-r0.log)
+{ grep " master: " /run/tandem-vrrp-r0.log | awk -v t0="$t0" "\$1 >= t0 { printf \"  %5.1f s  %s\n\", \$1 - t0, substr(\$0, index(\$0, \$4)) }"
+[ ! -e /tmp/acked ] || awk -v t0="$t0" -v ts="${ts:-$t0}" "\$2 >= ts { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
+	fi
 }
 
 # wait_for VM WHAT SCRIPT [SECONDS]: poll until SCRIPT succeeds in VM.

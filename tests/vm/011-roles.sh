@@ -27,6 +27,21 @@ run_test() {
 	ok beta 'tandemctl primary r0'
 	wait_field alpha peer_role primary
 	refused alpha 'tandemctl primary r0' 'the peer is primary'
+
+	step "primary --wait: a switch-over, the waiting node promoted once the peer steps down"
+	refused alpha 'SECONDS=0; out=$(tandemctl primary r0 --wait 2 2>&1); rc=$?
+		echo "$out (waited $SECONDS s)"; [ $SECONDS -ge 2 ] || exit 0; exit $rc' 'the peer is primary.*waited'
+	ok alpha 'rm -f /run/w.rc; (tandemctl primary r0 --wait 60 > /run/w.out 2>&1; echo $? > /run/w.rc) &'
+	sleep 3
+	ok alpha '[ ! -e /run/w.rc ] && tandemctl status r0 --json'
+	grep -q '"role":"secondary"' <<<"$OUT" || fail "alpha promoted while beta is primary" "$OUT"
+	ok beta 'tandemctl secondary r0'
+	ok alpha 'for i in $(seq 200); do [ -s /run/w.rc ] && break; sleep 0.1; done; cat /run/w.out; [ "$(cat /run/w.rc)" = 0 ]'
+	expect_eq "$(field alpha role)" primary "alpha's role after its waited promotion"
+	ok alpha 'tandemctl secondary r0'
+	wait_field beta peer_role secondary
+	ok beta 'tandemctl primary r0'
+	wait_field alpha peer_role primary
 	ok beta 'tandemctl secondary r0'
 	wait_field alpha peer_role secondary
 
@@ -46,6 +61,9 @@ run_test() {
 	ok alpha 'tandemctl secondary r0'
 	wait_field beta peer_role secondary
 	refused beta 'tandemctl primary r0' 'local data is not known to be up to date; use --force'
+	step "primary --wait does not wait out a refusal that will not end by itself"
+	refused beta 'SECONDS=0; out=$(tandemctl primary r0 --wait 60 2>&1); rc=$?
+		echo "$out (returned after $SECONDS s)"; [ $SECONDS -le 5 ] || exit 0; exit $rc' 'not known to be up to date.*returned after'
 	refused beta 'tandemctl primary r0 --force' 'a resync to this node is running'
 	expect_eq "$(field beta role)" secondary "beta's role"
 	ok beta 'tandemctl wait-sync r0 --timeout 120'

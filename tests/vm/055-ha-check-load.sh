@@ -2,7 +2,7 @@ description="keepalived's track script under load: both VMs' CPUs kept busy from
 groups="ha fault"
 requires="keepalived mkfs.ext4 fio"
 
-LOAD=40
+LOAD=30
 CORES=$(nproc)
 # keepalived's complaints: a check that timed out or failed, a state change.
 BAD_RE='timed out|timed_out|returned|now returning|FAULT|Entering MASTER|Entering BACKUP'

@@ -31,14 +31,15 @@ filters=("${@:-}")
 LOGDIR=$TDM_BUILD/test-logs
 mkdir -p "$LOGDIR"
 
-# Undo whatever a test left: keepalived, MariaDB, socat, mounts, resources, the
+# Undo whatever a test left: Heartbeat (killed: it would hand over) and the
+# address it took, keepalived, MariaDB, socat, mounts, resources, the
 # module, dm and loop devices, a qdisc, scsi_debug, sysctls a test saved in
 # /run/tandem-test/sysctl.restore. Where kmemleak runs (the debug
 # kernel), it scans with tandem still loaded (the report names its
 # functions) and again after rmmod; an object is reported only once it is
 # 5 s old, hence the wait.
 reset_vm() {
-	on "$1" 'pkill -x keepalived; pkill -x mariadbd; pkill -x socat
+	on "$1" 'pkill -9 -x heartbeat; ip addr del 10.0.0.100/24 dev eth0; pkill -x keepalived; pkill -x mariadbd; pkill -x socat
 for i in $(seq 100); do pidof keepalived mariadbd >/dev/null || break; sleep 0.1; done; pkill -9 -x mariadbd
 for m in $(awk "\$2 ~ \"^/mnt/|^/var/lib/mysql\" {print \$2}" /proc/mounts); do umount -l "$m"; done
 fuser -k /dev/tandem* 2>/dev/null; pkill -f "tandemctl events"; pkill -x syslogd; rm -f /run/syslog; sleep 0.2
