@@ -2,15 +2,16 @@ description="the replication link degraded with netem in both directions, from m
 groups="fault replicate"
 requires="fio tc python3"
 
-PHASE=10
-# Mild to severe. Jitter reorders; netem's reorder needs a delay.
+# Mild to severe, each "SECONDS netem-arguments": the mild ones last long
+# enough for fio's latencies, the severe ones for sessions to be lost and
+# made again. Jitter reorders; netem's reorder needs a delay.
 CASES=(
-	"delay 20ms 10ms"
-	"loss 3%"
-	"delay 5ms duplicate 10% reorder 25% 50%"
-	"loss 30%"
-	"delay 150ms 50ms loss 10%"
-	"loss 90%"
+	"6 delay 20ms 10ms"
+	"6 loss 3%"
+	"6 delay 5ms duplicate 10% reorder 25% 50%"
+	"10 loss 30%"
+	"10 delay 150ms 50ms loss 10%"
+	"10 loss 90%"
 )
 
 # netem ARGS...: the replication link of both VMs impaired so (none: not).
@@ -26,7 +27,7 @@ netem() {
 }
 
 run_test() {
-	local proto c
+	local proto c secs
 	for proto in sync async; do
 		if [ $proto == async ]; then
 			ok alpha 'tandemctl secondary r0 && tandemctl detach r0'
@@ -34,9 +35,10 @@ run_test() {
 		fi
 		pair_up $proto
 		for c in "${CASES[@]}"; do
-			impair_begin $PHASE
+			secs=${c%% *} c=${c#* }
+			impair_begin "$secs"
 			netem "$c"
-			sleep $PHASE
+			sleep "$secs"
 			netem none
 			impair_end "$proto, $c"
 		done
