@@ -8,7 +8,7 @@
 #   make check           every test: unit, module lint, VM (sets itself up)
 #   make check-unit      unit tests of the pure-C core (ASan + UBSan)
 #   make check-fuzz      libFuzzer on the wire and metadata decoders and the
-#                        resource-file parser, FUZZ_SECONDS (30) each
+#                        resource-file parser, FUZZ_SECONDS (20) each
 #   make fuzz            the same for 10 minutes each
 #   make check-tools     what make install puts in place, checked on the host
 #   make check-vm [T=x] [G=group] [QUICK=1] [KERNEL=debug]
@@ -72,7 +72,7 @@ vm-build: setup lint
 
 check: setup check-unit check-fuzz check-tools check-vm
 
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 20
 check-fuzz: setup
 	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
