@@ -49,10 +49,11 @@ start)
 	for d in crm heartbeat heartbeat/ccm heartbeat/crm heartbeat/dopd; do
 		install -d -m 0750 -o hacluster -g haclient /run/$d
 	done
-	/usr/libexec/heartbeat/heartbeat
+	# Its start-up chatter (defaults it fills in) to a file; shown if it fails.
+	/usr/libexec/heartbeat/heartbeat > /run/heartbeat-start.log 2>&1 || { cat /run/heartbeat-start.log; exit 1; }
 	;;
 standby)
-	/usr/share/heartbeat/hb_standby all >/dev/null
+	/usr/share/heartbeat/hb_standby all >/dev/null 2>&1
 	for _ in $(seq 1200); do
 		! ip -4 addr show eth0 | grep -q " $VIP/" && ! pidof mariadbd >/dev/null &&
 			[ "$(tandemctl status r0 --json | grep -o '"role":"[a-z]*"')" = '"role":"secondary"' ] && exit 0
