@@ -344,7 +344,6 @@ static int primary_wait(const char *what, const char *name, int force, double wa
 {
 	struct timespec start;
 	struct tdm_nl nl, ev;
-	struct nl_msg *msg;
 	char why[512];
 	double left;
 	int ret;
@@ -364,13 +363,7 @@ static int primary_wait(const char *what, const char *name, int force, double wa
 	nl_socket_set_nonblocking(ev.sk);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		msg = tdm_nl_new(&nl, TANDEM_CMD_PRIMARY, 0);
-		if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name) || put_force(msg, &force)) {
-			nlmsg_free(msg);
-			ret = tdm_report(what, -ENOMEM, NULL);
-			break;
-		}
-		ret = tdm_nl_request(&nl, msg, NULL, NULL, why, sizeof(why));
+		ret = tdm_nl_cmd(&nl, TANDEM_CMD_PRIMARY, name, put_force, &force, why, sizeof(why));
 		left = wait - seconds_since(&start);
 		if (!ret || !promotion_may_come(ret) || left <= 0) {
 			if (ret)

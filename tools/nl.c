@@ -267,29 +267,35 @@ int tdm_nl_do(const char *what, int cmd, const char *name,
 	return tdm_nl_do_err(what, cmd, name, put, arg, &err);
 }
 
+int tdm_nl_cmd(struct tdm_nl *nl, int cmd, const char *name,
+	       int (*put)(struct nl_msg *msg, void *arg), void *arg,
+	       char *why, size_t why_len)
+{
+	struct nl_msg *msg = tdm_nl_new(nl, cmd, 0);
+
+	if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name) || (put && put(msg, arg))) {
+		nlmsg_free(msg);
+		why[0] = '\0';
+		return -ENOMEM;
+	}
+	return tdm_nl_request(nl, msg, NULL, NULL, why, why_len);
+}
+
 int tdm_nl_do_err(const char *what, int cmd, const char *name,
 		  int (*put)(struct nl_msg *msg, void *arg), void *arg, int *err)
 {
 	char why[512];
 	struct tdm_nl nl;
-	struct nl_msg *msg;
 	int ret;
 
 	*err = 0;
 	ret = tdm_nl_open(&nl);
 	if (ret)
 		return tdm_exit_code(ret);
-	msg = tdm_nl_new(&nl, cmd, 0);
-	if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, name) || (put && put(msg, arg))) {
-		nlmsg_free(msg);
-		ret = tdm_report(what, -ENOMEM, NULL);
-		goto out_close;
-	}
-	ret = tdm_nl_request(&nl, msg, NULL, NULL, why, sizeof(why));
+	ret = tdm_nl_cmd(&nl, cmd, name, put, arg, why, sizeof(why));
 	*err = ret;
 	if (ret)
 		ret = tdm_report(what, ret, why);
-out_close:
 	tdm_nl_close(&nl);
 	return ret;
 }

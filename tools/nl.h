@@ -40,6 +40,15 @@ int tdm_nl_get_status(struct tdm_nl *nl, const char *name, struct tdm_status *st
 		      char *why, size_t why_len);
 
 /*
+ * Send @cmd for resource @name on @nl, with more attributes from @put (may
+ * be NULL), and wait for the answer: 0 or -errno, the kernel's reason in
+ * @why (empty if none).
+ */
+int tdm_nl_cmd(struct tdm_nl *nl, int cmd, const char *name,
+	       int (*put)(struct nl_msg *msg, void *arg), void *arg,
+	       char *why, size_t why_len);
+
+/*
  * Make @nl a listener of the module's events group (sequence checks off);
  * 0, or an exit code after saying why as @what's failure.
  */
@@ -51,7 +60,7 @@ int tdm_nl_join_events(struct tdm_nl *nl, const char *what);
  */
 int tdm_nl_do(const char *what, int cmd, const char *name,
 	      int (*put)(struct nl_msg *msg, void *arg), void *arg);
-/* The same; *@err: the module's answer (0, or -errno), 0 if none came. */
+/* The same; *@err: the answer (0, or -errno; -ENOMEM if the request could not be built). */
 int tdm_nl_do_err(const char *what, int cmd, const char *name,
 		  int (*put)(struct nl_msg *msg, void *arg), void *arg, int *err);
 
