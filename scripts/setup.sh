@@ -16,6 +16,7 @@ PKGS=(
 	sparse clang libclang-rt-14-dev python3 groff-base
 	libxml2-utils resource-agents
 	mariadb-server mariadb-client keepalived bc lvm2 socat heartbeat
+	pacemaker corosync crmsh
 )
 case ${1:-} in
 bench) PKGS+=(drbd-utils python3-matplotlib wireguard-tools) ;;

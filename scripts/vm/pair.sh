@@ -5,6 +5,8 @@
 #   pair.sh kill VM      SIGKILL one VM's qemu (a power cut)
 #   pair.sh restart VM   boot VM again after a kill
 #   pair.sh stop         power both off
+#   pair.sh fencer       serve the VMs' fence requests until killed: the power
+#                        switch of scripts/vm/fence_qemu (STONITH in the VMs)
 # Each VM: 1 GiB disk (vda) and 256 MiB disk (vdb), sparse files under build/vm/<vm>/;
 # eth0 on the service network 10.0.0.0/24, eth1 on the replication link 10.99.0.0/24.
 # With TDM_SVC_NETNS=NS, eth0 is instead the tap device tdm-<vm> in network
@@ -247,8 +249,40 @@ do_restart() {
 	provision "$1"
 }
 
+# fencer: answer the fence requests the VMs' fence_qemu leaves in their
+# control directories (ctl/fence-ID.req: "off VM", "status VM" or "ping";
+# the answer in ctl/fence-ID.ack), until killed. Each power-off is logged
+# to $TDM_VMDIR/fencer.log: the tests' record that fencing happened.
+do_fencer() {
+	local f req target ans
+	while :; do
+		for f in "$TDM_VMDIR"/alpha/ctl/fence-*.req "$TDM_VMDIR"/beta/ctl/fence-*.req; do
+			[ -e "$f" ] || continue
+			read -r req target < "$f" || true
+			ans="error: bad request"
+			case $req in
+			ping) ans=pong ;;
+			off | status)
+				if vm_id "$target" >/dev/null 2>&1; then
+					if [ "$req" = off ] && [ -e "$TDM_VMDIR/$target/qemu.pid" ]; then
+						do_kill "$target" 2>/dev/null || true
+						echo "$(date +%s.%N) off $target (asked by ${f#"$TDM_VMDIR"/})" >> "$TDM_VMDIR/fencer.log"
+					fi
+					if [ -e "$TDM_VMDIR/$target/ctl/ready" ]; then ans=on; else ans=off; fi
+				fi
+				;;
+			esac
+			printf '%s\n' "$ans" > "${f%.req}.tmp"
+			mv "${f%.req}.tmp" "${f%.req}.ack"
+			rm -f "$f"
+		done
+		sleep 0.1
+	done
+}
+
 case ${1:-} in
 start) do_start ;;
+fencer) do_fencer ;;
 restart) do_restart "$2" ;;
 stop) do_stop ;;
 run) shift; do_run "$@" ;;

@@ -337,3 +337,16 @@ wait_vip() {
 	done
 	fail "$vm did not take the virtual IP and the service" "$(on "$vm" 'cat /run/tandem-vrrp-r0.log; tandemctl status r0')"
 }
+
+# fencer_start: the host's power switch for the VMs' STONITH (pair.sh
+# fencer, scripts/vm/fence_qemu), until fencer_stop (the runner's reset).
+fencer_start() {
+	rm -f "$TDM_BUILD/vm/fencer.log"
+	"$PAIR" fencer < /dev/null > /dev/null 2>&1 &
+	echo $! > "$TDM_BUILD/vm/fencer.pid"
+}
+fencer_stop() {
+	[ -e "$TDM_BUILD/vm/fencer.pid" ] || return 0
+	kill "$(cat "$TDM_BUILD/vm/fencer.pid")" 2>/dev/null || true
+	rm -f "$TDM_BUILD/vm/fencer.pid"
+}
