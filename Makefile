@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 #   make                 module (against KDIR) and tools
-#   make demo [HOSTLOAD=N] [STACK=keepalived|heartbeat]
+#   make demo [HOSTLOAD=N] [STACK=keepalived|heartbeat|pacemaker]
 #                        the two-VM demo (sets itself up); HOSTLOAD=N beside N
 #                        processes loading this host (scripts/vm/hostload.sh);
 #                        STACK: the cluster manager that moves the service
@@ -120,7 +120,8 @@ install-module: module
 
 # tandemctl, its man pages and bash completion, the systemd unit, the udev rule,
 # the Pacemaker resource agent (ocf:tandem:tandem), keepalived's script and example,
-# Heartbeat's resource script and examples, the LVM snapshot handler.
+# Heartbeat's resource script and examples, Pacemaker's and corosync's examples
+# and the constraint-based fence-peer handler, the LVM snapshot handler.
 install-tools: tools
 	install -D -m 0755 tools/tandemctl $(DESTDIR)$(SBINDIR)/tandemctl
 	install -D -m 0644 tools/man/tandemctl.8 $(DESTDIR)$(MANDIR)/man8/tandemctl.8
@@ -132,6 +133,8 @@ install-tools: tools
 		> $(DESTDIR)$(LIBEXECDIR)/keepalived.conf.example
 	install -D -m 0755 tools/ha/tandemdisk $(DESTDIR)$(HARESDIR)/tandemdisk
 	install -m 0644 tools/ha/ha.cf.example tools/ha/haresources.example $(DESTDIR)$(LIBEXECDIR)
+	install -m 0644 tools/ha/pacemaker.crm.example tools/ha/corosync.conf.example $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 tools/ha/tandem-crm-fence-peer $(DESTDIR)$(LIBEXECDIR)
 	install -D -m 0755 tools/ha/snapshot-resync-target-lvm \
 		$(DESTDIR)$(LIBEXECDIR)/snapshot-resync-target-lvm
 	install -D -m 0644 tools/etc/tandemctl.bash-completion \

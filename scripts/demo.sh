@@ -3,7 +3,8 @@
 # replicated in sync mode over the private link (eth1); keepalived moves a
 # virtual IP (10.0.0.100, on the service network eth0) and, through
 # tools/ha/tandem-vrrp, promotes, mounts and starts MariaDB where it goes
-# (`make demo STACK=heartbeat`: Heartbeat does, with tools/ha/tandemdisk).
+# (`make demo STACK=heartbeat`: Heartbeat does, with tools/ha/tandemdisk;
+# `make demo STACK=pacemaker`: Pacemaker, with the OCF agent and STONITH).
 # A client commits rows through the virtual IP while alpha loses power;
 # beta takes over with every acknowledged row; alpha comes back, resyncs
 # what it missed and takes the service back. Run through `make demo`;
@@ -29,6 +30,7 @@ show() {
 }
 HOSTLOAD=${HOSTLOAD:-0}
 LOAD_PID=
+FENCER_PID=
 # On the way out: after a failure, what each VM's tandem, cluster stack
 # and MariaDB said; then the load and the VMs stopped.
 stop_all() {
@@ -38,9 +40,11 @@ stop_all() {
 			echo "== $vm, after the failure:"
 			diagnose "$vm" 2>&1 | sed 's/^/    /'
 			[ "$STACK" != heartbeat ] || on "$vm" "$HB log | tail -n 40" 2>&1 | sed 's/^/    /'
+			[ "$STACK" != pacemaker ] || on "$vm" "crm_mon -1; $PM log | tail -n 40" 2>&1 | sed 's/^/    /'
 		done
 	fi
 	[ -z "$LOAD_PID" ] || kill "$LOAD_PID" 2>/dev/null || true
+	[ -z "$FENCER_PID" ] || kill "$FENCER_PID" 2>/dev/null || true
 	"$PAIR" stop
 }
 trap stop_all EXIT
@@ -96,6 +100,8 @@ wait_for alpha "MariaDB on the virtual IP" "$(stack_serving)" 180
 stack_start beta
 if [ "$STACK" = heartbeat ]; then
 	show alpha "cat /etc/ha.d/haresources; $HB timeline 0; tandemctl status r0"
+elif [ "$STACK" = pacemaker ]; then
+	show alpha "crm_mon -1; tandemctl status r0"
 else
 	show alpha 'cat /run/tandem-vrrp-r0.log; tandemctl status r0'
 fi
@@ -112,7 +118,12 @@ wait_for beta "the takeover" "$(stack_serving)" 180
 n0=$(on beta 'wc -l < /tmp/acked')
 wait_for beta "a commit after the takeover" "[ \$(wc -l < /tmp/acked) -gt $n0 ]" 60
 on beta 'touch /tmp/client.stop; sleep 1.5' >/dev/null
-echo "timeline on beta, from the power cut (tandem drops a silent peer after 1 s, $([ "$STACK" = heartbeat ] && echo "Heartbeat after its deadtime, 10 s" || echo "keepalived after ~1.1 s")):"
+case $STACK in
+heartbeat) DETECT="Heartbeat after its deadtime, 10 s" ;;
+pacemaker) DETECT="corosync after its token timeout and consensus, 11 s; then STONITH" ;;
+*) DETECT="keepalived after ~1.1 s" ;;
+esac
+echo "timeline on beta, from the power cut (tandem drops a silent peer after 1 s, $DETECT):"
 on beta "$TIMELINE
 echo \"client: \$(wc -l < /tmp/acked) commits acknowledged, \$(wc -l < /tmp/refused) tries refused while the service moved\"" | sed 's/^/    /'
 SUMMARY+=("failover, power cut to the client's next commit: $(on beta "$TIMELINE" | grep 'first commit' | awk '{print $1, $2}')")
@@ -130,7 +141,11 @@ stack_start alpha
 show alpha 'tandemctl wait-sync r0 --timeout 300 && dmesg | grep -E "activity log|resync (target|done)"; tandemctl status r0'
 SUMMARY+=("resync of alpha after the crash: $(on alpha 'dmesg | grep -o "resync done: [0-9]* MiB" | tail -n1 | cut -d" " -f3-') (of 1023 MiB)")
 
-HANDBACK=$([ "$STACK" = heartbeat ] && echo "hb_standby on beta" || echo "keepalived stopped on beta")
+case $STACK in
+heartbeat) HANDBACK="hb_standby on beta" ;;
+pacemaker) HANDBACK="the service moved away from beta (crm_resource --ban)" ;;
+*) HANDBACK="keepalived stopped on beta" ;;
+esac
 say "failback: $HANDBACK, which hands over (MariaDB stops, unmount, secondary); alpha takes over"
 on alpha 'date +%s.%N > /tmp/t0'
 stack_handback beta

@@ -1,19 +1,27 @@
 # The HA pair the demo and the experiment share: tandem resource r0 (sync)
 # on both VMs' /dev/vda, MariaDB on it, and the cluster stack $STACK moving
 # the virtual IP 10.0.0.100 and the service: keepalived (the default,
-# calling tools/ha/tandem-vrrp) or heartbeat (haresources, with
-# tools/ha/tandemdisk: scripts/vm/heartbeat.sh). Sourced, not run; needs TOP.
+# calling tools/ha/tandem-vrrp), heartbeat (haresources, with
+# tools/ha/tandemdisk: scripts/vm/heartbeat.sh) or pacemaker (Corosync,
+# the OCF agent, STONITH through the host, constraint-based fencing:
+# scripts/vm/pacemaker.sh). Sourced, not run; needs TOP.
 # shellcheck shell=bash
 
 PAIR=$TOP/scripts/vm/pair.sh
 DB=$TOP/scripts/vm/mariadb.sh
 HB=$TOP/scripts/vm/heartbeat.sh
+PM=$TOP/scripts/vm/pacemaker.sh
 VIP=10.0.0.100
 STACK=${STACK:-keepalived}
 case $STACK in
-keepalived | heartbeat) ;;
-*) echo "STACK is keepalived or heartbeat, not '$STACK'" >&2; exit 2 ;;
+keepalived | heartbeat | pacemaker) ;;
+*) echo "STACK is keepalived, heartbeat or pacemaker, not '$STACK'" >&2; exit 2 ;;
 esac
+# Under Pacemaker, the fence-peer handler places a constraint when the
+# primary loses its peer (README: Pacemaker).
+FENCING=
+[ "$STACK" != pacemaker ] ||
+	FENCING="fencing resource-only; handlers { fence-peer $TOP/tools/ha/tandem-crm-fence-peer; after-resync-target $TOP/tools/ha/tandem-crm-fence-peer; }"
 
 on() { "$PAIR" run "$@"; }
 
@@ -29,6 +37,7 @@ resource r0 {
 	protocol sync;
 	secret-file /etc/tandem/r0.secret;
 	options { timeout 1000; }
+	$FENCING
 	node alpha { disk /dev/vda; address 10.99.0.1:7789; }
 	node beta { disk /dev/vda; address 10.99.0.2:7789; }
 }
@@ -45,6 +54,26 @@ sed -e 's|/usr/lib/tandem/|$TOP/tools/ha/|' -e \"s|/usr/sbin/tandemctl|\$(comman
 $DB warm
 modprobe tandem"
 	[ "$STACK" != heartbeat ] || on "$1" "$HB setup"
+	[ "$STACK" != pacemaker ] || on "$1" "$PM setup"
+}
+
+# pacemaker_start VM: corosync and Pacemaker on VM. The first time, on both
+# (two_node's wait_for_all: the cluster runs nothing until it has seen both
+# nodes), with the host's power switch for STONITH (pair.sh fencer, stopped
+# with the pair) and the configuration loaded.
+pacemaker_start() {
+	local cib=$TDM_BUILD/vm/cib
+	if [ -e "$cib/loaded" ]; then
+		on "$1" "$PM start"
+		return
+	fi
+	"$PM" cib /etc/tandem "$cib"
+	"$PAIR" fencer < /dev/null > /dev/null 2>&1 &
+	FENCER_PID=$!
+	on alpha "$PM start"
+	on beta "$PM start"
+	on alpha "$PM configure $cib"
+	touch "$cib/loaded"
 }
 
 # keepalived and tandem-vrrp log to syslog: a busybox syslogd keeps it in /run/syslog.
@@ -58,7 +87,11 @@ keepalived_stop() {
 
 # The stack, whichever it is. stack_start VM: its daemon on VM.
 stack_start() {
-	if [ "$STACK" = heartbeat ]; then on "$1" "$HB start"; else keepalived_start "$1"; fi
+	case $STACK in
+	heartbeat) on "$1" "$HB start" ;;
+	pacemaker) pacemaker_start "$1" ;;
+	*) keepalived_start "$1" ;;
+	esac
 }
 
 # stack_serving: a VM script that succeeds once that VM holds the virtual IP,
@@ -66,6 +99,8 @@ stack_start() {
 stack_serving() {
 	if [ "$STACK" = heartbeat ]; then
 		echo "$HB serving"
+	elif [ "$STACK" = pacemaker ]; then
+		echo "$PM serving"
 	else
 		echo "ip -4 addr show eth0 | grep -q ' $VIP/' && mariadb-admin -h $VIP -u app -papp ping &&
 			grep -q 'service started' /run/tandem-vrrp-r0.log"
@@ -74,10 +109,13 @@ stack_serving() {
 
 # stack_handback VM: a planned switch-over away from VM, returned once VM
 # has let go (secondary): keepalived stopped there, then tandem-vrrp's stop;
-# or Heartbeat's hb_standby (Heartbeat goes on running, as standby).
+# or Heartbeat's hb_standby (Heartbeat goes on running, as standby); or
+# the service moved away by Pacemaker (crm_resource --ban, then --clear).
 stack_handback() {
 	if [ "$STACK" = heartbeat ]; then
 		on "$1" "$HB standby"
+	elif [ "$STACK" = pacemaker ]; then
+		on "$1" "$PM standby"
 	else
 		keepalived_stop "$1"
 		on "$1" "$TOP/tools/ha/tandem-vrrp r0 stop"
@@ -86,26 +124,30 @@ stack_handback() {
 
 # stack_rejoin VM: VM, handed back, stands by again.
 stack_rejoin() {
-	[ "$STACK" = heartbeat ] || keepalived_start "$1"
+	[ "$STACK" != keepalived ] || keepalived_start "$1"
 }
 
 # stack_steps: a VM script printing the stack's steps on that VM since
 # /tmp/t0 (seconds since the epoch), "  seconds  step", then the client's
 # first commit from the new primary (/tmp/acked, "id time"): for keepalived
-# the first after tandem-vrrp started the service; for Heartbeat, whose log
-# has one-second times, the first 2 s or more after t0 (before that, only
-# the old primary can have acknowledged: Heartbeat's deadtime is 10 s).
+# the first after tandem-vrrp started the service; for Heartbeat (whose log
+# has one-second times) and Pacemaker, the first 2 s or more after t0
+# (before that, only the old primary can have acknowledged: they declare a
+# node dead after 10 s and 11 s).
 stack_steps() {
-	if [ "$STACK" = heartbeat ]; then
-		echo 't0=$(cat /tmp/t0); ts=$(echo "$t0 + 2" | bc)
-{ '"$HB"' timeline "$t0"
-[ ! -e /tmp/acked ] || awk -v t0="$t0" -v ts="$ts" "\$2 >= ts { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
-	else
-		echo 't0=$(cat /tmp/t0)
-ts=$(awk -v t0="$t0" "\$1 >= t0 && / master: service started/ { print \$1; exit }" /run/tandem-vrrp-r0.log)
-{ grep " master: " /run/tandem-vrrp-r0.log | awk -v t0="$t0" "\$1 >= t0 { printf \"  %5.1f s  %s\n\", \$1 - t0, substr(\$0, index(\$0, \$4)) }"
-[ ! -e /tmp/acked ] || awk -v t0="$t0" -v ts="${ts:-$t0}" "\$2 >= ts { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
-	fi
+	local steps ts
+	case $STACK in
+	heartbeat | pacemaker)
+		steps="$([ "$STACK" = heartbeat ] && echo "$HB" || echo "$PM") timeline \"\$t0\""
+		ts='$(echo "$t0 + 2" | bc)'
+		;;
+	*)
+		steps='grep " master: " /run/tandem-vrrp-r0.log | awk -v t0="$t0" "\$1 >= t0 { printf \"  %5.1f s  %s\n\", \$1 - t0, substr(\$0, index(\$0, \$4)) }"'
+		ts='$(awk -v t0="$t0" "\$1 >= t0 && / master: service started/ { print \$1; exit }" /run/tandem-vrrp-r0.log)'
+		;;
+	esac
+	printf '%s\n' 't0=$(cat /tmp/t0); ts='"$ts"'; ts=${ts:-$t0}' "{ $steps" \
+		'[ ! -e /tmp/acked ] || awk -v t0="$t0" -v ts="$ts" "\$2 >= ts { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
 }
 
 # wait_for VM WHAT SCRIPT [SECONDS]: poll until SCRIPT succeeds in VM.

@@ -10,7 +10,7 @@
 #                           in CONFIG_DIR, made CIB XML by crm on an offline
 #                           CIB: OUT/SECTION.xml (crm in a VM takes minutes)
 #   pacemaker.sh setup      corosync.conf, the agents
-#   pacemaker.sh start      start corosync and Pacemaker (wait until they run)
+#   pacemaker.sh start      start corosync and Pacemaker (wait until they run; running: nothing)
 #   pacemaker.sh configure OUT   load OUT/*.xml (on one node, once both are up)
 #   pacemaker.sh standby    a planned switch-over: move the service away from
 #                           this node, wait until it let go, then stand by for it
@@ -61,6 +61,7 @@ EOF
 	"$TOP/scripts/vm/mariadb.sh" warm
 	;;
 start)
+	pidof pacemakerd >/dev/null && exit 0
 	pidof syslogd >/dev/null || busybox syslogd -O /run/syslog
 	# What the packages' systemd units and tmpfiles make: / is a fresh overlay.
 	mountpoint -q /dev/shm || { mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 shm /dev/shm; }

@@ -36,6 +36,10 @@ OUT=${TDM_BUILD:-$TOP/build}/experiment$([ "$CLIENT" = httperf ] || echo "-$CLIE
 NS=tdm-exp
 CLIENT_IP=10.0.0.200
 export TDM_SVC_NETNS=$NS
+# The experiment's pair is keepalived's (fresh_pair); the other stacks run
+# in make demo STACK=... and the VM tests 066 and 067.
+[ "${STACK:-keepalived}" = keepalived ] ||
+	{ echo "experiment: runs with keepalived only, not STACK=$STACK (make demo STACK=$STACK shows that stack)" >&2; exit 2; }
 . "$TOP/scripts/vm/ha.sh"
 WEB=$TOP/tests/experiment/web.sh
 VRRP=$TOP/tools/ha/tandem-vrrp

@@ -29,7 +29,9 @@ for f in usr/sbin/tandemctl usr/share/man/man8/tandemctl.8 usr/share/man/man5/ta
 	lib/udev/rules.d/65-tandem.rules usr/lib/ocf/resource.d/tandem/tandem \
 	usr/lib/tandem/tandem-vrrp usr/lib/tandem/keepalived.conf.example \
 	usr/lib/tandem/snapshot-resync-target-lvm etc/ha.d/resource.d/tandemdisk \
-	usr/lib/tandem/ha.cf.example usr/lib/tandem/haresources.example etc/tandem; do
+	usr/lib/tandem/ha.cf.example usr/lib/tandem/haresources.example \
+	usr/lib/tandem/pacemaker.crm.example usr/lib/tandem/corosync.conf.example \
+	usr/lib/tandem/tandem-crm-fence-peer etc/tandem; do
 	check "installed: /$f" test -e "$D/$f"
 done
 check "unit runs /usr/sbin/tandemctl up/down" \
@@ -160,6 +162,57 @@ check "tandemdisk refuses a bad command line" bash -c "'$HB' r0 2>&1 | grep -q u
 	'$HB' r0 bogus 2>&1 | grep -q usage"
 check "the haresources example runs tandemdisk on r0, then mounts /dev/tandem0" \
 	grep -qE '^alpha tandemdisk::r0 Filesystem::/dev/tandem0::' "$D/usr/lib/tandem/haresources.example"
+# The constraint-based fence-peer handler, on an offline CIB (CIB_file: the
+# real cibadmin) holding a promotable clone of r0, with crm_node and crm_mon
+# stand-ins: this node alpha, the peer beta a member unless $STUB_LOST, and
+# crm_mon reporting beta $STUB_PEER (e.g. "OFFLINE: [ beta ]").
+if command -v cibadmin >/dev/null; then
+	export CIB_file=$m/cib.xml
+	cibadmin --empty > "$CIB_file"
+	cibadmin --create --scope resources --xml-text '<clone id="r0-clone"><primitive id="r0" class="ocf" provider="tandem" type="tandem"><instance_attributes id="r0-ia"><nvpair id="r0-ia-resource" name="resource" value="r0"/></instance_attributes></primitive></clone>'
+	cat > "$m/bin/crm_node" <<'EOF'
+#!/bin/sh
+case $1 in
+-n) echo alpha ;;
+-l) echo "1 alpha member"; if [ -n "$STUB_LOST" ]; then echo "2 beta lost"; else echo "2 beta member"; fi ;;
+esac
+EOF
+	cat > "$m/bin/crm_mon" <<'EOF'
+#!/bin/sh
+echo "Node List:"; echo "  * Online: [ alpha ]"; echo "  * $STUB_PEER"
+EOF
+	chmod +x "$m/bin/crm_node" "$m/bin/crm_mon"
+	FP=$D/usr/lib/tandem/tandem-crm-fence-peer
+	constraint() { cibadmin --query --xpath "//rsc_location[@id='tandem-fence-r0']" 2>/dev/null; }
+	export -f constraint
+	# fp WHAT RC [VAR=VALUE...]: the handler, for r0, exits RC.
+	fp() {
+		local what=$1 rc=$2
+		shift 2
+		check "tandem-crm-fence-peer: $what" env PATH="$m/bin:$PATH" TANDEM_RESOURCE=r0 "$@" \
+			RC="$rc" bash -c "'$FP'; rc=\$?; [ \$rc = \$RC ] || { echo \"exit \$rc, not \$RC\"; exit 1; }"
+	}
+	fp "resource-only: a constraint, answered 4 (outdated)" 4 TANDEM_FENCING=resource-only
+	check "tandem-crm-fence-peer: the constraint keeps r0-clone from promotion but on alpha" bash -c \
+		"constraint | grep -q 'rsc=\"r0-clone\"' && constraint | grep -q 'role=\"Promoted\" score=\"-INFINITY\"' &&
+		constraint | grep -q 'operation=\"ne\" value=\"alpha\"'"
+	fp "a second loss of the peer replaces the constraint" 4 TANDEM_FENCING=resource-only
+	check "tandem-crm-fence-peer: one constraint, not two" bash -c "[ \$(constraint | grep -c '<rsc_location') = 1 ]"
+	fp "resource-and-stonith, the peer still a member (the link only): 4" 4 TANDEM_FENCING=resource-and-stonith
+	fp "resource-and-stonith, the peer lost and fenced: 7" 7 TANDEM_FENCING=resource-and-stonith STUB_LOST=1 \
+		STUB_PEER="OFFLINE: [ beta ]"
+	fp "resource-and-stonith, the peer lost, never fenced: 4 after the wait" 4 TANDEM_FENCING=resource-and-stonith \
+		STUB_LOST=1 STUB_PEER="Node beta: UNCLEAN (offline)" TANDEM_CRM_FENCE_WAIT=1
+	fp "after-resync-target removes the constraint" 0 TANDEM_HANDLER=after-resync-target
+	check "tandem-crm-fence-peer: no constraint left" bash -c "! constraint"
+	fp "another handler's name is refused" 1 TANDEM_HANDLER=split-brain
+	cibadmin --delete --xml-text '<clone id="r0-clone"/>'
+	fp "no clone of ocf:tandem:tandem for r0: fails (1), places nothing" 1 TANDEM_FENCING=resource-only
+	check "tandem-crm-fence-peer: nothing placed without a clone" bash -c "! constraint"
+	unset CIB_file
+else
+	echo "tools: cibadmin (pacemaker) missing: tandem-crm-fence-peer is not checked"
+fi
 check "tandem-vrrp refuses an unknown state" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 bogus 2>&1 | grep -q usage"
 check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
 

@@ -8,16 +8,17 @@ slow_writes() {
 		dmsetup suspend slow && dmsetup reload slow --table \"\$t\" && dmsetup resume slow"
 }
 
-# race VM SETUP FIRST SECOND: in VM, after SETUP, FIRST in the background and
-# SECOND 0.3 s later; T1 and T2: when each finished, in ms after FIRST began.
-# The scripts may use f KEY, a field of r0's status.
+# race VM SETUP FIRST SECOND [GATE]: in VM, after SETUP, FIRST in the
+# background and SECOND once GATE returns (default: 0.3 s later); T1 and T2:
+# when each finished, in ms after FIRST began. The scripts may use f KEY, a
+# field of r0's status.
 race() {
 	ok "$1" 'ms() { echo $(($(date +%s%N) / 1000000)); }
 f() { tandemctl status r0 --json | grep -o "\"$1\":\"\?[^,}\"]*" | head -n1 | sed "s/.*:\"\?//"; }'"
 $2
 t0=\$(ms)
 { $3; echo \"1 \$((\$(ms) - t0))\"; } &
-sleep 0.3
+${5:-sleep 0.3}
 $4; echo \"2 \$((\$(ms) - t0))\"
 wait"
 	T1=$(awk '$1 == 1 {print $2}' <<<"$OUT")
@@ -36,8 +37,11 @@ run_test() {
 
 	step "writes take 2 s on alpha's disk; A is in flight when B, to the same block, is issued"
 	slow_writes alpha 2000
+	# B is issued once A is in flight: on a busy machine A's process can
+	# start after B's (seen on the debug kernel: B then went first).
 	race alpha true 'dd if=/tmp/a of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none' \
-		'dd if=/tmp/b of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none'
+		'dd if=/tmp/b of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none' \
+		'for i in $(seq 400); do read -r _ w < /sys/block/tandem0/inflight; [ "$w" -ge 1 ] && break; sleep 0.02; done'
 	step "A completed after $T1 ms, B after $T2 ms"
 	# B's write went down only once A's completed, so it took another 2 s;
 	# sent down at once, it would complete 0.3 s after A. Half the delay

@@ -1,10 +1,14 @@
-description="MariaDB on tandem (sync) under Pacemaker + Corosync (tools/ha/pacemaker.crm.example): the tandem OCF agent as a promotable clone, Filesystem, MariaDB and the virtual IP on the promoted node, STONITH through the host (fence_qemu); the serving node's power cut during a stream of commits: the survivor fences it (recorded by Pacemaker and by the host's switch), is promoted and serves every acknowledged commit; the fenced node boots, rejoins, resyncs and stands by; a planned switch-over moves the service back with every row; verify finds no difference"
+description="MariaDB on tandem (sync) under Pacemaker + Corosync (tools/ha/pacemaker.crm.example): the tandem OCF agent as a promotable clone, Filesystem, MariaDB and the virtual IP on the promoted node, STONITH through the host (fence_qemu); the serving node's power cut during a stream of commits: the survivor fences it (recorded by Pacemaker and by the host's switch), is promoted and serves every acknowledged commit; the fenced node boots, rejoins, resyncs and stands by; a planned switch-over moves the service back with every row; then the replication link alone is cut: the primary's fence-peer handler (tandem-crm-fence-peer, resource-only) places a constraint and the secondary's promotion score is -INFINITY; the link back, the resync removes the constraint; verify finds no difference"
 groups="ha fault"
-requires="mariadbd mariadb mkfs.ext4 corosync pacemakerd crm stonith_admin /usr/lib/ocf/resource.d/heartbeat/Filesystem"
+requires="mariadbd mariadb mkfs.ext4 corosync pacemakerd crm cibadmin crm_simulate stonith_admin /usr/lib/ocf/resource.d/heartbeat/Filesystem"
 
 DB=scripts/vm/mariadb.sh
 PM=scripts/vm/pacemaker.sh
 CIB=$TDM_BUILD/vm/cib
+# Constraint-based fencing, as the README's Pacemaker recipe has it.
+FENCE_PEER=$TDM_TOP/tools/ha/tandem-crm-fence-peer
+FENCING="fencing resource-only; handlers { fence-peer $FENCE_PEER; after-resync-target $FENCE_PEER; }"
+CONSTRAINT="//rsc_location[@id='tandem-fence-r0']"
 
 # serving VM [SECONDS]: wait until VM holds the virtual IP with MariaDB answering on it.
 serving() {
@@ -30,7 +34,7 @@ holder() {
 
 run_test() {
 	local acked rows missing t0 kib p s
-	conf_pair_up
+	conf_pair_up "" "$FENCING"
 	ok alpha "tandemctl primary r0 --force && $DB create && $DB stop && tandemctl secondary r0"
 	wait_field alpha peer_disk_state uptodate
 
@@ -81,7 +85,7 @@ run_test() {
 
 	step "$p boots again and rejoins: tandem started by Pacemaker, resyncs, stands by"
 	"$PAIR" restart "$p"
-	write_conf "$p"
+	write_conf "$p" "" "$FENCING"
 	ok "$p" "$PM setup && $PM start"
 	wait_field "$p" disk_state uptodate 180
 	ok "$p" 'dmesg | grep -o "resync target[^,]*, [0-9]* KiB out of sync"'
@@ -93,12 +97,35 @@ run_test() {
 
 	step "planned switch-over: the service moved away from $s, $p takes it"
 	t0=$SECONDS
-	ok "$s" "$PM standby"
+	on "$s" "$PM standby" || fail "$s did not hand the service over" "$(on "$p" "crm_mon -1; $PM log | tail -n 60"; cat "$TDM_BUILD/vm/fencer.log")"
 	serving "$p"
 	step "$p serves $((SECONDS - t0)) s after the move was asked"
 	ok "$p" "mariadb -h $VIP -u app -papp app -N -e 'SELECT COUNT(*) FROM t'"
 	expect_eq "$OUT" "$rows" "rows on $p after the switch-over"
 	expect_eq "$(field "$s" role)" secondary "$s's role after the switch-over"
+
+	step "the replication link alone is cut: $p's handler places a constraint, $s cannot be promoted"
+	ok "$s" 'ip link set eth1 down'
+	wait_field "$p" fence_result peer-outdated 60
+	ok "$p" "cibadmin --query --xpath \"$CONSTRAINT\""
+	ok "$p" "mariadb -h $VIP -u app -papp app -e 'INSERT INTO t (id) SELECT MAX(id) + 1 FROM t' && $DB rows | wc -l"
+	rows=$OUT
+	ok "$s" "crm_simulate --live-check --show-scores 2>/dev/null | grep 'r0:.* promotion score on $s:'"
+	grep -q -- '-INFINITY' <<<"$OUT" || fail "$s may be promoted with data older than $p's" "$OUT"
+	step "$s's promotion score while cut off: ${OUT##*: }; $p goes on serving"
+	on "$p" "$PM serving" || fail "$p lost the service" "$(on "$p" "crm_mon -1")"
+
+	step "the link is back: $s resyncs, the constraint goes"
+	ok "$s" 'ip link set eth1 up'
+	wait_field "$s" disk_state uptodate 120
+	for _ in $(seq 120); do
+		on "$p" "cibadmin --query --xpath \"$CONSTRAINT\"" >/dev/null 2>&1 || break
+		sleep 0.5
+	done
+	on "$p" "cibadmin --query --xpath \"$CONSTRAINT\"" >/dev/null 2>&1 &&
+		fail "the constraint is still there after the resync" "$(on "$s" "grep tandem-crm-fence-peer /run/syslog; tandemctl status r0")"
+	ok "$p" "mariadb -h $VIP -u app -papp app -N -e 'SELECT COUNT(*) FROM t'"
+	expect_eq "$OUT" "$rows" "rows on $p"
 	ok "$p" 'tandemctl verify r0'
-	grep -q ': 0 KiB differ' <<<"$OUT" || fail "verify after the switch-over" "$OUT"
+	grep -q ': 0 KiB differ' <<<"$OUT" || fail "verify after the resync" "$OUT"
 }

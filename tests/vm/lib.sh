@@ -169,8 +169,8 @@ wait_drained() {
 # Resource files: r0 between alpha and beta on /dev/vda, sync, authenticated.
 CONF=/tmp/tandem-conf
 
-# write_conf VM [DISK]: the same files on both nodes (the disk: DISK, default
-# /dev/vda), plus a private secret.
+# write_conf VM [DISK [LINES]]: the same files on both nodes (the disk: DISK,
+# default /dev/vda; LINES added to the resource), plus a private secret.
 write_conf() {
 	ok "$1" "mkdir -p $CONF && rm -f $CONF/*.res $CONF/tandem.conf &&
 cat > $CONF/tandem.conf <<'EOF'
@@ -184,7 +184,8 @@ cat > $CONF/r0.res <<'EOF'
 resource r0 {
 	minor 0;
 	secret-file $CONF/r0.secret;
-	options { resync-rate 500; }
+	options { resync-rate 500; }${3:+
+	$3}
 	node alpha { disk ${2:-/dev/vda}; address 10.99.0.1:7789; }
 	node beta { disk ${2:-/dev/vda}; address 10.99.0.2:7789; }
 }
@@ -192,13 +193,13 @@ EOF
 printf 'shared secret of r0' > $CONF/r0.secret && chmod 600 $CONF/r0.secret"
 }
 
-# conf_pair_up [DISK]: fresh zeroed disks, r0 up on both from the resource
-# files (on DISK, default /dev/vda; beta's disk declared identical),
-# connected; neither is primary yet.
+# conf_pair_up [DISK [LINES]]: fresh zeroed disks, r0 up on both from the
+# resource files (on DISK, default /dev/vda; beta's disk declared identical;
+# LINES added to the resource), connected; neither is primary yet.
 conf_pair_up() {
 	local vm
 	for vm in alpha beta; do
-		write_conf "$vm" "${1:-}"
+		write_conf "$vm" "${1:-}" "${2:-}"
 		ok "$vm" "modprobe tandem && blkdiscard -f /dev/vda && TANDEM_CONFIG_DIR=$CONF tandemctl create-md r0 >/dev/null"
 	done
 	ok alpha "TANDEM_CONFIG_DIR=$CONF tandemctl up r0"
