@@ -30,7 +30,6 @@ show() {
 }
 HOSTLOAD=${HOSTLOAD:-0}
 LOAD_PID=
-FENCER_PID=
 # On the way out: after a failure, what each VM's tandem, cluster stack
 # and MariaDB said; then the load and the VMs stopped.
 stop_all() {

@@ -59,11 +59,12 @@ modprobe tandem"
 
 # pacemaker_start VM: corosync and Pacemaker on VM. The first time, on both
 # (two_node's wait_for_all: the cluster runs nothing until it has seen both
-# nodes), with the host's power switch for STONITH (pair.sh fencer, stopped
-# with the pair) and the configuration loaded.
+# nodes), with the host's power switch for STONITH (pair.sh fencer, whose
+# pid FENCER_PID the caller kills at the end) and the configuration loaded.
+FENCER_PID=
 pacemaker_start() {
-	local cib=$TDM_BUILD/vm/cib
-	if [ -e "$cib/loaded" ]; then
+	local cib=${TDM_BUILD:-$TOP/build}/vm/cib
+	if [ -n "$FENCER_PID" ]; then
 		on "$1" "$PM start"
 		return
 	fi
@@ -73,7 +74,6 @@ pacemaker_start() {
 	on alpha "$PM start"
 	on beta "$PM start"
 	on alpha "$PM configure $cib"
-	touch "$cib/loaded"
 }
 
 # keepalived and tandem-vrrp log to syslog: a busybox syslogd keeps it in /run/syslog.

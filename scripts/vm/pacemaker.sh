@@ -22,7 +22,6 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 VIP=10.0.0.100
 LOG=/var/log/pacemaker/pacemaker.log
-CONF=/run/pacemaker.crm
 
 case ${1:-} in
 cib)
