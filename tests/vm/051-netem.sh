@@ -6,12 +6,12 @@ requires="fio tc python3"
 # enough for fio's latencies, the severe ones for sessions to be lost and
 # made again. Jitter reorders; netem's reorder needs a delay.
 CASES=(
-	"6 delay 20ms 10ms"
-	"6 loss 3%"
-	"6 delay 5ms duplicate 10% reorder 25% 50%"
-	"10 loss 30%"
-	"10 delay 150ms 50ms loss 10%"
-	"10 loss 90%"
+	"5 delay 20ms 10ms"
+	"5 loss 3%"
+	"5 delay 5ms duplicate 10% reorder 25% 50%"
+	"8 loss 30%"
+	"8 delay 150ms 50ms loss 10%"
+	"8 loss 90%"
 )
 
 # netem ARGS...: the replication link of both VMs impaired so (none: not).

@@ -22,8 +22,9 @@ run_test() {
 	wait_field alpha peer_disk_state uptodate
 
 	step "Heartbeat on both: alpha, first in haresources, takes the group"
-	ok alpha "$HB setup && $HB start"
-	ok beta "$HB setup && $HB start"
+	ok_both "$HB setup"
+	ok alpha "$HB start"
+	ok beta "$HB start"
 	serving alpha
 	expect_eq "$(field alpha role)" primary "alpha's role under Heartbeat"
 	expect_eq "$(field beta role)" secondary "beta's role under Heartbeat"

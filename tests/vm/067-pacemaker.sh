@@ -41,8 +41,7 @@ run_test() {
 	step "corosync and Pacemaker on both; the configuration loaded"
 	"$TDM_TOP/$PM" cib "$CONF" "$CIB" || fail "crm could not read tools/ha/pacemaker.crm.example"
 	fencer_start
-	ok alpha "$PM setup && $PM start"
-	ok beta "$PM setup && $PM start"
+	ok_both "$PM setup && $PM start"
 	ok alpha "$PM configure $CIB"
 	p=$(holder)
 	s=$(peer_of "$p")

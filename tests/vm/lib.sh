@@ -43,6 +43,19 @@ ok() {
 	[ $rc -eq 0 ] || fail "on $vm, exit code $rc: $cmd" "$OUT"
 }
 
+# ok_both SCRIPT: SCRIPT on alpha and beta at once, as ok on each.
+ok_both() {
+	local out pid rc=0
+	out=$(mktemp)
+	on beta "$1" > "$out" 2>&1 &
+	pid=$!
+	ok alpha "$1"
+	wait $pid || rc=$?
+	OUT=$(cat "$out")
+	rm -f "$out"
+	[ $rc -eq 0 ] || fail "on beta, exit code $rc: $1" "$OUT"
+}
+
 # refused VM SCRIPT REGEX: SCRIPT must fail and print something matching REGEX.
 refused() {
 	local vm=$1 cmd=$2 want=$3 rc=0
