@@ -65,7 +65,8 @@ start)
 	# What the packages' systemd units and tmpfiles make: / is a fresh overlay.
 	mountpoint -q /dev/shm || { mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 shm /dev/shm; }
 	install -d -m 0750 -o hacluster -g haclient /var/log/pacemaker /run/crm
-	corosync > /dev/null
+	# Its start-up lines only when it fails.
+	out=$(corosync 2>&1) || { echo "$out" >&2; exit 1; }
 	setsid pacemakerd > /run/pacemakerd.out 2>&1 < /dev/null &
 	for _ in $(seq 600); do
 		crm_mon -1 > /dev/null 2>&1 && exit 0
