@@ -117,7 +117,7 @@ timeline)
 		if (t < t0)
 			next
 		msg = $0
-		sub(/^.*\)[ \t]+(notice|info): /, "", msg)
+		sub(/^.*\)[ \t]+(notice|info|warning|error): /, "", msg)
 		sub(/ \|.*$/, "", msg)
 		printf "  %5.1f s  %s\n", t - t0, msg
 	}' $LOG
