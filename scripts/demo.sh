@@ -34,6 +34,9 @@ LOAD_PID=
 # and MariaDB said; then the load and the VMs stopped.
 stop_all() {
 	local rc=$? vm
+	# A diagnosis that fails (a VM gone) must not cut the clean-up short.
+	set +e
+	[ -z "$FENCER_PID" ] || kill "$FENCER_PID" 2>/dev/null
 	if [ $rc -ne 0 ]; then
 		for vm in alpha beta; do
 			echo "== $vm, after the failure:"
@@ -42,8 +45,7 @@ stop_all() {
 			[ "$STACK" != pacemaker ] || on "$vm" "crm_mon -1; $PM log | tail -n 40" 2>&1 | sed 's/^/    /'
 		done
 	fi
-	[ -z "$LOAD_PID" ] || kill "$LOAD_PID" 2>/dev/null || true
-	[ -z "$FENCER_PID" ] || kill "$FENCER_PID" 2>/dev/null || true
+	[ -z "$LOAD_PID" ] || kill "$LOAD_PID" 2>/dev/null
 	"$PAIR" stop
 }
 trap stop_all EXIT
