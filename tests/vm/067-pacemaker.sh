@@ -20,12 +20,12 @@ serving() {
 	fail "$1 did not take the service in ${2:-120} s" "$(on "$1" "tandemctl status r0; crm_mon -1; $PM log | tail -n 40")"
 }
 
-# holder: the node serving now (the cluster chose it).
+# holder: HOLDER, the node serving now (the cluster chose it).
 holder() {
 	local i vm
 	for ((i = 0; i < 480; i++)); do
 		for vm in alpha beta; do
-			on "$vm" "$PM serving" && { echo "$vm"; return 0; }
+			on "$vm" "$PM serving" && { HOLDER=$vm; return 0; }
 		done
 		sleep 0.5
 	done
@@ -43,7 +43,8 @@ run_test() {
 	fencer_start
 	ok_both "$PM setup && $PM start"
 	ok alpha "$PM configure $CIB"
-	p=$(holder)
+	holder
+	p=$HOLDER
 	s=$(peer_of "$p")
 	step "$p promoted and serving; $s stands by"
 	expect_eq "$(field "$p" role)" primary "$p's role under Pacemaker"
