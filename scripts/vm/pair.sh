@@ -106,7 +106,9 @@ wait_ready() {
 		fi
 		sleep 0.1
 	done
-	echo "pair: $vm did not become ready in $BOOT_TIMEOUT s; its console's reports and last lines:" >&2
+	# The whole console kept (a retry starts a new one).
+	cp "$dir/console.log" "$dir/console.hung.log"
+	echo "pair: $vm did not become ready in $BOOT_TIMEOUT s; its console's reports and last lines (all: $dir/console.hung.log):" >&2
 	grep -E 'BUG|WARNING|stall|lockup|blocked for' "$dir/console.log" | head -n 10 >&2 || true
 	tail -n 30 "$dir/console.log" >&2
 	return 1
