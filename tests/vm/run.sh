@@ -162,7 +162,7 @@ for t in "${tests[@]}"; do
 	reset_pair
 	for vm in alpha beta; do
 		if ! "$PAIR" run "$vm" true >/dev/null 2>&1; then
-			echo "$vm is down after the test; booting it again" >> "$log"
+			echo "$vm is down after the test; rebooting the pair" >> "$log"
 			since_marker "$name" < "$TDM_BUILD/vm/$vm/console.log" > "$LOGDIR/$name.$vm.klog"
 		else
 			klog "$vm" | since_marker "$name" > "$LOGDIR/$name.$vm.klog"
@@ -189,15 +189,7 @@ for t in "${tests[@]}"; do
 		printf 'FAIL  %-28s %4ds\n' "$name" $((SECONDS - t0))
 		sed 's/^/    /' "$log"
 	fi
-	# A VM the test left down boots again (both: the pair afresh).
-	down=()
-	for vm in alpha beta; do
-		"$PAIR" run "$vm" true >/dev/null 2>&1 || down+=("$vm")
-	done
-	if [ ${#down[@]} -eq 1 ]; then
-		"$PAIR" restart "${down[0]}" || { echo "VM reboot failed"; break; }
-		fresh_pair
-	elif [ ${#down[@]} -eq 2 ]; then
+	if ! "$PAIR" run alpha true >/dev/null 2>&1 || ! "$PAIR" run beta true >/dev/null 2>&1; then
 		"$PAIR" start || { echo "VM reboot failed"; break; }
 		fresh_pair
 	fi
