@@ -8,7 +8,8 @@
  * sync: recovery resyncs those, not the whole device.
  *
  * Writes to extents in the log go straight through. A write to another
- * extent waits (off the submit path) for the log worker, which takes free
+ * extent, or to one whose transaction the worker is writing right now,
+ * waits (off the submit path) for the log worker, which takes free
  * slots or evicts the least recently used idle extents (their bitmap blocks
  * are written first), writes the new set as one transaction (FUA) in the
  * next slot of the on-disk ring, then submits the waiting writes.
@@ -110,21 +111,39 @@ static struct tdm_al_slot *tdm_al_find(struct tdm_actlog *al, u32 extent)
 	return NULL;
 }
 
-/* Are all of [first, last] in the log? Takes a reference on each if so. */
+/* A reference on each of [first, last], all in the log. */
+static void tdm_al_get(struct tdm_actlog *al, u32 first, u32 last)
+{
+	struct tdm_al_slot *s;
+	u32 e;
+
+	lockdep_assert_held(&al->lock);
+	for (e = first; e <= last; e++) {
+		s = tdm_al_find(al, e);
+		s->refs++;
+		s->used = ++al->clock;
+	}
+}
+
+/*
+ * Are all of [first, last] in the log, on disk? Takes a reference on each
+ * if so. An extent placed by the worker whose transaction is still being
+ * written is not: a write to it waits for the worker, behind the writes
+ * that were waiting already (none reaches the disk before the log says
+ * its extent is active, and none overtakes an earlier one).
+ */
 static bool tdm_al_try_get(struct tdm_actlog *al, u32 first, u32 last)
 {
 	struct tdm_al_slot *s;
 	u32 e;
 
 	lockdep_assert_held(&al->lock);
-	for (e = first; e <= last; e++)
-		if (!tdm_al_find(al, e))
-			return false;
 	for (e = first; e <= last; e++) {
 		s = tdm_al_find(al, e);
-		s->refs++;
-		s->used = ++al->clock;
+		if (!s || s->pending)
+			return false;
 	}
+	tdm_al_get(al, first, last);
 	return true;
 }
 
@@ -234,11 +253,13 @@ static bool tdm_al_place(struct tdm_actlog *al, u32 first, u32 last, bool *chang
 		s->extent = e;
 		s->refs = 0;
 		s->in_use = true;
+		s->pending = true;
 		s->used = ++al->clock;
 		hash_add(al->hash, &s->node, e);
 		*changed = true;
 	}
-	return tdm_al_try_get(al, first, last);
+	tdm_al_get(al, first, last);
+	return true;
 }
 
 /* Write the set in use as the next transaction; the caller holds md_lock. */
@@ -296,6 +317,7 @@ static void tdm_al_work(struct work_struct *work)
 	struct tdm_req *req, *tmp;
 	LIST_HEAD(ready);
 	u32 first, last;
+	unsigned int i;
 
 	spin_lock_irq(&al->lock);
 	list_for_each_entry_safe(req, tmp, &al->waiting, wait_node) {
@@ -313,6 +335,15 @@ static void tdm_al_work(struct work_struct *work)
 		mutex_lock(&dev->md_lock);
 		tdm_al_write_tx(dev);
 		mutex_unlock(&dev->md_lock);
+		/*
+		 * Written: its extents may be taken at once. A write that
+		 * came meanwhile waits, queued; it requeued this work, which
+		 * takes it after these.
+		 */
+		spin_lock_irq(&al->lock);
+		for (i = 0; i < al->nr; i++)
+			al->slots[i].pending = false;
+		spin_unlock_irq(&al->lock);
 	}
 	list_for_each_entry_safe(req, tmp, &ready, wait_node) {
 		list_del_init(&req->wait_node);

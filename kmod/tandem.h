@@ -107,6 +107,7 @@ struct tdm_al_slot {
 	u64 used;			/* LRU stamp */
 	unsigned long idle_since;	/* jiffies when refs last dropped to 0 */
 	bool in_use;
+	bool pending;			/* placed; its transaction not yet on disk */
 };
 
 struct tdm_actlog {
