@@ -37,8 +37,8 @@ run_test() {
 
 	step "writes take 2 s on alpha's disk; A is in flight when B, to the same block, is issued"
 	slow_writes alpha 2000
-	# B is issued once A is in flight: on a busy machine A's process can
-	# start after B's (seen on the debug kernel: B then went first).
+	# B is issued once A is in flight, not a fixed 0.3 s after A's process
+	# started (on a busy machine that process may not have written yet).
 	race alpha true 'dd if=/tmp/a of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none' \
 		'dd if=/tmp/b of=/dev/tandem0 bs=4k seek=8 oflag=direct status=none' \
 		'for i in $(seq 400); do read -r _ w < /sys/block/tandem0/inflight; [ "$w" -ge 1 ] && break; sleep 0.02; done'
