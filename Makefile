@@ -141,7 +141,7 @@ install-tools: tools
 	install -D -m 0755 tools/ha/tandemdisk $(DESTDIR)$(HARESDIR)/tandemdisk
 	install -m 0644 tools/ha/ha.cf.example tools/ha/haresources.example $(DESTDIR)$(LIBEXECDIR)
 	install -m 0644 tools/ha/pacemaker.crm.example tools/ha/corosync.conf.example $(DESTDIR)$(LIBEXECDIR)
-	install -m 0755 tools/ha/tandem-crm-fence-peer $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 tools/ha/tandem-crm-fence-peer tools/ha/tandem-vrrp-fence-peer $(DESTDIR)$(LIBEXECDIR)
 	install -D -m 0755 tools/ha/snapshot-resync-target-lvm \
 		$(DESTDIR)$(LIBEXECDIR)/snapshot-resync-target-lvm
 	install -D -m 0644 tools/etc/tandemctl.bash-completion \

@@ -390,9 +390,11 @@ int tdm_tr_send_page(struct tdm_transport *t, struct page *page, unsigned int of
 
 /*
  * Read from the socket into @msg's iterator: all of it with MSG_WAITALL,
- * else whatever is there, at least one byte. While it waits it calls
- * t->idle every quarter of the timeout and gives up when the peer has been
- * silent for the timeout.
+ * else whatever is there, at least one byte. It gives up when the peer has
+ * been silent for the timeout, and calls t->idle every quarter of the
+ * timeout it spends here, waiting or reading: a long packet that arrives
+ * slowly (a resync run on a slow link) must not keep us silent, as the
+ * peer, whose sender is busy sending it, hears only us meanwhile.
  */
 static int tdm_tr_sock_recv(struct tdm_transport *t, struct msghdr *msg, int flags)
 {
@@ -408,17 +410,18 @@ static int tdm_tr_sock_recv(struct tdm_transport *t, struct msghdr *msg, int fla
 			tdm_silence_heard(&t->silence, jiffies);
 			if (!(flags & MSG_WAITALL))
 				return 0;
-			continue;
+		} else {
+			if (ret == 0)
+				return -ECONNRESET;
+			if (ret != -EAGAIN && ret != -EINTR)
+				return ret;
+			if (kthread_should_stop() || tdm_tr_dead(t))
+				return -EINTR;
+			if (tdm_silence_waited(&t->silence, jiffies,
+					       msecs_to_jiffies(TDM_TICK_MS)) > timeout)
+				return -ETIMEDOUT;
 		}
-		if (ret == 0)
-			return -ECONNRESET;
-		if (ret != -EAGAIN && ret != -EINTR)
-			return ret;
-		if (kthread_should_stop() || tdm_tr_dead(t))
-			return -EINTR;
-		if (tdm_silence_waited(&t->silence, jiffies, msecs_to_jiffies(TDM_TICK_MS)) > timeout)
-			return -ETIMEDOUT;
-		if (t->idle && time_after(jiffies, last_idle + timeout / 4)) {
+		if (t->idle && msg_data_left(msg) && time_after(jiffies, last_idle + timeout / 4)) {
 			last_idle = jiffies;
 			t->idle(t);
 		}

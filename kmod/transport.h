@@ -33,7 +33,7 @@ struct tdm_transport {
 	unsigned int timeout_ms;	/* silence that ends a receive; WRITE_ONCE by config */
 	unsigned long deadline;		/* jiffies after which receives fail, 0: none;
 					 * the receiving thread's own */
-	/* Called every quarter of the timeout while a receive waits: send a ping. */
+	/* Called every quarter of the timeout a receive spends, waiting or reading: send a ping. */
 	void (*idle)(struct tdm_transport *t);
 };
 

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <netlink/attr.h>
@@ -25,39 +24,6 @@
 #include "tandemctl.h"
 #include "tandem_netlink.h"
 #include "core/names.h"
-
-/*
- * The shared secret: the file's bytes, without one trailing newline. The
- * file must not be readable by others, as ssh insists for its keys.
- */
-static int read_secret(const char *path, unsigned char *buf, size_t *len)
-{
-	struct stat st;
-	size_t n;
-	FILE *f;
-
-	f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "tandemctl: secret file %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077)) {
-		fprintf(stderr, "tandemctl: secret file %s is readable by others; chmod 600 it\n", path);
-		fclose(f);
-		return -1;
-	}
-	n = fread(buf, 1, TANDEM_SECRET_MAX + 1, f);
-	fclose(f);
-	if (n && buf[n - 1] == '\n')
-		n--;
-	if (n < TANDEM_SECRET_MIN || n > TANDEM_SECRET_MAX) {
-		fprintf(stderr, "tandemctl: secret file %s must hold %d to %d bytes\n", path,
-			TANDEM_SECRET_MIN, TANDEM_SECRET_MAX);
-		return -1;
-	}
-	*len = n;
-	return 0;
-}
 
 static int put_connect(struct nl_msg *msg, void *arg)
 {
@@ -120,7 +86,7 @@ static int connect_option(int c, struct tdm_connect_args *a, struct connect_opts
 		o->have_protocol = true;
 		return 0;
 	case 's':
-		return read_secret(optarg, a->secret, &a->secret_len) ? TDM_EXIT_USAGE : 0;
+		return tdm_read_secret(optarg, a->secret, &a->secret_len) ? TDM_EXIT_USAGE : 0;
 	case 't':
 		return connect_number(&tdm_range_timeout, &a->timeout_ms);
 	case 'c':
@@ -289,7 +255,7 @@ int tdm_connect_from_config(const char *name, struct tdm_connect_args *a, int ha
 		snprintf(a->fence_peer, sizeof(a->fence_peer), "%s", o->fence_peer);
 	if (!a->secret_len && o->secret_file[0] &&
 	    (tdm_secret_file_ok(o->secret_file) ||
-	     read_secret(o->secret_file, a->secret, &a->secret_len)))
+	     tdm_read_secret(o->secret_file, a->secret, &a->secret_len)))
 		return TDM_EXIT_CONFIG;
 	return 0;
 }

@@ -202,3 +202,36 @@ int tdm_secret_file_ok(const char *path)
 	}
 	return 0;
 }
+
+/*
+ * The shared secret: the file's bytes, without one trailing newline. The
+ * file must not be readable by others, as ssh insists for its keys.
+ */
+int tdm_read_secret(const char *path, unsigned char *buf, size_t *len)
+{
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "tandemctl: secret file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077)) {
+		fprintf(stderr, "tandemctl: secret file %s is readable by others; chmod 600 it\n", path);
+		fclose(f);
+		return -1;
+	}
+	n = fread(buf, 1, TANDEM_SECRET_MAX + 1, f);
+	fclose(f);
+	if (n && buf[n - 1] == '\n')
+		n--;
+	if (n < TANDEM_SECRET_MIN || n > TANDEM_SECRET_MAX) {
+		fprintf(stderr, "tandemctl: secret file %s must hold %d to %d bytes\n", path,
+			TANDEM_SECRET_MIN, TANDEM_SECRET_MAX);
+		return -1;
+	}
+	*len = n;
+	return 0;
+}

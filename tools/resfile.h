@@ -26,4 +26,11 @@ int tdm_cfg_local(const struct tdm_cfg *cfg, const char *name, struct tdm_local 
 /* A secret file tandemctl will accept: regular, readable, private. 0 or -1 (said why). */
 int tdm_secret_file_ok(const char *path);
 
+/*
+ * The shared secret in @path (the file's bytes, without one trailing
+ * newline; private, TANDEM_SECRET_MIN..MAX bytes) into @buf
+ * (TANDEM_SECRET_MAX + 1); 0 or -1 (said why).
+ */
+int tdm_read_secret(const char *path, unsigned char *buf, size_t *len);
+
 #endif

@@ -77,6 +77,10 @@ int cmd_adjust(int argc, char **argv);
 /* cmd_events.c */
 int cmd_events(int argc, char **argv);
 
+/* cmd_fence.c */
+int cmd_fence_listen(int argc, char **argv);
+int cmd_fence_peer(int argc, char **argv);
+
 /* cmd_vrrp.c */
 int cmd_vrrp_check(int argc, char **argv);
 

@@ -17,13 +17,19 @@ case $STACK in
 keepalived | heartbeat | pacemaker) ;;
 *) echo "STACK is keepalived, heartbeat or pacemaker, not '$STACK'" >&2; exit 2 ;;
 esac
-# Under Pacemaker, the fence-peer handler places a constraint when the
-# primary loses its peer (README: Pacemaker).
-FENCING=
-[ "$STACK" != pacemaker ] ||
-	FENCING="fencing resource-only; handlers { fence-peer $TOP/tools/ha/tandem-crm-fence-peer; after-resync-target $TOP/tools/ha/tandem-crm-fence-peer; }"
+# The fence-peer handler: under Pacemaker it places a constraint when the
+# primary loses its peer (README: Pacemaker); with keepalived it asks the
+# peer's outdate listener over the service network, and writes wait for it
+# (README: keepalived).
+case $STACK in
+pacemaker) FENCING="fencing resource-only; handlers { fence-peer $TOP/tools/ha/tandem-crm-fence-peer; after-resync-target $TOP/tools/ha/tandem-crm-fence-peer; }" ;;
+keepalived) FENCING="fencing resource-and-stonith; handlers { fence-peer $TOP/tools/ha/tandem-vrrp-fence-peer; }" ;;
+*) FENCING= ;;
+esac
 
 on() { "$PAIR" run "$@"; }
+# vm_num VM: its number, the last byte of its service address.
+vm_num() { [ "$1" == alpha ] && echo 1 || echo 2; }
 
 # configure VM PRIORITY: the resource file, its secret, keepalived and what
 # tandem-vrrp mounts and runs, or Heartbeat's /etc/ha.d (a VM's / is a
@@ -48,6 +54,8 @@ MOUNT=/var/lib/mysql
 FSTYPE=ext4
 START='$DB serve'
 STOP='$DB halt'
+FENCE_LISTEN=10.0.0.$(vm_num "$1")
+FENCE_PEER=10.0.0.$((3 - $(vm_num "$1")))
 EOF
 sed -e 's|/usr/lib/tandem/|$TOP/tools/ha/|' -e \"s|/usr/sbin/tandemctl|\$(command -v tandemctl)|\" \
 	-e 's/priority 100 .*/priority $2/' $TOP/tools/ha/keepalived.conf.example > /etc/keepalived/keepalived.conf

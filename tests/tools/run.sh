@@ -31,7 +31,7 @@ for f in usr/sbin/tandemctl usr/share/man/man8/tandemctl.8 usr/share/man/man5/ta
 	usr/lib/tandem/snapshot-resync-target-lvm etc/ha.d/resource.d/tandemdisk \
 	usr/lib/tandem/ha.cf.example usr/lib/tandem/haresources.example \
 	usr/lib/tandem/pacemaker.crm.example usr/lib/tandem/corosync.conf.example \
-	usr/lib/tandem/tandem-crm-fence-peer etc/tandem; do
+	usr/lib/tandem/tandem-crm-fence-peer usr/lib/tandem/tandem-vrrp-fence-peer etc/tandem; do
 	check "installed: /$f" test -e "$D/$f"
 done
 check "unit runs /usr/sbin/tandemctl up/down" \
@@ -213,6 +213,56 @@ EOF
 else
 	echo "tools: cibadmin (pacemaker) missing: tandem-crm-fence-peer is not checked"
 fi
+# The outdate exchange of the keepalived recipe, over loopback: the host has
+# no tandem module, so the listener answers 4 (the resource is down here).
+F=$TMP/fence
+mkdir -p "$F/etc"
+printf 'fence test secret' > "$F/secret" && chmod 600 "$F/secret"
+printf 'another secret' > "$F/other" && chmod 600 "$F/other"
+cat > "$F/etc/r0.res" <<EOF
+resource r0 { minor 0; secret-file $F/secret; node alpha { disk /dev/null; address 127.0.0.1:7789; } node beta { disk /dev/null; address 127.0.0.2:7789; } }
+EOF
+TCTL=$D/usr/sbin/tandemctl
+port=$((20000 + RANDOM % 20000))
+"$TCTL" fence-listen r0 --address 127.0.0.1:$port --secret-file "$F/secret" 2> "$F/listen.log" &
+lpid=$!
+for _ in $(seq 50); do grep -q listening "$F/listen.log" && break; sleep 0.1; done
+# fpeer RC WHAT ARGS...: tandemctl fence-peer exits RC.
+fpeer() {
+	local rc=$1 what=$2
+	shift 2
+	check "fence-peer: $what" bash -c "'$TCTL' fence-peer \"\$@\"; rc=\$?; [ \$rc = $rc ] || { echo \"exit \$rc, not $rc\"; exit 1; }" _ "$@"
+}
+fpeer 4 "signed request answered: outdated (the resource is down there)" r0 --address 127.0.0.1:$port --secret-file "$F/secret"
+check "fence-listen logs the request" grep -q "127.0.0.1 asks this node to outdate its data" "$F/listen.log"
+fpeer 5 "another secret: refused, not fenced" r0 --address 127.0.0.1:$port --secret-file "$F/other"
+check "fence-listen says why it refused" grep -q "refused a request from 127.0.0.1: not signed with the resource's secret" "$F/listen.log"
+fpeer 5 "another resource: refused, not fenced" r1 --address 127.0.0.1:$port --secret-file "$F/secret"
+check "fence-peer: the secret from the resource file" bash -c \
+	"'$TCTL' --config-dir '$F/etc' fence-peer r0 --address 127.0.0.1:$port; [ \$? = 4 ]"
+check "fence-peer: a garbled request is refused and the listener goes on" bash -c \
+	"exec 3<>/dev/tcp/127.0.0.1/$port; read -r -t 5 g <&3; echo 'outdate r0 zz zz' >&3; read -r -t 5 a <&3; [[ \$a == 'refused malformed request' ]]"
+fpeer 4 "the listener still answers" r0 --address 127.0.0.1:$port --secret-file "$F/secret"
+kill $lpid
+wait $lpid 2>/dev/null
+fpeer 5 "no listener (refused): not fenced, even with --down-if-silent" r0 --address 127.0.0.1:$port \
+	--secret-file "$F/secret" --wait 1 --down-if-silent 1
+check "fence-peer: a configuration error exits 5, never 4 (tandemctl's code for it)" bash -c \
+	"'$TCTL' --config-dir '$F/none' fence-peer r0 --address 127.0.0.1:$port; [ \$? = 5 ]"
+fpeer 5 "a bad command line exits 5" r0 --address nowhere
+check "fence-listen needs an address" bash -c "! '$TCTL' fence-listen r0 --secret-file '$F/secret'"
+if [ "$(id -u)" = 0 ] && ip netns add tdm-fence-test 2>/dev/null; then
+	ip -n tdm-fence-test link set lo up
+	ip -n tdm-fence-test route add unreachable 10.9.9.0/24
+	check "fence-peer: silent, without --down-if-silent: not fenced" bash -c \
+		"ip netns exec tdm-fence-test '$TCTL' fence-peer r0 --address 10.9.9.9 --secret-file '$F/secret' --wait 1; [ \$? = 5 ]"
+	check "fence-peer: silent, --down-if-silent: 7" bash -c \
+		"ip netns exec tdm-fence-test '$TCTL' fence-peer r0 --address 10.9.9.9 --secret-file '$F/secret' --down-if-silent 1; [ \$? = 7 ]"
+	ip netns del tdm-fence-test
+else
+	echo "tools: not root, or no network namespaces: fence-peer's silent peer is not checked"
+fi
+
 check "tandem-vrrp refuses an unknown state" bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 bogus 2>&1 | grep -q usage"
 check "no @placeholder@ left" bash -c "! grep -r '@[A-Z]*@' '$D/lib'"
 

@@ -18,6 +18,7 @@ static const struct {
 	{ "fence", test_fence },
 	{ "silence", test_silence },
 	{ "vrrp", test_vrrp },
+	{ "fencemsg", test_fencemsg },
 	{ "session", test_session },
 	{ "sizes", test_sizes },
 };

@@ -47,6 +47,7 @@ void test_ondisk(void);
 void test_gen(void);
 void test_bitmap(void);
 void test_config(void);
+void test_fencemsg(void);
 void test_parse(void);
 void test_fence(void);
 void test_silence(void);

@@ -327,12 +327,13 @@ VIP=10.0.0.100
 # tandem-vrrp (/etc/tandem/r0.vrrp) mounts /dev/tandem0 on /mnt/svc and
 # "serves" by writing a file. keepalived and tandem-vrrp log to syslog: a
 # busybox syslogd keeps it in /run/syslog. VRRP_STOP: the service's stop
-# command (default sync).
+# command (default sync); VRRP_MORE: more lines for r0.vrrp.
 keepalived_up() {
 	ok "$1" "mkdir -p /etc/tandem && cat > /etc/tandem/r0.vrrp <<'EOF'
 MOUNT=/mnt/svc
 START='date +%s.%N > /mnt/svc/served-by-\$(hostname)'
 STOP='${VRRP_STOP:-sync}'
+${VRRP_MORE:-}
 EOF
 sed -e 's|/usr/lib/tandem/|$TDM_TOP/tools/ha/|' -e \"s|/usr/sbin/tandemctl|\$(command -v tandemctl)|\" \
 	-e 's/priority 100 .*/priority $2/' tools/ha/keepalived.conf.example > /tmp/keepalived.conf

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tandemctl fence-listen and fence-peer: outdate requests over the service
+ * network (the exchange: fencemsg.h), for a cluster manager with no way to
+ * reach the peer's tandem (keepalived). The fence-peer handler of the
+ * keepalived recipe (tools/ha/tandem-vrrp-fence-peer) runs fence-peer; the
+ * peer's tandem-vrrp keeps fence-listen running.
+ *
+ * fence-peer exits with DRBD's fence-peer codes: 3 the peer's data is
+ * inconsistent, 4 outdated (now or already, or its resource is down), 6 the
+ * peer is primary, 5 not fenced (no listener, no valid answer, the peer
+ * still connected to us); with --down-if-silent S, 7 when no host answered at
+ * the address for S seconds: the peer is taken as down, as keepalived
+ * takes a master whose adverts stop (use it only where keepalived is
+ * master, or promoting: a node cut off from the service network entirely
+ * is not told apart from a dead one).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fencemsg.h"
+#include "nl.h"
+#include "parse.h"
+#include "resfile.h"
+#include "tandemctl.h"
+
+/* Per read or write of a line: a peer that stalls longer is dropped. */
+#define FENCE_IO_TIMEOUT_MS 5000
+
+struct fence_opts {
+	const char *name;
+	struct tdm_endpoint ep;		/* fence-listen: where; fence-peer: whom */
+	char addr[300];			/* ep as given, with its port */
+	const char *secret_file;	/* NULL: the resource file's */
+	unsigned char secret[TANDEM_SECRET_MAX + 1];
+	size_t secret_len;
+	long wait_s;			/* fence-listen: for a peer still connected; fence-peer: for the answer */
+	long silent_s;			/* fence-peer --down-if-silent; -1: not given */
+};
+
+static void fence_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* To stderr and to syslog. */
+static void fence_log(int prio, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "tandemctl: %s\n", msg);
+	openlog("tandemctl", 0, LOG_USER);
+	syslog(prio, "%s", msg);
+	closelog();
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The secret: --secret-file, else the resource file's; 0 or an exit code. */
+static int fence_secret(struct fence_opts *o)
+{
+	const struct tdm_cfg_res *res;
+	struct tdm_cfg cfg;
+	int ret;
+
+	if (!o->secret_file) {
+		ret = tdm_cfg_load(&cfg);
+		if (ret)
+			return ret;
+		res = tdm_cfg_find(&cfg, o->name);
+		if (!res) {
+			fprintf(stderr, "tandemctl: no resource '%s' in the configuration\n", o->name);
+			return TDM_EXIT_NOTFOUND;
+		}
+		if (!res->opts.secret_file[0]) {
+			fprintf(stderr, "tandemctl: resource '%s' has no secret-file: outdate requests must be signed with one\n",
+				o->name);
+			return TDM_EXIT_CONFIG;
+		}
+		return tdm_read_secret(res->opts.secret_file, o->secret, &o->secret_len) ?
+		       TDM_EXIT_CONFIG : 0;
+	}
+	return tdm_read_secret(o->secret_file, o->secret, &o->secret_len) ? TDM_EXIT_USAGE : 0;
+}
+
+static socklen_t sockaddr_of(const struct tdm_endpoint *ep, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (ep->addr_len == 4) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(ep->port);
+		memcpy(&in->sin_addr, ep->addr, 4);
+		return sizeof(*in);
+	}
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(ep->port);
+	memcpy(&in6->sin6_addr, ep->addr, 16);
+	return sizeof(*in6);
+}
+
+/* Wait until @fd is ready for @events or @deadline (ms, now_ms()); 1, 0 (timed out) or -1. */
+static int wait_fd(int fd, short events, long long deadline)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	long long left;
+	int ret;
+
+	for (;;) {
+		left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		ret = poll(&p, 1, (int)left);
+		if (ret >= 0 || errno != EINTR)
+			return ret > 0 ? 1 : ret;
+	}
+}
+
+/* Send all of @line (a non-blocking socket); 0 or -1. */
+static int send_line(int fd, const char *line, long long deadline)
+{
+	size_t len = strlen(line), off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = send(fd, line + off, len - off, MSG_NOSIGNAL);
+		if (n > 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -1;
+		if (wait_fd(fd, POLLOUT, deadline) <= 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One line (its "\n" dropped) into @buf (TDM_FENCE_LINE_MAX); 0 or -1 (closed, too long, late). */
+static int recv_line(int fd, char *buf, long long deadline)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, buf + len, 1, 0);
+		if (n == 1) {
+			if (buf[len] == '\n') {
+				buf[len] = '\0';
+				return 0;
+			}
+			if (++len == TDM_FENCE_LINE_MAX - 1)
+				return -1;
+			continue;
+		}
+		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			return -1;
+		if (wait_fd(fd, POLLIN, deadline) <= 0)
+			return -1;
+	}
+}
+
+/* --- fence-listen --- */
+
+/*
+ * Act on an authenticated request; the answer's code, with @reason
+ * (TDM_FENCE_REASON_MAX). @nl: NULL if the module is not loaded.
+ */
+static int fence_act(struct tdm_nl *nl, const struct fence_opts *o, char *reason)
+{
+	long long end = now_ms() + o->wait_s * 1000;
+	enum tdm_fence_action act;
+	struct tdm_status st;
+	struct nl_msg *msg;
+	const char *why;
+	char kwhy[256];
+	int code, ret;
+
+	for (;;) {
+		ret = nl ? tdm_nl_get_status(nl, o->name, &st, kwhy, sizeof(kwhy)) : -ENOENT;
+		act = tdm_fence_decide(ret ? NULL : &st, &code, &why);
+		if (act == TDM_FENCE_ACT_OUTDATE) {
+			msg = tdm_nl_new(nl, TANDEM_CMD_OUTDATE, 0);
+			if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, o->name)) {
+				nlmsg_free(msg);
+				snprintf(reason, TDM_FENCE_REASON_MAX, "the peer is out of memory");
+				return TDM_FENCE_NOT_FENCED;
+			}
+			ret = tdm_nl_request(nl, msg, NULL, NULL, kwhy, sizeof(kwhy));
+			if (!ret) {
+				snprintf(reason, TDM_FENCE_REASON_MAX, "%s", why);
+				return code;
+			}
+			/* Connected again meanwhile, or promoted: decide again. */
+			why = kwhy[0] ? kwhy : strerror(-ret);
+			act = TDM_FENCE_ACT_WAIT;
+			code = TDM_FENCE_NOT_FENCED;
+		}
+		if (act == TDM_FENCE_ACT_ANSWER || now_ms() >= end) {
+			snprintf(reason, TDM_FENCE_REASON_MAX, "%s", why);
+			return code;
+		}
+		usleep(100 * 1000);
+	}
+}
+
+static void fence_serve(int fd, const struct fence_opts *o, const char *who)
+{
+	struct tdm_nl nl;
+	struct tdm_fence_key key = { o->secret, o->secret_len, o->name };
+	uint8_t snonce[TDM_FENCE_NONCE], cnonce[TDM_FENCE_NONCE];
+	char line[TDM_FENCE_LINE_MAX], why[TDM_FENCE_REASON_MAX + 16];
+	int code;
+
+	if (getrandom(snonce, sizeof(snonce), 0) != sizeof(snonce)) {
+		fence_log(LOG_ERR, "%s: no random numbers: %s", o->name, strerror(errno));
+		return;
+	}
+	tdm_fence_greeting(line, snonce);
+	if (send_line(fd, line, now_ms() + FENCE_IO_TIMEOUT_MS) ||
+	    recv_line(fd, line, now_ms() + FENCE_IO_TIMEOUT_MS))
+		return;
+	if (tdm_fence_check_request(line, &key, snonce, cnonce, why)) {
+		fence_log(LOG_WARNING, "%s: refused a request from %s: %s", o->name, who, why);
+		snprintf(line, sizeof(line), "refused %s\n", why);
+		send_line(fd, line, now_ms() + FENCE_IO_TIMEOUT_MS);
+		return;
+	}
+	fence_log(LOG_NOTICE, "%s: %s asks this node to outdate its data", o->name, who);
+	/* Opened per request: the listener may start before the module is loaded. */
+	if (tdm_nl_open(&nl)) {
+		if (access("/sys/module/tandem", F_OK)) {
+			code = fence_act(NULL, o, why);
+		} else {
+			code = TDM_FENCE_NOT_FENCED;
+			snprintf(why, TDM_FENCE_REASON_MAX, "the peer cannot ask its module");
+		}
+	} else {
+		code = fence_act(&nl, o, why);
+		tdm_nl_close(&nl);
+	}
+	fence_log(code == TDM_FENCE_NOT_FENCED ? LOG_WARNING : LOG_NOTICE,
+		  "%s: answered %s with %d: %s", o->name, who, code, why);
+	tdm_fence_answer(line, &key, snonce, cnonce, code, why);
+	send_line(fd, line, now_ms() + FENCE_IO_TIMEOUT_MS);
+}
+
+static int fence_listen(const struct fence_opts *o)
+{
+	struct sockaddr_storage ss, from;
+	char who[INET6_ADDRSTRLEN + 8];
+	socklen_t len, flen;
+	int fd, c, one = 1;
+
+	len = sockaddr_of(&o->ep, &ss);
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "tandemctl: socket: %s\n", strerror(errno));
+		return TDM_EXIT_FAIL;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 4)) {
+		fprintf(stderr, "tandemctl: cannot listen for outdate requests: %s\n", strerror(errno));
+		close(fd);
+		return TDM_EXIT_FAIL;
+	}
+	fence_log(LOG_NOTICE, "%s: listening for the peer's outdate requests", o->name);
+	for (;;) {
+		flen = sizeof(from);
+		c = accept4(fd, (struct sockaddr *)&from, &flen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			fence_log(LOG_ERR, "%s: accept: %s", o->name, strerror(errno));
+			break;
+		}
+		if (from.ss_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&from)->sin_addr, who, sizeof(who));
+		else
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&from)->sin6_addr, who, sizeof(who));
+		fence_serve(c, o, who);
+		close(c);
+	}
+	close(fd);
+	return TDM_EXIT_FAIL;
+}
+
+/* --- fence-peer --- */
+
+/*
+ * Connect to the listener; the socket, or -1 with *@silent set if no host
+ * answered (no route, or no reply at all) by @deadline, clear if one
+ * refused or failed otherwise.
+ */
+static int fence_connect(const struct fence_opts *o, long long deadline, bool *silent)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(&o->ep, &ss), elen;
+	int fd, err, ret;
+
+	*silent = false;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&ss, len) && errno != EINPROGRESS) {
+		err = errno;
+		goto fail;
+	}
+	ret = wait_fd(fd, POLLOUT, deadline);
+	if (ret <= 0) {
+		err = ret ? errno : ETIMEDOUT;
+		goto fail;
+	}
+	elen = sizeof(err);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen))
+		err = errno;
+	if (!err)
+		return fd;
+fail:
+	*silent = err == ETIMEDOUT || err == EHOSTUNREACH || err == ENETUNREACH;
+	errno = err;
+	close(fd);
+	return -1;
+}
+
+static int fence_peer(const struct fence_opts *o)
+{
+	const char *addr = o->addr;
+	struct tdm_fence_key key = { o->secret, o->secret_len, o->name };
+	uint8_t snonce[TDM_FENCE_NONCE], cnonce[TDM_FENCE_NONCE];
+	char line[TDM_FENCE_LINE_MAX], reason[TDM_FENCE_REASON_MAX + 1];
+	long long start = now_ms(), deadline;
+	bool silent, heard = false;
+	int fd, code;
+
+	deadline = start + (o->silent_s >= 0 ? o->silent_s * 1000 : o->wait_s * 1000);
+	/*
+	 * A listener restarting refuses for a moment: try again until the
+	 * deadline. The peer is silent only if no attempt heard from its host.
+	 */
+	while ((fd = fence_connect(o, deadline, &silent)) < 0) {
+		heard |= !silent;
+		if (silent || now_ms() >= deadline)
+			break;
+		usleep(200 * 1000);
+	}
+	if (fd < 0) {
+		if (!heard && o->silent_s >= 0) {
+			fence_log(LOG_WARNING, "%s: no answer from %s for %lld ms: the peer is taken as down",
+				  o->name, addr, now_ms() - start);
+			return TDM_FENCE_DOWN;
+		}
+		fence_log(LOG_WARNING, "%s: cannot reach the peer's listener at %s: %s: not fenced",
+			  o->name, addr, strerror(errno));
+		return TDM_FENCE_NOT_FENCED;
+	}
+	if (getrandom(cnonce, sizeof(cnonce), 0) != sizeof(cnonce)) {
+		fence_log(LOG_ERR, "%s: no random numbers: %s", o->name, strerror(errno));
+		close(fd);
+		return TDM_FENCE_NOT_FENCED;
+	}
+	deadline = now_ms() + FENCE_IO_TIMEOUT_MS;
+	if (recv_line(fd, line, deadline) || tdm_fence_parse_greeting(line, snonce)) {
+		fence_log(LOG_WARNING, "%s: %s is no tandem outdate listener: not fenced", o->name, addr);
+		close(fd);
+		return TDM_FENCE_NOT_FENCED;
+	}
+	tdm_fence_request(line, &key, snonce, cnonce);
+	/* The peer may wait until it notices the lost session: o->wait_s, and the exchange. */
+	deadline = now_ms() + o->wait_s * 1000 + 2 * FENCE_IO_TIMEOUT_MS;
+	if (send_line(fd, line, deadline) || recv_line(fd, line, deadline)) {
+		fence_log(LOG_WARNING, "%s: no answer from the listener at %s: not fenced", o->name, addr);
+		close(fd);
+		return TDM_FENCE_NOT_FENCED;
+	}
+	close(fd);
+	code = tdm_fence_check_answer(line, &key, snonce, cnonce, reason);
+	if (code < 0) {
+		fence_log(LOG_WARNING, "%s: %s: not fenced", o->name, reason);
+		return TDM_FENCE_NOT_FENCED;
+	}
+	fence_log(code == TDM_FENCE_NOT_FENCED ? LOG_WARNING : LOG_NOTICE,
+		  "%s: the peer at %s answered %d: %s", o->name, addr, code, reason);
+	return code;
+}
+
+/* Options of both commands; 0 or an exit code. */
+static int fence_args(const char *cmd, int argc, char **argv, struct fence_opts *o, bool peer)
+{
+	static const struct option opts[] = {
+		{ "address", required_argument, NULL, 'a' },
+		{ "secret-file", required_argument, NULL, 's' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "down-if-silent", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *addr = NULL;
+	char *end;
+	long *v;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+			addr = optarg;
+			break;
+		case 's':
+			o->secret_file = optarg;
+			break;
+		case 'w':
+		case 'd':
+			if (opt == 'd' && !peer)
+				return tdm_usage_error(cmd, "--down-if-silent is fence-peer's");
+			v = opt == 'w' ? &o->wait_s : &o->silent_s;
+			errno = 0;
+			*v = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || *v < 1 || *v > 600)
+				return tdm_usage_error(cmd, "--%s is 1 to 600 seconds",
+						       opt == 'w' ? "wait" : "down-if-silent");
+			break;
+		default:
+			return tdm_usage_error(cmd, "unknown option");
+		}
+	}
+	ret = tdm_take_name(cmd, argc, argv, &o->name);
+	if (ret)
+		return ret;
+	if (!addr)
+		return tdm_usage_error(cmd, "--address ADDR[:PORT] is required");
+	/* The port is optional: TDM_FENCE_PORT. */
+	if (strchr(addr, ':') && (addr[0] != '[' || strstr(addr, "]:")))
+		snprintf(o->addr, sizeof(o->addr), "%s", addr);
+	else
+		snprintf(o->addr, sizeof(o->addr), "%s:%d", addr, TDM_FENCE_PORT);
+	if (tdm_parse_endpoint(o->addr, &o->ep))
+		return tdm_usage_error(cmd, "--address: '%s' is not ADDR[:PORT]", addr);
+	return fence_secret(o);
+}
+
+int cmd_fence_listen(int argc, char **argv)
+{
+	struct fence_opts o = { .wait_s = 15, .silent_s = -1 };
+	int ret;
+
+	ret = fence_args("fence-listen", argc, argv, &o, false);
+	return ret ? ret : fence_listen(&o);
+}
+
+/*
+ * Every failure of its own exits 5 too: tandemctl's other exit codes (3
+ * not found, 4 configuration) would read as "inconsistent" and "outdated".
+ */
+int cmd_fence_peer(int argc, char **argv)
+{
+	struct fence_opts o = { .wait_s = 30, .silent_s = -1 };
+
+	if (fence_args("fence-peer", argc, argv, &o, true))
+		return TDM_FENCE_NOT_FENCED;
+	return fence_peer(&o);
+}
