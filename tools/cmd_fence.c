@@ -201,6 +201,11 @@ static int fence_act(struct tdm_nl *nl, const struct fence_opts *o, char *reason
 
 	for (;;) {
 		ret = nl ? tdm_nl_get_status(nl, o->name, &st, kwhy, sizeof(kwhy)) : -ENOENT;
+		if (ret && ret != -ENOENT) {
+			snprintf(reason, TDM_FENCE_REASON_MAX, "the peer cannot read its status: %.150s",
+				 kwhy[0] ? kwhy : strerror(-ret));
+			return TDM_FENCE_NOT_FENCED;
+		}
 		act = tdm_fence_decide(ret ? NULL : &st, &code, &why);
 		if (act == TDM_FENCE_ACT_OUTDATE) {
 			msg = tdm_nl_new(nl, TANDEM_CMD_OUTDATE, 0);
@@ -229,11 +234,11 @@ static int fence_act(struct tdm_nl *nl, const struct fence_opts *o, char *reason
 
 static void fence_serve(int fd, const struct fence_opts *o, const char *who)
 {
-	struct tdm_nl nl;
 	struct tdm_fence_key key = { o->secret, o->secret_len, o->name };
 	uint8_t snonce[TDM_FENCE_NONCE], cnonce[TDM_FENCE_NONCE];
 	char line[TDM_FENCE_LINE_MAX], why[TDM_FENCE_REASON_MAX + 16];
-	int code;
+	struct tdm_nl nl;
+	int code, ret;
 
 	if (getrandom(snonce, sizeof(snonce), 0) != sizeof(snonce)) {
 		fence_log(LOG_ERR, "%s: no random numbers: %s", o->name, strerror(errno));
@@ -251,13 +256,12 @@ static void fence_serve(int fd, const struct fence_opts *o, const char *who)
 	}
 	fence_log(LOG_NOTICE, "%s: %s asks this node to outdate its data", o->name, who);
 	/* Opened per request: the listener may start before the module is loaded. */
-	if (tdm_nl_open(&nl)) {
-		if (access("/sys/module/tandem", F_OK)) {
-			code = fence_act(NULL, o, why);
-		} else {
-			code = TDM_FENCE_NOT_FENCED;
-			snprintf(why, TDM_FENCE_REASON_MAX, "the peer cannot ask its module");
-		}
+	ret = tdm_nl_open(&nl);
+	if (ret == -ENOENT) {
+		code = fence_act(NULL, o, why);
+	} else if (ret) {
+		code = TDM_FENCE_NOT_FENCED;
+		snprintf(why, TDM_FENCE_REASON_MAX, "the peer cannot ask its module");
 	} else {
 		code = fence_act(&nl, o, why);
 		tdm_nl_close(&nl);
