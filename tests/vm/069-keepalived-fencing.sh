@@ -32,7 +32,7 @@ has_lines() {
 }
 
 run_test() {
-	local vm n m
+	local vm n m frozen took
 	for vm in alpha beta; do
 		ok "$vm" "printf '%s\n' '$WRITER' > /tmp/acked-writer"
 	done
@@ -57,6 +57,8 @@ run_test() {
 	expect_eq "$(field alpha suspended)" "" "alpha's writes after the fence"
 	ok alpha 'dmesg | grep -E "writes frozen until it is fenced|writes resume"'
 	[ "$(grep -c . <<<"$OUT")" = 2 ] || fail "alpha should freeze its writes, then resume them" "$OUT"
+	frozen=$(awk -F'[][]' 'NR == 1 { t = $2 } NR == 2 { match($3, /[0-9]+ held/)
+		printf "%.1f s (%s)", $2 - t, substr($3, RSTART, RLENGTH) }' <<<"$OUT")
 	ok alpha 'grep "fence-peer: exit 4" /run/tandem-vrrp-r0.log'
 	ok beta 'grep "10.0.0.1 asks this node to outdate its data" /run/syslog'
 	n=$(acked alpha)
@@ -85,13 +87,16 @@ run_test() {
 	vrrp_up alpha 100
 	writer beta
 	sleep 2
+	took=$SECONDS
 	"$PAIR" kill beta
 	m=$(acked beta)
 	[ "$m" -gt 0 ] || fail "beta's writer acknowledged nothing"
 	wait_vip alpha
+	took=$((SECONDS - took))
 	ok alpha 'grep "fence-peer: exit 7" /run/tandem-vrrp-r0.log'
 	has_lines alpha "$m"
-	echo "   link cut: beta outdated, alpha killed, beta stayed out; alpha back had all $n lines, beta served them"
-	echo "   power cut: alpha took over with all $m lines beta acknowledged"
+	echo "   link cut: alpha's writes frozen for $frozen; beta outdated, alpha killed, beta stayed out;"
+	echo "   alpha back had all $n lines it acknowledged, beta served them"
+	echo "   power cut: alpha served within $took s, with all $m lines beta acknowledged"
 	ok alpha 'kill $(cat /run/keepalived.pid)'
 }
