@@ -1,18 +1,18 @@
-description="keepalived recipe with fencing (resource-and-stonith, the tandem-vrrp-fence-peer handler): the replication link alone is cut under a writer that fsyncs each line; alpha's writes wait until beta, asked over the service network, has outdated its data; alpha dies seconds later (inside the 10 s the old recipe left open): beta does not take over without alpha's last lines, and says why; alpha back, it resyncs beta, which then takes the service with every line alpha acknowledged; a power cut of the primary: the survivor's promotion finds it silent (taken as down, 7) and takes over"
+description="MariaDB on tandem under keepalived with fencing (resource-and-stonith, the tandem-vrrp-fence-peer handler): the replication link alone is cut during a stream of commits; alpha's writes wait until beta, asked over the service network, has outdated its data; alpha dies seconds later (inside the 10 s the old recipe left open): beta does not take over without alpha's last commits, and says why; alpha back, it resyncs beta, which then serves every commit alpha acknowledged; a power cut of the primary during commits: the survivor's promotion finds it silent (taken as down, 7), takes over with every acknowledged commit"
 groups="ha fault"
-requires="keepalived mkfs.ext4 ss"
+requires="keepalived mariadbd mariadb mkfs.ext4 ss"
 
-# The service: appends 1, 2, 3... to acked.log, each fsynced before it
-# counts, in the VM's control directory (the host reads it after a power cut).
-WRITER='i=0; while i=$((i + 1)); echo $i >> /mnt/svc/acked.log && sync /mnt/svc/acked.log; do echo $i > /run/ctl/acked; done'
+DB=$TDM_TOP/scripts/vm/mariadb.sh
 FENCING="fencing resource-and-stonith; handlers { fence-peer $TDM_TOP/tools/ha/tandem-vrrp-fence-peer; }"
 
-# vrrp_up VM PRIORITY: keepalived; the outdate listener on VM's service
-# address, the peer's as FENCE_PEER; the writer stopped on a step-down.
+# vrrp_up VM PRIORITY: keepalived serving MariaDB; the outdate listener on
+# VM's service address, the peer's as FENCE_PEER.
 vrrp_up() {
 	local me=1 peer=2
 	[ "$1" == alpha ] || { me=2; peer=1; }
-	VRRP_STOP='pkill -f [/]tmp/acked-writer; sync' VRRP_MORE="FENCE_LISTEN=10.0.0.$me
+	ok "$1" "$DB warm"
+	VRRP_MOUNT=/var/lib/mysql VRRP_START="$DB serve" VRRP_STOP="$DB halt" \
+		VRRP_MORE="FENCE_LISTEN=10.0.0.$me
 FENCE_PEER=10.0.0.$peer" keepalived_up "$1" "$2"
 	ok "$1" 'for i in $(seq 100); do ss -ltn | grep -q ":7790 " && exit 0; sleep 0.2; done; exit 1'
 }
@@ -22,32 +22,44 @@ resources() {
 	ok "$1" "mkdir -p /etc/tandem && cp $CONF/r0.res $CONF/tandem.conf /etc/tandem/"
 }
 
-# writer VM: start the writer on VM; acked VM: the last line it acknowledged.
-writer() { ok "$1" "setsid sh /tmp/acked-writer < /dev/null > /dev/null 2>&1 &"; }
-acked() { cat "$TDM_BUILD/vm/$1/ctl/acked"; }
+# writer VM: commits through the virtual IP from VM, each acknowledged id
+# in VM's /tmp/acked; acked VM: how many so far.
+writer() { on "$1" "nohup $DB writer $VIP 1000000 > /tmp/acked 2> /tmp/writer.err &" >/dev/null; }
+acked() { on "$1" "grep -c '^[0-9]\+\$' /tmp/acked"; }
 
-# has_lines VM N: acked.log on VM's /mnt/svc holds every line from 1 to N.
-has_lines() {
-	ok "$1" "sort -n /mnt/svc/acked.log | uniq | awk -v n=$2 'NR != \$1 { print \"missing\", NR; exit 1 } END { if (NR < n) { print \"only\", NR, \"of\", n; exit 1 } }'"
+# wait_acked VM N: VM's writer has N acknowledged commits.
+wait_acked() {
+	local i
+	for ((i = 0; i < 240; i++)); do
+		[ "$(acked "$1")" -ge "$2" ] && return 0
+		sleep 0.25
+	done
+	fail "$1's writer did not reach $2 commits" "$(on "$1" 'tail -n 3 /tmp/acked /tmp/writer.err')"
+}
+
+# has_commits VM FROM: VM's MariaDB has every id FROM's writer saw acknowledged.
+has_commits() {
+	local vm=$1 from=$2 missing
+	on "$from" "grep -x '[0-9]\+' /tmp/acked" > "$TDM_BUILD/vm/acked.ids"
+	ok "$vm" "$DB rows | sort > /tmp/rows; wc -l < /tmp/rows"
+	missing=$(sort "$TDM_BUILD/vm/acked.ids" | comm -23 - <(on "$vm" 'cat /tmp/rows') | head)
+	[ -z "$missing" ] || fail "commits $from saw acknowledged are missing on $vm" "$missing"
 }
 
 run_test() {
-	local vm n m frozen took
-	for vm in alpha beta; do
-		ok "$vm" "printf '%s\n' '$WRITER' > /tmp/acked-writer"
-	done
+	local n m frozen took
 	conf_pair_up "" "$FENCING"
 	resources alpha
 	resources beta
-	ok alpha 'tandemctl primary r0 --force && mkfs.ext4 -q -F /dev/tandem0 && tandemctl secondary r0'
+	ok alpha "tandemctl primary r0 --force && $DB create && $DB stop && tandemctl secondary r0"
 	wait_field beta disk_state uptodate
 	vrrp_up alpha 100
 	wait_vip alpha
 	vrrp_up beta 90
 
-	step "the writer runs on alpha; the replication link alone is cut"
-	writer alpha
-	sleep 2
+	step "beta commits rows through the virtual IP; the replication link alone is cut"
+	writer beta
+	wait_acked beta 50
 	ok alpha 'ip route add blackhole 10.99.0.2/32'
 	ok beta 'ip route add blackhole 10.99.0.1/32'
 
@@ -61,42 +73,39 @@ run_test() {
 		printf "%.1f s (%s)", $2 - t, substr($3, RSTART, RLENGTH) }' <<<"$OUT")
 	ok alpha 'grep "fence-peer: exit 4" /run/tandem-vrrp-r0.log'
 	ok beta 'grep "10.0.0.1 asks this node to outdate its data" /run/syslog'
-	n=$(acked alpha)
-	sleep 1
-	[ "$(acked alpha)" -gt "$n" ] || fail "alpha's writer should go on once beta is outdated"
+	n=$(acked beta)
+	wait_acked beta $((n + 10))
 
-	step "alpha's power is cut: beta does not take over without alpha's last lines"
+	step "alpha's power is cut: beta does not take over without alpha's last commits"
 	"$PAIR" kill alpha
-	n=$(acked alpha)
 	sleep 8
+	n=$(acked beta)
 	has_vip beta && fail "beta took over with outdated data" "$(on beta 'cat /run/tandem-vrrp-r0.log')"
 	expect_eq "$(field beta role)" secondary "beta's role with outdated data"
 	refused beta 'tandemctl primary r0' 'outdated'
 
-	step "alpha back, the link back: alpha resyncs beta, which takes the service with all $n lines"
+	step "alpha back, the link back: alpha resyncs beta, which takes the service with all $n commits"
 	ok beta 'ip route del blackhole 10.99.0.1/32'
 	"$PAIR" restart alpha
 	write_conf alpha "" "$FENCING"
 	resources alpha
 	ok alpha "modprobe tandem && tandemctl up r0 && tandemctl wait-sync r0 --timeout 120"
 	wait_vip beta
-	has_lines beta "$n"
+	has_commits beta beta
 
-	step "a power cut of beta, now primary, under the writer: alpha's promotion finds beta silent, takes over"
-	ok alpha "printf '%s\n' '$WRITER' > /tmp/acked-writer"
+	step "a power cut of beta, now primary, during commits: alpha's promotion finds beta silent, takes over"
 	vrrp_up alpha 100
-	writer beta
-	sleep 2
+	writer alpha
+	wait_acked alpha 30
 	took=$SECONDS
 	"$PAIR" kill beta
-	m=$(acked beta)
-	[ "$m" -gt 0 ] || fail "beta's writer acknowledged nothing"
 	wait_vip alpha
 	took=$((SECONDS - took))
+	m=$(acked alpha)
 	ok alpha 'grep "fence-peer: exit 7" /run/tandem-vrrp-r0.log'
-	has_lines alpha "$m"
-	echo "   link cut: alpha's writes frozen for $frozen; beta outdated, alpha killed, beta stayed out;"
-	echo "   alpha back had all $n lines it acknowledged, beta served them"
-	echo "   power cut: alpha served within $took s, with all $m lines beta acknowledged"
+	has_commits alpha alpha
+	echo "   link cut: alpha's writes frozen for $frozen, beta outdated; alpha killed: beta stayed out;"
+	echo "   alpha back resynced beta, which served all $n commits beta's client saw acknowledged"
+	echo "   power cut of beta: alpha served within $took s, with all $m acknowledged commits"
 	ok alpha 'kill $(cat /run/keepalived.pid)'
 }

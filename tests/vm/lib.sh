@@ -326,12 +326,13 @@ VIP=10.0.0.100
 # keepalived_up VM PRIORITY: the example configuration with this tree's script;
 # tandem-vrrp (/etc/tandem/r0.vrrp) mounts /dev/tandem0 on /mnt/svc and
 # "serves" by writing a file. keepalived and tandem-vrrp log to syslog: a
-# busybox syslogd keeps it in /run/syslog. VRRP_STOP: the service's stop
-# command (default sync); VRRP_MORE: more lines for r0.vrrp.
+# busybox syslogd keeps it in /run/syslog. VRRP_MOUNT, VRRP_START and
+# VRRP_STOP: the mount point and the service's commands instead (default
+# stop: sync); VRRP_MORE: more lines for r0.vrrp.
 keepalived_up() {
 	ok "$1" "mkdir -p /etc/tandem && cat > /etc/tandem/r0.vrrp <<'EOF'
-MOUNT=/mnt/svc
-START='date +%s.%N > /mnt/svc/served-by-\$(hostname)'
+MOUNT=${VRRP_MOUNT:-/mnt/svc}
+START='${VRRP_START:-date +%s.%N > /mnt/svc/served-by-\$(hostname)}'
 STOP='${VRRP_STOP:-sync}'
 ${VRRP_MORE:-}
 EOF
