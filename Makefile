@@ -21,7 +21,8 @@
 #   make lint            the module with W=1, sparse (C=2) and -Werror; its layers (scripts/check-layers.sh)
 #   make bench           link, raw disk, tandem and DRBD 8.4 side by side, in the VMs
 #   make experiment      the paper's failover experiment: httperf through the virtual
-#                        IP while the master dies and comes back (RATES= REPS= CONNS=)
+#                        IP while the master dies and comes back (RATES= REPS= CONNS=
+#                        STACK=keepalived|heartbeat|pacemaker)
 #   make install         module into /lib/modules/$(KVER); tandemctl, man pages,
 #                        completion, systemd unit, udev rule, OCF agent, keepalived's
 #                        and Heartbeat's scripts (install-tools)
@@ -118,7 +119,7 @@ bench: vm-build
 	tests/bench/run.sh
 
 experiment: vm-build
-	tests/experiment/run.sh
+	STACK=$(STACK) tests/experiment/run.sh
 
 install: install-module install-tools
 

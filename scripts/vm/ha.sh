@@ -158,6 +158,26 @@ stack_steps() {
 		'[ ! -e /tmp/acked ] || awk -v t0="$t0" -v ts="$ts" "\$2 >= ts { printf \"  %5.1f s  the client'"'"'s first commit since (id %s)\n\", \$2 - t0, \$1; exit }" /tmp/acked; } | sort -n'
 }
 
+# stack_timeline: a VM script printing all of the stack's steps on that VM
+# since /tmp/t0, "  seconds s  step", for either side of a move: tandem-vrrp's
+# log (each step after its state, "master: primary"), or Heartbeat's or
+# Pacemaker's (tests/experiment/report.py names them).
+stack_timeline() {
+	case $STACK in
+	heartbeat) echo "$HB timeline \$(cat /tmp/t0)" ;;
+	pacemaker) echo "$PM timeline \$(cat /tmp/t0)" ;;
+	*) echo 'awk -v t0="$(cat /tmp/t0)" "\$1 >= t0 { printf \"  %5.1f s  %s\n\", \$1 - t0, substr(\$0, index(\$0, \$3)) }" /run/tandem-vrrp-r0.log' ;;
+	esac
+}
+
+# stack_standing_by: a VM script that succeeds once that VM stands by: its
+# data up to date and connected, secondary, and (keepalived) a VRRP backup.
+stack_standing_by() {
+	local s='tandemctl status r0 --json | grep -q "\"role\":\"secondary\".*\"disk_state\":\"uptodate\".*\"connection\":\"connected\""'
+	[ "$STACK" != keepalived ] || s+=' && grep -qx backup /run/tandem-vrrp-r0.state'
+	echo "$s"
+}
+
 # wait_for VM WHAT SCRIPT [SECONDS]: poll until SCRIPT succeeds in VM.
 wait_for() {
 	local end=$((SECONDS + ${4:-60}))
@@ -178,8 +198,8 @@ diagnose() {
 }
 
 # fresh_pair: metadata on both zeroed disks, up (beta's declared identical:
-# no initial sync), MariaDB's datadir created on alpha, keepalived on both
-# with alpha the master.
+# no initial sync), MariaDB's datadir created on alpha, the stack on both
+# with alpha serving.
 fresh_pair() {
 	local vm
 	for vm in alpha beta; do
@@ -189,7 +209,7 @@ fresh_pair() {
 	on beta 'tandemctl attach r0 && tandemctl connect r0 --assume-clean'
 	wait_for alpha "connection" 'tandemctl status r0 --json | grep -q "\"connection\":\"connected\""'
 	on alpha "tandemctl primary r0 --force && $DB create && $DB stop && tandemctl secondary r0"
-	keepalived_start alpha
-	wait_for alpha "MariaDB on the virtual IP" "ip -4 addr show eth0 | grep -q $VIP && mariadb-admin -h $VIP -u app -papp ping"
-	keepalived_start beta
+	stack_start alpha
+	wait_for alpha "MariaDB on the virtual IP" "$(stack_serving)" 180
+	stack_start beta
 }

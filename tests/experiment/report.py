@@ -31,16 +31,23 @@ PAPER_VIRTUAL = {10: 1836, 50: 1006}
 GOAL_PCT = 99.5
 GOAL_FAILOVER_S = 5.0
 
-# tandem-vrrp's log messages, in the order they happen, and their names here.
+# The steps of a move, in the order they happen, as each stack's time line
+# (scripts/vm/ha.sh stack_timeline) words them: tandem-vrrp's log, or
+# Pacemaker's (a step's result: its end) or Heartbeat's (a resource
+# script run: the end of the one before it). A step keeps its first time.
 STEPS = [
-    ("stepping down", "old_stepping_down"),
-    ("service stopped", "old_service_stopped"),
-    ("unmounted", "old_unmounted"),
-    ("secondary", "old_secondary"),
-    ("promoting", "detected"),
-    ("primary", "promoted"),
-    ("mounted", "mounted"),
-    ("service started", "database_up"),
+    ("old_stepping_down", [r": stepping down$", r"Releasing resource group"]),
+    ("old_service_stopped", [r": service stopped$", r"Result of stop operation for db\b",
+                             r"Running Filesystem\S* .* stop$"]),
+    ("old_unmounted", [r": unmounted ", r"Result of stop operation for fs\b", r"Running tandemdisk .* stop$"]),
+    ("old_secondary", [r"(stop|backup|fault): secondary$", r"Result of demote operation for r0\b"]),
+    ("detected", [r"master: promoting$", r"Node \S+ state is now lost", r" is dead"]),
+    ("fenced", [r"fence-peer: exit [347]\b", r"Operation 'off' targeting .*: OK"]),
+    ("promoted", [r"master: primary$", r"Result of promote operation for r0\b", r"Running Filesystem\S* .* start$"]),
+    ("mounted", [r"master: mounted ", r"Result of start operation for fs\b", r"Running tandem-db start$"]),
+    ("database_up", [r"master: service started$", r"Result of start operation for db\b",
+                     r"Running IPaddr2\S* .* start$"]),
+    ("address_up", [r"Result of start operation for ip\b", r"acquisition completed"]),
 ]
 
 
@@ -97,12 +104,13 @@ def browser_hits(path):
 
 
 def parse_steps(path):
-    """'seconds message' lines -> {step name: seconds since the event}."""
+    """'[ ]seconds [s ]message' lines -> {step name: seconds since the event}."""
     steps = {}
     for line in open(path):
         t, _, msg = line.strip().partition(" ")
-        for prefix, name in STEPS:
-            if msg == prefix or msg.startswith(prefix + " "):
+        msg = msg.removeprefix("s ").strip()
+        for name, patterns in STEPS:
+            if any(re.search(p, msg) for p in patterns):
                 steps.setdefault(name, float(t))
     return steps
 
@@ -191,7 +199,7 @@ def cmd_table(out):
             goals.append((f"{kind} {rate}/s: every run >= {GOAL_PCT}% answered 200 (worst {worst_ok:.2f}%)",
                           worst_ok >= GOAL_PCT))
             goals.append((f"{kind} {rate}/s: no acknowledged hit lost ({lost})", lost == 0))
-        names = [n for _, n in STEPS if any(n in r["steps_s"] for r in mine)] + ["service_up"]
+        names = [n for n, _ in STEPS if any(n in r["steps_s"] for r in mine)] + ["service_up"]
         print(f"\n{kind} time line, seconds from the {'power cut' if kind == 'failover' else 'switch-over'}"
               " (median [min-max] over all runs):")
         for n in names:

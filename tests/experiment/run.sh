@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # make experiment: the failover experiment of the paper tandem comes from,
 # on tandem in the two VMs. A PHP page (nginx + PHP-FPM) that commits a row
-# to MariaDB on each request is served through keepalived's virtual IP;
+# to MariaDB on each request is served through the cluster stack's virtual
+# IP (STACK=keepalived, the default, heartbeat or pacemaker: scripts/vm/ha.sh);
 # MariaDB's datadir is an ext4 on /dev/tandem0 (sync). httperf, in a network
 # namespace bridged to both VMs' service NICs (two clients at RATE/2 each),
 # opens CONNS connections at each RATE; halfway through a run alpha (the
 # master) loses power (its qemu is SIGKILLed) and beta takes over: the
 # failover run. alpha then boots, resyncs, and halfway through a second
 # run takes the service back (a planned switch-over: keepalived stopped on
-# beta): the failback run.
+# beta, Heartbeat's hb_standby, or Pacemaker's ban): the failback run.
 # REPS repetitions of both per rate. httperf does not retry: a request in
 # flight on the dead master times out (TIMEOUT s); one sent while no node
 # holds the address is retried by TCP's own SYN retransmissions; the page
@@ -21,7 +22,8 @@
 #   RATES="10 20 30 40 50"  REPS=5  CONNS=2000  TIMEOUT=30
 #   CLIENT=httperf  (or browser: RETRIES=2 RELOAD=1)
 # Results: build/experiment/results.json, results.png, the tables on stdout
-# (build/experiment-browser/ with CLIENT=browser).
+# (build/experiment-browser/ with CLIENT=browser; -STACK after it for the
+# stacks other than keepalived).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 RATES=${RATES:-10 20 30 40 50}
@@ -32,17 +34,13 @@ CLIENT=${CLIENT:-httperf}
 RETRIES=${RETRIES:-2}
 RELOAD=${RELOAD:-1}
 case $CLIENT in httperf | browser) ;; *) echo "experiment: CLIENT is httperf or browser" >&2; exit 2 ;; esac
-OUT=${TDM_BUILD:-$TOP/build}/experiment$([ "$CLIENT" = httperf ] || echo "-$CLIENT")
+STACK=${STACK:-keepalived}
+OUT=${TDM_BUILD:-$TOP/build}/experiment$([ "$CLIENT" = httperf ] || echo "-$CLIENT")$([ "$STACK" = keepalived ] || echo "-$STACK")
 NS=tdm-exp
 CLIENT_IP=10.0.0.200
 export TDM_SVC_NETNS=$NS
-# The experiment's pair is keepalived's (fresh_pair); the other stacks run
-# in make demo STACK=... and the VM tests 066 and 067.
-[ "${STACK:-keepalived}" = keepalived ] ||
-	{ echo "experiment: runs with keepalived only, not STACK=$STACK (make demo STACK=$STACK shows that stack)" >&2; exit 2; }
 . "$TOP/scripts/vm/ha.sh"
 WEB=$TOP/tests/experiment/web.sh
-VRRP=$TOP/tools/ha/tandem-vrrp
 
 say() { printf '[%4ds] %s\n' $SECONDS "$*" >&2; }
 in_ns() { ip netns exec $NS "$@"; }
@@ -63,6 +61,7 @@ netns_up() {
 	ip -n $NS link set br0 up
 }
 cleanup() {
+	[ -z "$FENCER_PID" ] || kill "$FENCER_PID" 2>/dev/null || true
 	"$PAIR" stop || true
 	ip netns del $NS 2>/dev/null || true
 }
@@ -71,15 +70,8 @@ trap cleanup EXIT
 # mark VM...: each VM's clock now, in its /tmp/t0 (its log is read against it).
 mark() { local vm; for vm in "$@"; do on "$vm" 'date +%s.%N > /tmp/t0'; done; }
 
-# steps VM STATE [LAST]: "seconds message" for each of tandem-vrrp's STATE
-# steps logged on VM since its mark, once the message LAST is among them.
-steps() {
-	local script="awk -v t0=\$(cat /tmp/t0) -v st='$2:' '\$1 >= t0 && \$3 == st {
-		\$3 = \"\"; t = \$1; \$1 = \$2 = \"\"; gsub(/^ +/, \"\"); printf \"%.2f %s\n\", t - t0, \$0 }' /run/tandem-vrrp-r0.log"
-	# Waited for inside the VM: polling it from here would load it while it recovers.
-	[ -z "${3:-}" ] || on "$1" "for i in \$(seq 240); do $script | grep -q ' $3\$' && break; sleep 0.5; done"
-	on "$1" "$script"
-}
+# steps VM: the stack's steps on VM since its mark, "seconds s message".
+steps() { on "$1" "$(stack_timeline)"; }
 
 # probe: a request every 0.2 s (each waiting up to 60 s) until one is
 # answered 200; prints that answer's arrival, host clock. Started once the
@@ -148,10 +140,10 @@ alpha_back() {
 	"$PAIR" restart alpha
 	configure alpha 100
 	on alpha "tandemctl up r0 >/dev/null && $WEB start"
-	keepalived_start alpha
+	stack_start alpha
 	on alpha 'tandemctl wait-sync r0 --timeout 900 >/dev/null &&
 		dmesg | grep -o "resync done: [0-9]* MiB" | tail -n1 | cut -d" " -f3' > "$1"
-	wait_for alpha "standing by" 'grep -qx backup /run/tandem-vrrp-r0.state' 60
+	wait_for alpha "standing by" "$(stack_standing_by)" 120
 }
 
 failover() {
@@ -162,23 +154,28 @@ failover() {
 	T_EVENT=$EPOCHREALTIME
 	"$PAIR" kill alpha
 	probe > "$run.probe"
-	steps beta master "service started" > "$run.steps"
-	say "  beta took over: $(tr '\n' ';' < "$run.steps")"
+	wait_for beta "the takeover" "$(stack_serving)" 180
+	steps beta > "$run.steps"
+	say "  beta took over: $(tr -s ' ' < "$run.steps" | tr '\n' ';')"
 }
 
+# The switch-over runs beside the probe, which starts once the address has
+# left beta (before that, beta still answers).
 failback() {
-	local run=$1 rate=$2
+	local run=$1 rate=$2 handback
 	load_start "$run" "$rate"
 	sleep "$(echo "$CONNS / 2 / $rate" | bc -l)"
 	mark alpha beta
 	T_EVENT=$EPOCHREALTIME
-	keepalived_stop beta
-	probe > "$run.probe" &
-	on beta "$VRRP r0 stop"
-	wait $!
-	{ steps beta stop secondary; steps alpha master "service started"; } > "$run.steps"
-	keepalived_start beta
-	say "  alpha took over: $(tr '\n' ';' < "$run.steps")"
+	stack_handback beta > "$run.handback" 2>&1 &
+	handback=$!
+	wait_for beta "the address to leave" "! ip -4 addr show eth0 | grep -q ' $VIP/'" 120
+	probe > "$run.probe"
+	wait $handback
+	wait_for alpha "the failback" "$(stack_serving)" 180
+	{ steps beta; steps alpha; } > "$run.steps"
+	stack_rejoin beta
+	say "  alpha took over: $(tr -s ' ' < "$run.steps" | tr '\n' ';')"
 }
 
 bash "$TOP/scripts/setup.sh" experiment
@@ -189,7 +186,7 @@ netns_up
 "$PAIR" start
 configure alpha 100
 configure beta 90
-say "tandem r0 (sync), MariaDB on alpha, keepalived on both, the web tier on both"
+say "tandem r0 (sync), MariaDB on alpha, $STACK on both, the web tier on both"
 fresh_pair
 on alpha "mariadb -h $VIP -u app -papp app -e 'CREATE TABLE hits (id INT AUTO_INCREMENT PRIMARY KEY, at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB'"
 for vm in alpha beta; do on $vm "$WEB start"; done
