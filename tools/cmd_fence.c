@@ -356,30 +356,35 @@ static int fence_peer(const struct fence_opts *o)
 	struct tdm_fence_key key = { o->secret, o->secret_len, o->name };
 	uint8_t snonce[TDM_FENCE_NONCE], cnonce[TDM_FENCE_NONCE];
 	char line[TDM_FENCE_LINE_MAX], reason[TDM_FENCE_REASON_MAX + 1];
-	long long start = now_ms(), deadline;
-	bool silent, heard = false;
+	long long end = now_ms() + o->wait_s * 1000, silent_ms = o->silent_s * 1000;
+	long long tried, since = -1, deadline;
+	bool silent;
 	int fd, code;
 
-	deadline = start + (o->silent_s >= 0 ? o->silent_s * 1000 : o->wait_s * 1000);
 	/*
-	 * A listener restarting refuses for a moment: try again until the
-	 * deadline. The peer is silent only if no attempt heard from its host.
+	 * A listener restarting refuses for a moment, a host shutting down
+	 * refuses and then falls silent: try again until the end. With
+	 * --down-if-silent, silence since an attempt that long ago is down.
 	 */
-	while ((fd = fence_connect(o, deadline, &silent)) < 0) {
-		heard |= !silent;
-		if (silent || now_ms() >= deadline)
+	for (;;) {
+		tried = now_ms();
+		deadline = o->silent_s >= 0 && tried + silent_ms < end ? tried + silent_ms : end;
+		fd = fence_connect(o, deadline, &silent);
+		if (fd >= 0)
 			break;
-		usleep(200 * 1000);
-	}
-	if (fd < 0) {
-		if (!heard && o->silent_s >= 0) {
+		since = silent ? (since < 0 ? tried : since) : -1;
+		if (o->silent_s >= 0 && since >= 0 && now_ms() - since >= silent_ms) {
 			fence_log(LOG_WARNING, "%s: no answer from %s for %lld ms: the peer is taken as down",
-				  o->name, addr, now_ms() - start);
+				  o->name, addr, now_ms() - since);
 			return TDM_FENCE_DOWN;
 		}
-		fence_log(LOG_WARNING, "%s: cannot reach the peer's listener at %s: %s: not fenced",
-			  o->name, addr, strerror(errno));
-		return TDM_FENCE_NOT_FENCED;
+		if (now_ms() >= end) {
+			fence_log(LOG_WARNING, "%s: cannot reach the peer's listener at %s: %s: not fenced",
+				  o->name, addr, strerror(errno));
+			return TDM_FENCE_NOT_FENCED;
+		}
+		if (!silent)
+			usleep(200 * 1000);
 	}
 	if (getrandom(cnonce, sizeof(cnonce), 0) != sizeof(cnonce)) {
 		fence_log(LOG_ERR, "%s: no random numbers: %s", o->name, strerror(errno));

@@ -399,7 +399,8 @@ check "complete status's options" expect_completion "tandemctl status r0 -" 3 "-
 # them not in the database.
 E=$TOP/tests/experiment
 printf '%s\n' 1 2 3 4 6 8 10 > "$TMP/rows"     # hit 9 is missing
-printf '1.90 promoting\n2.10 primary\n2.60 mounted /var/lib/mysql\n5.30 service started\n7.00 promoting\n' > "$TMP/steps"
+# The steps as ha.sh's stack_timeline prints them for keepalived (tandem-vrrp's log).
+printf '    1.9 s  master: promoting\n    2.0 s  fence-peer: exit 7 (keepalived state: master): x\n    2.1 s  master: primary\n    2.6 s  master: mounted /var/lib/mysql\n    5.3 s  master: service started\n    7.0 s  master: promoting\n' > "$TMP/steps"
 python3 "$E/report.py" run --kind failover --rate 10 --rep 1 --event 100.5 --up 106.25 \
 	--httperf "$E/testdata/httperf.txt" --rows "$TMP/rows" \
 	--steps "$TMP/steps" > "$TMP/run.json" 2>&1
@@ -418,7 +419,27 @@ check "report: two clients' counts added up" bash -c "python3 '$E/report.py' run
 check "report: acknowledged hits, and those missing from the database" expect_run "r['ok'], r['lost']" "8 1"
 check "report: the first of each step, service up from the event" \
 	expect_run "sorted(r['steps_s'].items())" \
-	"[('database_up', 5.3), ('detected', 1.9), ('mounted', 2.6), ('promoted', 2.1), ('service_up', 5.75)]"
+	"[('database_up', 5.3), ('detected', 1.9), ('fenced', 2.0), ('mounted', 2.6), ('promoted', 2.1), ('service_up', 5.75)]"
+# steps_of LINES: the steps report.py finds in a time line.
+steps_of() {
+	printf '%s\n' "$@" > "$TMP/steps2"
+	python3 -c "import importlib.util as u; s = u.spec_from_file_location('r', '$E/report.py'); r = u.module_from_spec(s)
+s.loader.exec_module(r); print(sorted(r.parse_steps('$TMP/steps2').items()))"
+}
+# is GOT WANT: the same string.
+is() { [ "$1" == "$2" ] || { echo "got '$1', expected '$2'"; return 1; }; }
+check "report: Pacemaker's steps (a failover with STONITH)" is "$(steps_of \
+	'   10.7 s  Node alpha state is now lost' \
+	"   13.0 s  Operation 'off' targeting alpha by beta for pacemaker-controld.287@beta: OK (complete)" \
+	'   17.0 s  Result of promote operation for r0 on beta: ok' \
+	'   21.5 s  Result of start operation for fs on beta: ok' \
+	'   24.4 s  Result of start operation for db on beta: ok' \
+	'   27.9 s  Result of start operation for ip on beta: ok')" \
+	"[('address_up', 27.9), ('database_up', 24.4), ('detected', 10.7), ('fenced', 13.0), ('mounted', 21.5), ('promoted', 17.0)]"
+check "report: keepalived's steps on the node that hands over" is "$(steps_of \
+	'    0.1 s  stop: stepping down' '    0.5 s  stop: service stopped' \
+	'    0.6 s  stop: unmounted /var/lib/mysql' '    0.7 s  stop: secondary')" \
+	"[('old_secondary', 0.7), ('old_service_stopped', 0.5), ('old_stepping_down', 0.1), ('old_unmounted', 0.6)]"
 mkdir -p "$TMP/exp"
 cp "$TMP/run.json" "$TMP/exp/failover-10-1.json"
 sed 's/"rep": 1/"rep": 2/; s/"lost": 1/"lost": 0/' "$TMP/run.json" > "$TMP/exp/failover-10-2.json"
