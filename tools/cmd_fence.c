@@ -383,7 +383,8 @@ static int fence_peer(const struct fence_opts *o)
 				  o->name, addr, strerror(errno));
 			return TDM_FENCE_NOT_FENCED;
 		}
-		if (!silent)
+		/* An attempt that failed at once (refused, no route): not so soon again. */
+		if (now_ms() < deadline)
 			usleep(200 * 1000);
 	}
 	if (getrandom(cnonce, sizeof(cnonce), 0) != sizeof(cnonce)) {
