@@ -8,8 +8,9 @@
 #   mariadb.sh halt        stop the server and wait until it is gone
 #   mariadb.sh warm        read the server's files into the page cache (see below)
 #   mariadb.sh stop        halt, unmount
-#   mariadb.sh writer HOST N   insert rows 1..N into app.t on HOST, one commit each;
-#                          prints each id once its commit returned (an acknowledged commit)
+#   mariadb.sh writer HOST N [FIRST]   insert rows FIRST (1)..N into app.t on HOST, one
+#                          commit each; prints each id once its commit returned (an
+#                          acknowledged commit)
 #   mariadb.sh rows [TABLE]  the ids in app.TABLE (default t), one per line, sorted
 set -euo pipefail
 
@@ -91,14 +92,14 @@ halt | stop)
 writer)
 	# One session; each INSERT commits (autocommit) before the SELECT that
 	# echoes its id runs, so a printed id is a commit the server acknowledged.
-	seq 1 "$3" | sed 's/.*/INSERT INTO t (id) VALUES (&); SELECT &;/' |
+	seq "${4:-1}" "$3" | sed 's/.*/INSERT INTO t (id) VALUES (&); SELECT &;/' |
 		mariadb --unbuffered -N -B -h "$2" -u app -papp --connect-timeout=5 app
 	;;
 rows)
 	mariadb --socket="$SOCK" -N -B -e "SELECT id FROM app.${2:-t} ORDER BY id"
 	;;
 *)
-	echo "usage: $0 create|start|serve|halt|stop|warm|writer HOST N|rows [TABLE]" >&2
+	echo "usage: $0 create|start|serve|halt|stop|warm|writer HOST N [FIRST]|rows [TABLE]" >&2
 	exit 2
 	;;
 esac

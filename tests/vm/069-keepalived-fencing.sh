@@ -22,9 +22,9 @@ resources() {
 	ok "$1" "mkdir -p /etc/tandem && cp $CONF/r0.res $CONF/tandem.conf /etc/tandem/"
 }
 
-# writer VM: commits through the virtual IP from VM, each acknowledged id
-# in VM's /tmp/acked; acked VM: how many so far.
-writer() { on "$1" "nohup $DB writer $VIP 1000000 > /tmp/acked 2> /tmp/writer.err &" >/dev/null; }
+# writer VM FIRST: commits through the virtual IP from VM, ids from FIRST on,
+# each acknowledged id in VM's /tmp/acked; acked VM: how many so far.
+writer() { on "$1" "nohup $DB writer $VIP 10000000 $2 > /tmp/acked 2> /tmp/writer.err &" >/dev/null; }
 acked() { on "$1" "grep -c '^[0-9]\+\$' /tmp/acked"; }
 
 # wait_acked VM N: VM's writer has N acknowledged commits.
@@ -58,7 +58,7 @@ run_test() {
 	vrrp_up beta 90
 
 	step "beta commits rows through the virtual IP; the replication link alone is cut"
-	writer beta
+	writer beta 1
 	wait_acked beta 50
 	ok alpha 'ip route add blackhole 10.99.0.2/32'
 	ok beta 'ip route add blackhole 10.99.0.1/32'
@@ -95,7 +95,7 @@ run_test() {
 
 	step "a power cut of beta, now primary, during commits: alpha's promotion finds beta silent, takes over"
 	vrrp_up alpha 100
-	writer alpha
+	writer alpha 1000000
 	wait_acked alpha 30
 	took=$SECONDS
 	"$PAIR" kill beta
