@@ -73,6 +73,7 @@ cat > "$m/bin/tandemctl" <<'EOF'
 echo "tandemctl $*" >> "$TANDEM_VRRP_RUNDIR/calls"
 case $1 in
 status) echo "{\"role\":\"$STUB_ROLE\",\"device\":\"/dev/tandem0\"}" ;;
+fence-listen) sleep 30 ;;
 primary)
 	[ -z "$STUB_BACKUP_AFTER" ] || echo backup > "$TANDEM_VRRP_RUNDIR/tandem-vrrp-r0.want"
 	[ "$(grep -c "tandemctl primary" "$TANDEM_VRRP_RUNDIR/calls")" -gt 2 ] ;;
@@ -123,6 +124,14 @@ check "tandem-vrrp backup: does nothing once its turn comes if keepalived wants 
 		'$D/usr/lib/tandem/tandem-vrrp' r0 backup & sleep 0.5; echo master > '$m/tandem-vrrp-r0.want'
 		flock -u 9; wait \$! && [ ! -e '$m/calls' ] &&
 		grep -q 'backup: keepalived has moved on since: nothing to do' '$m/tandem-vrrp-r0.log'"
+rm -f "$m/calls" "$m"/tandem-vrrp-*
+printf 'FENCE_LISTEN=10.0.0.1\n' > "$m/r0.vrrp"
+check "tandem-vrrp: FENCE_LISTEN keeps one outdate listener running, started once" \
+	env PATH="$m/bin:$PATH" TANDEM_VRRP_RUNDIR="$m" TANDEM_VRRP_CONF="$m/r0.vrrp" STUB_ROLE=secondary \
+	bash -c "'$D/usr/lib/tandem/tandem-vrrp' r0 backup && sleep 0.3 && '$D/usr/lib/tandem/tandem-vrrp' r0 fault &&
+		sleep 0.3 && [ \"\$(grep -c '^tandemctl fence-listen r0 --address 10.0.0.1\$' '$m/calls')\" = 1 ] &&
+		kill -0 \$(cat '$m/tandem-vrrp-r0.listen.pid')"
+pkill -f "[t]andemctl fence-listen r0 --address 10.0.0.1" 2>/dev/null
 # Heartbeat's tandemdisk, against a tandemctl stand-in whose status says
 # role $STUB_ROLE (exit 3 for "down": no such resource), whose primary
 # fails with $STUB_REFUSE set, and that records its calls in $m/calls.
