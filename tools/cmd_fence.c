@@ -9,7 +9,8 @@
  * fence-peer exits with DRBD's fence-peer codes: 3 the peer's data is
  * inconsistent, 4 outdated (now or already, or its resource is down), 6 the
  * peer is primary, 5 not fenced (no listener, no valid answer, the peer
- * still connected to us); with --down-if-silent S, 7 when no host answered at
+ * still connected to us until --wait ran out, or this node connected to it
+ * again meanwhile); with --down-if-silent S, 7 when no host answered at
  * the address for S seconds: the peer is taken as down, as keepalived
  * takes a master whose adverts stop (use it only where keepalived is
  * master, or promoting: a node cut off from the service network entirely
@@ -48,7 +49,7 @@ struct fence_opts {
 	const char *secret_file;	/* NULL: the resource file's */
 	unsigned char secret[TANDEM_SECRET_MAX + 1];
 	size_t secret_len;
-	long wait_s;			/* fence-listen: for a peer still connected; fence-peer: for the answer */
+	long wait_s;			/* fence-peer: for an answer, at most */
 	long silent_s;			/* fence-peer --down-if-silent; -1: not given */
 };
 
@@ -186,50 +187,41 @@ static int recv_line(int fd, char *buf, long long deadline)
 /* --- fence-listen --- */
 
 /*
- * Act on an authenticated request; the answer's code, with @reason
+ * Act on an authenticated request, as things stand at its receipt (never
+ * later: see fencemsg.h); the answer's code, with @reason
  * (TDM_FENCE_REASON_MAX). @nl: NULL if the module is not loaded.
  */
 static int fence_act(struct tdm_nl *nl, const struct fence_opts *o, char *reason)
 {
-	long long end = now_ms() + o->wait_s * 1000;
-	enum tdm_fence_action act;
 	struct tdm_status st;
 	struct nl_msg *msg;
 	const char *why;
 	char kwhy[256];
 	int code, ret;
 
-	for (;;) {
-		ret = nl ? tdm_nl_get_status(nl, o->name, &st, kwhy, sizeof(kwhy)) : -ENOENT;
-		if (ret && ret != -ENOENT) {
-			snprintf(reason, TDM_FENCE_REASON_MAX, "the peer cannot read its status: %.150s",
+	ret = nl ? tdm_nl_get_status(nl, o->name, &st, kwhy, sizeof(kwhy)) : -ENOENT;
+	if (ret && ret != -ENOENT) {
+		snprintf(reason, TDM_FENCE_REASON_MAX, "the peer cannot read its status: %.150s",
+			 kwhy[0] ? kwhy : strerror(-ret));
+		return TDM_FENCE_NOT_FENCED;
+	}
+	if (tdm_fence_decide(ret ? NULL : &st, &code, &why) == TDM_FENCE_ACT_OUTDATE) {
+		msg = tdm_nl_new(nl, TANDEM_CMD_OUTDATE, 0);
+		if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, o->name)) {
+			nlmsg_free(msg);
+			snprintf(reason, TDM_FENCE_REASON_MAX, "the peer is out of memory");
+			return TDM_FENCE_NOT_FENCED;
+		}
+		ret = tdm_nl_request(nl, msg, NULL, NULL, kwhy, sizeof(kwhy));
+		if (ret) {
+			/* Connected again meanwhile, or promoted. */
+			snprintf(reason, TDM_FENCE_REASON_MAX, "the peer did not outdate its data: %.150s",
 				 kwhy[0] ? kwhy : strerror(-ret));
 			return TDM_FENCE_NOT_FENCED;
 		}
-		act = tdm_fence_decide(ret ? NULL : &st, &code, &why);
-		if (act == TDM_FENCE_ACT_OUTDATE) {
-			msg = tdm_nl_new(nl, TANDEM_CMD_OUTDATE, 0);
-			if (!msg || nla_put_string(msg, TANDEM_A_RES_NAME, o->name)) {
-				nlmsg_free(msg);
-				snprintf(reason, TDM_FENCE_REASON_MAX, "the peer is out of memory");
-				return TDM_FENCE_NOT_FENCED;
-			}
-			ret = tdm_nl_request(nl, msg, NULL, NULL, kwhy, sizeof(kwhy));
-			if (!ret) {
-				snprintf(reason, TDM_FENCE_REASON_MAX, "%s", why);
-				return code;
-			}
-			/* Connected again meanwhile, or promoted: decide again. */
-			why = kwhy[0] ? kwhy : strerror(-ret);
-			act = TDM_FENCE_ACT_WAIT;
-			code = TDM_FENCE_NOT_FENCED;
-		}
-		if (act == TDM_FENCE_ACT_ANSWER || now_ms() >= end) {
-			snprintf(reason, TDM_FENCE_REASON_MAX, "%s", why);
-			return code;
-		}
-		usleep(100 * 1000);
 	}
+	snprintf(reason, TDM_FENCE_REASON_MAX, "%s", why);
+	return code;
 }
 
 static void fence_serve(int fd, const struct fence_opts *o, const char *who)
@@ -350,71 +342,119 @@ fail:
 	return -1;
 }
 
-static int fence_peer(const struct fence_opts *o)
+/*
+ * Connect to the listener, trying again until @end (a listener restarting
+ * refuses for a moment, a host shutting down refuses and then falls
+ * silent); the socket, or -1 with *@code set: TDM_FENCE_DOWN when, with
+ * --down-if-silent, nothing answered since an attempt that long ago.
+ */
+static int fence_reach(const struct fence_opts *o, long long end, int *code)
 {
-	const char *addr = o->addr;
-	struct tdm_fence_key key = { o->secret, o->secret_len, o->name };
-	uint8_t snonce[TDM_FENCE_NONCE], cnonce[TDM_FENCE_NONCE];
-	char line[TDM_FENCE_LINE_MAX], reason[TDM_FENCE_REASON_MAX + 1];
-	long long end = now_ms() + o->wait_s * 1000, silent_ms = o->silent_s * 1000;
-	long long tried, since = -1, deadline;
+	long long silent_ms = o->silent_s * 1000, tried, since = -1, deadline;
 	bool silent;
-	int fd, code;
+	int fd;
 
-	/*
-	 * A listener restarting refuses for a moment, a host shutting down
-	 * refuses and then falls silent: try again until the end. With
-	 * --down-if-silent, silence since an attempt that long ago is down.
-	 */
 	for (;;) {
 		tried = now_ms();
 		deadline = o->silent_s >= 0 && tried + silent_ms < end ? tried + silent_ms : end;
 		fd = fence_connect(o, deadline, &silent);
 		if (fd >= 0)
-			break;
+			return fd;
 		since = silent ? (since < 0 ? tried : since) : -1;
 		if (o->silent_s >= 0 && since >= 0 && now_ms() - since >= silent_ms) {
 			fence_log(LOG_WARNING, "%s: no answer from %s for %lld ms: the peer is taken as down",
-				  o->name, addr, now_ms() - since);
-			return TDM_FENCE_DOWN;
+				  o->name, o->addr, now_ms() - since);
+			*code = TDM_FENCE_DOWN;
+			return -1;
 		}
 		if (now_ms() >= end) {
 			fence_log(LOG_WARNING, "%s: cannot reach the peer's listener at %s: %s: not fenced",
-				  o->name, addr, strerror(errno));
-			return TDM_FENCE_NOT_FENCED;
+				  o->name, o->addr, strerror(errno));
+			*code = TDM_FENCE_NOT_FENCED;
+			return -1;
 		}
 		/* An attempt that failed at once (refused, no route): not so soon again. */
 		if (now_ms() < deadline)
 			usleep(200 * 1000);
 	}
+}
+
+/* One request on @fd (closed); the listener's answer, with why in @reason. */
+static int fence_ask(const struct fence_opts *o, int fd, char *reason)
+{
+	struct tdm_fence_key key = { o->secret, o->secret_len, o->name };
+	uint8_t snonce[TDM_FENCE_NONCE], cnonce[TDM_FENCE_NONCE];
+	char line[TDM_FENCE_LINE_MAX];
+	long long deadline = now_ms() + 2 * FENCE_IO_TIMEOUT_MS;
+	int code;
+
 	if (getrandom(cnonce, sizeof(cnonce), 0) != sizeof(cnonce)) {
-		fence_log(LOG_ERR, "%s: no random numbers: %s", o->name, strerror(errno));
-		close(fd);
-		return TDM_FENCE_NOT_FENCED;
-	}
-	deadline = now_ms() + FENCE_IO_TIMEOUT_MS;
-	if (recv_line(fd, line, deadline) || tdm_fence_parse_greeting(line, snonce)) {
-		fence_log(LOG_WARNING, "%s: %s is no tandem outdate listener: not fenced", o->name, addr);
-		close(fd);
-		return TDM_FENCE_NOT_FENCED;
-	}
-	tdm_fence_request(line, &key, snonce, cnonce);
-	/* The peer may wait until it notices the lost session: o->wait_s, and the exchange. */
-	deadline = now_ms() + o->wait_s * 1000 + 2 * FENCE_IO_TIMEOUT_MS;
-	if (send_line(fd, line, deadline) || recv_line(fd, line, deadline)) {
-		fence_log(LOG_WARNING, "%s: no answer from the listener at %s: not fenced", o->name, addr);
-		close(fd);
-		return TDM_FENCE_NOT_FENCED;
+		snprintf(reason, TDM_FENCE_REASON_MAX, "no random numbers: %s", strerror(errno));
+		code = -1;
+	} else if (recv_line(fd, line, deadline) || tdm_fence_parse_greeting(line, snonce)) {
+		snprintf(reason, TDM_FENCE_REASON_MAX, "%.150s is no tandem outdate listener", o->addr);
+		code = -1;
+	} else {
+		tdm_fence_request(line, &key, snonce, cnonce);
+		if (send_line(fd, line, deadline) || recv_line(fd, line, deadline)) {
+			snprintf(reason, TDM_FENCE_REASON_MAX, "no answer from the listener at %.150s", o->addr);
+			code = -1;
+		} else {
+			code = tdm_fence_check_answer(line, &key, snonce, cnonce, reason);
+		}
 	}
 	close(fd);
-	code = tdm_fence_check_answer(line, &key, snonce, cnonce, reason);
-	if (code < 0) {
-		fence_log(LOG_WARNING, "%s: %s: not fenced", o->name, reason);
-		return TDM_FENCE_NOT_FENCED;
-	}
-	fence_log(code == TDM_FENCE_NOT_FENCED ? LOG_WARNING : LOG_NOTICE,
-		  "%s: the peer at %s answered %d: %s", o->name, addr, code, reason);
 	return code;
+}
+
+/* This node's resource is connected to the peer again: fencing is moot. */
+static bool fence_moot(const struct fence_opts *o)
+{
+	struct tdm_status st;
+	struct tdm_nl nl;
+	char why[256];
+	bool back;
+
+	if (tdm_nl_open(&nl))
+		return false;
+	back = !tdm_nl_get_status(&nl, o->name, &st, why, sizeof(why)) &&
+	       st.conn_state == TANDEM_CONN_CONNECTED;
+	tdm_nl_close(&nl);
+	return back;
+}
+
+/*
+ * Ask until the peer answers 3, 4 or 6, or until the end. The listener acts
+ * only at a request's receipt, and this asks again (the peer may not have
+ * noticed the lost session yet) only while this node is still cut off: a
+ * request never outlives the loss it is about.
+ */
+static int fence_peer(const struct fence_opts *o)
+{
+	char reason[TDM_FENCE_REASON_MAX + 1];
+	long long end = now_ms() + o->wait_s * 1000;
+	int fd, code;
+
+	for (;;) {
+		if (fence_moot(o)) {
+			fence_log(LOG_NOTICE, "%s: connected to the peer again: not asking it", o->name);
+			return TDM_FENCE_NOT_FENCED;
+		}
+		fd = fence_reach(o, end, &code);
+		if (fd < 0)
+			return code;
+		code = fence_ask(o, fd, reason);
+		if (code < 0) {
+			fence_log(LOG_WARNING, "%s: %s: not fenced", o->name, reason);
+			return TDM_FENCE_NOT_FENCED;
+		}
+		if (code != TDM_FENCE_NOT_FENCED || now_ms() >= end) {
+			fence_log(code == TDM_FENCE_NOT_FENCED ? LOG_WARNING : LOG_NOTICE,
+				  "%s: the peer at %s answered %d: %s", o->name, o->addr, code, reason);
+			return code;
+		}
+		usleep(300 * 1000);
+	}
 }
 
 /* Options of both commands; 0 or an exit code. */
@@ -442,8 +482,9 @@ static int fence_args(const char *cmd, int argc, char **argv, struct fence_opts 
 			break;
 		case 'w':
 		case 'd':
-			if (opt == 'd' && !peer)
-				return tdm_usage_error(cmd, "--down-if-silent is fence-peer's");
+			if (!peer)
+				return tdm_usage_error(cmd, "--%s is fence-peer's",
+						       opt == 'w' ? "wait" : "down-if-silent");
 			v = opt == 'w' ? &o->wait_s : &o->silent_s;
 			errno = 0;
 			*v = strtol(optarg, &end, 10);
@@ -472,7 +513,7 @@ static int fence_args(const char *cmd, int argc, char **argv, struct fence_opts 
 
 int cmd_fence_listen(int argc, char **argv)
 {
-	struct fence_opts o = { .wait_s = 15, .silent_s = -1 };
+	struct fence_opts o = { .silent_s = -1 };
 	int ret;
 
 	ret = fence_args("fence-listen", argc, argv, &o, false);

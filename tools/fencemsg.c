@@ -218,7 +218,7 @@ enum tdm_fence_action tdm_fence_decide(const struct tdm_status *st, int *code,
 	}
 	if (st->conn_state == TANDEM_CONN_CONNECTED) {
 		*reason = "the peer is still connected to this node";
-		return TDM_FENCE_ACT_WAIT;
+		return TDM_FENCE_ACT_ANSWER;
 	}
 	*code = TDM_FENCE_OUTDATED;
 	*reason = "the peer's data is outdated";

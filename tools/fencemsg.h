@@ -82,15 +82,15 @@ int tdm_fence_check_answer(const char *line, const struct tdm_fence_key *key,
 enum tdm_fence_action {
 	TDM_FENCE_ACT_ANSWER,	/* answer *code now */
 	TDM_FENCE_ACT_OUTDATE,	/* outdate the data, then answer 4 */
-	TDM_FENCE_ACT_WAIT,	/* still connected: the requester has dropped the
-				 * session, this node notices within its timeout */
 };
 
 /*
- * @st is NULL if the resource is not up here. Up to date data is outdated
- * (unless connected: the requester has dropped the session, this node
- * notices within its timeout); a resource that is down counts as outdated,
- * as its data is not up to date once attached (promoted only with --force).
+ * @st is NULL if the resource is not up here. Up to date data not
+ * connected is outdated; still connected, it is not (5: the session the
+ * requester lost has not ended here yet, and this node acts on no request
+ * later than its receipt: the requester asks again while it is itself
+ * still cut off). A resource that is down counts as outdated, as its data
+ * is not up to date once attached (promoted only with --force).
  */
 enum tdm_fence_action tdm_fence_decide(const struct tdm_status *st, int *code,
 				       const char **reason);

@@ -64,7 +64,7 @@ static const struct tdm_cmd tdm_cmds[] = {
 	  "print state changes as they happen, one line each (--now: current state first)" },
 	{ "vrrp-check", cmd_vrrp_check, "<res> [--outdate-after S]",
 	  "keepalived's track script: up to date? (a backup cut off for S s outdates itself)" },
-	{ "fence-listen", cmd_fence_listen, "<res> --address ADDR[:PORT] [--secret-file PATH] [--wait S]",
+	{ "fence-listen", cmd_fence_listen, "<res> --address ADDR[:PORT] [--secret-file PATH]",
 	  "answer the peer's outdate requests (keepalived's fencing; port 7790 by default)" },
 	{ "fence-peer", cmd_fence_peer, "<res> --address ADDR[:PORT] [--secret-file PATH] [--wait S] [--down-if-silent S]",
 	  "ask the peer's fence-listen to outdate its data; exits with the fence-peer codes" },

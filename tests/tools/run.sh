@@ -244,6 +244,8 @@ fpeer() {
 }
 fpeer 4 "signed request answered: outdated (the resource is down there)" r0 --address 127.0.0.1:$port --secret-file "$F/secret"
 check "fence-listen logs the request" grep -q "127.0.0.1 asks this node to outdate its data" "$F/listen.log"
+check "fence-listen agrees with a second implementation of the exchange (Python's hmac)" bash -c \
+	"python3 '$TOP/tests/vm/helpers/fence-request.py' 127.0.0.1:$port r0 '$F/secret' | grep -qx 'answer 4 the resource is down on the peer: its data can be promoted only with --force'"
 fpeer 5 "another secret: refused, not fenced" r0 --address 127.0.0.1:$port --secret-file "$F/other"
 check "fence-listen says why it refused" grep -q "refused a request from 127.0.0.1: not signed with the resource's secret" "$F/listen.log"
 fpeer 5 "another resource: refused, not fenced" r1 --address 127.0.0.1:$port --secret-file "$F/secret"

@@ -1,4 +1,4 @@
-description="MariaDB on tandem under keepalived with fencing (resource-and-stonith, the tandem-vrrp-fence-peer handler): the replication link alone is cut during a stream of commits; alpha's writes wait until beta, asked over the service network, has outdated its data; alpha dies seconds later (inside the 10 s the old recipe left open): beta does not take over without alpha's last commits, and says why; alpha back, it resyncs beta, which then serves every commit alpha acknowledged; a power cut of the primary during commits: the survivor's promotion finds it silent (taken as down, 7), takes over with every acknowledged commit"
+description="MariaDB on tandem under keepalived with fencing (resource-and-stonith, the tandem-vrrp-fence-peer handler): an outdate request while connected is answered 5 at once and never acted on later, and a connected node does not ask; the replication link alone is cut during a stream of commits; alpha's writes wait until beta, asked over the service network, has outdated its data; alpha dies seconds later (inside the 10 s the old recipe left open): beta does not take over without alpha's last commits, and says why; alpha back, it resyncs beta, which then serves every commit alpha acknowledged; a power cut of the primary during commits: the survivor's promotion finds it silent (taken as down, 7), takes over with every acknowledged commit"
 groups="ha fault"
 requires="keepalived mariadbd mariadb mkfs.ext4 ss"
 
@@ -56,6 +56,14 @@ run_test() {
 	vrrp_up alpha 100
 	wait_vip alpha
 	vrrp_up beta 90
+
+	step "a request while beta is connected: answered 5 at once, never acted on later"
+	ok alpha "python3 $TDM_TOP/tests/vm/helpers/fence-request.py 10.0.0.2 r0 $CONF/r0.secret 5"
+	expect_eq "$OUT" "answer 5 the peer is still connected to this node" "beta's answer while connected"
+	ok alpha "tandemctl fence-peer r0 --address 10.0.0.2; echo rc=\$?"
+	grep -q "connected to the peer again: not asking it" <<<"$OUT" && grep -qx "rc=5" <<<"$OUT" ||
+		fail "alpha, connected, should not ask beta at all" "$OUT"
+	expect_eq "$(field beta disk_state)" uptodate "beta's disk after requests while connected"
 
 	step "beta commits rows through the virtual IP; the replication link alone is cut"
 	writer beta 1
