@@ -132,6 +132,36 @@ check "tandem-vrrp: FENCE_LISTEN keeps one outdate listener running, started onc
 		sleep 0.3 && [ \"\$(grep -c '^tandemctl fence-listen r0 --address 10.0.0.1\$' '$m/calls')\" = 1 ] &&
 		kill -0 \$(cat '$m/tandem-vrrp-r0.listen.pid')"
 pkill -f "[t]andemctl fence-listen r0 --address 10.0.0.1" 2>/dev/null
+# The keepalived recipe's fence-peer handler, against a tandemctl stand-in
+# that records its arguments and exits $STUB_RC.
+cat > "$m/bin/tandemctl" <<'EOF'
+#!/bin/sh
+echo "tandemctl $*" >> "$TANDEM_VRRP_RUNDIR/calls"
+exit "${STUB_RC:-4}"
+EOF
+FPV=$D/usr/lib/tandem/tandem-vrrp-fence-peer
+# fpv WHAT STATE RC WANT [VAR=VALUE...]: with keepalived's last state STATE, the
+# handler exits RC after calling WANT.
+fpv() {
+	local what=$1 state=$2 rc=$3 want=$4
+	shift 4
+	rm -f "$m/calls" "$m"/tandem-vrrp-*
+	[ -z "$state" ] || echo "$state" > "$m/tandem-vrrp-r0.state"
+	check "tandem-vrrp-fence-peer: $what" env PATH="$m/bin:$PATH" TANDEM_VRRP_RUNDIR="$m" \
+		TANDEM_VRRP_CONF="$m/r0.vrrp" TANDEM_RESOURCE=r0 "$@" WANT="$want" RC="$rc" bash -c "'$FPV'; rc=\$?
+		[ \$rc = \$RC ] || { echo \"exit \$rc, not \$RC\"; exit 1; }
+		[ \"\$(cat '$m/calls' 2>/dev/null)\" = \"\$WANT\" ] || { echo \"calls: \$(cat '$m/calls' 2>/dev/null)\"; exit 1; }
+		grep -q 'fence-peer: ' '$m/tandem-vrrp-r0.log'"
+}
+printf 'FENCE_PEER=10.0.0.2\n' > "$m/r0.vrrp"
+fpv "master: a silent peer may be taken as down" master 7 \
+	"tandemctl fence-peer r0 --address 10.0.0.2 --down-if-silent 1" STUB_RC=7
+fpv "backup: never taken as down" backup 4 "tandemctl fence-peer r0 --address 10.0.0.2"
+fpv "no state yet: never taken as down" "" 5 "tandemctl fence-peer r0 --address 10.0.0.2" STUB_RC=5
+printf 'FENCE_PEER=10.0.0.2\nFENCE_SILENT=3\n' > "$m/r0.vrrp"
+fpv "FENCE_SILENT" master 4 "tandemctl fence-peer r0 --address 10.0.0.2 --down-if-silent 3"
+printf '\n' > "$m/r0.vrrp"
+fpv "no FENCE_PEER: not fenced (5), tandemctl not run" master 5 ""
 # Heartbeat's tandemdisk, against a tandemctl stand-in whose status says
 # role $STUB_ROLE (exit 3 for "down": no such resource), whose primary
 # fails with $STUB_REFUSE set, and that records its calls in $m/calls.
