@@ -265,7 +265,7 @@ TCTL=$D/usr/sbin/tandemctl
 port=$((20000 + RANDOM % 20000))
 "$TCTL" fence-listen r0 --address 127.0.0.1:$port --secret-file "$F/secret" 2> "$F/listen.log" &
 lpid=$!
-for _ in $(seq 50); do grep -q listening "$F/listen.log" && break; sleep 0.1; done
+for _ in $(seq 50); do grep -qs listening "$F/listen.log" && break; sleep 0.1; done
 # fpeer RC WHAT ARGS...: tandemctl fence-peer exits RC.
 fpeer() {
 	local rc=$1 what=$2
