@@ -50,7 +50,8 @@ start_vm() {
 		netns=(ip netns exec "$TDM_SVC_NETNS")
 	fi
 	"${netns[@]}" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$MEM" \
-		-name "tandem-$vm" -display none -monitor none -no-reboot \
+		-name "tandem-$vm" -display none -no-reboot \
+		-monitor "unix:$dir/monitor.sock,server=on,wait=off" \
 		-serial "file:$dir/console.log" \
 		-kernel "$VMLINUZ" -initrd "$INITRD" \
 		-append "console=ttyS0 loglevel=5 panic=-1 $BOOT_ARGS tdmsrc=$TDM_TOP tdmbuild=$TDM_BUILD tdmmoddir=$MODDIR tdmname=$vm tdmid=$id" \
@@ -95,6 +96,22 @@ fi
 # More kernel arguments, for an experiment (e.g. TDM_BOOT_ARGS=kmemleak=off).
 BOOT_ARGS+=${TDM_BOOT_ARGS:+ $TDM_BOOT_ARGS}
 
+# hung_cpus DIR: each vCPU's RIP and the kernel function it is in.
+hung_cpus() {
+	local map=${VMLINUZ%/vmlinuz}/src/System.map
+	printf 'info registers -a\n' | timeout 10 socat -t 3 - "UNIX-CONNECT:$1/monitor.sock" |
+		tr -d '\r' | grep -o 'RIP=[0-9a-f]*' | while read -r rip; do
+		rip=${rip#RIP=}
+		if [ -r "$map" ]; then
+			# Same-width lower-case hex: compared as strings.
+			awk -v rip="$rip" '$1 <= rip && ($2 == "T" || $2 == "t") { best = $3 }
+				END { print "RIP", rip, best }' "$map"
+		else
+			echo "RIP $rip"
+		fi
+	done
+}
+
 wait_ready() {
 	local vm=$1 dir=$TDM_VMDIR/$1 i
 	for ((i = 0; i < BOOT_TIMEOUT * 10; i++)); do
@@ -106,8 +123,11 @@ wait_ready() {
 		fi
 		sleep 0.1
 	done
-	# The whole console kept (a retry starts a new one).
+	# The whole console kept (a retry starts a new one), and where each
+	# vCPU is: its registers from QEMU's monitor, RIP named from the
+	# kernel's symbols where they are at hand (the debug kernel's).
 	cp "$dir/console.log" "$dir/console.hung.log"
+	hung_cpus "$dir" > "$dir/console.hung.cpus" 2>&1 || true
 	echo "pair: $vm did not become ready in $BOOT_TIMEOUT s; its console's reports and last lines (all: $dir/console.hung.log):" >&2
 	grep -E 'BUG|WARNING|stall|lockup|blocked for' "$dir/console.log" | head -n 10 >&2 || true
 	tail -n 30 "$dir/console.log" >&2
