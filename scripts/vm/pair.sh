@@ -89,8 +89,9 @@ if [ "$TDM_KERNEL" == debug ]; then
 	# for it). ACPI's PCI interrupt routing is left to the BIOS table: this
 	# kernel interprets the routing method so slowly that its loop times out,
 	# 30 s per device. KASAN's shadow and quarantine and kmemleak's records
-	# need memory.
-	BOOT_ARGS+=" kmemleak.verbose=1 acpi=noirq"
+	# need memory. No address randomisation: a hung boot's RIPs are named
+	# from System.map (hung_cpus).
+	BOOT_ARGS+=" kmemleak.verbose=1 acpi=noirq nokaslr"
 	MEM=2048
 fi
 # More kernel arguments, for an experiment (e.g. TDM_BOOT_ARGS=kmemleak=off).
