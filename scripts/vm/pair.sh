@@ -132,6 +132,8 @@ wait_ready() {
 	echo "pair: $vm did not become ready in $BOOT_TIMEOUT s; its console's reports and last lines (all: $dir/console.hung.log):" >&2
 	grep -E 'BUG|WARNING|stall|lockup|blocked for' "$dir/console.log" | head -n 10 >&2 || true
 	tail -n 30 "$dir/console.log" >&2
+	echo "pair: $vm's vCPUs:" >&2
+	cat "$dir/console.hung.cpus" >&2
 	return 1
 }
 
