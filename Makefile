@@ -22,7 +22,7 @@
 #   make bench           link, raw disk, tandem and DRBD 8.4 side by side, in the VMs
 #   make experiment      the paper's failover experiment: httperf through the virtual
 #                        IP while the master dies and comes back (RATES= REPS= CONNS=
-#                        STACK=keepalived|heartbeat|pacemaker)
+#                        STACK=keepalived|heartbeat|pacemaker HOSTLOAD=N)
 #   make install         module into /lib/modules/$(KVER); tandemctl, man pages,
 #                        completion, systemd unit, udev rule, OCF agent, keepalived's
 #                        and Heartbeat's scripts (install-tools)
@@ -119,7 +119,7 @@ bench: vm-build
 	tests/bench/run.sh
 
 experiment: vm-build
-	STACK=$(STACK) tests/experiment/run.sh
+	STACK=$(STACK) HOSTLOAD=$(HOSTLOAD) tests/experiment/run.sh
 
 install: install-module install-tools
 

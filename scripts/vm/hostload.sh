@@ -5,7 +5,7 @@
 #   mem   each touches a 512 MiB buffer page by page, over and over (the
 #         CPU's caches and TLB thrashed, as a memory-hungry fuzzer does);
 #   mix   cpu and mem alternately, cpu first.
-# Used by test 052 and by `make demo HOSTLOAD=N`.
+# Used by test 052 and by `make demo HOSTLOAD=N` and `make experiment HOSTLOAD=N`.
 set -euo pipefail
 kind=$1 n=$2 secs=${3:-0}
 MEM='b = bytearray(512 << 20)

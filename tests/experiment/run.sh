@@ -21,9 +21,11 @@
 # RETRIES times.
 #   RATES="10 20 30 40 50"  REPS=5  CONNS=2000  TIMEOUT=30
 #   CLIENT=httperf  (or browser: RETRIES=2 RELOAD=1)
+#   HOSTLOAD=N  N processes loading this host beside the VMs, the whole time
+#               (scripts/vm/hostload.sh mix: the paper's virtual servers)
 # Results: build/experiment/results.json, results.png, the tables on stdout
 # (build/experiment-browser/ with CLIENT=browser; -STACK after it for the
-# stacks other than keepalived).
+# stacks other than keepalived; -hostloadN after that with HOSTLOAD).
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 RATES=${RATES:-10 20 30 40 50}
@@ -35,7 +37,8 @@ RETRIES=${RETRIES:-2}
 RELOAD=${RELOAD:-1}
 case $CLIENT in httperf | browser) ;; *) echo "experiment: CLIENT is httperf or browser" >&2; exit 2 ;; esac
 STACK=${STACK:-keepalived}
-OUT=${TDM_BUILD:-$TOP/build}/experiment$([ "$CLIENT" = httperf ] || echo "-$CLIENT")$([ "$STACK" = keepalived ] || echo "-$STACK")
+HOSTLOAD=${HOSTLOAD:-0}
+OUT=${TDM_BUILD:-$TOP/build}/experiment$([ "$CLIENT" = httperf ] || echo "-$CLIENT")$([ "$STACK" = keepalived ] || echo "-$STACK")$([ "$HOSTLOAD" = 0 ] || echo "-hostload$HOSTLOAD")
 NS=tdm-exp
 CLIENT_IP=10.0.0.200
 export TDM_SVC_NETNS=$NS
@@ -60,7 +63,9 @@ netns_up() {
 	ip -n $NS addr add $CLIENT_IP/24 dev br0
 	ip -n $NS link set br0 up
 }
+LOAD_PID=
 cleanup() {
+	[ -z "$LOAD_PID" ] || kill "$LOAD_PID" 2>/dev/null || true
 	[ -z "$FENCER_PID" ] || kill "$FENCER_PID" 2>/dev/null || true
 	"$PAIR" stop || true
 	ip netns del $NS 2>/dev/null || true
@@ -191,6 +196,11 @@ fresh_pair
 on alpha "mariadb -h $VIP -u app -papp app -e 'CREATE TABLE hits (id INT AUTO_INCREMENT PRIMARY KEY, at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6)) ENGINE=InnoDB'"
 for vm in alpha beta; do on $vm "$WEB start"; done
 in_ns curl -sf -m 30 http://$VIP/app.php >/dev/null || { echo "experiment: the page does not answer" >&2; exit 1; }
+if [ "$HOSTLOAD" -gt 0 ]; then
+	say "loading this host: $HOSTLOAD processes beside the VMs ($(nproc) cores), until the end"
+	"$TOP/scripts/vm/hostload.sh" mix "$HOSTLOAD" &
+	LOAD_PID=$!
+fi
 
 for ((rep = 1; rep <= REPS; rep++)); do
 	for rate in $RATES; do
