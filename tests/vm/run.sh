@@ -34,15 +34,16 @@ mkdir -p "$LOGDIR"
 # Undo whatever a test left: corosync and Pacemaker (killed, with their
 # configuration: they would fence and hand over; the host's fencer is
 # stopped first), Heartbeat (killed: it would hand over) and the
-# address it took, keepalived, MariaDB, socat, mounts, resources, the
-# module, dm and loop devices, a qdisc, scsi_debug, sysctls a test saved in
+# address it took, keepalived, its outdate listener, MariaDB, socat,
+# mounts, resources, the module, dm and loop devices, a qdisc, blackhole
+# routes (a link cut), scsi_debug, sysctls a test saved in
 # /run/tandem-test/sysctl.restore. Where kmemleak runs (the debug
 # kernel), it scans with tandem still loaded (the report names its
 # functions) and again after rmmod; an object is reported only once it is
 # 5 s old, hence the wait.
 reset_vm() {
 	on "$1" 'pkill -9 -x corosync; pkill -9 -f "^/usr/lib/pacemaker/|^pacemakerd"; rm -rf /var/lib/pacemaker/cib/* /var/lib/pacemaker/pengine/*
-pkill -9 -x heartbeat; ip addr del 10.0.0.100/24 dev eth0; pkill -x keepalived; pkill -x mariadbd; pkill -x socat
+pkill -9 -x heartbeat; ip addr del 10.0.0.100/24 dev eth0; pkill -x keepalived; pkill -f "tandemctl fence-listen"; pkill -x mariadbd; pkill -x socat
 for i in $(seq 100); do pidof keepalived mariadbd >/dev/null || break; sleep 0.1; done; pkill -9 -x mariadbd
 for m in $(awk "\$2 ~ \"^/mnt/|^/var/lib/mysql\" {print \$2}" /proc/mounts); do umount -l "$m"; done
 fuser -k /dev/tandem* 2>/dev/null; pkill -f "tandemctl events"; pkill -x syslogd; rm -f /run/syslog; sleep 0.2
@@ -58,6 +59,7 @@ fi
 dmsetup remove_all 2>/dev/null
 losetup -D 2>/dev/null
 tc qdisc del dev eth1 root 2>/dev/null
+ip route flush type blackhole 2>/dev/null
 rmmod scsi_debug 2>/dev/null
 if [ -f /run/tandem-test/sysctl.restore ]; then sysctl -q -p /run/tandem-test/sysctl.restore; rm /run/tandem-test/sysctl.restore; fi
 if [ -w $leaks ]; then echo scan > $leaks; fi' >/dev/null 2>&1
