@@ -171,10 +171,15 @@ stack_timeline() {
 }
 
 # stack_standing_by: a VM script that succeeds once that VM stands by: its
-# data up to date and connected, secondary, and (keepalived) a VRRP backup.
+# data up to date and connected, secondary, and the stack ready to hand it
+# the service: a VRRP backup (keepalived), its peer seen active (Heartbeat,
+# whose hb_standby has no one to give the group to before).
 stack_standing_by() {
 	local s='tandemctl status r0 --json | grep -q "\"role\":\"secondary\".*\"disk_state\":\"uptodate\".*\"connection\":\"connected\""'
-	[ "$STACK" != keepalived ] || s+=' && grep -qx backup /run/tandem-vrrp-r0.state'
+	case $STACK in
+	keepalived) s+=' && grep -qx backup /run/tandem-vrrp-r0.state' ;;
+	heartbeat) s+=' && [ "$(cl_status nodestatus $([ "$(hostname)" = alpha ] && echo beta || echo alpha))" = active ]' ;;
+	esac
 	echo "$s"
 }
 
