@@ -97,19 +97,38 @@ fi
 # More kernel arguments, for an experiment (e.g. TDM_BOOT_ARGS=kmemleak=off).
 BOOT_ARGS+=${TDM_BOOT_ARGS:+ $TDM_BOOT_ARGS}
 
-# hung_cpus DIR: each vCPU's RIP and the kernel function it is in.
+# monitor DIR CMD...: QEMU's answers to monitor commands, one per line.
+monitor() {
+	local dir=$1
+	shift
+	printf '%s\n' "$@" | timeout 20 socat -t 3 - "UNIX-CONNECT:$dir/monitor.sock" | tr -d '\r'
+}
+
+# hung_cpus DIR: where the first vCPU is, three times a second apart (a
+# loop or a wait): its RIP and, from the words on its stack that point
+# into kernel text, a rough call chain, named from the kernel's symbols
+# where they are at hand (the debug kernel's System.map).
 hung_cpus() {
-	local map=${VMLINUZ%/vmlinuz}/src/System.map
-	printf 'info registers -a\n' | timeout 10 socat -t 3 - "UNIX-CONNECT:$1/monitor.sock" |
-		tr -d '\r' | grep -o 'RIP=[0-9a-f]*' | while read -r rip; do
-		rip=${rip#RIP=}
-		if [ -r "$map" ]; then
+	local map=${VMLINUZ%/vmlinuz}/src/System.map regs rip rsp n
+	for n in 1 2 3; do
+		regs=$(monitor "$1" 'cpu 0' 'info registers')
+		rip=$(grep -o 'RIP=[0-9a-f]*' <<<"$regs" | head -n1)
+		rsp=$(grep -o 'RSP=[0-9a-f]*' <<<"$regs" | head -n1)
+		[ -n "$rip" ] || { echo "no RIP (the vCPU is not in 64-bit mode)"; return 0; }
+		echo "sample $n: RIP ${rip#RIP=}, stack:"
+		{
+			echo "${rip#RIP=}"
+			monitor "$1" 'cpu 0' "x/96gx 0x${rsp#RSP=}" | grep -o 'ffffffff8[0-9a-f]\{7\}'
+		} | if [ -r "$map" ]; then
 			# Same-width lower-case hex: compared as strings.
-			awk -v rip="$rip" '$1 <= rip && ($2 == "T" || $2 == "t") { best = $3 }
-				END { print "RIP", rip, best }' "$map"
+			awk 'NR == FNR { if ($2 == "T" || $2 == "t") { a[n] = $1; s[n++] = $3 } next }
+				{ lo = 0; hi = n - 1; best = ""
+				  while (lo <= hi) { m = int((lo + hi) / 2); if (a[m] <= $1) { best = s[m]; lo = m + 1 } else hi = m - 1 }
+				  if (best != "") print "  " $1 " " best }' "$map" -
 		else
-			echo "RIP $rip"
+			sed 's/^/  /'
 		fi
+		sleep 1
 	done
 }
 
