@@ -44,7 +44,7 @@ STEPS = [
     ("detected", [r"master: promoting$", r"Node \S+ state is now lost", r" is dead"]),
     ("fenced", [r"fence-peer: exit [347]\b", r"Operation 'off' targeting .*: OK"]),
     ("promoted", [r"master: primary$", r"Result of promote operation for r0\b", r"Running Filesystem\S* .* start$"]),
-    ("mounted", [r"master: mounted ", r"Result of start operation for fs\b", r"Running tandem-db start$"]),
+    ("mounted", [r"master: mounted ", r"Result of start operation for fs\b", r"Running tandem-db\s+start$"]),
     ("database_up", [r"master: service started$", r"Result of start operation for db\b",
                      r"Running IPaddr2\S* .* start$"]),
     ("address_up", [r"Result of start operation for ip\b", r"acquisition completed"]),

@@ -479,7 +479,7 @@ check "report: Pacemaker's steps (a failover with STONITH)" is "$(steps_of \
 	"[('address_up', 27.9), ('database_up', 24.4), ('detected', 10.7), ('fenced', 13.0), ('mounted', 21.5), ('promoted', 17.0)]"
 check "report: Heartbeat's steps (its resource scripts run in turn; each start ends the step before)" is "$(steps_of \
 	'   10.0 s  node alpha: is dead' '   15.0 s  Running tandemdisk r0 start' \
-	'   20.0 s  Running Filesystem /dev/tandem0 /var/lib/mysql ext4 start' '   26.0 s  Running tandem-db start' \
+	'   20.0 s  Running Filesystem /dev/tandem0 /var/lib/mysql ext4 start' '   26.0 s  Running tandem-db  start' \
 	'   35.0 s  Running IPaddr2 10.0.0.100/24/eth0 start')" \
 	"[('database_up', 35.0), ('detected', 10.0), ('mounted', 26.0), ('promoted', 20.0)]"
 check "report: keepalived's steps on the node that hands over" is "$(steps_of \
