@@ -16,7 +16,7 @@ if [ -z "${TDM_CACHE:-}" ]; then
 	fi
 fi
 # Bump when debug-kernel.sh changes how the kernel is built: a new cache key.
-TDM_DEBUG_RECIPE=1
+TDM_DEBUG_RECIPE=2
 
 # The kernel the VMs boot: the newest Debian image that has matching headers.
 # The host's own kernel (uname -r) is not used: it is not ours to load modules into.
