@@ -49,7 +49,8 @@ run_test() {
 	connect_res beta --protocol sync --discard-my-data
 	ok beta 'tandemctl wait-sync r0 --timeout 120'
 	ok beta "$LVM_ENV; for i in \$(seq 60); do lvs tvg/data-before-resync >/dev/null 2>&1 || exit 0; sleep 0.5; done; exit 1"
-	ok beta 'dmesg | grep -c "the after-resync-target handler exited with 0"'
+	# The handler's end is logged once its process is gone, after the LV.
+	ok beta 'for i in $(seq 60); do dmesg | grep -q "the after-resync-target handler exited with 0" && exit 0; sleep 0.5; done; exit 1'
 	# Alpha had cleared the bits of what it sent before the cut, which the
 	# roll-back undid: only a full resync makes beta whole (the README says so).
 	step "the rolled-back node resynced in full (invalidate): verify finds nothing"
